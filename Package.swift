@@ -1,0 +1,55 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Lifeboat",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "lifeboat", targets: ["lifeboat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "LifeboatCore"),
+        .target(name: "LifeboatConfig", dependencies: [
+            "LifeboatCore", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "LifeboatCrypto", dependencies: ["LifeboatCore", "COpenSSL"]),
+        .target(name: "LifeboatPipeline", dependencies: ["LifeboatCore", "CDeflate", "CZlib", "COpenSSL", "LifeboatCrypto"]),
+        .target(name: "LifeboatSources", dependencies: [
+            "LifeboatCore", "LifeboatConfig", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "LifeboatStorage", dependencies: ["LifeboatCore"]),
+        .target(name: "LifeboatCatalog", dependencies: [
+            "LifeboatCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "LifeboatAgent", dependencies: [
+            "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
+            "LifeboatStorage", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "lifeboat", dependencies: [
+            "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "LifeboatTestSupport", dependencies: ["LifeboatCore"]),
+
+        .testTarget(name: "LifeboatCoreTests", dependencies: ["LifeboatCore"]),
+        .testTarget(name: "LifeboatConfigTests", dependencies: ["LifeboatConfig", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatCryptoTests", dependencies: ["LifeboatCrypto", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatSourcesTests", dependencies: ["LifeboatSources", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatCatalogTests", dependencies: ["LifeboatCatalog", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatAgentTests", dependencies: ["LifeboatAgent", "LifeboatTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import LifeboatCore
+
+/// The local record of every backup, chunk and copy: SQLite through GRDB, changed only in transactions,
+/// so a crash at any moment leaves the old state or the new one.
+public final class Catalog: @unchecked Sendable {
+    let db: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            }
+            var config = Configuration()
+            config.journalMode = .wal
+            config.busyMode = .timeout(30)
+            config.foreignKeysEnabled = true
+            db = try DatabaseQueue(path: path, configuration: config)
+            try CatalogSchema.migrator().migrate(db)
+        } catch let e as LifeboatError {
+            throw e
+        } catch {
+            throw LifeboatError(.state, "catalog \(path): cannot open: \(error)")
+        }
+    }
+
+    /// An in-memory catalog, for tests.
+    public init() throws {
+        path = ":memory:"
+        db = try DatabaseQueue()
+        try CatalogSchema.migrator().migrate(db)
+    }
+
+    func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as LifeboatError {
+            throw e
+        } catch {
+            throw LifeboatError(.state, "catalog \(path): \(what): \(error)")
+        }
+    }
+
+    // MARK: writing a backup
+
+    /// Records a new backup as `running`, with a pending copy per destination.
+    public func beginBackup(
+        id: String, policy: String, host: String, kind: String, payload: String, started: Date,
+        recipients: [String], destinations: [String]
+    ) throws {
+        try wrap("begin backup") {
+            try db.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO backup (id, policy, host, kind, payload, status, started, recipients, pid)
+                        VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)
+                        """,
+                    arguments: [id, policy, host, kind, payload, started.timeIntervalSince1970,
+                                recipients.joined(separator: ","), Int(getpid())])
+                for d in destinations {
+                    try db.execute(
+                        sql: "INSERT INTO copy (backup_id, destination, status, updated) VALUES (?, ?, 'pending', ?)",
+                        arguments: [id, d, started.timeIntervalSince1970])
+                }
+            }
+        }
+    }
+
+    /// Records the chunks and sizes of a backup whose message is fully in the spool; it becomes `pending`.
+    public func sealBackup(
+        id: String, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?
+    ) throws {
+        try wrap("seal backup") {
+            try db.write { db in
+                for (i, c) in chunks.enumerated() {
+                    try db.execute(
+                        sql: "INSERT INTO chunk (backup_id, idx, name, size, sha256) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [id, i, c.name, c.size, c.sha256])
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE backup SET status = 'pending', bytes_in = ?, bytes_out = ?, chunk_count = ?,
+                        lock_window_ms = ? WHERE id = ? AND status = 'running'
+                        """,
+                    arguments: [bytesIn, bytesOut, chunks.count, lockWindowMs, id])
+            }
+        }
+    }
+
+    /// Records the outcome of shipping to one destination and derives the backup's status.
+    public func recordCopy(id: String, destination: String, shipped: Bool, error: String?, at: Date) throws {
+        try wrap("record copy") {
+            try db.write { db in
+                try db.execute(
+                    sql: "UPDATE copy SET status = ?, error = ?, updated = ? WHERE backup_id = ? AND destination = ?",
+                    arguments: [shipped ? "shipped" : "failed", error, at.timeIntervalSince1970, id, destination])
+                try Self.deriveStatus(db, id: id, at: at)
+            }
+        }
+    }
+
+    static func deriveStatus(_ db: Database, id: String, at: Date) throws {
+        let states = try String.fetchAll(db, sql: "SELECT status FROM copy WHERE backup_id = ?", arguments: [id])
+        guard let current = try String.fetchOne(db, sql: "SELECT status FROM backup WHERE id = ?", arguments: [id]),
+            current != "running"
+        else { return }
+        let shipped = states.filter { $0 == "shipped" }.count
+        let pending = states.contains("pending")
+        let status: String
+        if shipped == states.count {
+            status = "complete"
+        } else if pending {
+            status = "pending"
+        } else if shipped > 0 {
+            status = "degraded"
+        } else {
+            status = "failed"
+        }
+        try db.execute(
+            sql: "UPDATE backup SET status = ?, finished = coalesce(finished, ?) WHERE id = ?",
+            arguments: [status, at.timeIntervalSince1970, id])
+    }
+
+    /// Marks a backup failed with the reason; its chunks and copies are dropped.
+    public func failBackup(id: String, error: String, at: Date) throws {
+        try wrap("fail backup") {
+            try db.write { db in
+                try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])
+                try db.execute(
+                    sql: "UPDATE copy SET status = 'failed', error = ?, updated = ? WHERE backup_id = ?",
+                    arguments: [error, at.timeIntervalSince1970, id])
+                try db.execute(
+                    sql: "UPDATE backup SET status = 'failed', error = ?, finished = ? WHERE id = ?",
+                    arguments: [error, at.timeIntervalSince1970, id])
+            }
+        }
+    }
+
+    /// Finds backups left `running` by a process that is gone, marks them failed and returns their ids
+    /// so the caller can remove their spool files.
+    public func failAbandoned(at: Date, isAlive: (Int32) -> Bool) throws -> [String] {
+        try wrap("recover abandoned backups") {
+            try db.write { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT id, pid FROM backup WHERE status = 'running'")
+                var ids: [String] = []
+                for row in rows {
+                    let pid: Int? = row["pid"]
+                    if let pid, isAlive(Int32(pid)) { continue }
+                    let id: String = row["id"]
+                    ids.append(id)
+                    try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])
+                    try db.execute(
+                        sql: "UPDATE copy SET status = 'failed', error = 'interrupted', updated = ? WHERE backup_id = ?",
+                        arguments: [at.timeIntervalSince1970, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE backup SET status = 'failed', finished = ?,
+                            error = 'interrupted: the process running it ended before it finished' WHERE id = ?
+                            """,
+                        arguments: [at.timeIntervalSince1970, id])
+                }
+                return ids
+            }
+        }
+    }
+}

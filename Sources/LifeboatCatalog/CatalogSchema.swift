@@ -1,0 +1,50 @@
+import GRDB
+
+/// The catalog's tables, as migrations that are only ever appended.
+enum CatalogSchema {
+    static func migrator() -> DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-backups-chunks-copies") { db in
+            try db.execute(sql: """
+                CREATE TABLE backup (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    policy TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('running','pending','complete','degraded','failed')),
+                    retention TEXT NOT NULL DEFAULT 'live'
+                        CHECK (retention IN ('live','deleted','soft-deleted','purged')),
+                    started REAL NOT NULL,
+                    finished REAL,
+                    bytes_in INTEGER NOT NULL DEFAULT 0,
+                    bytes_out INTEGER NOT NULL DEFAULT 0,
+                    chunk_count INTEGER NOT NULL DEFAULT 0,
+                    lock_window_ms INTEGER,
+                    recipients TEXT NOT NULL DEFAULT '',
+                    error TEXT,
+                    pid INTEGER,
+                    retention_changed REAL
+                );
+                CREATE INDEX backup_policy_started ON backup(policy, started);
+                CREATE TABLE chunk (
+                    backup_id TEXT NOT NULL REFERENCES backup(id) ON DELETE CASCADE,
+                    idx INTEGER NOT NULL CHECK (idx >= 0),
+                    name TEXT NOT NULL,
+                    size INTEGER NOT NULL CHECK (size >= 0),
+                    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                    PRIMARY KEY (backup_id, idx)
+                );
+                CREATE TABLE copy (
+                    backup_id TEXT NOT NULL REFERENCES backup(id) ON DELETE CASCADE,
+                    destination TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending','shipped','failed')),
+                    error TEXT,
+                    updated REAL NOT NULL,
+                    PRIMARY KEY (backup_id, destination)
+                );
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import LifeboatCore
+
+/// The agent's own settings: this host's name and where its policies, catalog and spool live.
+public struct AgentConfig: Sendable {
+    public var host: String
+    public var policiesDirectory: String
+    public var catalog: String
+    public var spool: String
+    public var spoolMax: ByteSize?
+    public var metricsTextfile: String?
+    public var heartbeatURL: String?
+    /// The config file, for messages.
+    public var file: String
+
+    /// Where the config is looked for when `--config` is not given.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let p = environment["LIFEBOAT_CONFIG"], !p.isEmpty { return p }
+        return "/etc/lifeboat/lifeboat.yaml"
+    }
+
+    public static func load(file: String) throws -> AgentConfig {
+        let doc = try YAMLValue.load(file: file, displayName: file)
+        let f = try doc.fields("")
+        let base = (file as NSString).deletingLastPathComponent
+        let resolve = { (p: String) in PathResolver.resolve(p, against: base) }
+        var host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+        if let h = f.optional("host") {
+            host = try h.nonEmptyString("host")
+            guard !host.contains("/"), host != ".", host != ".." else { throw h.error("host '\(host)' must not contain /") }
+        }
+        let policies = resolve(try f.optional("policies")?.nonEmptyString("policies") ?? "policies")
+        let catalog = resolve(try f.optional("catalog")?.nonEmptyString("catalog") ?? "/var/lib/lifeboat/catalog.sqlite")
+        let spool = resolve(try f.optional("spool")?.nonEmptyString("spool") ?? "/var/lib/lifeboat/spool")
+        let spoolMax = try f.optional("spool_max")?.size("spool_max")
+        let metrics = try f.optional("metrics_textfile").map { resolve(try $0.nonEmptyString("metrics_textfile")) }
+        var heartbeat: String?
+        if let h = f.optional("heartbeat_url") {
+            let s = try h.nonEmptyString("heartbeat_url")
+            guard let u = URL(string: s), u.scheme == "http" || u.scheme == "https" else {
+                throw h.error("heartbeat_url '\(s)' must be an http or https URL")
+            }
+            heartbeat = s
+        }
+        try f.finish()
+        return AgentConfig(
+            host: host, policiesDirectory: policies, catalog: catalog, spool: spool, spoolMax: spoolMax,
+            metricsTextfile: metrics, heartbeatURL: heartbeat, file: file)
+    }
+}

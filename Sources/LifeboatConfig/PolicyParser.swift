@@ -1,0 +1,114 @@
+import Foundation
+import LifeboatCore
+
+/// Turns one policy file into a validated `Policy`, or one line naming the file, line and fault.
+enum PolicyParser {
+    static let dataClasses = ["configuration", "persistent"]
+
+    static func parse(file: String) throws -> Policy {
+        let doc = try YAMLValue.load(file: file, displayName: file)
+        let top = try doc.fields("policy")
+        let base = (file as NSString).deletingLastPathComponent
+        let resolve = { (p: String) in PathResolver.resolve(p, against: base) }
+
+        let nameValue = try top.required("name")
+        let name = try nameValue.nonEmptyString("name")
+        guard name.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+            throw nameValue.error("name '\(name)' must use only a-z, 0-9 and -")
+        }
+        let kindValue = try top.required("kind")
+        let kindName = try kindValue.oneOf("kind", Policy.Kind.allCases.map(\.rawValue))
+        let kind = Policy.Kind(rawValue: kindName) ?? .files
+
+        let data: String
+        if let d = top.optional("data") {
+            let s = try d.string("data")
+            if s == "fixed" || s == "transient" {
+                throw d.error("data: \(s) data is not backed up; remove this policy or mark it configuration or persistent")
+            }
+            data = try d.oneOf("data", dataClasses)
+        } else {
+            data = kind == .files ? "configuration" : "persistent"
+        }
+
+        let source = try SourceParser.parse(try top.required("source"), kind: kind, resolve: resolve)
+        let objectives = try parseObjectives(try top.required("objectives"))
+        var schedule: DurationValue?
+        if let s = top.optional("schedule") {
+            let text = try s.string("schedule")
+            let words = text.split(separator: " ")
+            guard words.count == 2, words[0] == "every", let d = DurationValue(parsing: String(words[1])),
+                d.seconds > 0
+            else { throw s.error("schedule: '\(text)' must read 'every <duration>', like 'every 6h'") }
+            schedule = d
+        }
+
+        let encValue = try top.required("encryption")
+        let enc = try encValue.fields("encryption")
+        let recipientsValue = try enc.required("recipients")
+        let recipients = try recipientsValue.stringList("encryption.recipients").map(resolve)
+        guard !recipients.isEmpty else { throw recipientsValue.error("encryption.recipients must name at least one public key") }
+        try enc.finish()
+
+        var level = 6
+        if let c = top.optional("compression") {
+            let f = try c.fields("compression")
+            if let l = f.optional("level") { level = try l.int("compression.level", in: 0...12) }
+            try f.finish()
+        }
+        var chunkSize = ByteSize(bytes: 64 << 20)
+        if let c = top.optional("chunk_size") {
+            chunkSize = try c.size("chunk_size")
+            guard chunkSize.bytes >= 1 << 20, chunkSize.bytes <= 5 << 30 else {
+                throw c.error("chunk_size must be from 1MiB to 5GiB")
+            }
+        }
+        let destValue = try top.required("destinations")
+        let destinations = try DestinationParser.parseList(destValue, resolve: resolve)
+        var retention = Policy.Retention()
+        if let r = top.optional("retention") { retention = try parseRetention(r) }
+        try top.finish()
+
+        return Policy(
+            name: name, kind: kind, data: data, source: source, objectives: objectives, schedule: schedule,
+            recipients: recipients, compressionLevel: level, chunkSize: chunkSize, destinations: destinations,
+            retention: retention, file: file)
+    }
+
+    static func parseObjectives(_ v: YAMLValue) throws -> Policy.Objectives {
+        let f = try v.fields("objectives")
+        let rpo = try f.required("rpo").duration("objectives.rpo")
+        let rto = try f.optional("rto")?.duration("objectives.rto")
+        var priority = Policy.Priority.medium
+        if let p = f.optional("priority") {
+            priority = Policy.Priority(rawValue: try p.oneOf("objectives.priority", ["high", "medium", "low"])) ?? .medium
+        }
+        let scenario = try f.optional("scenario")?.string("objectives.scenario")
+        try f.finish()
+        return Policy.Objectives(rpo: rpo, rto: rto, priority: priority, scenario: scenario)
+    }
+
+    static func parseRetention(_ v: YAMLValue) throws -> Policy.Retention {
+        let f = try v.fields("retention")
+        var r = Policy.Retention()
+        if let x = f.optional("keep_last") { r.keepLast = try x.int("retention.keep_last", in: 1...100_000) }
+        if let x = f.optional("keep_daily") { r.keepDaily = try x.int("retention.keep_daily", in: 0...100_000) }
+        if let x = f.optional("keep_weekly") { r.keepWeekly = try x.int("retention.keep_weekly", in: 0...100_000) }
+        if let x = f.optional("keep_monthly") { r.keepMonthly = try x.int("retention.keep_monthly", in: 0...100_000) }
+        if let x = f.optional("deleted_grace") { r.deletedGrace = try x.duration("retention.deleted_grace") }
+        if let x = f.optional("soft_deleted_grace") {
+            r.softDeletedGrace = try x.duration("retention.soft_deleted_grace")
+        }
+        try f.finish()
+        return r
+    }
+}
+
+/// Resolves a path written in a config or policy file against that file's directory.
+enum PathResolver {
+    static func resolve(_ path: String, against base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let dir = base.isEmpty ? "." : base
+        return (dir as NSString).appendingPathComponent(path)
+    }
+}

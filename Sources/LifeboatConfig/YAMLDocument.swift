@@ -1,0 +1,166 @@
+import Foundation
+import LifeboatCore
+import Yams
+
+/// A YAML node with the file it came from, so every complaint names the file and line.
+///
+/// Reading a mapping through `Fields` records which keys were used; `finish()` refuses the rest,
+/// because a typo in a backup policy must never pass silently.
+struct YAMLValue {
+    let node: Node
+    let file: String
+
+    var line: Int? { node.mark?.line }
+
+    func error(_ what: String) -> LifeboatError {
+        LifeboatError.badInput(file, line: line, what)
+    }
+
+    static func load(file: String, displayName: String) throws -> YAMLValue {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw LifeboatError.badInput(displayName, "cannot read: \(Self.reason(error))")
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw LifeboatError.badInput(displayName, "is empty")
+            }
+            return YAMLValue(node: node, file: displayName)
+        } catch let e as YamlError {
+            throw Self.describe(e, file: displayName)
+        }
+    }
+
+    private static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return ns.localizedDescription
+    }
+
+    private static func describe(_ e: YamlError, file: String) -> LifeboatError {
+        switch e {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return .badInput(file, line: mark.line, "invalid YAML: \(problem)")
+        case .reader(let problem, _, _, _):
+            return .badInput(file, "invalid YAML: \(problem)")
+        default:
+            return .badInput(file, "invalid YAML")
+        }
+    }
+
+    // MARK: scalars
+
+    func string(_ name: String) throws -> String {
+        guard case .scalar(let s) = node else { throw error("\(name) must be a text value") }
+        return s.string
+    }
+
+    func nonEmptyString(_ name: String) throws -> String {
+        let s = try string(name)
+        guard !s.isEmpty else { throw error("\(name) must not be empty") }
+        return s
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let v = Int(try string(name)), range.contains(v) else {
+            throw error("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return v
+    }
+
+    func bool(_ name: String) throws -> Bool {
+        switch try string(name).lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("\(name) must be true or false")
+        }
+    }
+
+    func duration(_ name: String) throws -> DurationValue {
+        let s = try string(name)
+        guard let d = DurationValue(parsing: s), d.seconds > 0 else {
+            throw error("\(name): '\(s)' is not a duration (like 45s, 15m, 1h, 7d, 2w)")
+        }
+        return d
+    }
+
+    func size(_ name: String) throws -> ByteSize {
+        let s = try string(name)
+        guard let b = ByteSize(parsing: s), b.bytes > 0 else {
+            throw error("\(name): '\(s)' is not a size (like 512KiB, 64MiB, 1GiB)")
+        }
+        return b
+    }
+
+    func oneOf(_ name: String, _ allowed: [String]) throws -> String {
+        let s = try string(name)
+        guard allowed.contains(s) else {
+            throw error("\(name): '\(s)' is not one of \(allowed.joined(separator: ", "))")
+        }
+        return s
+    }
+
+    func list(_ name: String) throws -> [YAMLValue] {
+        guard case .sequence(let seq) = node else { throw error("\(name) must be a list") }
+        return seq.map { YAMLValue(node: $0, file: file) }
+    }
+
+    func stringList(_ name: String) throws -> [String] {
+        try list(name).map { try $0.string(name) }
+    }
+
+    func fields(_ name: String) throws -> Fields {
+        guard case .mapping(let m) = node else { throw error("\(name) must be a mapping of keys to values") }
+        return try Fields(mapping: m, owner: self, name: name)
+    }
+}
+
+/// The keys of one YAML mapping, read one by one; the ones never read are refused as unknown.
+final class Fields {
+    private var values: [String: YAMLValue] = [:]
+    private var keyLines: [String: Int] = [:]
+    private var order: [String] = []
+    private var used: Set<String> = []
+    let owner: YAMLValue
+    let name: String
+
+    init(mapping: Node.Mapping, owner: YAMLValue, name: String) throws {
+        self.owner = owner
+        self.name = name
+        for (k, v) in mapping {
+            let key = YAMLValue(node: k, file: owner.file)
+            let keyName = try key.string("a key")
+            if values[keyName] != nil { throw key.error("\(name): key '\(keyName)' appears twice") }
+            values[keyName] = YAMLValue(node: v, file: owner.file)
+            keyLines[keyName] = key.line
+            order.append(keyName)
+        }
+    }
+
+    func optional(_ key: String) -> YAMLValue? {
+        used.insert(key)
+        guard let v = values[key] else { return nil }
+        if case .scalar(let s) = v.node, s.string.isEmpty, s.style == .plain { return nil }
+        return v
+    }
+
+    func required(_ key: String) throws -> YAMLValue {
+        guard let v = optional(key) else { throw owner.error("\(qualified(key)) is required") }
+        return v
+    }
+
+    func qualified(_ key: String) -> String { name.isEmpty ? key : "\(name).\(key)" }
+
+    /// Refuses any key that no reader asked for.
+    func finish() throws {
+        for key in order where !used.contains(key) {
+            throw LifeboatError.badInput(owner.file, line: keyLines[key] ?? owner.line,
+                                         "unknown key '\(qualified(key))'")
+        }
+    }
+}

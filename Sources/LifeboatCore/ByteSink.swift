@@ -1,0 +1,41 @@
+/// A stage of a streaming pipeline: it takes bytes in order, passes them on, and flushes on `finish`.
+///
+/// Every filter (compress, encrypt, hash, chunk) and every final consumer (a file, a tar extractor)
+/// is a `ByteSink`, so stages compose without knowing each other and memory stays bounded.
+public protocol ByteSink: AnyObject {
+    /// Takes the next bytes of the stream. The buffer is only valid during the call.
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Ends the stream: flushes what is buffered and finishes the next stage.
+    func finish() throws
+}
+
+extension ByteSink {
+    /// Convenience for callers that hold an array.
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+}
+
+/// A sink that keeps everything in memory: for tests and small messages only.
+public final class MemorySink: ByteSink {
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var finished = false
+
+    public init() {}
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        self.bytes.append(contentsOf: bytes)
+    }
+
+    public func finish() throws {
+        finished = true
+    }
+}
+
+/// A sink that discards what it gets but counts it: for benchmarks and size-only passes.
+public final class CountingSink: ByteSink {
+    public private(set) var count: Int64 = 0
+    public init() {}
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { count += Int64(bytes.count) }
+    public func finish() throws {}
+}

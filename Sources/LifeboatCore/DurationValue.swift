@@ -1,0 +1,37 @@
+import Foundation
+
+/// A length of time as the config writes it (`45s`, `15m`, `1h`, `7d`, `2w`), kept in whole seconds.
+public struct DurationValue: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let seconds: Int64
+
+    public init(seconds: Int64) { self.seconds = seconds }
+
+    /// Parses `<digits><unit>` with unit one of s, m, h, d, w; nil when the text is not of that form.
+    public init?(parsing text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard let unit = t.last, let number = Int64(t.dropLast()), number >= 0 else { return nil }
+        let factor: Int64
+        switch unit {
+        case "s": factor = 1
+        case "m": factor = 60
+        case "h": factor = 3600
+        case "d": factor = 86400
+        case "w": factor = 604_800
+        default: return nil
+        }
+        let (value, overflow) = number.multipliedReportingOverflow(by: factor)
+        guard !overflow else { return nil }
+        seconds = value
+    }
+
+    public static func < (a: DurationValue, b: DurationValue) -> Bool { a.seconds < b.seconds }
+
+    public var description: String {
+        for (unit, factor) in [("w", Int64(604_800)), ("d", 86400), ("h", 3600), ("m", 60)]
+        where seconds >= factor && seconds % factor == 0 {
+            return "\(seconds / factor)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+}
+

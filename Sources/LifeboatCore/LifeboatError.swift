@@ -1,0 +1,48 @@
+/// The one error type that reaches the command line: what went wrong, where, and the exit code it maps to.
+///
+/// Messages are lowercase with no trailing period; `hint` tells the operator what to do.
+public struct LifeboatError: Error, CustomStringConvertible, Sendable {
+    /// The classes of failure; each has a fixed exit code.
+    public enum Kind: Sendable, Equatable {
+        /// A config, policy or key file is malformed (exit 65).
+        case badInput
+        /// The command line is wrong (exit 64).
+        case usage
+        /// A backup, restore, verify or other operation failed (exit 1).
+        case failed
+        /// The catalog or another local state could not be read (exit 3 for check, else 1).
+        case state
+    }
+
+    public let kind: Kind
+    public let message: String
+    public let hint: String?
+
+    public init(_ kind: Kind, _ message: String, hint: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+    }
+
+    public static func badInput(_ file: String, line: Int? = nil, _ what: String) -> LifeboatError {
+        let place = line.map { "\(file):\($0)" } ?? file
+        return LifeboatError(.badInput, "\(place): \(what)")
+    }
+
+    public static func failed(_ message: String, hint: String? = nil) -> LifeboatError {
+        LifeboatError(.failed, message, hint: hint)
+    }
+
+    public var exitCode: Int32 {
+        switch kind {
+        case .badInput: return 65
+        case .usage: return 64
+        case .failed, .state: return 1
+        }
+    }
+
+    public var description: String {
+        if let hint { return "\(message)\nHINT: \(hint)" }
+        return message
+    }
+}

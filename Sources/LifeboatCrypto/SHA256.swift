@@ -1,0 +1,51 @@
+import COpenSSL
+
+/// Incremental SHA-256 on libcrypto: chunk digests, fingerprints and S2K all hash through it.
+public struct SHA256Hasher: ~Copyable {
+    private let context: OpaquePointer
+
+    public init() {
+        guard let ctx = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed: out of memory") }
+        EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
+        context = ctx
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        EVP_DigestUpdate(context, base, bytes.count)
+    }
+
+    public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// Returns the 32-byte digest; the hasher must not be used afterwards.
+    public consuming func finalize() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 32
+        EVP_DigestFinal_ex(context, &out, &length)
+        return out
+    }
+
+    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
+        var h = SHA256Hasher()
+        h.update(bytes)
+        return h.finalize()
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Lowercase hexadecimal, as manifests and the catalog store digests.
+    public var hexString: String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for b in self {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

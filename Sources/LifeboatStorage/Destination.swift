@@ -1,0 +1,56 @@
+/// A place that holds backup objects by key: a local directory, an S3 bucket, a second provider.
+///
+/// The interface is small and its behaviour written down so that one test suite can hold every
+/// implementation to it, and so retry and circuit-breaker wrappers fit any of them:
+/// - `put` makes the object appear whole or not at all (never a partial object under `key`);
+/// - `read` streams the object from `offset` to its end into `consumer`;
+/// - `size` is nil when the object does not exist;
+/// - `list` returns every key that starts with `prefix`, in no particular order;
+/// - `remove` of a missing object is not an error.
+/// Failures are thrown as `StorageError`, which says whether a retry can help.
+public protocol Destination: Sendable {
+    /// The destination's name in the policy, for messages and the catalog.
+    var name: String { get }
+    func put(_ key: String, fromFile path: String) async throws
+    func put(_ key: String, bytes: [UInt8]) async throws
+    @discardableResult
+    func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64
+    func size(_ key: String) async throws -> Int64?
+    func list(prefix: String) async throws -> [String]
+    func remove(_ key: String) async throws
+}
+
+extension Destination {
+    /// Reads a whole (small) object, such as a manifest, into memory.
+    public func readAll(_ key: String) async throws -> [UInt8] {
+        var out: [UInt8] = []
+        try await read(key, offset: 0) { out.append(contentsOf: $0) }
+        return out
+    }
+}
+
+/// Why a destination operation failed, and whether trying again can help.
+public struct StorageError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The object is not there.
+        case notFound
+        /// Retrying will not help: refused credentials, a bad request, a full or read-only disk.
+        case permanent
+        /// Retrying may help: a connection error, a timeout, a 5xx, throttling.
+        case transient
+    }
+
+    public let kind: Kind
+    public let destination: String
+    public let message: String
+
+    public init(_ kind: Kind, destination: String, _ message: String) {
+        self.kind = kind
+        self.destination = destination
+        self.message = message
+    }
+
+    public var isNotFound: Bool { kind == .notFound }
+    public var isPermanent: Bool { kind == .permanent }
+    public var description: String { "destination \(destination): \(message)" }
+}

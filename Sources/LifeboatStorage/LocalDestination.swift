@@ -1,0 +1,146 @@
+import Foundation
+
+/// A destination on a mounted file system (a NAS share, a second disk): objects are files under a root.
+///
+/// Writes go to a temporary name in the same folder, are fsynced and renamed, and the folder is
+/// fsynced, so an object is there whole or not at all, even across a power cut.
+public struct LocalDestination: Destination {
+    public let name: String
+    public let root: String
+
+    public init(name: String, root: String) {
+        self.name = name
+        self.root = root
+    }
+
+    func path(_ key: String) throws -> String {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard !key.isEmpty, !key.hasPrefix("/"), !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
+            throw StorageError(.permanent, destination: name, "refusing object key '\(key)'")
+        }
+        return root + "/" + key
+    }
+
+    func fail(_ what: String, _ path: String, errno code: Int32) -> StorageError {
+        let reason = String(cString: strerror(code))
+        let kind: StorageError.Kind
+        switch code {
+        case ENOENT: kind = .notFound
+        case EACCES, EPERM, EROFS, ENOSPC, EDQUOT, ENOTDIR, EISDIR: kind = .permanent
+        default: kind = .transient
+        }
+        return StorageError(kind, destination: name, "\(what) \(path): \(reason)")
+    }
+
+    public func put(_ key: String, fromFile source: String) async throws {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw fail("cannot open", source, errno: errno) }
+        defer { close(input) }
+        try write(key) { fd, target in
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw fail("cannot read", source, errno: errno)
+                }
+                if n == 0 { break }
+                try buffer.withUnsafeBytes { try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<n]), target) }
+            }
+        }
+    }
+
+    public func put(_ key: String, bytes: [UInt8]) async throws {
+        try write(key) { fd, target in
+            try bytes.withUnsafeBytes { try writeAll(fd, $0, target) }
+        }
+    }
+
+    func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ target: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("cannot write", target, errno: errno)
+            }
+            offset += n
+        }
+    }
+
+    /// Writes through a temporary file, fsyncs it, renames it into place and fsyncs the folder.
+    func write(_ key: String, _ body: (Int32, String) throws -> Void) throws {
+        let target = try path(key)
+        let dir = (target as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw StorageError(.permanent, destination: name, "cannot create \(dir): \(error.localizedDescription)")
+        }
+        let temp = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw fail("cannot create", temp, errno: errno) }
+        do {
+            try body(fd, temp)
+            guard fsync(fd) == 0 else { throw fail("cannot sync", temp, errno: errno) }
+            close(fd)
+            guard rename(temp, target) == 0 else { throw fail("cannot rename into", target, errno: errno) }
+        } catch {
+            close(fd)
+            unlink(temp)
+            throw error
+        }
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    @discardableResult
+    public func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+        let p = try path(key)
+        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw fail("cannot open", p, errno: errno) }
+        defer { close(fd) }
+        if offset > 0, lseek(fd, off_t(offset), SEEK_SET) < 0 { throw fail("cannot seek", p, errno: errno) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total: Int64 = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("cannot read", p, errno: errno)
+            }
+            if n == 0 { return total }
+            total += Int64(n)
+            try buffer.withUnsafeBytes { try consumer(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
+    public func size(_ key: String) async throws -> Int64? {
+        let p = try path(key)
+        var st = stat()
+        if stat(p, &st) != 0 {
+            if errno == ENOENT { return nil }
+            throw fail("cannot stat", p, errno: errno)
+        }
+        return Int64(st.st_size)
+    }
+
+    public func list(prefix: String) async throws -> [String] {
+        var out: [String] = []
+        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
+        while let rel = e.nextObject() as? String {
+            if e.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { continue }
+            if rel.contains(".tmp-") { continue }
+            if rel.hasPrefix(prefix) { out.append(rel) }
+        }
+        return out
+    }
+
+    public func remove(_ key: String) async throws {
+        let p = try path(key)
+        if unlink(p) != 0, errno != ENOENT { throw fail("cannot remove", p, errno: errno) }
+    }
+}

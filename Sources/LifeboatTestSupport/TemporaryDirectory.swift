@@ -1,0 +1,22 @@
+import Foundation
+
+/// A fresh directory under the system temp folder, removed when the value is released.
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let path: String
+    public var url: URL { URL(fileURLWithPath: path) }
+
+    public init(prefix: String = "lb") throws {
+        let base = FileManager.default.temporaryDirectory.path
+        let template = "\(base)/\(prefix)-XXXXXX"
+        var bytes = Array(template.utf8CString)
+        guard let made = bytes.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        path = String(cString: made)
+    }
+
+    /// A path inside the directory.
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `lifeboat` command: one subcommand per file in this folder.
+@main
+struct Lifeboat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lifeboat",
+        abstract: "Back up databases and configuration off the host, encrypted to public keys only.",
+        discussion: ExitCodes.helpText,
+        subcommands: [
+            Keygen.self,
+            PGP.self,
+        ]
+    )
+}
