@@ -1,0 +1,114 @@
+import CDeflate
+
+/// One libdeflate compressor per worker: libdeflate compressors are not thread-safe.
+final class GzipCompressors: @unchecked Sendable {
+    private let handles: [OpaquePointer]
+    let level: Int
+
+    init(level: Int, count: Int) throws {
+        var made: [OpaquePointer] = []
+        for _ in 0..<count {
+            guard let c = libdeflate_alloc_compressor(Int32(level)) else {
+                made.forEach { libdeflate_free_compressor($0) }
+                throw CompressionError(.resource, "cannot allocate a libdeflate compressor at level \(level)")
+            }
+            made.append(c)
+        }
+        handles = made
+        self.level = level
+    }
+
+    deinit { handles.forEach { libdeflate_free_compressor($0) } }
+
+    /// The most bytes one member of `blockSize` plaintext bytes can take.
+    func memberBound(blockSize: Int) -> Int {
+        GzipMemberFormat.headerSize + libdeflate_deflate_compress_bound(handles[0], blockSize)
+            + GzipMemberFormat.trailerSize
+    }
+
+    /// Compresses `slot.input` into one complete gzip member in `slot.output`.
+    func compress(worker: Int, slot: GzipSlot) {
+        let input = slot.input
+        let output = slot.output
+        let bound = memberBound(blockSize: input.count)
+        output.reserve(bound)
+        let room = output.capacity - GzipMemberFormat.headerSize - GzipMemberFormat.trailerSize
+        let payload = output.base + GzipMemberFormat.headerSize
+        let n = libdeflate_deflate_compress(handles[worker], input.base, input.count, payload, room)
+        guard n > 0 else {
+            slot.error = CompressionError(.resource, "libdeflate could not compress block \(slot.index)")
+            return
+        }
+        let size = GzipMemberFormat.headerSize + n + GzipMemberFormat.trailerSize
+        GzipMemberFormat.writeHeader(into: output.base, memberSize: size, level: level)
+        let crc = libdeflate_crc32(0, input.base, input.count)
+        GzipMemberFormat.storeLE32(crc, at: payload + n)
+        GzipMemberFormat.storeLE32(UInt32(truncatingIfNeeded: input.count), at: payload + n + 4)
+        output.count = size
+    }
+}
+
+/// One libdeflate decompressor per worker, for members that carry their own size.
+final class GzipDecompressors: @unchecked Sendable {
+    private let handles: [OpaquePointer]
+
+    init(count: Int) {
+        handles = (0..<count).compactMap { _ in libdeflate_alloc_decompressor() }
+    }
+
+    deinit { handles.forEach { libdeflate_free_decompressor($0) } }
+
+    /// Inflates the complete member in `slot.input` (header included) into `slot.output`,
+    /// checking that the deflate data fills the member exactly and that CRC-32 and ISIZE match.
+    func inflate(worker: Int, slot: GzipSlot) {
+        let headerSize = slot.headerSize
+        let where_ = "gzip member \(slot.index) at offset \(slot.streamOffset)"
+        guard worker < handles.count else {
+            slot.error = CompressionError(.resource, "cannot allocate a libdeflate decompressor")
+            return
+        }
+        let input = slot.input
+        let payloadSize = input.count - headerSize - GzipMemberFormat.trailerSize
+        guard payloadSize > 0 else {
+            slot.error = CompressionError(.badHeader, "\(where_): size field \(input.count) is too small")
+            return
+        }
+        let trailer = UnsafeRawPointer(input.base + headerSize + payloadSize)
+        let expectedCRC = GzipMemberFormat.loadLE32(trailer)
+        let isize = Int(GzipMemberFormat.loadLE32(trailer + 4))
+        guard isize <= GzipMemberFormat.maxMemberSize else {
+            slot.error = CompressionError(.corruptMember, "\(where_): isize \(isize) exceeds the limit")
+            return
+        }
+        let output = slot.output
+        output.count = 0
+        output.reserve(isize + 1)
+        var usedIn = 0
+        var usedOut = 0
+        let result = libdeflate_deflate_decompress_ex(
+            handles[worker], input.base + headerSize, payloadSize, output.base, isize + 1, &usedIn, &usedOut)
+        switch result {
+        case LIBDEFLATE_SUCCESS: break
+        case LIBDEFLATE_INSUFFICIENT_SPACE:
+            slot.error = CompressionError(.corruptMember, "\(where_): more data than its isize \(isize)")
+            return
+        default:
+            slot.error = CompressionError(.corruptMember, "\(where_): invalid deflate data")
+            return
+        }
+        guard usedIn == payloadSize else {
+            slot.error = CompressionError(
+                .corruptMember, "\(where_): size field does not match the deflate data (\(usedIn) of \(payloadSize) bytes)")
+            return
+        }
+        guard usedOut == isize else {
+            slot.error = CompressionError(.corruptMember, "\(where_): isize mismatch (\(usedOut) != \(isize))")
+            return
+        }
+        guard libdeflate_crc32(0, output.base, usedOut) == expectedCRC else {
+            slot.error = CompressionError(.corruptMember, "\(where_): crc32 mismatch")
+            return
+        }
+        output.count = usedOut
+    }
+}
