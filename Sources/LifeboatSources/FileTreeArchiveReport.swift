@@ -1,0 +1,23 @@
+/// What an archive run or an extraction did: counts for the catalog and the operator, and the
+/// warnings (vanished, changed or unreadable files, skipped special files) that did not stop it.
+public struct ArchiveReport: Sendable, Equatable {
+    public var files: Int
+    public var directories: Int
+    public var symlinks: Int
+    public var hardlinks: Int
+    /// Bytes of file content (not counting headers and padding).
+    public var bytes: Int64
+    public var warnings: [String]
+
+    public init(
+        files: Int = 0, directories: Int = 0, symlinks: Int = 0, hardlinks: Int = 0, bytes: Int64 = 0,
+        warnings: [String] = []
+    ) {
+        self.files = files
+        self.directories = directories
+        self.symlinks = symlinks
+        self.hardlinks = hardlinks
+        self.bytes = bytes
+        self.warnings = warnings
+    }
+}
