@@ -1,0 +1,133 @@
+import Foundation
+
+/// A throwaway GnuPG home for tests that check Lifeboat against real `gpg` (2.2): keys, encrypt, decrypt.
+///
+/// The path is kept short (gpg-agent's socket path has a length limit) and the agent caches no
+/// passphrase, so wrong-passphrase tests mean what they say. Call `stop()` or let `atexit` kill the agent.
+public final class GnuPGHome: @unchecked Sendable {
+    public let path: String
+    private let directory: TemporaryDirectory
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    public init() throws {
+        directory = try TemporaryDirectory(prefix: "g")
+        path = directory.path
+        chmod(path, 0o700)
+        try "default-cache-ttl 0\nmax-cache-ttl 0\nallow-loopback-pinentry\n"
+            .write(toFile: "\(path)/gpg-agent.conf", atomically: true, encoding: .utf8)
+        GnuPGHome.register(path)
+    }
+
+    deinit { stop() }
+
+    /// Stops this home's gpg-agent.
+    public func stop() {
+        _ = try? Command.run(["gpgconf", "--homedir", path, "--kill", "gpg-agent"])
+    }
+
+    /// Runs gpg in this home in batch mode; throws with gpg's stderr when it fails and `check` is set.
+    @discardableResult
+    public func gpg(_ args: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, check: Bool = true) throws -> CommandResult {
+        let result = try Command.run(["gpg", "--homedir", path, "--batch", "--no-tty", "--quiet"] + args,
+                                     stdin: stdin, stdinFile: stdinFile)
+        if check, result.status != 0 {
+            throw Failure(description: "gpg \(args.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        }
+        return result
+    }
+
+    private func passphraseArgs(_ passphrase: String?) -> [String] {
+        ["--pinentry-mode", "loopback", "--passphrase", passphrase ?? ""]
+    }
+
+    /// Makes an RSA key (sign,cert primary, encrypt subkey) and returns its fingerprint.
+    public func generateRSA(name: String, bits: Int = 3072, passphrase: String? = nil) throws -> String {
+        let spec = """
+            \(passphrase == nil ? "%no-protection" : "")
+            Key-Type: RSA
+            Key-Length: \(bits)
+            Key-Usage: sign,cert
+            Subkey-Type: RSA
+            Subkey-Length: \(bits)
+            Subkey-Usage: encrypt
+            Name-Real: \(name)
+            Name-Email: \(name.lowercased())@example.invalid
+            Expire-Date: 0
+            \(passphrase.map { "Passphrase: \($0)" } ?? "")
+            %commit
+
+            """
+        try gpg(passphraseArgs(passphrase) + ["--gen-key"], stdin: Array(spec.utf8))
+        return try fingerprint(of: "\(name.lowercased())@example.invalid")
+    }
+
+    /// Makes an ed25519 primary with a cv25519 encryption subkey and returns its fingerprint.
+    public func generateCurve25519(name: String, passphrase: String? = nil) throws -> String {
+        let uid = "\(name) <\(name.lowercased())@example.invalid>"
+        try gpg(passphraseArgs(passphrase) + ["--quick-gen-key", uid, "ed25519", "sign,cert", "0"])
+        let fpr = try fingerprint(of: "\(name.lowercased())@example.invalid")
+        try gpg(passphraseArgs(passphrase) + ["--quick-add-key", fpr, "cv25519", "encr", "0"])
+        return fpr
+    }
+
+    /// The primary fingerprint of the key matching `query`.
+    public func fingerprint(of query: String) throws -> String {
+        let listing = try gpg(["--with-colons", "--list-keys", query]).stdoutText
+        guard let line = listing.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") }),
+              let fpr = line.split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first
+        else { throw Failure(description: "no fingerprint for \(query)") }
+        return String(fpr)
+    }
+
+    public func exportPublic(_ fpr: String, armor: Bool = true) throws -> [UInt8] {
+        try gpg((armor ? ["--armor"] : []) + ["--export", fpr]).stdout
+    }
+
+    public func exportSecret(_ fpr: String, passphrase: String? = nil) throws -> [UInt8] {
+        try gpg(passphraseArgs(passphrase) + ["--armor", "--export-secret-keys", fpr]).stdout
+    }
+
+    public func importKey(_ bytes: [UInt8], passphrase: String? = nil) throws {
+        try gpg(passphraseArgs(passphrase) + ["--import"], stdin: bytes)
+    }
+
+    /// Encrypts with gpg, uncompressed, trusting the recipients.
+    public func encrypt(_ plaintext: [UInt8], to recipients: [String], armor: Bool = false) throws -> [UInt8] {
+        let r = recipients.flatMap { ["-r", $0] }
+        return try gpg(["--trust-model", "always", "-z", "0", "--encrypt"] + (armor ? ["--armor"] : []) + r,
+                       stdin: plaintext).stdout
+    }
+
+    /// Decrypts with gpg; returns the full result so tests can look at status and stderr.
+    public func decrypt(_ ciphertext: [UInt8], passphrase: String? = nil) throws -> CommandResult {
+        try gpg(passphraseArgs(passphrase) + ["--decrypt"], stdin: ciphertext, check: false)
+    }
+
+    public func decrypt(file: String, passphrase: String? = nil) throws -> CommandResult {
+        try gpg(passphraseArgs(passphrase) + ["--decrypt", file], check: false)
+    }
+
+    // Agents of homes that live in static test fixtures are killed when the test process exits.
+    nonisolated(unsafe) private static var homes: [String] = []
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var registered = false
+
+    private static func register(_ path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        homes.append(path)
+        if !registered {
+            registered = true
+            atexit {
+                for home in GnuPGHome.homes {
+                    _ = try? Command.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"])
+                    try? FileManager.default.removeItem(atPath: home)
+                }
+            }
+        }
+    }
+}
