@@ -73,7 +73,7 @@ public final class Catalog: @unchecked Sendable {
 
     /// Records the chunks and sizes of a backup whose message is fully in the spool; it becomes `pending`.
     public func sealBackup(
-        id: String, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?
+        id: String, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date
     ) throws {
         try wrap("seal backup") {
             try db.write { db in
@@ -85,9 +85,9 @@ public final class Catalog: @unchecked Sendable {
                 try db.execute(
                     sql: """
                         UPDATE backup SET status = 'pending', bytes_in = ?, bytes_out = ?, chunk_count = ?,
-                        lock_window_ms = ? WHERE id = ? AND status = 'running'
+                        lock_window_ms = ?, finished = ? WHERE id = ? AND status = 'running'
                         """,
-                    arguments: [bytesIn, bytesOut, chunks.count, lockWindowMs, id])
+                    arguments: [bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, id])
             }
         }
     }

@@ -21,7 +21,7 @@ public struct AgentConfig: Sendable {
 
     public static func load(file: String) throws -> AgentConfig {
         let doc = try YAMLValue.load(file: file, displayName: file)
-        let f = try doc.fields("")
+        let f = try doc.fields("the agent config", top: true)
         let base = (file as NSString).deletingLastPathComponent
         let resolve = { (p: String) in PathResolver.resolve(p, against: base) }
         var host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"

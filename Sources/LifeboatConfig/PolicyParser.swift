@@ -7,7 +7,7 @@ enum PolicyParser {
 
     static func parse(file: String) throws -> Policy {
         let doc = try YAMLValue.load(file: file, displayName: file)
-        let top = try doc.fields("policy")
+        let top = try doc.fields("policy", top: true)
         let base = (file as NSString).deletingLastPathComponent
         let resolve = { (p: String) in PathResolver.resolve(p, against: base) }
 

@@ -114,9 +114,10 @@ struct YAMLValue {
         try list(name).map { try $0.string(name) }
     }
 
-    func fields(_ name: String) throws -> Fields {
+    /// The keys of a mapping; `top` marks the document's root, whose keys are not prefixed in messages.
+    func fields(_ name: String, top: Bool = false) throws -> Fields {
         guard case .mapping(let m) = node else { throw error("\(name) must be a mapping of keys to values") }
-        return try Fields(mapping: m, owner: self, name: name)
+        return try Fields(mapping: m, owner: self, name: top ? "" : name)
     }
 }
 

@@ -1,0 +1,78 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatCore
+import LifeboatTestSupport
+import Testing
+
+@Suite struct CatalogTests {
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+    let sha = String(repeating: "a", count: 64)
+
+    func begin(_ c: Catalog, _ id: String, dests: [String] = ["a", "b"]) throws {
+        try c.beginBackup(id: id, policy: "p", host: "h", kind: "files", payload: "tar", started: t0,
+                          recipients: ["F1", "F2"], destinations: dests)
+    }
+
+    @Test func aBackupMovesFromRunningToPendingToCompleteAsCopiesShip() throws {
+        let c = try Catalog()
+        try begin(c, "id1")
+        #expect(try c.backup(id: "id1")?.status == .running)
+        try c.sealBackup(id: "id1", chunks: [.init(name: "data.000000", size: 10, sha256: sha)], bytesIn: 100,
+                         bytesOut: 10, lockWindowMs: 12, finished: t0)
+        #expect(try c.backup(id: "id1")?.status == .pending)
+        try c.recordCopy(id: "id1", destination: "a", shipped: true, error: nil, at: t0)
+        #expect(try c.backup(id: "id1")?.status == .pending)
+        try c.recordCopy(id: "id1", destination: "b", shipped: false, error: "down", at: t0)
+        #expect(try c.backup(id: "id1")?.status == .degraded)
+        try c.recordCopy(id: "id1", destination: "b", shipped: true, error: nil, at: t0)
+        let r = try #require(try c.backup(id: "id1"))
+        #expect(r.status == .complete)
+        #expect(r.lockWindowMs == 12)
+        #expect(r.recipients == ["F1", "F2"])
+        #expect(try c.chunks(id: "id1").map(\.name) == ["data.000000"])
+    }
+
+    @Test func noDestinationShippedIsFailed() throws {
+        let c = try Catalog()
+        try begin(c, "id1", dests: ["a"])
+        try c.sealBackup(id: "id1", chunks: [], bytesIn: 0, bytesOut: 0, lockWindowMs: nil, finished: t0)
+        try c.recordCopy(id: "id1", destination: "a", shipped: false, error: "down", at: t0)
+        #expect(try c.backup(id: "id1")?.status == .failed)
+    }
+
+    @Test func abandonedRunningBackupsAreFailedOnlyWhenTheirProcessIsGone() throws {
+        let c = try Catalog()
+        try begin(c, "id1")
+        #expect(try c.failAbandoned(at: t0, isAlive: { _ in true }).isEmpty)
+        #expect(try c.failAbandoned(at: t0, isAlive: { _ in false }) == ["id1"])
+        let r = try #require(try c.backup(id: "id1"))
+        #expect(r.status == .failed)
+        #expect(r.error?.contains("interrupted") == true)
+    }
+
+    @Test func aBadChunkRollsBackTheWholeSeal() throws {
+        let c = try Catalog()
+        try begin(c, "id1")
+        #expect(throws: LifeboatError.self) {
+            try c.sealBackup(id: "id1", chunks: [.init(name: "data.000000", size: 1, sha256: sha),
+                                                 .init(name: "data.000001", size: 1, sha256: "short")],
+                             bytesIn: 1, bytesOut: 2, lockWindowMs: nil, finished: t0)
+        }
+        #expect(try c.chunks(id: "id1").isEmpty)
+        #expect(try c.backup(id: "id1")?.status == .running)
+    }
+
+    @Test func listsNewestFirstAndSurvivesReopening() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("state/catalog.sqlite")
+        do {
+            let c = try Catalog(path: path)
+            try c.beginBackup(id: "b", policy: "p", host: "h", kind: "files", payload: "tar", started: t0.addingTimeInterval(5),
+                              recipients: [], destinations: ["a"])
+            try begin(c, "a")
+        }
+        let c = try Catalog(path: path)
+        #expect(try c.backups().map(\.id) == ["b", "a"])
+        #expect(try c.backups(policy: "other").isEmpty)
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# End-to-end tests: drive the built `lifeboat` binary from the outside, the way an operator would,
+# and check the results with independent tools (gpg, gunzip, tar, python, sqlite3).
+# Prints "N passed, N failed" last; exits 1 when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BIN=${LIFEBOAT_BIN:-$ROOT/.build/debug/lifeboat}
+[ -x "$BIN" ] || { echo "no binary at $BIN: run swift build first" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/lbe2e.XXXXXX)
+export GNUPGHOME=$WORK/gh
+mkdir -m 700 "$GNUPGHOME"
+cleanup() {
+    gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PASSED=0
+FAILED=0
+pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1"; }
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+
+for t in scripts/e2e/*.sh; do
+    # shellcheck source=/dev/null
+    source "$t"
+done
+
+echo
+echo "e2e: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

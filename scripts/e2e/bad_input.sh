@@ -1,0 +1,35 @@
+# Bad config, policy and key files: one line naming the file (and line), exit 65, nothing written.
+B=$WORK/bad
+make_setup "$B"
+expect65() { # name, then the command; checks exit 65, one stderr line naming $2's file, no catalog made
+    local name=$1 file=$2; shift 2
+    rm -rf "$B/state"
+    local err
+    err=$("$@" 2>&1 >/dev/null)
+    local code=$?
+    if [ "$code" -eq 65 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$file"* ]] && [ ! -e "$B/state" ]; then
+        pass "$name"
+    else
+        fail "$name (exit $code: $err)"
+    fi
+}
+cp "$B/policies/tree.yaml" "$B/tree.yaml.good"
+echo "retension: {keep_last: 3}" >>"$B/policies/tree.yaml"
+expect65 "a typo in a policy key is refused with its line" "tree.yaml:12" "$BIN" backup --config "$B/lifeboat.yaml"
+cp "$B/tree.yaml.good" "$B/policies/tree.yaml"
+sed -i 's/chunk_size: 1MiB/chunk_size: 1MB/' "$B/policies/tree.yaml"
+expect65 "a bad size is refused with its line" "tree.yaml:9" "$BIN" backup --config "$B/lifeboat.yaml"
+cp "$B/tree.yaml.good" "$B/policies/tree.yaml"
+echo "hostname: x" >>"$B/lifeboat.yaml"
+expect65 "an unknown agent config key is refused" "lifeboat.yaml:5" "$BIN" list --config "$B/lifeboat.yaml"
+sed -i '/hostname/d' "$B/lifeboat.yaml"
+cp "$B/keys/ops.pub.asc" "$B/keys/ops.pub.good"
+cp "$B/keys/ops.sec.asc" "$B/keys/ops.pub.asc"
+expect65 "a secret key given as a recipient is refused" "ops.pub.asc" "$BIN" backup --config "$B/lifeboat.yaml"
+head -c 300 "$B/keys/ops.pub.good" >"$B/keys/ops.pub.asc"
+expect65 "a truncated public key is refused" "ops.pub.asc" "$BIN" backup --config "$B/lifeboat.yaml"
+cp "$B/keys/ops.pub.good" "$B/keys/ops.pub.asc"
+"$BIN" backup --config "$B/lifeboat.yaml" nosuch >/dev/null 2>&1
+check "an unknown policy name is a usage error (exit 64)" test $? -eq 64
+"$BIN" backup --config "$B/lifeboat.yaml" --no-such-flag >/dev/null 2>&1
+check "an unknown flag is a usage error (exit 64)" test $? -eq 64

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what building and testing Lifeboat needs on a fresh Debian 12 machine (run as root).
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+need=()
+pkg-config --exists libdeflate 2>/dev/null || need+=(libdeflate-dev)
+pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
+pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
+[ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
+command -v gpg >/dev/null 2>&1 || need+=(gnupg)
+command -v pigz >/dev/null 2>&1 || need+=(pigz)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+for extra in "$@"; do
+    dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra")
+done
+
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing: ${need[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}" >/dev/null
+fi
