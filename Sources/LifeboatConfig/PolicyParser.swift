@@ -106,9 +106,10 @@ enum PolicyParser {
 
 /// Resolves a path written in a config or policy file against that file's directory.
 enum PathResolver {
+    /// Returns an absolute path without `.` or `..` components, so archive names stay clean.
     static func resolve(_ path: String, against base: String) -> String {
-        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardized.path }
         let dir = base.isEmpty ? "." : base
-        return (dir as NSString).appendingPathComponent(path)
+        return URL(fileURLWithPath: (dir as NSString).appendingPathComponent(path)).standardized.path
     }
 }

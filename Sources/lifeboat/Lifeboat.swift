@@ -8,6 +8,8 @@ struct Lifeboat: AsyncParsableCommand {
         abstract: "Back up databases and configuration off the host, encrypted to public keys only.",
         discussion: ExitCodes.helpText,
         subcommands: [
+            Backup.self,
+            List.self,
             Keygen.self,
             PGP.self,
         ]

@@ -1,0 +1,53 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+
+/// The `backup` use case: back up the named policies now, ship each, and report one line per backup.
+public struct BackupUseCase {
+    public let ctx: AgentContext
+
+    public init(_ ctx: AgentContext) { self.ctx = ctx }
+
+    /// One line of the report.
+    public struct Outcome: Sendable {
+        public let policy: String
+        public let id: String?
+        public let status: String
+        public let message: String?
+    }
+
+    /// Runs the backups in order; a failed one does not stop the others.
+    public func run(policies: [Policy]) async throws -> [Outcome] {
+        try StaleStateRepair.run(ctx)
+        // Keys are checked before anything is written: a bad key file is exit 65 and nothing is touched.
+        for p in policies { _ = try KeyLoading.recipients(of: p) }
+        var outcomes: [Outcome] = []
+        for policy in policies {
+            outcomes.append(await backUp(policy))
+        }
+        return outcomes
+    }
+
+    func backUp(_ policy: Policy) async -> Outcome {
+        let spooled: BackupJob.Spooled
+        do {
+            spooled = try BackupJob(ctx: ctx, policy: policy).run()
+        } catch {
+            ctx.logger.error("\(policy.name): backup failed: \(error)")
+            return Outcome(policy: policy.name, id: nil, status: "failed", message: String(describing: error))
+        }
+        let shipper = Shipper(ctx: ctx)
+        do {
+            try await shipper.ship(id: spooled.id, policy: policy)
+            let record = try ctx.catalog.backup(id: spooled.id)
+            let status = record?.status.rawValue ?? "failed"
+            let failures = record?.copies.filter { $0.status != .shipped }
+                .map { "\($0.destination): \($0.error ?? $0.status.rawValue)" } ?? []
+            return Outcome(policy: policy.name, id: spooled.id, status: status,
+                           message: failures.isEmpty ? nil : failures.joined(separator: "; "))
+        } catch {
+            return Outcome(policy: policy.name, id: spooled.id, status: "failed", message: String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+import LifeboatCrypto
+import LifeboatPipeline
+
+/// Takes one backup of one policy into the spool: source -> gzip members -> OpenPGP -> chunks,
+/// recorded in the catalog as `running`, then `pending` once every chunk is safely spooled.
+struct BackupJob {
+    let ctx: AgentContext
+    let policy: Policy
+
+    /// The outcome of the spooling step.
+    struct Spooled {
+        let id: String
+        let bytesIn: Int64
+        let bytesOut: Int64
+        let chunks: [Manifest.Chunk]
+        let warnings: [String]
+    }
+
+    func run() throws -> Spooled {
+        let recipients = try KeyLoading.recipients(of: policy)
+        let source = try PayloadSource.make(for: policy, logger: ctx.logger)
+        let started = ctx.now()
+        let id = BackupID(date: started).rawValue
+        let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
+        try ctx.catalog.beginBackup(
+            id: id, policy: policy.name, host: ctx.agent.host, kind: policy.kind.rawValue, payload: source.payload,
+            started: started, recipients: recipients.map(\.fingerprint), destinations: policy.destinations.map(\.name))
+        do {
+            let spooler = try ChunkSpooler(directory: spoolDir, chunkSize: policy.chunkSize.bytes)
+            let encryptor = try OpenPGPEncryptor(recipients: recipients, output: spooler)
+            let gzip = try GzipMemberWriter(level: policy.compressionLevel, output: encryptor)
+            let warnings = try source.produce(gzip)
+            for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
+            try ctx.catalog.sealBackup(
+                id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: nil,
+                finished: ctx.now())
+            return Spooled(id: id, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, chunks: spooler.chunks, warnings: warnings)
+        } catch {
+            try? FileManager.default.removeItem(atPath: spoolDir)
+            try? ctx.catalog.failBackup(id: id, error: String(describing: error), at: ctx.now())
+            throw error
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+import Logging
+
+/// What every use case needs: the loaded configuration, the catalog, a logger and the clock.
+///
+/// The clock is injected so decisions (due-ness, retention, RPO status) can be tested without sleeping.
+public final class AgentContext: @unchecked Sendable {
+    public let configuration: Configuration
+    public let catalog: Catalog
+    public let logger: Logger
+    public let now: @Sendable () -> Date
+
+    public init(configuration: Configuration, catalog: Catalog, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.logger = logger
+        self.now = now
+    }
+
+    public var agent: AgentConfig { configuration.agent }
+
+    /// The spool folder of one backup.
+    func spoolDirectory(policy: String, id: String) -> String {
+        "\(agent.spool)/\(policy)/\(id)"
+    }
+
+    /// The object key prefix of one backup at any destination: `<host>/<policy>/<id>/`.
+    func objectPrefix(host: String, policy: String, id: String) -> String {
+        "\(host)/\(policy)/\(id)/"
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import LifeboatConfig
+import LifeboatCore
+import LifeboatCrypto
+
+/// Loads a policy's recipients' public keys; a bad or secret key file is a bad-input error (exit 65).
+enum KeyLoading {
+    static func recipients(of policy: Policy) throws -> [OpenPGPPublicKey] {
+        try policy.recipients.map { path in
+            do {
+                return try OpenPGPPublicKey.load(contentsOf: path)
+            } catch let e as CryptoError {
+                if e.isBadInput { throw LifeboatError(.badInput, Self.named(e.description, path)) }
+                throw LifeboatError.failed(Self.named(e.description, path))
+            }
+        }
+    }
+
+    static func named(_ message: String, _ path: String) -> String {
+        message.contains(path) ? message : "\(path): \(message)"
+    }
+}

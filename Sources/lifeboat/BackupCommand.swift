@@ -1,0 +1,28 @@
+import ArgumentParser
+import LifeboatAgent
+
+extension Lifeboat {
+    /// `lifeboat backup [POLICY...]`: back up now and print one line per backup.
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Back up the named policies (all when none are named) now.",
+            discussion: "Prints one line per backup: policy, id, status. Exit 0 when all are complete, 1 otherwise.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Policy names.") var policies: [String] = []
+
+        func run() async throws {
+            try await Failure.guarded {
+                let ctx = try global.context()
+                let selected = try ctx.configuration.select(policies)
+                let outcomes = try await BackupUseCase(ctx).run(policies: selected)
+                for o in outcomes {
+                    var line = "\(o.policy) \(o.id ?? "-") \(o.status)"
+                    if let m = o.message { line += ": \(m)" }
+                    print(line)
+                }
+                if outcomes.contains(where: { $0.status != "complete" }) { throw ExitCode(1) }
+            }
+        }
+    }
+}

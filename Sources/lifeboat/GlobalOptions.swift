@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import LifeboatAgent
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+import Logging
+
+/// Flags every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The agent config (default: $LIFEBOAT_CONFIG, then /etc/lifeboat/lifeboat.yaml).")
+    var config: String?
+
+    @Flag(name: .shortAndLong, help: "Log progress to standard error.")
+    var verbose = false
+
+    var configPath: String { config ?? AgentConfig.defaultPath() }
+
+    /// Loads the configuration and opens the catalog; every fault becomes one line and its exit code.
+    func context() throws -> AgentContext {
+        LoggingSetup.bootstrap(verbose: verbose)
+        let configuration = try Configuration.load(file: configPath)
+        let catalog = try Catalog(path: configuration.agent.catalog)
+        return AgentContext(configuration: configuration, catalog: catalog, logger: Logger(label: "lifeboat"))
+    }
+}
+
+/// Sends log lines to standard error, once per process.
+enum LoggingSetup {
+    nonisolated(unsafe) static var done = false
+
+    static func bootstrap(verbose: Bool) {
+        guard !done else { return }
+        done = true
+        let level: Logger.Level = verbose ? .info
+            : Logger.Level(rawValue: ProcessInfo.processInfo.environment["LIFEBOAT_LOG_LEVEL"] ?? "") ?? .warning
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+    }
+}
+
+/// Turns any error into one line on standard error and the documented exit code.
+enum Failure {
+    static func exit(_ error: Error) -> ExitCode {
+        if let e = error as? ExitCode { return e }
+        if error is CleanExit { return .success }
+        let code: Int32
+        let text: String
+        switch error {
+        case let e as LifeboatError:
+            code = e.exitCode
+            text = e.description
+        default:
+            code = ErrorClassifier.exitCode(error)
+            text = String(describing: error)
+        }
+        FileHandle.standardError.write(Data("lifeboat: \(text)\n".utf8))
+        return ExitCode(code)
+    }
+
+    /// Runs a command body, mapping what it throws to one line and an exit code.
+    static func guarded(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            throw exit(error)
+        }
+    }
+}
