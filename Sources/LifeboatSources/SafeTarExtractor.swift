@@ -1,0 +1,222 @@
+import LifeboatCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Extracts a tar stream into a target directory and nowhere else, so a restore from a damaged
+/// or hostile backup cannot touch the rest of the system.
+///
+/// Refused: absolute names, `..` components, writing through any symlink (every component is
+/// opened with O_NOFOLLOW, including symlinks created earlier in the same archive), hard links to
+/// names outside the target, relative symlinks that climb out of it. Absolute symlink targets are
+/// kept verbatim (a backup of /etc holds them); they are never followed. Restores content, modes
+/// (mode & 0o7777), owners when running as root, mtimes (directories' at `finish()`, deepest first)
+/// and hard links. Devices, fifos and unknown types are skipped with a warning.
+public final class SafeTarExtractor: ByteSink {
+    /// What was extracted so far.
+    public private(set) var report = ArchiveReport()
+
+    private let target: TarSafeDirectory
+    private var parser: TarStreamParser?
+    private var file: (fd: Int32, name: String)?
+    private var directories: [(parts: [String], entry: TarEntry)] = []
+    private let asRoot = geteuid() == 0
+    private var failure: Error?
+    private var done = false
+
+    /// `targetDirectory` must exist; the caller makes a fresh staging directory.
+    public init(targetDirectory: String) throws {
+        target = try TarSafeDirectory(path: targetDirectory)
+        parser = TarStreamParser(consumer: self)
+    }
+
+    deinit {
+        if let file { close(file.fd) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if let failure { throw failure }
+        guard !done, let parser else { throw ArchiveError(.invalidArgument, "tar extractor used after finish") }
+        do { try parser.feed(bytes) } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    public func finish() throws {
+        if let failure { throw failure }
+        guard !done else { return }
+        do {
+            try parser?.finish()
+            try applyDirectoryMetadata()
+            done = true
+            parser = nil
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private func warn(_ message: String) {
+        report.warnings.append(message)
+    }
+
+    private func applyDirectoryMetadata() throws {
+        for (parts, entry) in directories.sorted(by: { $0.parts.count > $1.parts.count }) {
+            let name = parts.joined(separator: "/")
+            let fd = try target.withParent(of: parts, create: false) { parent in
+                openat(parent, parts[parts.count - 1], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            }
+            guard fd >= 0 else { throw ArchiveError.system("cannot open directory", path: name, errno: errno) }
+            defer { close(fd) }
+            if asRoot && fchown(fd, entry.uid, entry.gid) != 0 {
+                throw ArchiveError.system("cannot set the owner of", path: name, errno: errno)
+            }
+            if fchmod(fd, mode_t(entry.mode & 0o7777)) != 0 {
+                throw ArchiveError.system("cannot set the mode of", path: name, errno: errno)
+            }
+            var times = Self.times(entry)
+            if futimens(fd, &times) != 0 {
+                throw ArchiveError.system("cannot set the mtime of", path: name, errno: errno)
+            }
+        }
+        directories.removeAll()
+    }
+
+    static func times(_ entry: TarEntry) -> [timespec] {
+        let t = timespec(tv_sec: Int(entry.mtimeSeconds), tv_nsec: entry.mtimeNanoseconds)
+        return [t, t]
+    }
+}
+
+extension SafeTarExtractor: TarEntryConsumer {
+    func begin(_ entry: TarEntry) throws {
+        let parts = try TarSafeDirectory.components(of: entry.path)
+        let name = parts.joined(separator: "/")
+        switch entry.type {
+        case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
+            try requireName(parts, entry)
+            let fd = try target.withParent(of: parts, create: true) { parent -> Int32 in
+                let leaf = parts[parts.count - 1]
+                try TarSafeDirectory.clear(parent, leaf, name: name)
+                return openat(parent, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            }
+            guard fd >= 0 else { throw ArchiveError.system("cannot create", path: name, errno: errno) }
+            file = (fd, name)
+        case UInt8(ascii: "5"):
+            if parts.isEmpty { return }  // the target directory itself: its metadata stays the caller's
+            try makeDirectory(parts, name: name)
+            directories.append((parts, entry))
+            report.directories += 1
+        case UInt8(ascii: "2"):
+            try requireName(parts, entry)
+            try makeSymlink(parts, name: name, entry: entry)
+        case UInt8(ascii: "1"):
+            try requireName(parts, entry)
+            try makeHardLink(parts, name: name, entry: entry)
+        default:
+            warn("skipping \(Self.typeName(entry.type)) \(entry.path)")
+        }
+    }
+
+    func content(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let file else { return }  // skipped entry types
+        if !TarSystem.writeAll(file.fd, bytes) {
+            throw ArchiveError.system("cannot write", path: file.name, errno: errno)
+        }
+        report.bytes += Int64(bytes.count)
+    }
+
+    func end(_ entry: TarEntry) throws {
+        guard let file else { return }
+        self.file = nil
+        defer { close(file.fd) }
+        if asRoot && fchown(file.fd, entry.uid, entry.gid) != 0 {
+            throw ArchiveError.system("cannot set the owner of", path: file.name, errno: errno)
+        }
+        if fchmod(file.fd, mode_t(entry.mode & 0o7777)) != 0 {
+            throw ArchiveError.system("cannot set the mode of", path: file.name, errno: errno)
+        }
+        var times = Self.times(entry)
+        if futimens(file.fd, &times) != 0 {
+            throw ArchiveError.system("cannot set the mtime of", path: file.name, errno: errno)
+        }
+        report.files += 1
+    }
+
+    private func requireName(_ parts: [String], _ entry: TarEntry) throws {
+        if parts.isEmpty {
+            throw ArchiveError(.unsafePath, "refusing an entry without a name ('\(entry.path)')", path: entry.path)
+        }
+    }
+
+    private func makeDirectory(_ parts: [String], name: String) throws {
+        try target.withParent(of: parts, create: true) { parent in
+            let leaf = parts[parts.count - 1]
+            let kind = TarSafeDirectory.kind(parent, leaf)
+            if kind == S_IFDIR { return }
+            if kind != nil && unlinkat(parent, leaf, 0) != 0 {
+                throw ArchiveError.system("cannot replace", path: name, errno: errno)
+            }
+            if mkdirat(parent, leaf, 0o700) != 0 {
+                throw ArchiveError.system("cannot create directory", path: name, errno: errno)
+            }
+        }
+    }
+
+    private func makeSymlink(_ parts: [String], name: String, entry: TarEntry) throws {
+        let targetPath = entry.linkPath
+        if targetPath.isEmpty || targetPath.utf8.contains(0) {
+            throw ArchiveError(.corrupt, "symlink \(name) has an invalid target", path: name)
+        }
+        if !targetPath.hasPrefix("/") && !TarSafeDirectory.staysInside(linkParts: parts, target: targetPath) {
+            throw ArchiveError(
+                .unsafePath, "refusing symlink \(name) -> \(targetPath): it points outside the target directory",
+                path: name)
+        }
+        try target.withParent(of: parts, create: true) { parent in
+            let leaf = parts[parts.count - 1]
+            try TarSafeDirectory.clear(parent, leaf, name: name)
+            if symlinkat(targetPath, parent, leaf) != 0 {
+                throw ArchiveError.system("cannot create symlink", path: name, errno: errno)
+            }
+            if asRoot && fchownat(parent, leaf, entry.uid, entry.gid, AT_SYMLINK_NOFOLLOW) != 0 {
+                throw ArchiveError.system("cannot set the owner of", path: name, errno: errno)
+            }
+            var times = Self.times(entry)
+            if utimensat(parent, leaf, &times, AT_SYMLINK_NOFOLLOW) != 0 {
+                throw ArchiveError.system("cannot set the mtime of", path: name, errno: errno)
+            }
+        }
+        report.symlinks += 1
+    }
+
+    private func makeHardLink(_ parts: [String], name: String, entry: TarEntry) throws {
+        let source = try TarSafeDirectory.components(of: entry.linkPath, what: "hard link target")
+        guard !source.isEmpty else {
+            throw ArchiveError(.corrupt, "hard link \(name) has an empty target", path: name)
+        }
+        let sourceName = source.joined(separator: "/")
+        let sourceParent = try target.withParent(of: source, create: false) { dup($0) }
+        guard sourceParent >= 0 else { throw ArchiveError.system("cannot open", path: sourceName, errno: errno) }
+        defer { close(sourceParent) }
+        try target.withParent(of: parts, create: true) { parent in
+            let leaf = parts[parts.count - 1]
+            try TarSafeDirectory.clear(parent, leaf, name: name)
+            if linkat(sourceParent, source[source.count - 1], parent, leaf, 0) != 0 {
+                throw ArchiveError.system("cannot link \(name) to", path: sourceName, errno: errno)
+            }
+        }
+        report.hardlinks += 1
+    }
+
+    private static func typeName(_ type: UInt8) -> String {
+        switch type {
+        case UInt8(ascii: "3"): return "character device"
+        case UInt8(ascii: "4"): return "block device"
+        case UInt8(ascii: "6"): return "fifo"
+        default: return "entry of unknown type '\(String(UnicodeScalar(type)))'"
+        }
+    }
+}
