@@ -10,6 +10,7 @@ struct Lifeboat: AsyncParsableCommand {
         subcommands: [
             Backup.self,
             List.self,
+            Restore.self,
             Keygen.self,
             PGP.self,
         ]

@@ -16,6 +16,22 @@ enum KeyLoading {
         }
     }
 
+    static func identity(path: String, passphraseFile: String?) throws -> OpenPGPSecretKey {
+        var passphrase: String?
+        if let f = passphraseFile {
+            guard let text = try? String(contentsOfFile: f, encoding: .utf8) else {
+                throw LifeboatError.badInput(f, "cannot read the passphrase file")
+            }
+            passphrase = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        }
+        do {
+            return try OpenPGPSecretKey.load(contentsOf: path, passphrase: passphrase)
+        } catch let e as CryptoError {
+            if e.isBadInput { throw LifeboatError(.badInput, Self.named(e.description, path)) }
+            throw LifeboatError.failed(Self.named(e.description, path))
+        }
+    }
+
     static func named(_ message: String, _ path: String) -> String {
         message.contains(path) ? message : "\(path): \(message)"
     }

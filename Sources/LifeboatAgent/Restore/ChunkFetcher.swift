@@ -1,0 +1,53 @@
+import Foundation
+import LifeboatCore
+import LifeboatCrypto
+import LifeboatPipeline
+import LifeboatStorage
+
+/// Fetches one chunk of a backup from the first destination that holds a good copy: the copy is
+/// downloaded to a temporary file (ciphertext only) and its size and sha256 checked before use.
+struct ChunkFetcher {
+    let destinations: [Destination]
+    let prefix: String
+    let workDirectory: String
+
+    /// A chunk that verified, and where it came from.
+    struct Fetched {
+        let path: String
+        let destination: String
+        let problems: [String]
+    }
+
+    func fetch(_ chunk: Manifest.Chunk) async throws -> Fetched {
+        var problems: [String] = []
+        let path = "\(workDirectory)/\(chunk.name)"
+        for destination in destinations {
+            do {
+                let sink = try FileSink(path: path)
+                var hasher = SHA256Hasher()
+                var size: Int64 = 0
+                do {
+                    try await destination.read(prefix + chunk.name, offset: 0) { bytes in
+                        hasher.update(bytes)
+                        size += Int64(bytes.count)
+                        try sink.write(bytes)
+                    }
+                } catch {
+                    sink.abandon()
+                    throw error
+                }
+                let digest = hasher.finalize().hexString
+                guard size == chunk.size, digest == chunk.sha256 else {
+                    sink.abandon()
+                    problems.append("\(destination.name): \(chunk.name) is damaged (size \(size), sha256 \(digest.prefix(12))…, expected size \(chunk.size), sha256 \(chunk.sha256.prefix(12))…)")
+                    continue
+                }
+                try sink.finish()
+                return Fetched(path: path, destination: destination.name, problems: problems)
+            } catch let e as StorageError {
+                problems.append(e.isNotFound ? "\(destination.name): \(chunk.name) is missing" : e.description)
+            }
+        }
+        throw LifeboatError.failed("no good copy of \(chunk.name): " + problems.joined(separator: "; "))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import LifeboatCore
+import LifeboatPipeline
+import LifeboatSources
+
+/// Where restored plaintext goes, written so that a failure leaves nothing under the real name:
+/// a file tree is extracted into a sibling staging folder and renamed into place; a dump or
+/// database file is written under a temporary name and renamed.
+final class RestoreTarget {
+    let path: String
+    let sink: ByteSink
+    private let staging: String?
+    private let fileSink: FileSink?
+
+    init(path: String, payload: String) throws {
+        self.path = path
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            let empty = isDir.boolValue && ((try? fm.contentsOfDirectory(atPath: path))?.isEmpty ?? false)
+            guard payload == "tar", empty else {
+                throw LifeboatError(.usage, "restore target \(path) already exists; name a new path (or an empty folder for files)")
+            }
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, !fm.fileExists(atPath: parent) {
+            throw LifeboatError(.usage, "restore target's folder \(parent) does not exist")
+        }
+        if payload == "tar" {
+            let dir = "\(path).lifeboat-partial-\(getpid())"
+            try? fm.removeItem(atPath: dir)
+            do {
+                try fm.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw LifeboatError.failed("cannot create \(dir): \(error.localizedDescription)")
+            }
+            staging = dir
+            fileSink = nil
+            sink = try SafeTarExtractor(targetDirectory: dir)
+        } else {
+            let f = try FileSink(path: path)
+            staging = nil
+            fileSink = f
+            sink = f
+        }
+    }
+
+    /// Moves a finished file tree into place (the sink's finish already did it for a file).
+    func commit() throws {
+        guard let staging else { return }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
+        guard rename(staging, path) == 0 else {
+            throw LifeboatError.failed("cannot move \(staging) to \(path): \(String(cString: strerror(errno)))")
+        }
+        // The staging folder was made 0700; the tree's own root takes the mode it had in the archive
+        // only when the archive holds it, so open it to the operator as an ordinary folder.
+        chmod(path, 0o755)
+    }
+
+    /// Removes whatever was written; called on every failure path.
+    func abandon() {
+        fileSink?.abandon()
+        if let staging { try? FileManager.default.removeItem(atPath: staging) }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+import LifeboatCrypto
+import LifeboatPipeline
+import LifeboatStorage
+
+/// The `restore` use case: picks the newest restorable backup (or the one named), fetches each chunk
+/// from a destination with a good copy, decrypts, gunzips and writes the result into the target;
+/// when a backup cannot be restored it walks back to the next older one and says so.
+public struct RestoreUseCase {
+    public let ctx: AgentContext
+
+    public init(_ ctx: AgentContext) { self.ctx = ctx }
+
+    /// What to restore and where.
+    public struct Request {
+        public var policy: Policy
+        public var target: String
+        public var identity: OpenPGPSecretKey
+        public var backupID: String?
+        public var includeSoftDeleted: Bool
+
+        public init(policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: String?, includeSoftDeleted: Bool) {
+            self.policy = policy
+            self.target = target
+            self.identity = identity
+            self.backupID = backupID
+            self.includeSoftDeleted = includeSoftDeleted
+        }
+    }
+
+    /// What was restored, from where, and which newer backups were passed over.
+    public struct Result: Sendable {
+        public let id: String
+        public let bytes: Int64
+        public let chunksByDestination: [String: Int]
+        public let skipped: [String]
+    }
+
+    public func run(_ request: Request) async throws -> Result {
+        let candidates = try self.candidates(request)
+        guard !candidates.isEmpty else {
+            throw LifeboatError.failed("policy \(request.policy.name): no restorable backup in the catalog")
+        }
+        var skipped: [String] = []
+        for record in candidates {
+            do {
+                let result = try await restore(record, request)
+                return Result(id: result.id, bytes: result.bytes, chunksByDestination: result.chunksByDestination,
+                              skipped: skipped)
+            } catch let e as LifeboatError where e.kind == .usage || e.kind == .badInput {
+                throw e
+            } catch let e as CryptoError where e.kind == .noMatchingKey || e.kind == .wrongPassphrase {
+                throw LifeboatError.failed("backup \(record.id): \(e)")
+            } catch {
+                if request.backupID != nil { throw error }
+                let line = "backup \(record.id) could not be restored: \(error)"
+                ctx.logger.warning("\(line); trying the next older backup")
+                skipped.append(line)
+            }
+        }
+        throw LifeboatError.failed(
+            "policy \(request.policy.name): no backup could be restored: " + skipped.joined(separator: " | "))
+    }
+
+    func candidates(_ request: Request) throws -> [BackupRecord] {
+        if let id = request.backupID {
+            guard let r = try ctx.catalog.backup(id: id), r.policy == request.policy.name else {
+                throw LifeboatError(.usage, "policy \(request.policy.name) has no backup \(id)")
+            }
+            switch r.retention {
+            case .purged: throw LifeboatError.failed("backup \(id) was purged from every destination")
+            case .softDeleted where !request.includeSoftDeleted:
+                throw LifeboatError.failed("backup \(id) is soft-deleted", hint: "add --include-soft-deleted to restore it")
+            default: break
+            }
+            guard r.copies.contains(where: { $0.status == .shipped }) else {
+                throw LifeboatError.failed("backup \(id) is not shipped to any destination (status \(r.status.rawValue))")
+            }
+            return [r]
+        }
+        return try ctx.catalog.backups(policy: request.policy.name)
+            .filter { $0.copies.contains(where: { $0.status == .shipped }) }
+    }
+
+    func restore(_ record: BackupRecord, _ request: Request) async throws -> Result {
+        let chunks = try ctx.catalog.chunks(id: record.id)
+        let shipped = Set(record.copies.filter { $0.status == .shipped }.map(\.destination))
+        let destinations = try request.policy.destinations.filter { shipped.contains($0.name) }.map(DestinationFactory.make)
+        let work = "\(ctx.agent.spool)/.restore-\(getpid())"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let fetcher = ChunkFetcher(
+            destinations: destinations, prefix: ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id),
+            workDirectory: work)
+
+        let target = try RestoreTarget(path: request.target, payload: record.payload)
+        var used: [String: Int] = [:]
+        do {
+            let counter = CountingTee(next: target.sink)
+            let gunzip = GzipReader(output: counter)
+            let decryptor = OpenPGPDecryptor(keys: [request.identity], output: gunzip)
+            for chunk in chunks {
+                let fetched = try await fetcher.fetch(chunk)
+                for p in fetched.problems { ctx.logger.warning("backup \(record.id): \(p); used the copy at \(fetched.destination)") }
+                used[fetched.destination, default: 0] += 1
+                try FileFeeder.feed(path: fetched.path, into: decryptor)
+                unlink(fetched.path)
+            }
+            try decryptor.finish()
+            try target.commit()
+            return Result(id: record.id, bytes: counter.count, chunksByDestination: used, skipped: [])
+        } catch {
+            target.abandon()
+            throw error
+        }
+    }
+}
+
+/// Passes bytes on while counting them.
+final class CountingTee: ByteSink {
+    let next: ByteSink
+    private(set) var count: Int64 = 0
+    init(next: ByteSink) { self.next = next }
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        count += Int64(bytes.count)
+        try next.write(bytes)
+    }
+    func finish() throws { try next.finish() }
+}
+
+/// Streams a file into a sink in 1 MiB reads.
+enum FileFeeder {
+    static func feed(path: String, into sink: ByteSink) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LifeboatError.failed("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LifeboatError.failed("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+}

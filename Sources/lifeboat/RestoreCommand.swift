@@ -1,0 +1,38 @@
+import ArgumentParser
+import LifeboatAgent
+import LifeboatCore
+
+extension Lifeboat {
+    /// `lifeboat restore POLICY --to PATH --identity SECRET.asc`: bring a backup back.
+    struct Restore: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Restore the newest restorable backup of a policy (or --backup ID) into PATH.",
+            discussion: """
+                For files, PATH is a new (or empty) folder that receives the tree; for other kinds, a new file \
+                that receives the dump or database. Nothing is left under PATH when the restore fails.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The policy.") var policy: String
+        @Option(help: "Where to restore to.") var to: String
+        @Option(help: "The secret key (OpenPGP, armored or binary); keep it off the host.") var identity: String
+        @Option(help: "A file whose first line is the secret key's passphrase.") var passphraseFile: String?
+        @Option(help: "The backup id to restore.") var backup: String?
+        @Flag(help: "Allow restoring a soft-deleted backup.") var includeSoftDeleted = false
+
+        func run() async throws {
+            try await Failure.guarded {
+                let ctx = try global.context()
+                guard let p = try ctx.configuration.select([policy]).first else { return }
+                let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
+                let request = RestoreUseCase.Request(
+                    policy: p, target: to, identity: key, backupID: backup, includeSoftDeleted: includeSoftDeleted)
+                let result = try await RestoreUseCase(ctx).run(request)
+                let sources = result.chunksByDestination.sorted { $0.key < $1.key }
+                    .map { "\($0.value) chunk(s) from \($0.key)" }.joined(separator: ", ")
+                for s in result.skipped { print("skipped: \(s)") }
+                print("restored \(p.name) \(result.id) into \(to): \(result.bytes) bytes, \(sources)")
+            }
+        }
+    }
+}
