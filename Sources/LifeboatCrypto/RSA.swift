@@ -101,3 +101,19 @@ enum RSA {
         }
     }
 }
+
+extension RSA {
+    /// n, e, d, p, q, u as OpenPGP stores them: p < q and u = p^-1 mod q.
+    static func openPGPComponents(_ key: PKey) throws -> (n: [UInt8], e: [UInt8], d: [UInt8], p: [UInt8], q: [UInt8], u: [UInt8]) {
+        let n = try key.bigNumber("n"), e = try key.bigNumber("e"), d = try key.bigNumber("d")
+        var p = try key.bigNumber("rsa-factor1"), q = try key.bigNumber("rsa-factor2")
+        if p.count > q.count || (p.count == q.count && p.lexicographicallyPrecedes(q) == false) { swap(&p, &q) }
+        guard let ctx = BN_CTX_new() else { throw LibCrypto.failure("bignum context") }
+        defer { BN_CTX_free(ctx) }
+        let bp = BN_bin2bn(p, Int32(p.count), nil), bq = BN_bin2bn(q, Int32(q.count), nil)
+        defer { BN_clear_free(bp); BN_clear_free(bq) }
+        guard let bp, let bq, let u = BN_mod_inverse(nil, bp, bq, ctx) else { throw LibCrypto.failure("rsa coefficient") }
+        defer { BN_clear_free(u) }
+        return (n, e, d, p, q, bytes(u))
+    }
+}
