@@ -49,7 +49,11 @@ let package = Package(
         .testTarget(name: "LifeboatSourcesTests", dependencies: ["LifeboatSources", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatCatalogTests", dependencies: ["LifeboatCatalog", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatAgentTests", dependencies: ["LifeboatAgent", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatAgentTests", dependencies: [
+            "LifeboatAgent", "LifeboatTestSupport", "LifeboatCore", "LifeboatConfig", "LifeboatCatalog",
+            "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources", "LifeboatStorage",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )
