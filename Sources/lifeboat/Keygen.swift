@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import LifeboatCrypto
+
+extension Lifeboat {
+    /// `lifeboat keygen --out DIR`: makes a backup key pair; run it off the host and keep the secret half elsewhere.
+    struct Keygen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an OpenPGP key pair (run it OFF the host).",
+            discussion: """
+                Writes DIR/NAME.pub.asc (give it to the host) and DIR/NAME.sec.asc (mode 0600: keep it off \
+                the host, in two separate safe places). Existing files are never overwritten.
+                """)
+
+        @Option(name: .long, help: "Directory for the key files.") var out: String
+        @Option(name: .long, help: "Key file name and user id.") var name = "lifeboat"
+        @Option(name: .long, help: "An email address for the user id.") var email: String?
+        @Option(name: .long, help: "A file whose first line protects the secret key.") var passphraseFile: String?
+        @Flag(name: .long, help: "RSA-4096 instead of ed25519/cv25519.") var rsa = false
+
+        func run() async throws {
+            try CryptoCommand.guarded {
+                let publicPath = "\(out)/\(name).pub.asc", secretPath = "\(out)/\(name).sec.asc"
+                for path in [publicPath, secretPath] where FileManager.default.fileExists(atPath: path) {
+                    throw CryptoError(.io, "\(path) already exists; refusing to overwrite it")
+                }
+                let passphrase = try passphraseFile.map { try CryptoCommand.readPassphrase($0) }
+                let key = try OpenPGPKeygen.generate(name: name, email: email, passphrase: passphrase,
+                                                     algorithm: rsa ? .rsa4096 : .curve25519)
+                try Self.create(secretPath, key.secretArmored, mode: 0o600)
+                do {
+                    try Self.create(publicPath, key.publicArmored, mode: 0o644)
+                } catch {
+                    unlink(secretPath)
+                    throw error
+                }
+                print("fingerprint: \(key.fingerprint)")
+                print("public key: \(publicPath) (copy it to the host)")
+                print("secret key: \(secretPath)")
+                print("keep the secret key OFF the host, in two separate safe places; without it no backup can be restored")
+            }
+        }
+
+        /// Creates a new file with its final mode from the start (O_EXCL: never replaces anything).
+        static func create(_ path: String, _ text: String, mode: mode_t) throws {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+            guard fd >= 0 else {
+                let reason = errno == EEXIST ? "already exists; refusing to overwrite it" : String(cString: strerror(errno))
+                throw CryptoError(.io, "\(path): \(reason)")
+            }
+            defer { close(fd) }
+            // umask may have narrowed the mode; set exactly what we mean (never wider than asked).
+            fchmod(fd, mode)
+            try FileDescriptorSink(fd: fd).write(Array(text.utf8))
+            guard fsync(fd) == 0 else { throw CryptoError(.io, "\(path): \(String(cString: strerror(errno)))") }
+        }
+    }
+}

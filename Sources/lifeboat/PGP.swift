@@ -1,0 +1,166 @@
+import ArgumentParser
+import Foundation
+import LifeboatCore
+import LifeboatCrypto
+
+extension Lifeboat {
+    /// Low-level OpenPGP tools: scripts and benchmarks use them to encrypt and decrypt streams the way backups do.
+    struct PGP: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pgp", abstract: "OpenPGP tools (encrypt, decrypt, show keys)", shouldDisplay: false,
+            subcommands: [Encrypt.self, Decrypt.self, Show.self])
+    }
+}
+
+extension Lifeboat.PGP {
+    /// `lifeboat pgp encrypt --recipient FILE...`: stdin (or --in) to an OpenPGP message on stdout (or --out).
+    struct Encrypt: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Encrypt to public keys (binary OpenPGP).")
+        @Option(name: .long, help: "A recipient's public key file (repeat for more).") var recipient: [String] = []
+        @Option(name: .customLong("in"), help: "Input file (default: standard input).") var input: String?
+        @Option(name: .customLong("out"), help: "Output file (default: standard output).") var output: String?
+
+        func run() async throws {
+            try CryptoCommand.guarded {
+                guard !recipient.isEmpty else { throw CryptoCommand.Usage(message: "give at least one --recipient") }
+                let keys = try recipient.map { try OpenPGPPublicKey.load(contentsOf: $0) }
+                try CryptoCommand.pipe(input: input, output: output) { sink in
+                    try OpenPGPEncryptor(recipients: keys, output: sink)
+                }
+            }
+        }
+    }
+
+    /// `lifeboat pgp decrypt --identity FILE`: an OpenPGP message to plaintext; --out appears only when the MDC checks out.
+    struct Decrypt: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Decrypt with a secret key (binary or armored input).")
+        @Option(name: .long, help: "The secret key file (repeat for more).") var identity: [String] = []
+        @Option(name: .long, help: "A file whose first line is the passphrase.") var passphraseFile: String?
+        @Option(name: .customLong("in"), help: "Input file (default: standard input).") var input: String?
+        @Option(name: .customLong("out"), help: "Output file (default: standard output).") var output: String?
+
+        func run() async throws {
+            try CryptoCommand.guarded {
+                guard !identity.isEmpty else { throw CryptoCommand.Usage(message: "give --identity") }
+                let passphrase = try passphraseFile.map { try CryptoCommand.readPassphrase($0) }
+                let keys = try identity.map { try OpenPGPSecretKey.load(contentsOf: $0, passphrase: passphrase) }
+                try CryptoCommand.pipe(input: input, output: output) { sink in
+                    OpenPGPDecryptor(keys: keys, output: sink)
+                }
+            }
+        }
+    }
+
+    /// `lifeboat pgp show KEYFILE`: the fingerprints (and user ids) of a public or secret key.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a key's fingerprints.")
+        @Argument(help: "A public key file.") var keyFile: String
+
+        func run() async throws {
+            try CryptoCommand.guarded {
+                let key = try OpenPGPPublicKey.load(contentsOf: keyFile)
+                print("fingerprint: \(key.fingerprint)")
+                print("encryption subkey: \(key.encryptionKeyFingerprint)")
+                for uid in key.userIDs { print("user id: \(uid)") }
+            }
+        }
+    }
+}
+
+/// Plumbing shared by the crypto commands: file descriptors, the passphrase file, errors to exit codes.
+enum CryptoCommand {
+    struct Usage: Error { let message: String }
+
+    static func guarded(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as ExitCode {
+            throw e
+        } catch let e as CryptoError {
+            FileHandle.standardError.write(Data("lifeboat: \(e.message)\n".utf8))
+            throw ExitCode(e.isBadInput ? 65 : 1)
+        } catch let e as Usage {
+            FileHandle.standardError.write(Data("lifeboat: \(e.message)\n".utf8))
+            throw ExitCode(64)
+        } catch {
+            FileHandle.standardError.write(Data("lifeboat: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The first line of a file, without its newline.
+    static func readPassphrase(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CryptoError(.io, "\(path): cannot read the passphrase file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        var line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        if line.hasSuffix("\r") { line.removeLast() }
+        return line
+    }
+
+    /// Streams `input` through the sink `make` builds on top of the output; a named output file is
+    /// written under a temporary name and renamed only on success.
+    static func pipe(input: String?, output: String?, make: (ByteSink) throws -> ByteSink) throws {
+        let inFD: Int32 = try input.map { path in
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw CryptoError(.io, "\(path): \(String(cString: strerror(errno)))") }
+            return fd
+        } ?? 0
+        defer { if inFD != 0 { close(inFD) } }
+        let temporary = output.map { "\($0).partial-\(getpid())" }
+        let outFD: Int32 = try temporary.map { path in
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            guard fd >= 0 else { throw CryptoError(.io, "\(path): \(String(cString: strerror(errno)))") }
+            return fd
+        } ?? 1
+        var succeeded = false
+        defer {
+            if outFD != 1 { close(outFD) }
+            if !succeeded, let temporary { unlink(temporary) }
+        }
+        let sink = try make(FileDescriptorSink(fd: outFD))
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(inFD, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CryptoError(.io, "reading input: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        try sink.finish()
+        if let temporary, let output {
+            guard rename(temporary, output) == 0 else {
+                throw CryptoError(.io, "\(output): \(String(cString: strerror(errno)))")
+            }
+        }
+        succeeded = true
+    }
+}
+
+/// Writes a stream to a file descriptor, all of it, retrying short writes.
+final class FileDescriptorSink: ByteSink {
+    let fd: Int32
+    init(fd: Int32) { self.fd = fd }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = Foundation.write(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CryptoError(.io, "writing output: \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
+    }
+
+    func finish() throws {
+        if fd > 2, fsync(fd) != 0, errno != EINVAL {
+            throw CryptoError(.io, "flushing output: \(String(cString: strerror(errno)))")
+        }
+    }
+}
