@@ -13,7 +13,9 @@ extension Lifeboat {
 
         func run() async throws {
             try await Failure.guarded {
-                let ctx = try global.context()
+                let ctx = try global.context { configuration in
+                    try BackupUseCase.checkRecipients(try configuration.select(policies))
+                }
                 let selected = try ctx.configuration.select(policies)
                 let outcomes = try await BackupUseCase(ctx).run(policies: selected)
                 for o in outcomes {

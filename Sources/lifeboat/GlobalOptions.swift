@@ -17,9 +17,11 @@ struct GlobalOptions: ParsableArguments {
     var configPath: String { config ?? AgentConfig.defaultPath() }
 
     /// Loads the configuration and opens the catalog; every fault becomes one line and its exit code.
-    func context() throws -> AgentContext {
+    /// `validate` runs before the catalog is opened, so bad input leaves nothing written.
+    func context(validate: (Configuration) throws -> Void = { _ in }) throws -> AgentContext {
         LoggingSetup.bootstrap(verbose: verbose)
         let configuration = try Configuration.load(file: configPath)
+        try validate(configuration)
         let catalog = try Catalog(path: configuration.agent.catalog)
         return AgentContext(configuration: configuration, catalog: catalog, logger: Logger(label: "lifeboat"))
     }

@@ -19,14 +19,18 @@ public struct BackupUseCase {
 
     /// Runs the backups in order; a failed one does not stop the others.
     public func run(policies: [Policy]) async throws -> [Outcome] {
+        try Self.checkRecipients(policies)
         try StaleStateRepair.run(ctx)
-        // Keys are checked before anything is written: a bad key file is exit 65 and nothing is touched.
-        for p in policies { _ = try KeyLoading.recipients(of: p) }
         var outcomes: [Outcome] = []
         for policy in policies {
             outcomes.append(await backUp(policy))
         }
         return outcomes
+    }
+
+    /// Loads every recipient key of the policies: a bad or secret key file is exit 65, before anything is written.
+    public static func checkRecipients(_ policies: [Policy]) throws {
+        for p in policies { _ = try KeyLoading.recipients(of: p) }
     }
 
     func backUp(_ policy: Policy) async -> Outcome {
