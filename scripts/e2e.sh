@@ -23,7 +23,11 @@ pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1"; }
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 
+# shellcheck source=/dev/null
+source scripts/e2e/common.sh
 for t in scripts/e2e/*.sh; do
+    [ "$t" = scripts/e2e/common.sh ] && continue
+    echo "# $t"
     # shellcheck source=/dev/null
     source "$t"
 done

@@ -6,6 +6,7 @@ make_setup() {
     mkdir -p "$d/policies" "$d/keys" "$d/nas"
     "$BIN" keygen --out "$d/keys" --name ops >/dev/null
     python3 "$ROOT/scripts/lib/make_tree.py" "$d/tree" 3
+    head -c 2500000 /dev/urandom >"$d/tree/random.bin"   # incompressible: several 1 MiB chunks
     cat >"$d/lifeboat.yaml" <<YAML
 host: e2e
 policies: policies
