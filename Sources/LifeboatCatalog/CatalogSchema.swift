@@ -45,6 +45,26 @@ enum CatalogSchema {
                 );
                 """)
         }
+        m.registerMigration("v2-schedule-retention-run-counters") { db in
+            // Scheduling, compliance checks and retention (issue 7): indexes that keep `run` and `check`
+            // to index seeks per policy, a pin that `undelete` sets so prune keeps the backup, and
+            // counters of runs by outcome for the metrics textfile.
+            try db.execute(sql: """
+                ALTER TABLE backup ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX backup_policy_status_started ON backup(policy, status, started);
+                CREATE INDEX backup_lazy_deletion ON backup(policy, retention, retention_changed)
+                    WHERE retention IN ('deleted', 'soft-deleted');
+                CREATE INDEX backup_unshipped ON backup(policy)
+                    WHERE retention = 'live' AND status IN ('pending', 'degraded', 'failed') AND chunk_count > 0;
+                CREATE TABLE run_counter (
+                    command TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    count INTEGER NOT NULL DEFAULT 0 CHECK (count >= 0),
+                    last REAL,
+                    PRIMARY KEY (command, outcome)
+                );
+                """)
+        }
         return m
     }
 }

@@ -1,0 +1,105 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+
+/// The `check` use case: RPO compliance of the named policies (all when none), for Nagios and Icinga.
+public struct CheckUseCase {
+    public let ctx: AgentContext
+
+    public init(_ ctx: AgentContext) { self.ctx = ctx }
+
+    public func run(policies: [Policy]) throws -> [Compliance.Result] {
+        let summaries = try ctx.catalog.policySummaries(policies.map(\.name))
+        let byName = Dictionary(summaries.map { ($0.policy, $0) }, uniquingKeysWith: { a, _ in a })
+        let space = SpaceProbe.measure(spool: ctx.agent.spool, spoolMax: ctx.agent.spoolMax?.bytes)
+        let now = ctx.now()
+        return policies.map {
+            Compliance.evaluate(policy: $0.name, rpo: $0.objectives.rpo, summary: byName[$0.name], space: space, now: now)
+        }
+    }
+}
+
+/// Measures the spool and the file system it lives on.
+public enum SpaceProbe {
+    public static func measure(spool: String, spoolMax: Int64?) -> Compliance.Space {
+        var space = Compliance.Space(spoolBytes: spoolBytes(spool), spoolMax: spoolMax)
+        // The spool may not exist yet: ask about the nearest folder that does.
+        var dir = spool
+        var st = statvfs()
+        while statvfs(dir, &st) != 0 {
+            let parent = (dir as NSString).deletingLastPathComponent
+            if parent == dir || parent.isEmpty { return space }
+            dir = parent
+        }
+        let block = Int64(st.f_frsize)
+        let total = Int64(st.f_blocks) * block
+        let free = Int64(st.f_bavail) * block
+        space.diskTotal = total
+        space.diskUsed = total - free
+        return space
+    }
+
+    /// Bytes of the regular files under the spool (lock files excluded).
+    public static func spoolBytes(_ spool: String) -> Int64 {
+        guard let e = FileManager.default.enumerator(atPath: spool) else { return 0 }
+        var total: Int64 = 0
+        while let rel = e.nextObject() as? String {
+            if rel.hasPrefix(".locks") { continue }
+            guard let attrs = e.fileAttributes, attrs[.type] as? FileAttributeType == .typeRegular else { continue }
+            total += (attrs[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return total
+    }
+}
+
+/// The `check` output: one Nagios summary line with perfdata, or the contract's JSON.
+public enum CheckOutput {
+    public static func line(_ results: [Compliance.Result]) -> String {
+        let status = Compliance.overall(results)
+        let bad = results.filter { $0.status != .ok }
+        var text: String
+        if results.isEmpty {
+            text = "no policies"
+        } else if bad.isEmpty {
+            text = "\(results.count) \(results.count == 1 ? "policy" : "policies") within rpo"
+            if results.count == 1 { text += ": " + results[0].message }
+        } else {
+            text = bad.sorted { $0.status > $1.status }.map { "\($0.policy): \($0.message)" }.joined(separator: "; ")
+        }
+        let perf = results.map { r -> String in
+            let warn = Int64(Double(r.rpoSeconds) * Compliance.warningFraction)
+            let age = r.ageSeconds.map { "\($0)s" } ?? "U"
+            return "'\(r.policy)_age'=\(age);\(warn);\(r.rpoSeconds);0"
+        }
+        let head = "LIFEBOAT \(status.name.uppercased()) - \(text)"
+        return perf.isEmpty ? head : head + " | " + perf.joined(separator: " ")
+    }
+
+    public static func json(_ results: [Compliance.Result]) throws -> String {
+        let items: [[String: Any]] = results.map { r in
+            [
+                "policy": r.policy, "rpo_seconds": r.rpoSeconds,
+                "age_seconds": r.ageSeconds.map { $0 as Any } ?? NSNull(),
+                "status": r.status.name, "newest_backup": r.newestBackup.map { $0 as Any } ?? NSNull(),
+                "message": r.message,
+            ]
+        }
+        let data = try JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// When the config or catalog cannot be read: UNKNOWN, one line (or one JSON object per policy
+    /// named, with policy null when none was).
+    public static func unknown(_ message: String, policies: [String], json: Bool) -> String {
+        let oneLine = message.split(separator: "\n").first.map(String.init) ?? message
+        guard json else { return "LIFEBOAT UNKNOWN - \(oneLine)" }
+        let names: [Any] = policies.isEmpty ? [NSNull()] : policies
+        let items: [[String: Any]] = names.map {
+            ["policy": $0, "rpo_seconds": NSNull(), "age_seconds": NSNull(), "status": "unknown",
+             "newest_backup": NSNull(), "message": oneLine]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

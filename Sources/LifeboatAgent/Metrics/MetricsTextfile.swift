@@ -1,0 +1,165 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+
+/// The state of a destination's circuit breaker, as the metrics show it. A hook until the breaker
+/// lands: everything reads as closed.
+public protocol BreakerStateProvider: Sendable {
+    /// 0 closed, 1 half-open, 2 open.
+    func state(policy: String, destination: String) -> (name: String, value: Int)
+}
+
+/// Every breaker closed.
+public struct AlwaysClosedBreakers: BreakerStateProvider {
+    public init() {}
+    public func state(policy: String, destination: String) -> (name: String, value: Int) { ("closed", 0) }
+}
+
+/// Renders and writes the Prometheus textfile that node_exporter's textfile collector reads.
+public enum MetricsTextfile {
+    /// What goes into the file, gathered from the catalog, the spool and the clock.
+    public struct Snapshot: Sendable {
+        public struct PolicyFigures: Sendable {
+            public var policy: String
+            public var rpoSeconds: Int64
+            public var status: Compliance.Status
+            public var newest: PolicySummary.Newest?
+            public var ageSeconds: Int64?
+            /// destination name -> last copy outcome (nil: none finished yet).
+            public var destinations: [(name: String, up: Bool?)]
+        }
+
+        public var policies: [PolicyFigures] = []
+        public var spoolBytes: Int64 = 0
+        public var spoolMax: Int64?
+        public var runs: [(command: String, outcome: String, count: Int64)] = []
+        public var generated: Date
+    }
+
+    /// Gathers the figures; `summaries` may be passed in when the caller already read them.
+    public static func snapshot(
+        _ ctx: AgentContext, summaries: [PolicySummary]? = nil, breakers: BreakerStateProvider = AlwaysClosedBreakers()
+    ) throws -> Snapshot {
+        let policies = ctx.configuration.policies
+        let sums = try summaries ?? ctx.catalog.policySummaries(policies.map(\.name))
+        let byName = Dictionary(sums.map { ($0.policy, $0) }, uniquingKeysWith: { a, _ in a })
+        let now = ctx.now()
+        let space = SpaceProbe.measure(spool: ctx.agent.spool, spoolMax: ctx.agent.spoolMax?.bytes)
+        var snap = Snapshot(generated: now)
+        snap.spoolBytes = space.spoolBytes
+        snap.spoolMax = space.spoolMax
+        for p in policies {
+            let verdict = Compliance.evaluate(
+                policy: p.name, rpo: p.objectives.rpo, summary: byName[p.name], space: space, now: now)
+            let outcomes = try ctx.catalog.lastCopyOutcomes(policy: p.name)
+            snap.policies.append(Snapshot.PolicyFigures(
+                policy: p.name, rpoSeconds: p.objectives.rpo.seconds, status: verdict.status,
+                newest: byName[p.name]?.newestComplete, ageSeconds: verdict.ageSeconds,
+                destinations: p.destinations.map { d in (d.name, outcomes[d.name].map { $0 == .shipped }) }))
+        }
+        snap.runs = try ctx.catalog.runCounts()
+        return snap
+    }
+
+    public static func render(_ s: Snapshot, breakers: BreakerStateProvider = AlwaysClosedBreakers()) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples { out += "\(name)\(sample.labels) \(sample.value)\n" }
+        }
+        func p(_ name: String) -> String { "{policy=\"\(escape(name))\"}" }
+        func num(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d) }
+        let withNewest = s.policies.compactMap { f in f.newest.map { (f, $0) } }
+        family("lifeboat_last_success_timestamp_seconds", "gauge",
+               "Start of the newest backup that reached every destination (Unix time).",
+               withNewest.map { (p($0.0.policy), num($0.1.started.timeIntervalSince1970)) })
+        family("lifeboat_backup_age_seconds", "gauge",
+               "Age of the newest backup that reached every destination when this file was written.",
+               s.policies.compactMap { f in f.ageSeconds.map { (p(f.policy), String($0)) } })
+        family("lifeboat_rpo_seconds", "gauge", "The policy's recovery point objective.",
+               s.policies.map { (p($0.policy), String($0.rpoSeconds)) })
+        family("lifeboat_rpo_status", "gauge", "RPO compliance as check reports it: 0 ok, 1 warning, 2 critical, 3 unknown.",
+               s.policies.map { (p($0.policy), String($0.status.rawValue)) })
+        family("lifeboat_last_success_bytes_in", "gauge", "Plaintext bytes of the newest complete backup.",
+               withNewest.map { (p($0.0.policy), String($0.1.bytesIn)) })
+        family("lifeboat_last_success_bytes_out", "gauge", "Stored (encrypted) bytes of the newest complete backup.",
+               withNewest.map { (p($0.0.policy), String($0.1.bytesOut)) })
+        family("lifeboat_last_success_duration_seconds", "gauge", "How long the newest complete backup took to spool.",
+               withNewest.compactMap { pair in
+                   pair.1.finished.map { (p(pair.0.policy), num(max(0, $0.timeIntervalSince(pair.1.started)))) }
+               })
+        family("lifeboat_last_success_lock_window_seconds", "gauge",
+               "How long the newest complete backup held its source locked (0 when it took no lock).",
+               withNewest.map { (p($0.0.policy), num(Double($0.1.lockWindowMs ?? 0) / 1000)) })
+        var up: [(String, String)] = []
+        var breaker: [(String, String)] = []
+        for f in s.policies {
+            for d in f.destinations {
+                let labels = "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\"}"
+                if let isUp = d.up { up.append((labels, isUp ? "1" : "0")) }
+                let b = breakers.state(policy: f.policy, destination: d.name)
+                breaker.append((
+                    "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\",state=\"\(escape(b.name))\"}",
+                    String(b.value)))
+            }
+        }
+        family("lifeboat_destination_up", "gauge", "1 when the destination's last copy shipped, 0 when it failed.", up)
+        family("lifeboat_destination_breaker_state", "gauge",
+               "The destination's circuit breaker: 0 closed, 1 half-open, 2 open.", breaker)
+        family("lifeboat_spool_bytes", "gauge", "Bytes of encrypted chunks waiting in the spool.", [("", String(s.spoolBytes))])
+        if let max = s.spoolMax {
+            family("lifeboat_spool_max_bytes", "gauge", "The spool's configured limit (spool_max).", [("", String(max))])
+        }
+        family("lifeboat_runs_total", "counter", "Runs of lifeboat commands by outcome.",
+               s.runs.map { ("{command=\"\(escape($0.command))\",outcome=\"\(escape($0.outcome))\"}", String($0.count)) })
+        family("lifeboat_metrics_generated_timestamp_seconds", "gauge", "When this file was written (Unix time).",
+               [("", num(s.generated.timeIntervalSince1970.rounded()))])
+        return out
+    }
+
+    static func escape(_ v: String) -> String {
+        v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Writes `text` to `path` atomically: a temporary file in the same folder, fsync, rename.
+    public static func write(_ text: String, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let temp = "\(path).tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LifeboatError(.state, "cannot write \(temp): \(String(cString: strerror(errno)))") }
+        let bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, bytes.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                unlink(temp)
+                throw LifeboatError(.state, "cannot write \(temp): \(String(cString: strerror(code)))")
+            }
+            off += n
+        }
+        fsync(fd)
+        close(fd)
+        guard rename(temp, path) == 0 else {
+            let code = errno
+            unlink(temp)
+            throw LifeboatError(.state, "cannot rename \(temp) to \(path): \(String(cString: strerror(code)))")
+        }
+    }
+
+    /// Refreshes the textfile when the config names one; a failure is logged, never thrown, so
+    /// metrics never fail a backup, run or check.
+    public static func refresh(_ ctx: AgentContext, summaries: [PolicySummary]? = nil) {
+        guard let path = ctx.agent.metricsTextfile else { return }
+        do {
+            try write(render(try snapshot(ctx, summaries: summaries)), to: path)
+        } catch {
+            ctx.logger.warning("metrics textfile \(path) not written: \(error)")
+        }
+    }
+}

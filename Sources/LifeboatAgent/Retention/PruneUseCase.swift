@@ -1,0 +1,124 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+import LifeboatStorage
+
+/// The `prune` use case: plans retention for each policy and carries the plan out under the
+/// policy's lock: live -> deleted -> soft-deleted -> purged, with the purge removing every object of
+/// the backup at every destination, the manifest first, before the catalog calls it purged.
+public struct PruneUseCase {
+    public let ctx: AgentContext
+    public let dryRun: Bool
+    /// Makes the destination of a spec; tests put a recording wrapper here.
+    let makeDestination: (DestinationSpec) throws -> Destination
+
+    public init(_ ctx: AgentContext, dryRun: Bool = false) {
+        self.init(ctx, dryRun: dryRun, makeDestination: DestinationFactory.make)
+    }
+
+    init(_ ctx: AgentContext, dryRun: Bool, makeDestination: @escaping (DestinationSpec) throws -> Destination) {
+        self.ctx = ctx
+        self.dryRun = dryRun
+        self.makeDestination = makeDestination
+    }
+
+    /// What prune did (or would do) to one policy.
+    public struct Report: Sendable {
+        public var policy: String
+        public var plan: RetentionPlanner.Plan
+        /// Actions carried out (all planned actions on a dry run).
+        public var done: [RetentionPlanner.Action] = []
+        public var errors: [String] = []
+        /// Another process holds the policy's lock.
+        public var busy = false
+
+        /// One line per action, for people; a dry run says "would".
+        public func lines(dryRun: Bool) -> [String] {
+            if busy { return ["\(policy): skipped, another lifeboat process is working on it"] }
+            if let refused = plan.refused { return ["\(policy): nothing pruned, \(refused)"] }
+            var out = done.map { "\(policy): \(dryRun ? "would " : "")\($0.kind.rawValue) \($0.id) (\($0.reason))" }
+            out += errors.map { "\(policy): error: \($0)" }
+            return out
+        }
+    }
+
+    public func run(policies: [Policy]) async -> [Report] {
+        var reports: [Report] = []
+        for p in policies { reports.append(await prune(p)) }
+        return reports
+    }
+
+    func prune(_ policy: Policy) async -> Report {
+        var report = Report(policy: policy.name, plan: RetentionPlanner.Plan())
+        var lock: PolicyLock?
+        do {
+            if !dryRun {
+                lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name)
+                if lock == nil {
+                    report.busy = true
+                    return report
+                }
+            }
+            defer { lock?.release() }
+            let now = ctx.now()
+            let summary = try ctx.catalog.policySummaries([policy.name]).first
+            let verdict = Compliance.evaluate(
+                policy: policy.name, rpo: policy.objectives.rpo, summary: summary, space: Compliance.Space(), now: now)
+            let entries = try ctx.catalog.retentionEntries(policy: policy.name)
+            report.plan = RetentionPlanner.plan(
+                entries, rules: policy.retention, meetsRPO: verdict.status != .critical, now: now)
+            if dryRun {
+                report.done = report.plan.actions
+                return report
+            }
+            let byID = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for action in report.plan.actions {
+                do {
+                    try await apply(action, entry: byID[action.id], policy: policy)
+                    report.done.append(action)
+                } catch {
+                    report.errors.append("\(action.kind.rawValue) \(action.id): \(error)")
+                    ctx.logger.error("\(policy.name): \(action.kind.rawValue) \(action.id) failed: \(error)")
+                }
+            }
+        } catch {
+            report.errors.append(String(describing: error))
+        }
+        return report
+    }
+
+    func apply(_ action: RetentionPlanner.Action, entry: RetentionEntry?, policy: Policy) async throws {
+        let now = ctx.now()
+        switch action.kind {
+        case .delete:
+            try ctx.catalog.setRetention(id: action.id, from: .live, to: .deleted, at: now)
+            // A degraded or pending backup stops shipping now: its spool goes.
+            if let e = entry, e.status != .complete {
+                try? FileManager.default.removeItem(atPath: ctx.spoolDirectory(policy: policy.name, id: action.id))
+            }
+        case .softDelete:
+            try ctx.catalog.setRetention(id: action.id, from: .deleted, to: .softDeleted, at: now)
+        case .purge, .dropFailed:
+            let host = entry.map(\.host).flatMap { $0.isEmpty ? nil : $0 } ?? ctx.agent.host
+            try await removeObjects(prefix: ctx.objectPrefix(host: host, policy: policy.name, id: action.id), policy: policy)
+            try? FileManager.default.removeItem(atPath: ctx.spoolDirectory(policy: policy.name, id: action.id))
+            try ctx.catalog.markPurged(id: action.id, at: now)
+        }
+    }
+
+    /// Removes every object under `prefix` at every destination of the policy, the manifest first so
+    /// a half-purged backup never looks complete. Throws (and the backup stays as it is) when any
+    /// destination cannot be reached; the next prune tries again.
+    func removeObjects(prefix: String, policy: Policy) async throws {
+        for spec in policy.destinations {
+            let destination = try makeDestination(spec)
+            let keys = try await destination.list(prefix: prefix)
+            let manifest = prefix + "manifest.json"
+            if keys.contains(manifest) { try await destination.remove(manifest) }
+            for key in keys.sorted() where key != manifest {
+                try await destination.remove(key)
+            }
+        }
+    }
+}

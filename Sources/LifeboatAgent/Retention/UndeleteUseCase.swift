@@ -1,0 +1,17 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatCore
+
+/// The `undelete` use case: brings a deleted or soft-deleted backup back to live and pins it, so
+/// later prunes keep it.
+public struct UndeleteUseCase {
+    public let ctx: AgentContext
+
+    public init(_ ctx: AgentContext) { self.ctx = ctx }
+
+    /// Returns the state the backup was in.
+    public func run(id: String) throws -> BackupRecord.Retention {
+        guard BackupID(id) != nil else { throw LifeboatError(.usage, "'\(id)' is not a backup id") }
+        return try ctx.catalog.undelete(id: id, at: ctx.now())
+    }
+}

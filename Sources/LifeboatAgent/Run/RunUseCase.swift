@@ -1,0 +1,131 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+
+/// The `run` use case, the timer's entry point: ships what the spool still holds, backs up the
+/// policies that are due (highest priority and most overdue first), then prunes what changed. Each
+/// policy is worked on under its own flock, so overlapping runs never back the same policy up twice.
+///
+/// When nothing is due it reads one summary query and returns: no keys loaded, no locks taken.
+public struct RunUseCase {
+    public let ctx: AgentContext
+
+    public init(_ ctx: AgentContext) { self.ctx = ctx }
+
+    /// What a run did.
+    public struct Report: Sendable {
+        /// One line per backup, shipping retry and prune action.
+        public var lines: [String] = []
+        public var failed = false
+        /// False when nothing was due.
+        public var didWork = false
+        public var outcome: String { failed ? "failed" : didWork ? "ok" : "idle" }
+
+        public init(failed: Bool = false) { self.failed = failed }
+    }
+
+    public func run() async throws -> Report {
+        let policies = ctx.configuration.policies
+        let names = policies.map(\.name)
+        var summaries = try ctx.catalog.policySummaries(names)
+        if summaries.contains(where: { $0.lastStatus == .running }) {
+            // A backup marked running: repair it if its process is gone, then read again.
+            try StaleStateRepair.run(ctx)
+            summaries = try ctx.catalog.policySummaries(names)
+        }
+        let now = ctx.now()
+        var byName = Dictionary(summaries.map { ($0.policy, $0) }, uniquingKeysWith: { a, _ in a })
+        let toShip = policies.filter { (byName[$0.name]?.unshipped ?? 0) > 0 }
+        let due = Scheduler.duePolicies(policies, summaries: byName, now: now)
+        let graceDue = policies.filter { p in
+            guard let s = byName[p.name] else { return false }
+            let dg = TimeInterval(p.retention.deletedGrace.seconds)
+            let sg = TimeInterval(p.retention.softDeletedGrace.seconds)
+            return (s.oldestDeleted.map { now.timeIntervalSince($0) >= dg } ?? false)
+                || (s.oldestSoftDeleted.map { now.timeIntervalSince($0) >= sg } ?? false)
+        }
+        var report = Report()
+        if toShip.isEmpty && due.isEmpty && graceDue.isEmpty {
+            finish(&report, summaries: summaries)
+            return report
+        }
+        report.didWork = true
+        var touched = Set(graceDue.map(\.name))
+
+        for policy in toShip {
+            guard let lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name) else {
+                ctx.logger.info("\(policy.name): busy in another process, shipping skipped")
+                continue
+            }
+            defer { lock.release() }
+            for b in try ctx.catalog.unshippedBackups(policy: policy.name) {
+                if let pid = b.pid, pid != getpid(), kill(pid, 0) == 0 || errno == EPERM, b.status == .pending {
+                    continue  // its own backup process is still shipping it
+                }
+                let spool = ctx.spoolDirectory(policy: policy.name, id: b.id)
+                guard FileManager.default.fileExists(atPath: spool) else {
+                    ctx.logger.warning("\(policy.name): \(b.id) has no spool left to ship from")
+                    continue
+                }
+                do {
+                    try await Shipper(ctx: ctx).ship(id: b.id, policy: policy)
+                    let after = try ctx.catalog.backup(id: b.id)
+                    let status = after?.status.rawValue ?? "failed"
+                    report.lines.append("\(policy.name) \(b.id) \(status) (shipping retried)")
+                    if after?.status != .complete { report.failed = true }
+                } catch {
+                    report.lines.append("\(policy.name) \(b.id) failed (shipping retried): \(error)")
+                    report.failed = true
+                }
+                touched.insert(policy.name)
+            }
+        }
+
+        for (policy, _) in due {
+            guard let lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name) else {
+                ctx.logger.info("\(policy.name): busy in another process, backup skipped")
+                continue
+            }
+            defer { lock.release() }
+            // Another run may have backed it up while we waited: decide again under the lock.
+            let fresh = try ctx.catalog.policySummaries([policy.name]).first
+            if let fresh { byName[policy.name] = fresh }
+            let decision = Scheduler.decide(
+                interval: policy.interval, state: fresh.map(Scheduler.State.init) ?? Scheduler.State(), now: ctx.now(),
+                running: fresh?.lastStatus == .running)
+            guard decision.isDue else { continue }
+            let outcome = await BackupUseCase(ctx).backUp(policy)
+            var line = "\(outcome.policy) \(outcome.id ?? "-") \(outcome.status)"
+            if let m = outcome.message { line += ": \(m)" }
+            report.lines.append(line)
+            if outcome.status != "complete" { report.failed = true }
+            touched.insert(policy.name)
+        }
+
+        let prune = PruneUseCase(ctx)
+        for policy in policies where touched.contains(policy.name) {
+            let r = await prune.prune(policy)
+            if r.plan.refused == nil { report.lines += r.lines(dryRun: false) }
+            if !r.errors.isEmpty { report.failed = true }
+        }
+        finish(&report, summaries: nil)
+        return report
+    }
+
+    /// Counts the run, refreshes the metrics textfile and pings the heartbeat. None of these fails the run.
+    func finish(_ report: inout Report, summaries: [PolicySummary]?) {
+        do {
+            try ctx.catalog.countRun(command: "run", outcome: report.outcome, at: ctx.now())
+        } catch {
+            ctx.logger.warning("run counter not updated: \(error)")
+        }
+        MetricsTextfile.refresh(ctx, summaries: summaries)
+    }
+
+    /// Pings the heartbeat URL, when configured, for the run's outcome.
+    public func heartbeat(_ report: Report) async {
+        guard let url = ctx.agent.heartbeatURL else { return }
+        await Heartbeat(url: url).send(success: !report.failed, logger: ctx.logger)
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import LifeboatAgent
+import LifeboatCore
+
+extension Lifeboat {
+    /// `lifeboat run`: the timer's entry point.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ship what the spool holds, back up the policies that are due, prune (for a timer).",
+            discussion: """
+                A policy is due when its last backup started longer ago than its schedule (default: half \
+                its rpo). Due policies run highest priority and most overdue first, each under its own lock \
+                file in <spool>/.locks, so overlapping runs never back the same policy up twice. Prints one \
+                line per backup and prune action; prints nothing when nothing was due. Exit 0 when all went \
+                well, 1 when a backup, a shipping retry or a prune failed.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("random-delay"), help: "Wait a random time up to this long first (like 10m), to spread a fleet.")
+        var randomDelay: String?
+
+        func validate() throws {
+            if let randomDelay, DurationValue(parsing: randomDelay) == nil {
+                throw ValidationError("--random-delay '\(randomDelay)' is not a duration like 45s, 10m, 1h")
+            }
+        }
+
+        func run() async throws {
+            try await Failure.guarded {
+                if let text = randomDelay, let d = DurationValue(parsing: text), d.seconds > 0 {
+                    let wait = Double.random(in: 0...Double(d.seconds))
+                    try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                }
+                let ctx = try global.context()
+                let useCase = RunUseCase(ctx)
+                let report: RunUseCase.Report
+                do {
+                    report = try await useCase.run()
+                } catch {
+                    await useCase.heartbeat(RunUseCase.Report(failed: true))
+                    throw error
+                }
+                for line in report.lines { print(line) }
+                await useCase.heartbeat(report)
+                if report.failed { throw ExitCode(1) }
+            }
+        }
+    }
+}
