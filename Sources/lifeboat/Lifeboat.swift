@@ -9,6 +9,10 @@ struct Lifeboat: AsyncParsableCommand {
         discussion: ExitCodes.helpText,
         subcommands: [
             Backup.self,
+            Run.self,
+            Check.self,
+            Prune.self,
+            Undelete.self,
             List.self,
             Restore.self,
             Keygen.self,
