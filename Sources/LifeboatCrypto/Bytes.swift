@@ -52,6 +52,18 @@ struct ByteReader {
         let bits = try u16()
         return try take((bits + 7) / 8)
     }
+
+    /// An MPI whose bit count must match its value exactly, as in session key packets: no malleable headers.
+    mutating func canonicalMPI() throws -> [UInt8] {
+        let bits = try u16()
+        let value = try take((bits + 7) / 8)
+        if let first = value.first {
+            guard (value.count - 1) * 8 + (8 - first.leadingZeroBitCount) == bits else {
+                throw CryptoError(kind, "\(what) has a malformed number")
+            }
+        }
+        return value
+    }
 }
 
 /// Encoders for the small binary fields OpenPGP uses.

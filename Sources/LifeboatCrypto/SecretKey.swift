@@ -116,13 +116,15 @@ extension OpenPGPSecretKey.DecryptionKey {
         var r = ByteReader(fields, kind: .badMessage, what: "public-key encrypted session key packet")
         switch (key.material, secret) {
         case (.rsa(let n, let e), .rsa(let d, let p, let q)):
-            let c = try r.mpi()
+            let c = try r.canonicalMPI()
+            guard r.isAtEnd else { throw CryptoError(.badMessage, "session key packet has trailing bytes") }
             let privateKey = try RSA.privateKey(n: n, e: e, d: d, p: p, q: q)
             guard let block = try RSA.decrypt(key: privateKey, modulusLength: n.count, ciphertext: c) else { return nil }
             return SessionKeyBlock.decode(block)
         case (.x25519(_, let kdfHash, let kdfCipher), .x25519(let native)):
-            let point = try r.mpi()
+            let point = try r.canonicalMPI()
             let wrapped = try r.take(Int(try r.u8()))
+            guard r.isAtEnd else { throw CryptoError(.badMessage, "session key packet has trailing bytes") }
             guard point.count == 33, point[0] == 0x40 else { return nil }
             guard let block = try Curve25519ECDH.decrypt(
                 ephemeral: Array(point[1...]), wrappedKey: wrapped, secret: native, kdfHash: kdfHash,
