@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "LifeboatPipeline", dependencies: ["LifeboatCore", "CDeflate", "CZlib", "COpenSSL", "LifeboatCrypto"]),
         .target(name: "LifeboatSources", dependencies: [
             "LifeboatCore", "LifeboatConfig", .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "LifeboatStorage", dependencies: ["LifeboatCore"]),
         .target(name: "LifeboatCatalog", dependencies: [

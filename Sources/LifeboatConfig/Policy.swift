@@ -95,4 +95,6 @@ public struct SnapshotSpec: Sendable {
     public var maxLock: DurationValue
     public var create: [String] = []
     public var delete: [String] = []
+    /// lvm: the size of the snapshot's copy-on-write area (`lvcreate --size`), e.g. `1G`.
+    public var size: String?
 }

@@ -44,6 +44,7 @@ enum SourceParser {
         if let x = f.optional("max_lock") { spec.maxLock = try x.duration("source.snapshot.max_lock") }
         if let x = f.optional("create") { spec.create = try x.stringList("source.snapshot.create") }
         if let x = f.optional("delete") { spec.delete = try x.stringList("source.snapshot.delete") }
+        if let x = f.optional("size") { spec.size = try x.nonEmptyString("source.snapshot.size") }
         if provider == "command", spec.create.isEmpty || spec.delete.isEmpty {
             throw v.error("source.snapshot: provider command needs both create and delete commands")
         }

@@ -22,9 +22,12 @@ struct BackupJob {
 
     func run() throws -> Spooled {
         let recipients = try KeyLoading.recipients(of: policy)
-        let source = try PayloadSource.make(for: policy, logger: ctx.logger)
+        let source = try PayloadSource.make(
+            for: policy, logger: ctx.logger,
+            stateDirectory: (ctx.agent.catalog as NSString).deletingLastPathComponent + "/snapshots")
         let started = ctx.now()
         let id = BackupID(date: started).rawValue
+        source.run.backupID = id
         let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
         try ctx.catalog.beginBackup(
             id: id, policy: policy.name, host: ctx.agent.host, kind: policy.kind.rawValue, payload: source.payload,
@@ -36,7 +39,7 @@ struct BackupJob {
             let warnings = try source.produce(gzip)
             for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
             try ctx.catalog.sealBackup(
-                id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: nil,
+                id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: source.run.lockWindowMs,
                 finished: ctx.now())
             return Spooled(id: id, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, chunks: spooler.chunks, warnings: warnings)
         } catch {

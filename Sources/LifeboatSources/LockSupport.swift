@@ -1,0 +1,129 @@
+import Foundation
+import LifeboatCore
+
+/// A database's part in lock–sync–snapshot–unlock: something that makes the files on disk
+/// consistent while it is held (FLUSH TABLES WITH READ LOCK, the SQLite write lock,
+/// pg_backup_start) and lets go.
+///
+/// `release` must be safe to call on every path, more than once, and must not wait long.
+public protocol DatabaseLock: AnyObject {
+    /// Takes the lock; gives up (leaving nothing held) at `deadline`.
+    func acquire(deadline: ContinuousClock.Instant) throws
+    /// Lets go of the lock.
+    func release() throws
+    /// Files to add to the copy once the lock is released (PostgreSQL's backup_label), by name
+    /// relative to the snapshot's root.
+    var extraFiles: [(name: String, contents: [UInt8])] { get }
+}
+
+/// Holds back SIGTERM, SIGINT and SIGHUP while a lock is held, so a stop request cannot leave a
+/// database locked; the signal is re-raised (with its default action) as soon as the lock is let go.
+/// The window is bounded by max_lock, so a stop is only ever delayed by that much.
+public enum LockSignalGuard {
+    nonisolated(unsafe) static var pending: sig_atomic_t = 0
+    nonisolated(unsafe) static var saved: [Int32: sigaction] = [:]
+    static let signals = [SIGTERM, SIGINT, SIGHUP]
+
+    public static func begin() {
+        pending = 0
+        for s in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in LockSignalGuard.pending = sig }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            var old = sigaction()
+            sigaction(s, &action, &old)
+            saved[s] = old
+        }
+    }
+
+    /// Restores the previous handlers and delivers a signal that arrived meanwhile.
+    public static func end() {
+        for s in signals {
+            if var old = saved[s] { sigaction(s, &old, nil) }
+        }
+        saved = [:]
+        let sig = pending
+        pending = 0
+        if sig != 0 { raise(sig) }
+    }
+}
+
+/// Reads a password file: `KEY=value` lines (an env file: the first key that names a password wins)
+/// or else the first line. The file must not be readable by group or others.
+public enum PasswordFile {
+    static let keys = ["PASSWORD", "PGPASSWORD", "MYSQL_PWD", "MARIADB_PASSWORD", "MYSQL_PASSWORD", "password"]
+
+    public static func read(_ path: String) throws -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw LifeboatError.failed("cannot read password file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard st.st_mode & 0o077 == 0 else {
+            throw LifeboatError.failed("password file \(path) is readable by others (mode \(String(st.st_mode & 0o777, radix: 8)))",
+                                       hint: "chmod 600 \(path)")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw LifeboatError.failed("cannot read password file \(path)")
+        }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }).map(String.init)
+        for line in lines {
+            guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+            if keys.contains(key) {
+                var value = String(line[line.index(after: eq)...])
+                if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
+                    value = String(value.dropFirst().dropLast())
+                }
+                return value
+            }
+        }
+        return lines.first ?? ""
+    }
+}
+
+/// A private (0700) folder under the system temp folder holding credential files for one tool
+/// run (a PGPASSFILE, a MariaDB options file), removed when done. Never holds backup data.
+public final class CredentialFolder {
+    public let path: String
+
+    public init() throws {
+        var template = Array("/tmp/lifeboat-cred-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw LifeboatError.failed("cannot make a private temporary folder: \(String(cString: strerror(errno)))")
+        }
+        path = String(cString: made)
+    }
+
+    /// Writes `text` to a new 0600 file in the folder and returns its path.
+    public func write(_ name: String, _ text: String) throws -> String {
+        let file = "\(path)/\(name)"
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw LifeboatError.failed("cannot write \(file): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw LifeboatError.failed("cannot write \(file): \(String(cString: strerror(errno)))")
+        }
+        return file
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Finds a PostgreSQL or MariaDB tool: on PATH, else in the newest /usr/lib/postgresql/*/bin.
+public enum ToolLocator {
+    public static func find(_ name: String) -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") where access("\(dir)/\(name)", X_OK) == 0 {
+            return "\(dir)/\(name)"
+        }
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
+            .compactMap { Int($0) }.sorted(by: >)
+        for v in versions where access("\(base)/\(v)/bin/\(name)", X_OK) == 0 {
+            return "\(base)/\(v)/bin/\(name)"
+        }
+        return name
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import LifeboatCore
+
+/// Where and as whom to reach a MariaDB server; credentials travel in a 0600 options file
+/// (`--defaults-extra-file`), never on a command line that ps shows.
+public struct MariaDBEndpoint: Sendable {
+    public var host: String?
+    public var port: Int?
+    public var socket: String?
+    public var user: String?
+    public var database: String
+    public var passwordFile: String?
+
+    public init(host: String?, port: Int?, socket: String?, user: String?, database: String, passwordFile: String?) {
+        self.host = host
+        self.port = port
+        self.socket = socket
+        self.user = user
+        self.database = database
+        self.passwordFile = passwordFile
+    }
+
+    /// Parses `key=value` words (`host port socket user database password_file`), as `--into` takes.
+    public init(dsn: String) throws {
+        var fields: [String: String] = [:]
+        for word in dsn.split(whereSeparator: \.isWhitespace) {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw LifeboatError(.usage, "mariadb target \(dsn): expected key=value words") }
+            fields[parts[0] == "dbname" ? "database" : parts[0]] = parts[1]
+        }
+        let known: Set = ["host", "port", "socket", "user", "database", "password_file"]
+        if let bad = fields.keys.first(where: { !known.contains($0) }) {
+            throw LifeboatError(.usage, "mariadb target: unknown key \(bad) (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        guard let db = fields["database"] else { throw LifeboatError(.usage, "mariadb target \(dsn): names no database=") }
+        self.init(host: fields["host"], port: fields["port"].flatMap(Int.init), socket: fields["socket"],
+                  user: fields["user"], database: db, passwordFile: fields["password_file"])
+    }
+
+    /// A private options file with the [client] settings; keep the folder alive while it is used.
+    func optionsFile() throws -> (CredentialFolder, String) {
+        var lines = ["[client]"]
+        func quoted(_ s: String) -> String {
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        if let user { lines.append("user=\(quoted(user))") }
+        if let passwordFile { lines.append("password=\(quoted(try PasswordFile.read(passwordFile)))") }
+        if let host { lines.append("host=\(quoted(host))") }
+        if let port { lines.append("port=\(port)") }
+        if let socket { lines.append("socket=\(quoted(socket))") }
+        let folder = try CredentialFolder()
+        return (folder, try folder.write("my.cnf", lines.joined(separator: "\n") + "\n"))
+    }
+}
+
+/// The `mariadb` source: `mariadb-dump --single-transaction --routines --events --triggers` of one
+/// database (without CREATE DATABASE, so it loads into any database an operator names).
+public struct MariaDBDumper {
+    public let endpoint: MariaDBEndpoint
+
+    public init(endpoint: MariaDBEndpoint) { self.endpoint = endpoint }
+
+    @discardableResult
+    public func write(to sink: ByteSink) throws -> Int64 {
+        let (folder, options) = try endpoint.optionsFile()
+        defer { withExtendedLifetime(folder) {} }
+        let argv = [ToolLocator.find("mariadb-dump"), "--defaults-extra-file=\(options)", "--single-transaction",
+                    "--routines", "--events", "--triggers", "--hex-blob", "--", endpoint.database]
+        return try CommandDumper(argv: argv, what: "mariadb-dump failed").write(to: sink)
+    }
+}
+
+/// Loads SQL into the database an operator names (made when missing) with the `mariadb` client.
+public final class MariaDBLoader: ByteSink {
+    let child: ProcessChild
+    let folder: CredentialFolder
+    private var finished = false
+
+    public init(endpoint: MariaDBEndpoint) throws {
+        let (folder, options) = try endpoint.optionsFile()
+        self.folder = folder
+        let client = ToolLocator.find("mariadb")
+        let name = endpoint.database.replacingOccurrences(of: "`", with: "``")
+        let make = try ProcessChild([client, "--defaults-extra-file=\(options)", "-e", "CREATE DATABASE IF NOT EXISTS `\(name)`"],
+                                    stdout: .null)
+        let t = make.wait()
+        guard t.succeeded else { throw make.failure("cannot create database \(endpoint.database)", t) }
+        child = try ProcessChild([client, "--defaults-extra-file=\(options)", "--batch", "--", endpoint.database],
+                                 stdin: .pipe, stdout: .null)
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try LoaderPipe.write(bytes, to: child, what: "mariadb")
+    }
+
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        child.closeStdin()
+        let t = child.wait()
+        guard t.succeeded else { throw child.failure("loading into mariadb failed", t) }
+    }
+
+    public func abandon() {
+        child.kill()
+        child.closeStdin()
+        child.wait()
+    }
+}
+
+/// The MariaDB part of lock–sync–snapshot–unlock: FLUSH TABLES WITH READ LOCK held in a live
+/// `mariadb` session. If Lifeboat dies, the client sees its stdin close, ends the session, and the
+/// server drops the lock; a lock that cannot be had by the deadline is cancelled with KILL.
+public final class MariaDBGlobalReadLock: DatabaseLock {
+    let endpoint: MariaDBEndpoint
+    private var child: ProcessChild?
+    private var folder: CredentialFolder?
+    private var options = ""
+    private var connectionID: String?
+
+    public init(endpoint: MariaDBEndpoint) { self.endpoint = endpoint }
+
+    public var extraFiles: [(name: String, contents: [UInt8])] { [] }
+
+    public func acquire(deadline: ContinuousClock.Instant) throws {
+        let (f, o) = try endpoint.optionsFile()
+        folder = f
+        options = o
+        let c = try ProcessChild([ToolLocator.find("mariadb"), "--defaults-extra-file=\(o)", "--unbuffered", "--batch",
+                                  "--skip-column-names"], stdin: .pipe, stdout: .pipe)
+        child = c
+        try c.send("SELECT CONNECTION_ID();\n")
+        guard let id = c.readLine(deadline: deadline) else {
+            abort(c)
+            throw c.failure("cannot open a mariadb session to lock", c.wait(until: .now + .seconds(1)) ?? .signaled(SIGKILL))
+        }
+        connectionID = id
+        try c.send("FLUSH TABLES WITH READ LOCK;\nSELECT 'lifeboat-locked';\n")
+        while true {
+            guard let line = c.readLine(deadline: deadline) else {
+                abort(c)
+                throw LifeboatError.failed("mariadb: FLUSH TABLES WITH READ LOCK did not succeed within max_lock"
+                    + (c.stderrSummary().isEmpty ? "" : ": \(c.stderrSummary())"),
+                    hint: "a long query or transaction holds tables; try again later or raise max_lock")
+            }
+            if line == "lifeboat-locked" { return }
+        }
+    }
+
+    /// Kills the session from the server side (a waiting FTWRL blocks writers too) and the client.
+    private func abort(_ c: ProcessChild) {
+        if let id = connectionID, Int(id) != nil {
+            if let k = try? ProcessChild([ToolLocator.find("mariadb"), "--defaults-extra-file=\(options)", "-e", "KILL \(id)"],
+                                         stdout: .null) {
+                if k.wait(until: .now + .seconds(5)) == nil { k.kill(); k.wait() }
+            }
+        }
+        c.kill()
+        c.closeStdin()
+        c.wait()
+        child = nil
+    }
+
+    public func release() throws {
+        guard let c = child else { return }
+        var ok = false
+        if (try? c.send("UNLOCK TABLES;\nSELECT 'lifeboat-unlocked';\n")) != nil {
+            while let line = c.readLine(deadline: .now + .seconds(5)) {
+                if line == "lifeboat-unlocked" { ok = true; break }
+            }
+        }
+        if ok {
+            c.closeStdin()
+            if c.wait(until: .now + .seconds(5)) == nil { c.kill(); c.wait() }
+            child = nil
+        } else {
+            abort(c)
+        }
+        folder = nil
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import LifeboatCore
+
+/// The `postgres` source: `pg_dump --format=custom --compress=0` against the policy's DSN (a
+/// streaming replica is welcome), streamed into the pipeline, which compresses it. A password
+/// comes from `password_file` through a temporary PGPASSFILE (0600), never a command line.
+public struct PostgresDumper {
+    public let dsn: String
+    public let passwordFile: String?
+
+    public init(dsn: String, passwordFile: String?) {
+        self.dsn = dsn
+        self.passwordFile = passwordFile
+    }
+
+    @discardableResult
+    public func write(to sink: ByteSink) throws -> Int64 {
+        let creds = try PostgresCredentials(passwordFile: passwordFile)
+        let argv = [ToolLocator.find("pg_dump"), "--format=custom", "--compress=0", "--no-password", "--dbname=\(dsn)"]
+        return try CommandDumper(argv: argv, environment: creds.environment, what: "pg_dump failed").write(to: sink)
+    }
+}
+
+/// A temporary PGPASSFILE holding the password for every host, port, database and user.
+public final class PostgresCredentials {
+    let folder: CredentialFolder?
+    public let environment: [String: String]
+
+    public init(passwordFile: String?) throws {
+        guard let passwordFile else {
+            folder = nil
+            environment = [:]
+            return
+        }
+        let password = try PasswordFile.read(passwordFile)
+        let escaped = password.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
+        let f = try CredentialFolder()
+        let pgpass = try f.write("pgpass", "*:*:*:*:\(escaped)\n")
+        folder = f
+        environment = ["PGPASSFILE": pgpass]
+    }
+}
+
+/// Loads a `pg_dump --format=custom` stream into the database a DSN names, with pg_restore
+/// reading the stream on its stdin (`--no-owner --exit-on-error`, so a failure stops it).
+public final class PostgresLoader: ByteSink {
+    let child: ProcessChild
+    let creds: PostgresCredentials
+    private var finished = false
+
+    public init(dsn: String, passwordFile: String?) throws {
+        creds = try PostgresCredentials(passwordFile: passwordFile)
+        child = try ProcessChild(
+            [ToolLocator.find("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--no-password",
+             "--dbname=\(dsn)"],
+            environment: creds.environment, stdin: .pipe, stdout: .null)
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try LoaderPipe.write(bytes, to: child, what: "pg_restore")
+    }
+
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        child.closeStdin()
+        let t = child.wait()
+        guard t.succeeded else { throw child.failure("pg_restore failed", t) }
+    }
+
+    /// Stops the load after a failure elsewhere.
+    public func abandon() {
+        child.kill()
+        child.closeStdin()
+        child.wait()
+    }
+}
+
+/// The PostgreSQL part of lock–sync–snapshot–unlock: `pg_backup_start` and `pg_backup_stop` in one
+/// psql session held open; the backup_label that pg_backup_stop returns is kept with the copy.
+public final class PostgresBackupLock: DatabaseLock {
+    let dsn: String
+    let passwordFile: String?
+    private var child: ProcessChild?
+    private var creds: PostgresCredentials?
+    public private(set) var extraFiles: [(name: String, contents: [UInt8])] = []
+
+    public init(dsn: String, passwordFile: String?) {
+        self.dsn = dsn
+        self.passwordFile = passwordFile
+    }
+
+    public func acquire(deadline: ContinuousClock.Instant) throws {
+        let c = try PostgresCredentials(passwordFile: passwordFile)
+        creds = c
+        let psql = try ProcessChild(
+            ["stdbuf", "-oL", ToolLocator.find("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "--no-password",
+             "--dbname=\(dsn)"],
+            environment: c.environment, stdin: .pipe, stdout: .pipe)
+        child = psql
+        // The checkpoint pg_backup_start asks for does not block writers: give it time.
+        try psql.send("SELECT pg_backup_start('lifeboat', true);\nSELECT 'lifeboat-started';\n")
+        while true {
+            guard let line = psql.readLine(deadline: max(deadline, .now + .seconds(120))) else {
+                psql.kill()
+                let t = psql.wait()
+                child = nil
+                throw psql.failure("pg_backup_start failed", t)
+            }
+            if line == "lifeboat-started" { return }
+        }
+    }
+
+    public func release() throws {
+        guard let psql = child else { return }
+        child = nil
+        defer {
+            psql.closeStdin()
+            if psql.wait(until: .now + .seconds(5)) == nil { psql.kill(); psql.wait() }
+        }
+        try psql.send("SELECT labelfile || '<lifeboat-sep>' || coalesce(spcmapfile, '') FROM pg_backup_stop(false);\nSELECT 'lifeboat-stopped';\n")
+        var text: [String] = []
+        while let line = psql.readLine(deadline: .now + .seconds(30)) {
+            if line == "lifeboat-stopped" {
+                let all = text.joined(separator: "\n") + "\n"
+                let parts = all.components(separatedBy: "<lifeboat-sep>")
+                extraFiles = [("backup_label", Array(parts[0].utf8))]
+                if parts.count > 1, !parts[1].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    extraFiles.append(("tablespace_map", Array(parts[1].utf8)))
+                }
+                return
+            }
+            text.append(line)
+        }
+        throw LifeboatError.failed("pg_backup_stop did not answer: \(psql.stderrSummary())")
+    }
+}
+
+/// Writes a stream into a loader's stdin, naming the loader when it stops reading.
+enum LoaderPipe {
+    static func write(_ bytes: UnsafeRawBufferPointer, to child: ProcessChild, what: String) throws {
+        var off = 0
+        while off < bytes.count {
+            let n = Glibc.write(child.stdinFD, bytes.baseAddress! + off, bytes.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                child.closeStdin()
+                let t = child.wait()
+                if !t.succeeded { throw child.failure("\(what) failed", t) }
+                throw LifeboatError.failed("\(what) stopped reading: \(String(cString: strerror(e)))")
+            }
+            off += n
+        }
+    }
+}

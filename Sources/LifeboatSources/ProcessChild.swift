@@ -1,0 +1,321 @@
+import Foundation
+import LifeboatCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a child process ended.
+public enum ProcessTermination: Sendable, Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+
+    public var succeeded: Bool { self == .exited(0) }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): return "exited with status \(code)"
+        case .signaled(let sig): return "was killed by signal \(sig)"
+        }
+    }
+}
+
+/// A running external program (a dumper, a lock session, a snapshot command), spawned with
+/// posix_spawn in its own process group so that a timeout can kill it and everything it started.
+///
+/// Its stderr is always drained on a thread and the last few KiB kept, so a failure can be
+/// reported with the tool's own words; its stdout is a pipe the caller reads or discards.
+public final class ProcessChild: @unchecked Sendable {
+    public enum Input { case null, pipe }
+    public enum Output { case null, pipe }
+
+    public let argv: [String]
+    public let pid: pid_t
+    /// The read end of the child's stdout, when `Output.pipe` was asked for.
+    public private(set) var stdoutFD: Int32 = -1
+    /// The write end of the child's stdin, when `Input.pipe` was asked for.
+    public private(set) var stdinFD: Int32 = -1
+    private let stderrTail: StderrTail
+    private var termination: ProcessTermination?
+    private let lock = NSLock()
+
+    /// Starts `argv[0]` (searched on PATH) with `environment` added to this process's environment.
+    public init(_ argv: [String], environment: [String: String] = [:], stdin: Input = .null,
+                stdout: Output = .pipe) throws {
+        precondition(!argv.isEmpty)
+        self.argv = argv
+        var fds: [Int32] = []
+        func makePipe() throws -> (Int32, Int32) {
+            var p: [Int32] = [-1, -1]
+            guard GNU.pipe2(&p, O_CLOEXEC) == 0 else {
+                throw LifeboatError.failed("cannot create a pipe: \(String(cString: strerror(errno)))")
+            }
+            fds += p
+            return (p[0], p[1])
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var childEnds: [Int32] = []
+        var parentIn: Int32 = -1, parentOut: Int32 = -1
+        do {
+            switch stdin {
+            case .null: posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            case .pipe:
+                let (r, w) = try makePipe()
+                posix_spawn_file_actions_adddup2(&actions, r, 0)
+                childEnds.append(r)
+                parentIn = w
+            }
+            switch stdout {
+            case .null: posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            case .pipe:
+                let (r, w) = try makePipe()
+                posix_spawn_file_actions_adddup2(&actions, w, 1)
+                childEnds.append(w)
+                parentOut = r
+            }
+            let (er, ew) = try makePipe()
+            posix_spawn_file_actions_adddup2(&actions, ew, 2)
+            childEnds.append(ew)
+
+            var attr = posix_spawnattr_t()
+            posix_spawnattr_init(&attr)
+            defer { posix_spawnattr_destroy(&attr) }
+            posix_spawnattr_setpgroup(&attr, 0)
+            var none = sigset_t()
+            sigemptyset(&none)
+            posix_spawnattr_setsigmask(&attr, &none)
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for s in [SIGPIPE, SIGTERM, SIGINT, SIGHUP] { sigaddset(&defaults, s) }
+            posix_spawnattr_setsigdefault(&attr, &defaults)
+            posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            let cArgs = argv.map { strdup($0) } + [nil]
+            let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer {
+                cArgs.forEach { free($0) }
+                cEnv.forEach { free($0) }
+            }
+            var child: pid_t = 0
+            let rc = posix_spawnp(&child, argv[0], &actions, &attr, cArgs, cEnv)
+            for fd in childEnds { close(fd) }
+            guard rc == 0 else {
+                if parentIn >= 0 { close(parentIn) }
+                if parentOut >= 0 { close(parentOut) }
+                close(er)
+                throw LifeboatError.failed("cannot run \(argv[0]): \(String(cString: strerror(rc)))",
+                                           hint: "install it or put it on PATH")
+            }
+            pid = child
+            stdinFD = parentIn
+            stdoutFD = parentOut
+            stderrTail = StderrTail(fd: er)
+        } catch {
+            for fd in fds { close(fd) }
+            throw error
+        }
+    }
+
+    deinit {
+        if stdinFD >= 0 { close(stdinFD) }
+        if stdoutFD >= 0 { close(stdoutFD) }
+    }
+
+    /// Copies the child's stdout into `sink` until end of file (without finishing the sink).
+    /// On a sink error the child is killed so it does not block on a full pipe.
+    public func pumpStdout(into sink: ByteSink, bufferSize: Int = 1 << 20) throws -> Int64 {
+        precondition(stdoutFD >= 0, "stdout is not a pipe")
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var total: Int64 = 0
+        while true {
+            let n = read(stdoutFD, buffer.baseAddress, bufferSize)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LifeboatError.failed("cannot read the output of \(argv[0]): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return total }
+            do {
+                try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            } catch {
+                kill()
+                throw error
+            }
+            total += Int64(n)
+        }
+    }
+
+    /// Writes text to the child's stdin.
+    public func send(_ text: String) throws {
+        precondition(stdinFD >= 0, "stdin is not a pipe")
+        var bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(stdinFD, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LifeboatError.failed("cannot write to \(argv[0]): \(String(cString: strerror(errno)))")
+            }
+            off += n
+        }
+        bytes.removeAll()
+    }
+
+    /// Closes the child's stdin: a SQL client reading it then ends its session and exits.
+    public func closeStdin() {
+        if stdinFD >= 0 { close(stdinFD); stdinFD = -1 }
+    }
+
+    /// Reads one line of stdout (without the newline); nil at end of file or after `deadline`.
+    public func readLine(deadline: ContinuousClock.Instant) -> String? {
+        precondition(stdoutFD >= 0, "stdout is not a pipe")
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let left = ContinuousClock.now.duration(to: deadline)
+            let ms = Int32(clamping: max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            var p = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
+            let r = poll(&p, 1, ms)
+            if r < 0, errno == EINTR { continue }
+            if r <= 0 { return nil }
+            let n = read(stdoutFD, &byte, 1)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return nil }
+            if byte == 0x0a { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+    }
+
+    /// Sends a signal to the child's whole process group.
+    public func kill(_ signal: Int32 = SIGKILL) {
+        lock.lock()
+        let done = termination != nil
+        lock.unlock()
+        if !done { Glibc.kill(-pid, signal) }
+    }
+
+    /// Waits for the child to end and for its stderr to be drained.
+    @discardableResult
+    public func wait() -> ProcessTermination {
+        lock.lock()
+        defer { lock.unlock() }
+        if let termination { return termination }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let t = Self.decode(status)
+        termination = t
+        stderrTail.join()
+        return t
+    }
+
+    /// Waits until `deadline`; nil when the child is still running then.
+    public func wait(until deadline: ContinuousClock.Instant) -> ProcessTermination? {
+        while true {
+            lock.lock()
+            if let termination { lock.unlock(); return termination }
+            var status: Int32 = 0
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid {
+                let t = Self.decode(status)
+                termination = t
+                lock.unlock()
+                stderrTail.join()
+                return t
+            }
+            lock.unlock()
+            if ContinuousClock.now >= deadline { return nil }
+            usleep(2000)
+        }
+    }
+
+    /// The last lines the child wrote to stderr, joined by "; ".
+    public func stderrSummary(lines: Int = 3) -> String {
+        stderrTail.lastLines(lines)
+    }
+
+    static func decode(_ status: Int32) -> ProcessTermination {
+        let sig = status & 0x7f
+        if sig == 0 { return .exited((status >> 8) & 0xff) }
+        return .signaled(sig)
+    }
+
+    /// The error a failed tool turns into: what ran, how it ended, and its own last words.
+    public func failure(_ what: String, _ t: ProcessTermination) -> LifeboatError {
+        let said = stderrSummary()
+        return LifeboatError.failed("\(what): \(argv[0]) \(t)" + (said.isEmpty ? "" : ": \(said)"))
+    }
+}
+
+/// Drains a stderr pipe on its own thread, keeping only the last 8 KiB.
+final class StderrTail: @unchecked Sendable {
+    private let fd: Int32
+    private var tail: [UInt8] = []
+    private let done = DispatchSemaphore(value: 0)
+    private var joined = false
+    private let lock = NSLock()
+
+    init(fd: Int32) {
+        self.fd = fd
+        let thread = Thread { [self] in
+            var buf = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { break }
+                lock.lock()
+                tail.append(contentsOf: buf[0..<n])
+                if tail.count > 8192 { tail.removeFirst(tail.count - 8192) }
+                lock.unlock()
+            }
+            close(fd)
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the pipe's end (every holder of its write end has exited or closed it).
+    func join() {
+        lock.lock()
+        let already = joined
+        joined = true
+        lock.unlock()
+        if !already {
+            // A grandchild may keep the pipe open; do not wait for it forever.
+            _ = done.wait(timeout: .now() + 2)
+        }
+    }
+
+    func lastLines(_ n: Int) -> String {
+        lock.lock()
+        let text = String(decoding: tail, as: UTF8.self)
+        lock.unlock()
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        return lines.suffix(n).joined(separator: "; ")
+    }
+}
+
+/// glibc functions that Swift's Glibc module hides behind _GNU_SOURCE, looked up at run time.
+enum GNU {
+    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    typealias SyncFS = @convention(c) (Int32) -> Int32
+    static let pipe2Fn: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+    static let syncfsFn: SyncFS? = dlsym(nil, "syncfs").map { unsafeBitCast($0, to: SyncFS.self) }
+
+    static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
+        if let f = pipe2Fn { return f(fds, flags) }
+        guard Glibc.pipe(fds) == 0 else { return -1 }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        return 0
+    }
+
+    /// syncfs(2), or sync(2) where it is missing.
+    static func syncfs(_ fd: Int32) {
+        if let f = syncfsFn { _ = f(fd) } else { sync() }
+    }
+}
