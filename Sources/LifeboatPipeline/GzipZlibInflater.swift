@@ -66,7 +66,10 @@ final class GzipZlibInflater {
                 if consumed > 0 { midMember = true }
             case Z_BUF_ERROR:
                 if consumed > 0 { midMember = true }
-                if consumed == 0 && produced == 0 { return }
+                if consumed == 0 && produced == 0 {
+                    if left == 0 { return }
+                    throw CompressionError(.corruptMember, "gzip member \(members) near offset \(offset): zlib made no progress")
+                }
             case Z_MEM_ERROR:
                 throw CompressionError(.resource, "zlib ran out of memory")
             default:

@@ -31,6 +31,16 @@ struct GzipInteropTests {
         #expect(python.stdoutText == "\(Self.data.count) \(expected)\n")
     }
 
+    @Test("gunzip reads an empty stream and a one-byte stream at levels 0 and 12", arguments: [0, 12])
+    func tiny(level: Int) throws {
+        for data in [[], [UInt8(42)]] {
+            let gz = try GzipFixtures.compress(data, level: level)
+            let gunzip = try Command.run(["gunzip", "-c"], stdin: gz)
+            #expect(gunzip.status == 0, "\(gunzip.stderr)")
+            #expect(gunzip.stdout == data)
+        }
+    }
+
     @Test("a multi-member stream made by gzip goes through zlib")
     func readGzip() throws {
         let dir = try TemporaryDirectory()
