@@ -3,18 +3,22 @@ import LifeboatCore
 /// Streams plaintext into one OpenPGP message (PKESK v3 per recipient, then SEIPD v1 with MDC) that GnuPG 2.2 reads.
 ///
 /// Memory stays constant whatever the stream length: plaintext is framed into a literal packet and the
-/// ciphertext into the SEIPD packet, both with partial body lengths of `chunkSize` bytes.
+/// ciphertext into the SEIPD packet, both with partial body lengths of `chunkSize` bytes. The SHA-1 MDC
+/// runs on a second thread while this one runs AES-256-CFB.
 public final class OpenPGPEncryptor: ByteSink {
-    /// The partial body chunk size: 1 MiB.
+    /// The partial body chunk size: 2^20 = 1 MiB.
     public static let defaultChunkPower = 20
+    /// Format 'b', empty file name, zero date: the six bytes that open the literal packet body.
+    private static let literalHeader: [UInt8] = [0x62, 0, 0, 0, 0, 0]
 
     private let output: ByteSink
     private let chunkSize: Int
     private let chunkPower: Int
     private let cipher: CFBCipher
-    private let mdc = Hasher(.sha1)
+    private let mdc: AsyncHasher
     /// Plaintext of the literal packet waiting to be framed (at most one chunk).
-    private var literal: [UInt8]
+    private var literal: ChunkBuffer
+    private var literalCount = 0
     /// Ciphertext of the SEIPD body waiting to be framed (at most one chunk).
     private var sealed: [UInt8]
     private var sealedCount = 0
@@ -42,11 +46,11 @@ public final class OpenPGPEncryptor: ByteSink {
         for recipient in recipients {
             header += PacketWriter.packet(tag: PacketTag.pkesk, body: try Self.pkesk(block, to: recipient.encryptionKey))
         }
-        try output.write(header)
         cipher = try CFBCipher(algorithm, key: sessionKey, iv: [UInt8](repeating: 0, count: 16), encrypt: true)
-        literal = []
-        literal.reserveCapacity(chunkSize)
+        mdc = AsyncHasher(.sha1, bufferSize: chunkSize)
+        literal = mdc.takeBuffer()
         sealed = [UInt8](repeating: 0, count: chunkSize)
+        try output.write(header)
         // The SEIPD body starts with its version, then the encrypted random prefix with its quick-check repeat.
         sealed[0] = 1
         sealedCount = 1
@@ -71,12 +75,14 @@ public final class OpenPGPEncryptor: ByteSink {
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard state == .open else { throw CryptoError(.misuse, "write after the encrypted stream ended") }
+        guard let base = bytes.baseAddress else { return }
         do {
             var offset = 0
             while offset < bytes.count {
-                if literal.count == chunkSize { try flushLiteral(final: false) }
-                let n = min(chunkSize - literal.count, bytes.count - offset)
-                literal.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n]))
+                if literalCount == chunkSize { try flushLiteral(final: false) }
+                let n = min(chunkSize - literalCount, bytes.count - offset)
+                (literal.pointer + literalCount).copyMemory(from: base + offset, byteCount: n)
+                literalCount += n
                 offset += n
             }
         } catch {
@@ -90,7 +96,7 @@ public final class OpenPGPEncryptor: ByteSink {
         state = .failed
         try flushLiteral(final: true)
         let mdcHeader: [UInt8] = [0xD3, 0x14]
-        mdc.update(mdcHeader)
+        mdc.hash(mdcHeader)
         try seal(mdcHeader + mdc.finalize(), hash: false)
         try output.write(sealedHeader() + PacketWriter.lengthBytes(sealedCount))
         try sealed.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[0..<sealedCount])) }
@@ -101,43 +107,46 @@ public final class OpenPGPEncryptor: ByteSink {
 
     /// Frames the buffered plaintext as the next (partial or final) piece of the literal packet and seals it.
     private func flushLiteral(final: Bool) throws {
-        var head: [UInt8] = []
-        if !literalStarted {
-            literalStarted = true
-            head.append(0xC0 | UInt8(PacketTag.literal))
-            // Format 'b', empty file name, zero date: six bytes that precede the data in the first piece.
-            let first: [UInt8] = [0x62, 0, 0, 0, 0, 0]
-            if final {
-                head += PacketWriter.lengthBytes(first.count + literal.count) + first
-            } else {
-                // The first piece must hold 2^chunkPower bytes in all: the six header bytes plus data.
-                head += [PacketWriter.partialLength(power: chunkPower)] + first
-                let carry = Array(literal.suffix(first.count))
-                literal.removeLast(first.count)
-                try seal(head)
-                try sealBuffer()
-                literal = carry
-                return
-            }
-        } else {
-            head += final ? PacketWriter.lengthBytes(literal.count) : [PacketWriter.partialLength(power: chunkPower)]
+        let power = [PacketWriter.partialLength(power: chunkPower)]
+        if literalStarted {
+            try seal(final ? PacketWriter.lengthBytes(literalCount) : power)
+            try sealLiteral(0..<literalCount, carry: 0)
+            return
         }
-        try seal(head)
-        try sealBuffer()
-        literal.removeAll(keepingCapacity: true)
+        literalStarted = true
+        let tag = [0xC0 | UInt8(PacketTag.literal)]
+        let header = Self.literalHeader
+        if final {
+            try seal(tag + PacketWriter.lengthBytes(header.count + literalCount) + header)
+            try sealLiteral(0..<literalCount, carry: 0)
+        } else {
+            // The first piece holds 2^chunkPower bytes in all: the six header bytes, then data; the
+            // last six data bytes carry over to the next piece.
+            try seal(tag + power + header)
+            try sealLiteral(0..<literalCount - header.count, carry: header.count)
+        }
     }
 
-    private func sealBuffer() throws {
-        try literal.withUnsafeBytes { try seal($0, hash: true) }
+    /// Hashes and encrypts part of the literal buffer, then swaps in a fresh buffer holding the carried bytes.
+    private func sealLiteral(_ range: Range<Int>, carry: Int) throws {
+        let current = literal
+        mdc.hash(current, range)
+        try seal(current.bytes(range), hash: false)
+        let fresh = mdc.takeBuffer()
+        if carry > 0 { fresh.pointer.copyMemory(from: current.pointer + range.upperBound, byteCount: carry) }
+        mdc.recycle(current)
+        literal = fresh
+        literalCount = carry
     }
 
     private func seal(_ bytes: [UInt8], hash: Bool = true) throws {
-        try bytes.withUnsafeBytes { try seal($0, hash: hash) }
+        if hash { mdc.hash(bytes) }
+        try bytes.withUnsafeBytes { try seal($0, hash: false) }
     }
 
-    /// Hashes plaintext into the MDC, encrypts it into the SEIPD buffer, and emits full chunks as partial pieces.
+    /// Encrypts into the SEIPD buffer and emits each full chunk as a partial piece.
     private func seal(_ bytes: UnsafeRawBufferPointer, hash: Bool) throws {
-        if hash { mdc.update(bytes) }
+        if hash { mdc.hash(bytes) }
         guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {

@@ -2,21 +2,27 @@ import LifeboatCore
 
 /// Decrypts a SEIPD v1 body as it streams: checks the quick-check prefix, holds back the last 22 bytes
 /// (the MDC packet) and verifies the SHA-1 MDC when the packet ends.
+///
+/// Ciphertext is gathered into 1 MiB buffers (gpg frames its data in small partial chunks), decrypted
+/// with the parallel ECB path, and hashed on a second thread while the plaintext flows on.
 final class SEIPDReader {
     private static let mdcLength = 22
+    static let bufferSize = 1 << 20
 
-    private let cipher: CFBCipher
-    private let mdc = Hasher(.sha1)
+    private let cipher: FastCFBDecryptor
+    private let mdc = AsyncHasher(.sha1, bufferSize: SEIPDReader.bufferSize)
     private let plaintext: PlaintextReader
     private var versionSeen = false
     private var prefix: [UInt8] = []
     private let prefixLength = SymmetricAlgorithm.blockSize + 2
     private var tail: [UInt8] = []
-    private var scratch = [UInt8](repeating: 0, count: 1 << 16)
+    private var buffer: ChunkBuffer
+    private var filled = 0
 
     init(sessionKey: (SymmetricAlgorithm, [UInt8]), output: ByteSink) throws {
-        cipher = try CFBCipher(sessionKey.0, key: sessionKey.1, iv: [UInt8](repeating: 0, count: 16), encrypt: false)
+        cipher = try FastCFBDecryptor(sessionKey.0, key: sessionKey.1, iv: [UInt8](repeating: 0, count: 16))
         plaintext = PlaintextReader(output: output)
+        buffer = mdc.takeBuffer()
     }
 
     func body(_ bytes: UnsafeRawBufferPointer) throws {
@@ -28,61 +34,67 @@ final class SEIPDReader {
             input = input.dropFirst()
         }
         while !input.isEmpty {
-            let n = min(input.count, scratch.count)
+            let n = min(input.count, buffer.capacity - filled)
             let piece = UnsafeRawBufferPointer(rebasing: input.prefix(n))
             input = input.dropFirst(n)
-            try scratch.withUnsafeMutableBytes { out in
-                guard let src = piece.baseAddress, let dst = out.baseAddress else { return }
-                try cipher.update(src, dst, count: n)
-                try take(UnsafeRawBufferPointer(rebasing: out[0..<n]))
-            }
+            guard let src = piece.baseAddress else { break }
+            try cipher.decrypt(src, buffer.pointer + filled, count: n)
+            filled += n
+            if filled == buffer.capacity { try process() }
         }
     }
 
-    private func take(_ decrypted: UnsafeRawBufferPointer) throws {
-        var plain = decrypted[...]
+    /// Hands the decrypted buffer on, keeping back what may be the MDC packet.
+    private func process() throws {
+        guard filled > 0 else { return }
+        let current = buffer
+        var lower = 0
+        let upper = filled
         if prefix.count < prefixLength {
-            let n = min(prefixLength - prefix.count, plain.count)
-            prefix.append(contentsOf: UnsafeRawBufferPointer(rebasing: plain.prefix(n)))
-            plain = plain.dropFirst(n)
+            let n = min(prefixLength - prefix.count, upper)
+            prefix.append(contentsOf: current.bytes(0..<n))
+            lower = n
             if prefix.count == prefixLength {
-                mdc.update(prefix)
+                mdc.hash(prefix)
                 guard prefix[16] == prefix[14], prefix[17] == prefix[15] else {
                     throw CryptoError(.integrity, "integrity check failed: the message is corrupted or the session key is wrong")
                 }
             }
         }
-        guard !plain.isEmpty else { return }
-        if plain.count >= Self.mdcLength {
+        if upper - lower >= Self.mdcLength {
             try release(tail)
-            try release(UnsafeRawBufferPointer(rebasing: plain.dropLast(Self.mdcLength)))
-            tail = Array(UnsafeRawBufferPointer(rebasing: plain.suffix(Self.mdcLength)))
-        } else {
-            tail.append(contentsOf: UnsafeRawBufferPointer(rebasing: plain))
+            let cut = upper - Self.mdcLength
+            if cut > lower {
+                mdc.hash(current, lower..<cut)
+                try plaintext.feed(current.bytes(lower..<cut))
+            }
+            tail = Array(current.bytes(cut..<upper))
+        } else if upper > lower {
+            tail.append(contentsOf: current.bytes(lower..<upper))
             if tail.count > Self.mdcLength {
                 let extra = tail.count - Self.mdcLength
                 try release(Array(tail.prefix(extra)))
                 tail.removeFirst(extra)
             }
         }
+        mdc.recycle(current)
+        buffer = mdc.takeBuffer()
+        filled = 0
     }
 
     private func release(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try release($0) }
-    }
-
-    private func release(_ bytes: UnsafeRawBufferPointer) throws {
         guard !bytes.isEmpty else { return }
-        mdc.update(bytes)
-        try plaintext.feed(bytes)
+        mdc.hash(bytes)
+        try bytes.withUnsafeBytes { try plaintext.feed($0) }
     }
 
     /// Checks the MDC; only then is the plaintext complete and trustworthy.
     func end() throws {
+        try process()
         guard prefix.count == prefixLength, tail.count == Self.mdcLength, tail[0] == 0xD3, tail[1] == 0x14 else {
             throw CryptoError(.integrity, "integrity check failed: the encrypted data is truncated or has no mdc")
         }
-        mdc.update(Array(tail.prefix(2)))
+        mdc.hash(Array(tail.prefix(2)))
         guard Bytes.constantTimeEqual(mdc.finalize(), Array(tail.suffix(20))) else {
             throw CryptoError(.integrity, "integrity check failed (mdc mismatch): the message is corrupted or was tampered with")
         }

@@ -84,4 +84,31 @@ struct VectorTests {
         let k = once.deriveKey(passphrase: [1, 2, 3], length: 40)
         #expect(k.count == 40 && Array(k[0..<8]) != Array(k[32..<40]))
     }
+
+    /// The ECB-based CFB decryptor must match libcrypto's CFB for any slicing.
+    @Test func fastCFBMatchesCFB() throws {
+        var rng = SeededGenerator(seed: 77)
+        for alg in [SymmetricAlgorithm.aes128, .aes192, .aes256] {
+            let key = TestData.bytes(alg.keyLength, seed: rng.next())
+            let iv = TestData.bytes(16, seed: rng.next())
+            let plain = TestData.bytes(5000, seed: rng.next())
+            let cipher = try CFBCipher(alg, key: key, iv: iv, encrypt: true).update(plain)
+            for _ in 0..<20 {
+                let fast = try FastCFBDecryptor(alg, key: key, iv: iv)
+                var out = [UInt8](repeating: 0, count: cipher.count)
+                var offset = 0
+                while offset < cipher.count {
+                    let n = min(cipher.count - offset, 1 + Int(rng.next() % 100) * (rng.next() % 4 == 0 ? 37 : 1))
+                    try cipher.withUnsafeBytes { c in
+                        try out.withUnsafeMutableBytes { o in
+                            guard let cb = c.baseAddress, let ob = o.baseAddress else { return }
+                            try fast.decrypt(cb + offset, ob + offset, count: n)
+                        }
+                    }
+                    offset += n
+                }
+                #expect(out == plain)
+            }
+        }
+    }
 }
