@@ -12,6 +12,15 @@ public struct PolicySummary: Sendable, Equatable {
         public var bytesIn: Int64
         public var bytesOut: Int64
         public var lockWindowMs: Int64?
+
+        public init(id: String, started: Date, finished: Date?, bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?) {
+            self.id = id
+            self.started = started
+            self.finished = finished
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+            self.lockWindowMs = lockWindowMs
+        }
     }
 
     public var policy: String
