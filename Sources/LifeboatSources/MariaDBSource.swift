@@ -66,7 +66,7 @@ public struct MariaDBDumper {
         defer { withExtendedLifetime(folder) {} }
         let argv = [ToolLocator.find("mariadb-dump"), "--defaults-extra-file=\(options)", "--single-transaction",
                     "--routines", "--events", "--triggers", "--hex-blob", "--", endpoint.database]
-        return try CommandDumper(argv: argv, what: "mariadb-dump failed").write(to: sink)
+        return try CommandDumper(argv: argv, what: "mariadb-dump").write(to: sink)
     }
 }
 

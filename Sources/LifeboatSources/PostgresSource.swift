@@ -17,7 +17,7 @@ public struct PostgresDumper {
     public func write(to sink: ByteSink) throws -> Int64 {
         let creds = try PostgresCredentials(passwordFile: passwordFile)
         let argv = [ToolLocator.find("pg_dump"), "--format=custom", "--compress=0", "--no-password", "--dbname=\(dsn)"]
-        return try CommandDumper(argv: argv, environment: creds.environment, what: "pg_dump failed").write(to: sink)
+        return try CommandDumper(argv: argv, environment: creds.environment, what: "pg_dump").write(to: sink)
     }
 }
 

@@ -56,7 +56,7 @@ struct PayloadSource {
                 return []
             }
         case .command:
-            let dumper = CommandDumper(argv: s.command, what: "command \(s.command[0]) failed")
+            let dumper = CommandDumper(argv: s.command, what: "command")
             return PayloadSource(payload: "raw") { sink in
                 try dumper.write(to: sink)
                 return []

@@ -1,0 +1,65 @@
+# kind postgres: pgbench data dumped from a streaming replica while pgbench writes on the primary,
+# restored with pg_restore into a fresh database; balances must agree (a consistent snapshot).
+source "$ROOT/scripts/servers/postgres.sh"
+P=$WORK/pg
+db_setup "$P"
+PGD=$(mktemp -d /tmp/lbpg.XXXXXX)
+chmod 755 "$PGD"
+PGP1=$((20000 + RANDOM % 20000)); PGP2=$((PGP1 + 1))
+db_pg_teardown() {
+    [ -n "${PGBENCH_PID:-}" ] && kill "$PGBENCH_PID" 2>/dev/null
+    pg_stop "$PGD/replica"; pg_stop "$PGD/primary"; rm -rf "$PGD"
+}
+db_chain_exit db_pg_teardown
+pg_primary_start "$PGD/primary" "$PGP1" && "$PGBIN/createdb" -h 127.0.0.1 -p "$PGP1" -U postgres bench \
+    && "$PGBIN/pgbench" -q -i -s 4 -h 127.0.0.1 -p "$PGP1" -U postgres bench >/dev/null 2>&1 \
+    && pg_replica_start "$PGD/replica" "$PGP2" "$PGP1" >/dev/null 2>&1
+check "postgres: primary with pgbench data and a streaming replica are up" \
+    bash -c "\"$PGBIN/psql\" -X -q -h 127.0.0.1 -p $PGP2 -U postgres -d bench -tAc \"SELECT pg_is_in_recovery()\" | grep -qx t"
+"$PGBIN/pgbench" -h 127.0.0.1 -p "$PGP1" -U postgres -c 2 -T 120 bench >/dev/null 2>&1 &
+PGBENCH_PID=$!
+printf 'backup-pw\n' >"$P/pgpass.txt"; chmod 600 "$P/pgpass.txt"
+db_policy "$P" orders postgres "dsn: \"host=127.0.0.1 port=$PGP2 dbname=bench user=backup\"
+password_file: ../pgpass.txt"
+sleep 1
+PID_=$(db_backup "$P" orders)
+check "postgres: backup from the replica completes while pgbench writes on the primary" test -n "$PID_"
+check "postgres: payload pg_dump-custom" test "$(db_manifest_field "$P" orders "$PID_" payload)" = pg_dump-custom
+kill "$PGBENCH_PID" 2>/dev/null; wait "$PGBENCH_PID" 2>/dev/null; PGBENCH_PID=
+"$BIN" restore --config "$P/lifeboat.yaml" orders --to "$P/orders.dump" --identity "$P/keys/ops.sec.asc" >/dev/null 2>&1
+check "postgres: restore --to writes a dump pg_restore reads" bash -c "'$PGBIN/pg_restore' -l '$P/orders.dump' | grep -q pgbench_accounts"
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PGP1" -U postgres fresh
+"$PGBIN/pg_restore" -h 127.0.0.1 -p "$PGP1" -U postgres -d fresh --no-owner --exit-on-error "$P/orders.dump" 2>"$P/restore.err"
+pg_counts() {
+    "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PGP1" -U postgres -d "$1" -tAc \
+        "SELECT (SELECT count(*) FROM pgbench_accounts), (SELECT count(*) FROM pgbench_branches),
+                (SELECT count(*) FROM pgbench_tellers), (SELECT count(*) > 0 FROM pgbench_history),
+                (SELECT sum(abalance) FROM pgbench_accounts) = (SELECT coalesce(sum(delta), 0) FROM pgbench_history),
+                (SELECT sum(bbalance) FROM pgbench_branches) = (SELECT sum(tbalance) FROM pgbench_tellers)"
+}
+check "postgres: restored into a fresh database: row counts match, balances consistent (400000|4|40|t|t|t)" \
+    test "$(pg_counts fresh)" = "400000|4|40|t|t|t"
+if "$BIN" restore --help 2>/dev/null | grep -q -- '--into'; then
+    "$BIN" restore --config "$P/lifeboat.yaml" orders --into "host=127.0.0.1 port=$PGP1 user=postgres dbname=loaded" \
+        --identity "$P/keys/ops.sec.asc" >"$P/into.out" 2>&1
+    check "postgres: restore --into DSN loads the dump with pg_restore" test "$(pg_counts loaded 2>/dev/null)" = "400000|4|40|t|t|t"
+fi
+printf 'wrong\n' >"$P/badpass.txt"; chmod 600 "$P/badpass.txt"
+db_policy "$P" badpw postgres "dsn: \"host=127.0.0.1 port=$PGP2 dbname=bench user=backup\"
+password_file: ../badpass.txt"
+BADID=$(db_backup "$P" badpw)
+check "postgres: a wrong password fails the backup with pg_dump's own words" \
+    bash -c "[ -z '$BADID' ] && grep -q 'password authentication failed' '$P/backup.out'"
+mkdir -p "$P/spy"
+cat >"$P/spy/pg_dump" <<SH
+#!/bin/sh
+echo "argv: \$*" >"$P/spy.log"
+stat -c 'mode: %a' "\$PGPASSFILE" >>"$P/spy.log"
+exec "$PGBIN/pg_dump" "\$@"
+SH
+chmod +x "$P/spy/pg_dump"
+SPYID=$(PATH="$P/spy:$PATH" db_backup "$P" orders)
+check "postgres: the password reaches pg_dump through a 0600 PGPASSFILE, never its argv" \
+    bash -c "[ -n '$SPYID' ] && grep -q 'mode: 600' '$P/spy.log' && ! grep -q 'backup-pw' '$P/spy.log'"
+check "postgres: the temporary PGPASSFILE is gone afterwards" bash -c "! ls -d /tmp/lifeboat-cred-* 2>/dev/null | grep -q ."
+db_pg_teardown
