@@ -17,7 +17,8 @@ public struct PruneUseCase {
         self.init(ctx, dryRun: dryRun, makeDestination: DestinationFactory.make)
     }
 
-    init(_ ctx: AgentContext, dryRun: Bool, makeDestination: @escaping (DestinationSpec) throws -> Destination) {
+    /// With the destinations made by `makeDestination` (tests wrap them to watch the order of removals).
+    public init(_ ctx: AgentContext, dryRun: Bool, makeDestination: @escaping (DestinationSpec) throws -> Destination) {
         self.ctx = ctx
         self.dryRun = dryRun
         self.makeDestination = makeDestination
