@@ -1,0 +1,32 @@
+import ArgumentParser
+import LifeboatAgent
+
+extension Lifeboat {
+    /// `lifeboat rebuild-catalog [POLICY...] [--host NAME]`: recover the catalog from the manifests at the destinations.
+    struct RebuildCatalog: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rebuild-catalog",
+            abstract: "Record in the catalog every backup whose manifest is found at the policies' destinations.",
+            discussion: """
+                For a new host after a disaster: with the old host's policies and an empty catalog, this finds \
+                every backup the destinations hold so `lifeboat restore` can bring them back. Use --host to read \
+                another host's backups. Exit 0 when every destination was read, 1 otherwise.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Policy names (all when none).") var policies: [String] = []
+        @Option(help: "The host whose backups to record (default: this host's name from the config).") var host: String?
+
+        func run() async throws {
+            try await Failure.guarded {
+                let ctx = try global.context()
+                let outcomes = try await CatalogRebuild(ctx).run(policies: try ctx.configuration.select(policies), host: host)
+                for o in outcomes {
+                    print("\(o.policy): \(o.added) backup(s) added, \(o.copies) more copies recorded")
+                    for p in o.problems { print("  problem: \(p)") }
+                }
+                if outcomes.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(1) }
+            }
+        }
+    }
+}
