@@ -98,7 +98,8 @@ final class GzipDecompressors: @unchecked Sendable {
         }
         guard usedIn == payloadSize else {
             slot.error = CompressionError(
-                .corruptMember, "\(where_): size field does not match the deflate data (\(usedIn) of \(payloadSize) bytes)")
+                .corruptMember,
+                "\(where_): size field does not match the deflate data (\(usedIn) of \(payloadSize) bytes)")
             return
         }
         guard usedOut == isize else {

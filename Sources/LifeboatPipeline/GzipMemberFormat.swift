@@ -35,7 +35,7 @@ enum GzipMemberFormat {
             id1, id2, methodDeflate, flagExtra, 0, 0, 0, 0, xfl, osUnix,
             8, 0, subfieldID1, subfieldID2, 4, 0,
         ]
-        bytes.withUnsafeBytes { out.copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: 16) }
+        for (i, byte) in bytes.enumerated() { out.storeBytes(of: byte, toByteOffset: i, as: UInt8.self) }
         storeLE32(UInt32(truncatingIfNeeded: memberSize), at: out + 16)
     }
 

@@ -68,7 +68,8 @@ final class GzipZlibInflater {
                 if consumed > 0 { midMember = true }
                 if consumed == 0 && produced == 0 {
                     if left == 0 { return }
-                    throw CompressionError(.corruptMember, "gzip member \(members) near offset \(offset): zlib made no progress")
+                    throw CompressionError(
+                        .corruptMember, "gzip member \(members) near offset \(offset): zlib made no progress")
                 }
             case Z_MEM_ERROR:
                 throw CompressionError(.resource, "zlib ran out of memory")
@@ -90,7 +91,8 @@ final class GzipZlibInflater {
     private func checkMagic(_ bytes: UnsafeRawBufferPointer) throws {
         let good = bytes[0] == GzipMemberFormat.id1 && (bytes.count < 2 || bytes[1] == GzipMemberFormat.id2)
         if !good {
-            throw CompressionError(.trailingGarbage, "trailing garbage after gzip member \(members - 1) at offset \(offset)")
+            throw CompressionError(
+                .trailingGarbage, "trailing garbage after gzip member \(members - 1) at offset \(offset)")
         }
     }
 }

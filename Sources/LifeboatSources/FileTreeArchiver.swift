@@ -48,17 +48,19 @@ final class FileTreeArchiveSession {
     private let owners = FileTreeOwners()
     private var links: [FileTreeInode: String] = [:]
     private var written: Int64 = 0
-    private var buffer: UnsafeMutableRawBufferPointer
+    private let base: UnsafeMutableRawPointer
+    private let buffer: UnsafeMutableRawBufferPointer
     private(set) var report = ArchiveReport()
 
     init(output: ByteSink, logger: Logger, hook: ((FileTreeArchiveStage, String) -> Void)?) {
         self.output = output
         self.logger = logger
         self.hook = hook
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
+        base = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
+        buffer = UnsafeMutableRawBufferPointer(start: base, count: Self.bufferSize)
     }
 
-    deinit { buffer.deallocate() }
+    deinit { base.deallocate() }
 
     func warn(_ message: String) {
         report.warnings.append(message)
@@ -151,7 +153,7 @@ final class FileTreeArchiveSession {
         var failure: String?
         while done < size {
             let want = Int(min(Int64(buffer.count), size - done))
-            let n = failure == nil ? TarSystem.read(fd, buffer.baseAddress.unsafelyUnwrapped, want) : 0
+            let n = failure == nil ? TarSystem.read(fd, base, want) : 0
             if n < 0 { failure = "cannot read \(path): \(TarSystem.describe(errno: errno)); padded with zeros" }
             if n <= 0 {
                 if failure == nil { failure = "\(path) shrank while being read; padded with zeros" }

@@ -90,7 +90,8 @@ enum TarHeaderEncoder {
     /// The name of a pax header entry, like GNU tar's "PaxHeaders/<base name>".
     static func paxHeaderName(_ name: String) -> String {
         let base = name.split(separator: "/").last.map(String.init) ?? "entry"
-        let ascii = String(base.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\u{7f}" ? Character($0) : "_" })
+        let ascii = String(
+            base.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\u{7f}" ? Character($0) : "_" })
         return "PaxHeaders/" + String(ascii.prefix(80))
     }
 

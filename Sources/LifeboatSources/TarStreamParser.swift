@@ -125,7 +125,8 @@ final class TarStreamParser {
             return
         }
         guard entry.size <= Self.maxMetadata else {
-            throw ArchiveError(.corrupt, "tar metadata header at offset \(headerOffset) is too large (\(entry.size) bytes)")
+            throw ArchiveError(
+                .corrupt, "tar metadata header at offset \(headerOffset) is too large (\(entry.size) bytes)")
         }
         metadata.removeAll(keepingCapacity: true)
         if entry.size == 0 {

@@ -97,3 +97,32 @@ struct GzipCorruptionTests {
         #expect(throws: CompressionError.self) { try reader.finish() }
     }
 }
+
+@Suite("gzip damage fuzzing")
+struct GzipFuzzTests {
+    @Test("random flips, cuts and size lies either throw or give the original bytes")
+    func randomDamage() throws {
+        let data = GzipFixtures.text(200_000) + GzipFixtures.random(100_000)
+        let gz = try GzipFixtures.compress(data, blockSize: 16_384)
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<300 {
+            var bad = gz
+            switch round % 3 {
+            case 0:
+                bad[Int.random(in: 0..<bad.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
+            case 1:
+                bad = Array(bad.prefix(Int.random(in: 0..<bad.count, using: &rng)))
+            default:
+                let offsets = GzipFixtures.memberOffsets(gz)
+                let at = offsets[Int.random(in: 0..<offsets.count, using: &rng)] + 16 + Int.random(in: 0..<4)
+                bad[at] ^= UInt8.random(in: 1...255, using: &rng)
+            }
+            do {
+                let out = try GzipFixtures.decompress(bad, slice: Int.random(in: 1...70_000, using: &rng))
+                #expect(out == data, "round \(round) decoded without error but differs")
+            } catch is CompressionError {
+                continue
+            }
+        }
+    }
+}

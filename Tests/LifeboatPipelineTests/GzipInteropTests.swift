@@ -74,6 +74,7 @@ struct GzipInteropTests {
         let ours = try GzipFixtures.compress(Array(Self.data.prefix(3_000_000)))
         let theirs = try Command.run(["gzip", "-c", "-n"], stdin: Array(Self.data.dropFirst(3_000_000))).stdout
         #expect(try GzipFixtures.decompress(ours + theirs) == Self.data)
-        #expect(try GzipFixtures.decompress(theirs + ours) == Array(Self.data.dropFirst(3_000_000)) + Array(Self.data.prefix(3_000_000)))
+        let swapped = Array(Self.data.dropFirst(3_000_000)) + Array(Self.data.prefix(3_000_000))
+        #expect(try GzipFixtures.decompress(theirs + ours) == swapped)
     }
 }

@@ -134,6 +134,7 @@ struct FileTreeArchiverTests {
         #expect(throws: ArchiveError.self) {
             _ = try FileTreeArchiver(paths: ["etc/app"], excludes: [], logger: logger).write(to: MemorySink())
         }
-        #expect(try FileTreeWalker.normalize(["/etc/app/", "/etc/app/conf", "/etc//app", "/srv"]) == ["/etc/app", "/srv"])
+        let roots = try FileTreeWalker.normalize(["/etc/app/", "/etc/app/conf", "/etc//app", "/srv"])
+        #expect(roots == ["/etc/app", "/srv"])
     }
 }

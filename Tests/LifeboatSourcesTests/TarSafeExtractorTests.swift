@@ -30,7 +30,9 @@ struct SafeTarExtractorTests {
         return extractor.report
     }
 
-    @Test("the archiver's output round-trips with content, modes, owners, mtimes and links", arguments: [1, 777, 1 << 20])
+    @Test(
+        "the archiver's output round-trips with content, modes, owners, mtimes and links",
+        arguments: [1, 777, 1 << 20])
     func roundTrip(slice: Int) throws {
         let fixture = try FileTreeFixture()
         let sink = MemorySink()
@@ -125,7 +127,8 @@ struct SafeTarExtractorTests {
         try expectRefused(
             [("dir", "d", ""), ("symlink", "d/up", "."), ("symlink", "d/up/x", "OUTSIDE"), ("file", "d/up/x/y", "")],
             mentioning: "symlink d/up")
-        try expectRefused([("symlink", "deep/link", "OUTSIDE"), ("dir", "deep/link/sub", "")], mentioning: "symlink deep/link")
+        try expectRefused(
+            [("symlink", "deep/link", "OUTSIDE"), ("dir", "deep/link/sub", "")], mentioning: "symlink deep/link")
     }
 
     @Test("link -> /etc followed by link/<file> never touches /etc")
@@ -147,7 +150,8 @@ struct SafeTarExtractorTests {
     @Test("a relative symlink inside and a hard link inside are fine")
     func benignLinks() throws {
         let dir = try TemporaryDirectory()
-        let bytes = try hostile([("file", "a/f", ""), ("symlink", "a/b/up", "../f"), ("hardlink", "c/h", "a/f")], in: dir)
+        let members = [("file", "a/f", ""), ("symlink", "a/b/up", "../f"), ("hardlink", "c/h", "a/f")]
+        let bytes = try hostile(members, in: dir)
         let report = try extract(bytes, into: dir.file("t"))
         #expect(report.files == 1 && report.symlinks == 1 && report.hardlinks == 1)
         #expect(try String(contentsOfFile: dir.file("t/a/b/up"), encoding: .utf8) == "evil\n")
@@ -202,5 +206,38 @@ struct SafeTarExtractorTests {
         let bytes = try Command.run(["python3", "-c", script]).stdout
         let report = try extract(bytes, into: dir.file("t"))
         #expect(report.warnings == ["skipping fifo p"])
+    }
+}
+
+@Suite("tar damage fuzzing")
+struct TarFuzzTests {
+    @Test("random flips and cuts either throw an ArchiveError or extract inside the target")
+    func randomDamage() throws {
+        let fixture = try FileTreeFixture()
+        try FileManager.default.removeItem(atPath: "\(fixture.root)/big.bin")
+        let sink = MemorySink()
+        _ = try FileTreeArchiver(paths: [fixture.root], excludes: fixture.excludes, logger: Logger(label: "t"))
+            .write(to: sink)
+        let good = sink.bytes
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<150 {
+            var bad = good
+            if round % 2 == 0 {
+                // Flip inside a header region (the first 16 KiB holds most headers).
+                let at = Int.random(in: 0..<min(bad.count, 16_384), using: &rng)
+                bad[at] ^= UInt8.random(in: 1...255, using: &rng)
+            } else {
+                bad = Array(bad.prefix(Int.random(in: 0..<bad.count, using: &rng)))
+            }
+            let target = fixture.dir.file("fuzz/\(round)/t")
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            do {
+                let extractor = try SafeTarExtractor(targetDirectory: target)
+                try extractor.write(bad)
+                try extractor.finish()
+            } catch is ArchiveError {
+            }
+            #expect(FileTreeFixture.listing(fixture.dir.file("fuzz/\(round)")).allSatisfy { $0.hasPrefix("t") })
+        }
     }
 }
