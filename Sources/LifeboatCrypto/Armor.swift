@@ -84,12 +84,16 @@ enum Armor {
 enum CRC24 {
     static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var c = crc
-        for b in bytes {
-            c ^= UInt32(b) << 16
-            for _ in 0..<8 {
-                c <<= 1
-                if c & 0x100_0000 != 0 { c ^= 0x186_4CFB }
-            }
+        for b in bytes { c = (c << 8 ^ table[Int((c >> 16 ^ UInt32(b)) & 0xFF)]) & 0xFF_FFFF }
+        return c
+    }
+
+    /// One entry per byte value: the CRC of that byte shifted through the polynomial 0x864CFB.
+    private static let table: [UInt32] = (0..<256).map { (value: Int) -> UInt32 in
+        var c = UInt32(value) << 16
+        for _ in 0..<8 {
+            c <<= 1
+            if c & 0x100_0000 != 0 { c ^= 0x186_4CFB }
         }
         return c & 0xFF_FFFF
     }

@@ -125,7 +125,10 @@ public final class OpenPGPDecryptor: ByteSink, PacketHandler {
     func packetEnded() throws {
         switch current {
         case .collect(let tag, let body):
-            if tag == PacketTag.pkesk { pkesks.append(body) }
+            if tag == PacketTag.pkesk {
+                guard pkesks.count < 4096 else { throw CryptoError(.badMessage, "the message has too many session key packets") }
+                pkesks.append(body)
+            }
             if tag == PacketTag.skesk { sawSymmetricOnly = true }
         case .seipd:
             try seipd?.end()
