@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -29,12 +30,16 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "LifeboatStorage", dependencies: ["LifeboatCore"]),
+        .target(name: "LifeboatS3", dependencies: [
+            "LifeboatStorage", "LifeboatCore", "COpenSSL",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .target(name: "LifeboatCatalog", dependencies: [
             "LifeboatCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "LifeboatAgent", dependencies: [
             "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
-            "LifeboatStorage", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
+            "LifeboatStorage", "LifeboatS3", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lifeboat", dependencies: [
             "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
@@ -49,6 +54,8 @@ let package = Package(
         .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatSourcesTests", dependencies: ["LifeboatSources", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatStorage", "LifeboatTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "LifeboatCatalogTests", dependencies: ["LifeboatCatalog", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatAgentTests", dependencies: [
             "LifeboatAgent", "LifeboatTestSupport", "LifeboatCore", "LifeboatConfig", "LifeboatCatalog",

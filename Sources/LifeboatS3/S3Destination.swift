@@ -1,0 +1,327 @@
+import Foundation
+import LifeboatStorage
+
+/// Where and how to reach a bucket.
+public struct S3Settings: Sendable {
+    /// `http(s)://host[:port][/base]`.
+    public var endpoint: String
+    public var bucket: String
+    public var region: String
+    /// Put in front of every key (`prod/`).
+    public var prefix: String
+    /// `bucket.host` rather than `host/bucket`.
+    public var virtualHosted: Bool
+    /// Files larger than this go up in parts.
+    public var multipartThreshold: Int64
+    public var partSize: Int64
+
+    public init(
+        endpoint: String, bucket: String, region: String = "us-east-1", prefix: String = "", virtualHosted: Bool = false,
+        multipartThreshold: Int64 = 64 << 20, partSize: Int64 = 16 << 20
+    ) {
+        self.endpoint = endpoint
+        self.bucket = bucket
+        self.region = region
+        self.prefix = prefix
+        self.virtualHosted = virtualHosted
+        self.multipartThreshold = multipartThreshold
+        self.partSize = max(partSize, 5 << 20)
+    }
+}
+
+/// An S3-compatible bucket as a `Destination`: SigV4-signed requests carrying the payload's real
+/// sha256, PUT or multipart upload (each part retried on its own, an unfinished upload aborted),
+/// ranged GET, ListObjectsV2 with continuation, DELETE, HEAD.
+public struct S3Destination: Destination {
+    public let name: String
+    public let settings: S3Settings
+    let signer: SigV4Signer
+    let transport: S3Transport
+    /// Retries single parts of a multipart upload; whole operations are retried by a wrapper.
+    let partRetrier: Retrier?
+    let now: @Sendable () -> Date
+
+    let scheme: String
+    let hostPort: String
+    let basePath: String
+
+    public init(
+        name: String, settings: S3Settings, credentials: S3Credentials, transport: S3Transport = HTTPClientTransport(),
+        partRetrier: Retrier? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.name = name
+        self.settings = settings
+        signer = SigV4Signer(credentials: credentials, region: settings.region, service: "s3")
+        self.transport = transport
+        self.partRetrier = partRetrier
+        self.now = now
+        guard let url = URLComponents(string: settings.endpoint), let scheme = url.scheme, let host = url.host,
+            scheme == "http" || scheme == "https"
+        else {
+            throw StorageError(.permanent, destination: name, "endpoint '\(settings.endpoint)' is not an http or https URL")
+        }
+        self.scheme = scheme
+        hostPort = url.port.map { "\(host):\($0)" } ?? host
+        var base = url.path
+        while base.hasSuffix("/") { base.removeLast() }
+        basePath = base
+    }
+
+    // MARK: requests
+
+    /// The decoded path of an object (or of the bucket when `key` is nil) and the Host header.
+    func target(_ key: String?) -> (path: String, host: String) {
+        let objectPart = key.map { "/" + settings.prefix + $0 } ?? "/"
+        if settings.virtualHosted {
+            return (basePath + objectPart, "\(settings.bucket).\(hostPort)")
+        }
+        return (basePath + "/" + settings.bucket + (key == nil ? "" : objectPart), hostPort)
+    }
+
+    func request(
+        _ method: String, key: String?, query: [(String, String?)] = [], headers extra: [(String, String)] = [],
+        body: S3HTTPRequest.Body = .none, payloadHash: String = Digest.emptySHA256
+    ) -> S3HTTPRequest {
+        let (path, host) = target(key)
+        var r = SigV4Signer.Request(method: method, path: path, query: query, headers: [("Host", host)] + extra)
+        signer.signS3(&r, payloadHash: payloadHash, now: now())
+        var url = "\(scheme)://\(host)\(SigV4Signer.encode(path, keepSlash: true))"
+        if !query.isEmpty {
+            url += "?" + query.map { k, v in
+                SigV4Signer.encode(k, keepSlash: false) + (v.map { "=" + SigV4Signer.encode($0, keepSlash: false) } ?? "")
+            }.joined(separator: "&")
+        }
+        return S3HTTPRequest(method: method, url: url, headers: r.headers, body: body)
+    }
+
+    /// Sends a request; a non-2xx answer becomes a `StorageError` of the right kind with the server's message.
+    @discardableResult
+    func send(
+        _ r: S3HTTPRequest, what: String, onBody: (UnsafeRawBufferPointer) throws -> Void = { _ in }
+    ) async throws -> S3HTTPResponse {
+        let response: S3HTTPResponse
+        do {
+            response = try await transport.send(r, onBody: onBody)
+        } catch let e as S3TransportError {
+            throw StorageError(e.retryable ? .transient : .permanent, destination: name, "\(what): \(e.message)")
+        } catch let e as StorageError {
+            throw e
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The consumer threw (a full disk while restoring, say): not the server's fault.
+            throw StorageError(.permanent, destination: name, "\(what): \(error)")
+        }
+        if (200..<300).contains(response.status) { return response }
+        throw Self.error(response, destination: name, what: what)
+    }
+
+    static func error(_ r: S3HTTPResponse, destination: String, what: String) -> StorageError {
+        let (code, message) = S3XML.errorCodeAndMessage(r.errorBody)
+        var text = "\(what): \(r.status)"
+        if let code { text += " \(code)" }
+        if let message, !message.isEmpty { text += ": \(message)" }
+        return StorageError(classify(status: r.status, code: code), destination: destination, text)
+    }
+
+    /// What a retry can fix: 5xx, 429, SlowDown and RequestTimeout. 404 NoSuchKey is not-found;
+    /// everything else (403, other 4xx, a missing bucket) is permanent.
+    public static func classify(status: Int, code: String?) -> StorageError.Kind {
+        switch status {
+        case 404 where code == nil || code == "NoSuchKey" || code == "NotFound":
+            return .notFound
+        case 429, 500...599:
+            return .transient
+        default:
+            if let code, ["SlowDown", "RequestTimeout", "Throttling", "ThrottlingException", "InternalError",
+                          "ServiceUnavailable", "RequestLimitExceeded"].contains(code) {
+                return .transient
+            }
+            return .permanent
+        }
+    }
+
+    // MARK: Destination
+
+    public func put(_ key: String, bytes: [UInt8]) async throws {
+        let hash = Digest.hex(Digest.sha256(bytes))
+        let r = request("PUT", key: key, headers: [("Content-Length", String(bytes.count))], body: .bytes(bytes), payloadHash: hash)
+        try await send(r, what: "PUT \(key)")
+    }
+
+    public func put(_ key: String, fromFile path: String) async throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw StorageError(.permanent, destination: name, "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        let size = Int64(st.st_size)
+        if size > settings.multipartThreshold {
+            try await putMultipart(key, path: path, size: size)
+            return
+        }
+        let hash = try hashFile(path, offset: 0, length: size)
+        let r = request(
+            "PUT", key: key, headers: [("Content-Length", String(size))], body: .file(path: path, offset: 0, length: size),
+            payloadHash: hash)
+        try await send(r, what: "PUT \(key)")
+    }
+
+    /// The sha256 of a file range, read once before the range is sent (so the signature covers the body).
+    func hashFile(_ path: String, offset: Int64, length: Int64) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw StorageError(.permanent, destination: name, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var h = Digest.SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var done: Int64 = 0
+        while done < length {
+            let want = Int(min(Int64(buffer.count), length - done))
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(offset + done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw StorageError(.permanent, destination: name, "cannot read \(path): short read") }
+            buffer.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            done += Int64(n)
+        }
+        return Digest.hex(h.finalize())
+    }
+
+    func putMultipart(_ key: String, path: String, size: Int64) async throws {
+        var body: [UInt8] = []
+        try await send(request("POST", key: key, query: [("uploads", nil)]), what: "start multipart upload of \(key)") {
+            body.append(contentsOf: $0)
+        }
+        guard let uploadID = S3XML.firstValue("UploadId", in: body) else {
+            throw StorageError(.transient, destination: name, "start multipart upload of \(key): no UploadId in the answer")
+        }
+        do {
+            var etags: [String] = []
+            var offset: Int64 = 0
+            var number = 1
+            while offset < size {
+                let length = min(settings.partSize, size - offset)
+                let hash = try hashFile(path, offset: offset, length: length)
+                let partNumber = number
+                let partOffset = offset
+                let what = "PUT \(key) part \(partNumber)"
+                let upload = {
+                    let r = request(
+                        "PUT", key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)],
+                        headers: [("Content-Length", String(length))],
+                        body: .file(path: path, offset: partOffset, length: length), payloadHash: hash)
+                    return try await send(r, what: what)
+                }
+                let response: S3HTTPResponse
+                if let partRetrier {
+                    response = try await partRetrier.run(what, upload)
+                } else {
+                    response = try await upload()
+                }
+                guard let etag = response.header("ETag") else {
+                    throw StorageError(.transient, destination: name, "\(what): no ETag in the answer")
+                }
+                etags.append(etag)
+                offset += length
+                number += 1
+            }
+            var xml = "<CompleteMultipartUpload>"
+            for (i, e) in etags.enumerated() {
+                xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\(S3XML.escape(e))</ETag></Part>"
+            }
+            xml += "</CompleteMultipartUpload>"
+            let bytes = Array(xml.utf8)
+            var answer: [UInt8] = []
+            try await send(
+                request(
+                    "POST", key: key, query: [("uploadId", uploadID)], headers: [("Content-Length", String(bytes.count))],
+                    body: .bytes(bytes), payloadHash: Digest.hex(Digest.sha256(bytes))),
+                what: "complete multipart upload of \(key)"
+            ) { answer.append(contentsOf: $0) }
+            // S3 may answer 200 and put the error in the body.
+            let (code, message) = S3XML.errorCodeAndMessage(answer)
+            if let code {
+                throw StorageError(
+                    Self.classify(status: 500, code: code) == .transient ? .transient : .permanent, destination: name,
+                    "complete multipart upload of \(key): \(code): \(message ?? "")")
+            }
+        } catch {
+            // Abort so no unfinished upload is left behind, then report the first error.
+            let abort = request("DELETE", key: key, query: [("uploadId", uploadID)])
+            _ = try? await send(abort, what: "abort multipart upload of \(key)")
+            throw error
+        }
+    }
+
+    @discardableResult
+    public func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+        let headers = offset > 0 ? [("Range", "bytes=\(offset)-")] : []
+        var total: Int64 = 0
+        do {
+            try await send(request("GET", key: key, headers: headers), what: "GET \(key)") { bytes in
+                total += Int64(bytes.count)
+                try consumer(bytes)
+            }
+            return total
+        } catch let e as StorageError where offset > 0 && e.message.contains(": 416") {
+            // Asked from the very end: nothing left to read.
+            if let size = try await size(key), size == offset { return 0 }
+            throw e
+        }
+    }
+
+    public func size(_ key: String) async throws -> Int64? {
+        do {
+            let response = try await send(request("HEAD", key: key), what: "HEAD \(key)")
+            guard let length = response.header("Content-Length").flatMap({ Int64($0) }) else {
+                throw StorageError(.transient, destination: name, "HEAD \(key): no Content-Length in the answer")
+            }
+            return length
+        } catch let e as StorageError where e.isNotFound {
+            return nil
+        }
+    }
+
+    public func list(prefix: String) async throws -> [String] {
+        var keys: [String] = []
+        var token: String?
+        repeat {
+            var query: [(String, String?)] = [("list-type", "2"), ("prefix", settings.prefix + prefix)]
+            if let token { query.append(("continuation-token", token)) }
+            var body: [UInt8] = []
+            try await send(request("GET", key: nil, query: query), what: "list \(prefix)") { body.append(contentsOf: $0) }
+            let page = S3XML.listPage(body)
+            for k in page.keys where k.hasPrefix(settings.prefix) {
+                keys.append(String(k.dropFirst(settings.prefix.count)))
+            }
+            token = page.truncated ? page.nextToken : nil
+        } while token != nil
+        return keys
+    }
+
+    public func remove(_ key: String) async throws {
+        do {
+            try await send(request("DELETE", key: key), what: "DELETE \(key)")
+        } catch let e as StorageError where e.isNotFound {
+            return
+        }
+    }
+
+    /// Makes the bucket (for tests and first set-up); an existing bucket of ours is fine.
+    public func createBucket() async throws {
+        do {
+            try await send(request("PUT", key: nil), what: "create bucket \(settings.bucket)")
+        } catch let e as StorageError where e.message.contains("BucketAlreadyOwnedByYou") {
+            return
+        }
+    }
+
+    /// Names unfinished multipart uploads under the prefix (for tests and clean-up).
+    public func unfinishedUploads() async throws -> [String] {
+        var body: [UInt8] = []
+        try await send(request("GET", key: nil, query: [("uploads", nil)]), what: "list multipart uploads") {
+            body.append(contentsOf: $0)
+        }
+        return S3XML.values("Key", in: body).filter { $0.hasPrefix(settings.prefix) }
+    }
+}

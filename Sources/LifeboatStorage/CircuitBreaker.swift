@@ -1,0 +1,210 @@
+import Foundation
+
+/// A circuit breaker per destination: after `threshold` consecutive failures it opens, and the
+/// destination is skipped until `coolDown` has passed; then one probe is let through, and its outcome
+/// closes the breaker or opens it again. Pure functions of the state and the time, so it is tested
+/// without sleeping; the state is kept by a `BreakerStore` (the catalog), since each timer run is a
+/// new process.
+public enum CircuitBreaker {
+    public struct Settings: Sendable, Equatable {
+        public var threshold: Int
+        /// Seconds.
+        public var coolDown: Double
+        /// Seconds after which a probe that never reported is presumed lost (its process died).
+        public var probeTimeout: Double
+
+        public init(threshold: Int = 5, coolDown: Double = 300, probeTimeout: Double = 600) {
+            self.threshold = threshold
+            self.coolDown = coolDown
+            self.probeTimeout = probeTimeout
+        }
+    }
+
+    public enum Phase: String, Sendable, Codable { case closed, open, halfOpen = "half-open" }
+
+    public struct State: Sendable, Equatable, Codable {
+        public var phase: Phase
+        public var consecutiveFailures: Int
+        /// When it last opened (seconds since 1970).
+        public var openedAt: Double?
+        /// When the probe was let through, while half-open.
+        public var probeAt: Double?
+        public var lastError: String?
+
+        public init(
+            phase: Phase = .closed, consecutiveFailures: Int = 0, openedAt: Double? = nil, probeAt: Double? = nil,
+            lastError: String? = nil
+        ) {
+            self.phase = phase
+            self.consecutiveFailures = consecutiveFailures
+            self.openedAt = openedAt
+            self.probeAt = probeAt
+            self.lastError = lastError
+        }
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case allow
+        /// This call is the single probe; the state must be saved as half-open before it runs.
+        case probe
+        /// Skip the destination; it may be tried again at `retryAt` (seconds since 1970).
+        case reject(retryAt: Double)
+    }
+
+    public static func decide(_ s: State, _ settings: Settings, now: Double) -> Decision {
+        switch s.phase {
+        case .closed:
+            return .allow
+        case .open:
+            let at = (s.openedAt ?? now) + settings.coolDown
+            return now >= at ? .probe : .reject(retryAt: at)
+        case .halfOpen:
+            let started = s.probeAt ?? now
+            if now - started >= settings.probeTimeout { return .probe }
+            return .reject(retryAt: started + settings.probeTimeout)
+        }
+    }
+
+    /// The state once the decision is taken (a probe marks the breaker half-open).
+    public static func admitted(_ s: State, _ d: Decision, now: Double) -> State {
+        guard d == .probe else { return s }
+        var n = s
+        n.phase = .halfOpen
+        n.probeAt = now
+        return n
+    }
+
+    /// The state after an operation's outcome. `wasProbe` is true for the call that `decide` made the probe.
+    public static func record(_ s: State, success: Bool, error: String? = nil, wasProbe: Bool, _ settings: Settings, now: Double)
+        -> State
+    {
+        var n = s
+        if success {
+            if s.phase == .open && !wasProbe { return s }  // a late success from before it opened
+            return State()
+        }
+        n.lastError = error
+        if wasProbe || s.phase == .halfOpen {
+            n.phase = .open
+            n.openedAt = now
+            n.probeAt = nil
+            n.consecutiveFailures += 1
+            return n
+        }
+        n.consecutiveFailures += 1
+        if s.phase == .closed && n.consecutiveFailures >= settings.threshold {
+            n.phase = .open
+            n.openedAt = now
+        }
+        return n
+    }
+}
+
+/// Keeps breaker states, changing one atomically (the catalog does it in a transaction).
+public protocol BreakerStore: Sendable {
+    func update<T>(_ destination: String, _ body: (inout CircuitBreaker.State) throws -> T) throws -> T
+}
+
+/// A store in memory, for tests and one-shot tools.
+public final class MemoryBreakerStore: BreakerStore, @unchecked Sendable {
+    private var states: [String: CircuitBreaker.State] = [:]
+    private let lock = NSLock()
+
+    public init() {}
+
+    public func update<T>(_ destination: String, _ body: (inout CircuitBreaker.State) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        var s = states[destination] ?? CircuitBreaker.State()
+        let r = try body(&s)
+        states[destination] = s
+        return r
+    }
+
+    public func state(_ destination: String) -> CircuitBreaker.State {
+        lock.lock()
+        defer { lock.unlock() }
+        return states[destination] ?? CircuitBreaker.State()
+    }
+}
+
+/// Any destination behind a circuit breaker. While open, every call fails at once with a transient
+/// error that says when the destination will be tried again. Not-found answers count as successes.
+public struct CircuitBreakerDestination: Destination {
+    public let base: Destination
+    public let store: BreakerStore
+    public let settings: CircuitBreaker.Settings
+    public let now: @Sendable () -> Double
+
+    public init(
+        _ base: Destination, store: BreakerStore, settings: CircuitBreaker.Settings,
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.base = base
+        self.store = store
+        self.settings = settings
+        self.now = now
+    }
+
+    public var name: String { base.name }
+
+    /// Whether a call now would be let through, without taking the probe.
+    public func isOpen() throws -> (open: Bool, retryAt: Double?, lastError: String?) {
+        try store.update(name) { s in
+            if case .reject(let at) = CircuitBreaker.decide(s, settings, now: now()) { return (true, at, s.lastError) }
+            return (false, nil, s.lastError)
+        }
+    }
+
+    func guarded<T>(_ operation: () async throws -> T) async throws -> T {
+        let t = now()
+        let decision: CircuitBreaker.Decision = try store.update(name) { s in
+            let d = CircuitBreaker.decide(s, settings, now: t)
+            s = CircuitBreaker.admitted(s, d, now: t)
+            return d
+        }
+        if case .reject(let at) = decision {
+            let when = Date(timeIntervalSince1970: at)
+            throw StorageError(.transient, destination: name, "skipped: circuit breaker open until \(ISO8601DateFormatter().string(from: when))")
+        }
+        let wasProbe = decision == .probe
+        do {
+            let r = try await operation()
+            try store.update(name) { s in s = CircuitBreaker.record(s, success: true, wasProbe: wasProbe, settings, now: now()) }
+            return r
+        } catch let e as StorageError {
+            let ok = e.isNotFound
+            try store.update(name) { s in
+                s = CircuitBreaker.record(s, success: ok, error: ok ? nil : e.message, wasProbe: wasProbe, settings, now: now())
+            }
+            throw e
+        }
+    }
+
+    public func put(_ key: String, fromFile path: String) async throws {
+        try await guarded { try await base.put(key, fromFile: path) }
+    }
+
+    public func put(_ key: String, bytes: [UInt8]) async throws {
+        try await guarded { try await base.put(key, bytes: bytes) }
+    }
+
+    @discardableResult
+    public func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+        try await withoutActuallyEscaping(consumer) { c in
+            try await guarded { try await base.read(key, offset: offset, consumer: c) }
+        }
+    }
+
+    public func size(_ key: String) async throws -> Int64? {
+        try await guarded { try await base.size(key) }
+    }
+
+    public func list(prefix: String) async throws -> [String] {
+        try await guarded { try await base.list(prefix: prefix) }
+    }
+
+    public func remove(_ key: String) async throws {
+        try await guarded { try await base.remove(key) }
+    }
+}

@@ -1,0 +1,1 @@
+../LifeboatStorageTests/DestinationSuite.swift
