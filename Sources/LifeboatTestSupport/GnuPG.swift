@@ -24,9 +24,18 @@ public final class GnuPGHome: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Stops this home's gpg-agent.
+    /// Stops this home's gpg-agent and waits (up to 2 s) until it has let go of the directory.
     public func stop() {
-        _ = try? Command.run(["gpgconf", "--homedir", path, "--kill", "gpg-agent"])
+        GnuPGHome.stopAgent(path)
+    }
+
+    private static func stopAgent(_ home: String) {
+        _ = try? Command.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"])
+        // The agent removes its socket as it exits, then may still write random_seed: wait a little past that.
+        for _ in 0..<40 where FileManager.default.fileExists(atPath: "\(home)/S.gpg-agent") {
+            usleep(50_000)
+        }
+        usleep(100_000)
     }
 
     /// Runs gpg in this home in batch mode; throws with gpg's stderr when it fails and `check` is set.
@@ -123,9 +132,12 @@ public final class GnuPGHome: @unchecked Sendable {
         if !registered {
             registered = true
             atexit {
-                for home in GnuPGHome.homes {
-                    _ = try? Command.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"])
-                    try? FileManager.default.removeItem(atPath: home)
+                for home in GnuPGHome.homes where FileManager.default.fileExists(atPath: home) {
+                    GnuPGHome.stopAgent(home)
+                    if (try? FileManager.default.removeItem(atPath: home)) == nil {
+                        usleep(200_000)
+                        try? FileManager.default.removeItem(atPath: home)
+                    }
                 }
             }
         }
