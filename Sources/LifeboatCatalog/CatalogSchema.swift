@@ -65,6 +65,29 @@ enum CatalogSchema {
                 );
                 """)
         }
+        m.registerMigration("v3-chunk-copies-breakers") { db in
+            // Shipping to several destinations (issue 6): which chunks each destination already holds, so an
+            // interrupted shipment resumes, and each destination's circuit breaker, since every timer run is
+            // a new process.
+            try db.execute(sql: """
+                CREATE TABLE chunk_copy (
+                    backup_id TEXT NOT NULL REFERENCES backup(id) ON DELETE CASCADE,
+                    destination TEXT NOT NULL,
+                    idx INTEGER NOT NULL CHECK (idx >= 0),
+                    shipped REAL NOT NULL,
+                    PRIMARY KEY (backup_id, destination, idx)
+                );
+                CREATE TABLE breaker (
+                    destination TEXT PRIMARY KEY NOT NULL,
+                    phase TEXT NOT NULL CHECK (phase IN ('closed','open','half-open')),
+                    failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+                    opened_at REAL,
+                    probe_at REAL,
+                    last_error TEXT,
+                    updated REAL NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

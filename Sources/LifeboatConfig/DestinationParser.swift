@@ -26,6 +26,7 @@ enum DestinationParser {
         let type = DestinationSpec.Kind(rawValue: try f.required("type").oneOf("type", ["local", "s3"])) ?? .local
         var d = DestinationSpec(name: name, type: type)
         if let x = f.optional("failure_domain") { d.failureDomain = try x.string("failure_domain") }
+        try parseShipping(f, into: &d)
         switch type {
         case .local:
             d.path = resolve(try f.required("path").nonEmptyString("path"))
@@ -39,10 +40,54 @@ enum DestinationParser {
             d.bucket = try f.required("bucket").nonEmptyString("bucket")
             d.region = try f.optional("region")?.nonEmptyString("region") ?? "us-east-1"
             d.prefix = try f.optional("prefix")?.string("prefix")
-            d.credentials = try f.optional("credentials").map { resolve(try $0.nonEmptyString("credentials")) }
+            if let c = f.optional("credentials") {
+                let path = resolve(try c.nonEmptyString("credentials"))
+                var st = stat()
+                guard stat(path, &st) == 0 else { throw c.error("credentials file \(path) cannot be read") }
+                guard st.st_mode & 0o044 == 0 else {
+                    throw c.error("credentials file \(path) is readable by group or others (chmod 600 it)")
+                }
+                d.credentials = path
+            }
             if let x = f.optional("virtual_hosted") { d.virtualHosted = try x.bool("virtual_hosted") }
+            if let x = f.optional("multipart_threshold") { d.multipartThreshold = try x.size("multipart_threshold").bytes }
+            if let x = f.optional("part_size") {
+                d.partSize = try x.size("part_size").bytes
+                guard d.partSize >= 5 << 20 else { throw x.error("part_size must be at least 5MiB") }
+            }
+            if let x = f.optional("timeout") { d.idleTimeout = try seconds(x, "timeout") }
         }
         try f.finish()
         return d
+    }
+
+    /// `retry: {base, cap, attempts, max_elapsed}`, `breaker: {failures, cool_down}`, `concurrency`.
+    static func parseShipping(_ f: Fields, into d: inout DestinationSpec) throws {
+        if let x = f.optional("concurrency") { d.concurrency = try x.int("concurrency", in: 1...64) }
+        if let r = f.optional("retry") {
+            let g = try r.fields("retry")
+            if let x = g.optional("base") { d.retry.base = try seconds(x, "retry.base") }
+            if let x = g.optional("cap") { d.retry.cap = try seconds(x, "retry.cap") }
+            if let x = g.optional("attempts") { d.retry.attempts = try x.int("retry.attempts", in: 1...100) }
+            if let x = g.optional("max_elapsed") { d.retry.maxElapsed = try seconds(x, "retry.max_elapsed") }
+            try g.finish()
+        }
+        if let b = f.optional("breaker") {
+            let g = try b.fields("breaker")
+            if let x = g.optional("failures") { d.breaker.failures = try x.int("breaker.failures", in: 1...1000) }
+            if let x = g.optional("cool_down") { d.breaker.coolDown = try seconds(x, "breaker.cool_down") }
+            try g.finish()
+        }
+    }
+
+    /// A short duration in seconds, fractions and milliseconds allowed: `250ms`, `0.5s`, `2s`, `1m`.
+    static func seconds(_ v: YAMLValue, _ name: String) throws -> Double {
+        let s = try v.string(name).trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where s.hasSuffix(suffix) {
+            if let n = Double(s.dropLast(suffix.count)), n >= 0, n.isFinite { return n * factor }
+            break
+        }
+        throw v.error("\(name): '\(s)' is not a duration (like 250ms, 2s, 1m)")
     }
 }

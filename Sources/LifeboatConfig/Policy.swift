@@ -70,6 +70,39 @@ public struct DestinationSpec: Sendable {
     public var prefix: String?
     public var credentials: String?
     public var virtualHosted: Bool = false
+    /// How failures are retried and when the destination is skipped (issue 6).
+    public var retry = RetrySpec()
+    public var breaker = BreakerSpec()
+    /// Chunks of one backup uploaded at the same time.
+    public var concurrency: Int = 4
+    /// s3: objects above this go up in parts of `partSize`.
+    public var multipartThreshold: Int64 = 64 << 20
+    public var partSize: Int64 = 16 << 20
+    /// s3: seconds the server may stay silent before a request is abandoned (and retried).
+    public var idleTimeout: Double = 60
+
+    public init(name: String, type: Kind) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// Truncated exponential backoff with full jitter, per destination: `retry: {base, cap, attempts, max_elapsed}`.
+public struct RetrySpec: Sendable, Equatable {
+    /// Seconds.
+    public var base: Double = 0.5
+    public var cap: Double = 30
+    public var attempts: Int = 5
+    public var maxElapsed: Double = 120
+    public init() {}
+}
+
+/// The circuit breaker, per destination: `breaker: {failures, cool_down}`.
+public struct BreakerSpec: Sendable, Equatable {
+    public var failures: Int = 5
+    /// Seconds.
+    public var coolDown: Double = 300
+    public init() {}
 }
 
 /// The kind-specific part of a policy: paths for `files`, a DSN for `postgres`, and so on.

@@ -135,13 +135,16 @@ public struct CircuitBreakerDestination: Destination {
     public let store: BreakerStore
     public let settings: CircuitBreaker.Settings
     public let now: @Sendable () -> Double
+    /// What the state is kept under (the place, so policies sharing a bucket share its breaker).
+    public let key: String
 
     public init(
-        _ base: Destination, store: BreakerStore, settings: CircuitBreaker.Settings,
+        _ base: Destination, store: BreakerStore, settings: CircuitBreaker.Settings, key: String? = nil,
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.base = base
         self.store = store
+        self.key = key ?? base.name
         self.settings = settings
         self.now = now
     }
@@ -150,7 +153,7 @@ public struct CircuitBreakerDestination: Destination {
 
     /// Whether a call now would be let through, without taking the probe.
     public func isOpen() throws -> (open: Bool, retryAt: Double?, lastError: String?) {
-        try store.update(name) { s in
+        try store.update(key) { s in
             if case .reject(let at) = CircuitBreaker.decide(s, settings, now: now()) { return (true, at, s.lastError) }
             return (false, nil, s.lastError)
         }
@@ -158,7 +161,7 @@ public struct CircuitBreakerDestination: Destination {
 
     func guarded<T>(_ operation: () async throws -> T) async throws -> T {
         let t = now()
-        let decision: CircuitBreaker.Decision = try store.update(name) { s in
+        let decision: CircuitBreaker.Decision = try store.update(key) { s in
             let d = CircuitBreaker.decide(s, settings, now: t)
             s = CircuitBreaker.admitted(s, d, now: t)
             return d
@@ -170,11 +173,11 @@ public struct CircuitBreakerDestination: Destination {
         let wasProbe = decision == .probe
         do {
             let r = try await operation()
-            try store.update(name) { s in s = CircuitBreaker.record(s, success: true, wasProbe: wasProbe, settings, now: now()) }
+            try store.update(key) { s in s = CircuitBreaker.record(s, success: true, wasProbe: wasProbe, settings, now: now()) }
             return r
         } catch let e as StorageError {
             let ok = e.isNotFound
-            try store.update(name) { s in
+            try store.update(key) { s in
                 s = CircuitBreaker.record(s, success: ok, error: ok ? nil : e.message, wasProbe: wasProbe, settings, now: now())
             }
             throw e

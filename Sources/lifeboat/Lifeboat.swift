@@ -15,6 +15,7 @@ struct Lifeboat: AsyncParsableCommand {
             Undelete.self,
             List.self,
             Restore.self,
+            Verify.self,
             RebuildCatalog.self,
             Keygen.self,
             PGP.self,

@@ -21,18 +21,49 @@ final class MotoServer: @unchecked Sendable {
         let s = try MotoServer()
         started = s
         atexit {
-            if let s = MotoServer.started { _ = try? Command.run(["bash", MotoServer.script, "stop", s.dir.path]) }
+            if let s = MotoServer.started { _ = MotoServer.spawn(["bash", MotoServer.script, "stop", s.dir.path]) }
         }
         return s
     }
 
     private init() throws {
         dir = try TemporaryDirectory(prefix: "moto")
-        let r = try Command.run(["bash", Self.script, "start", dir.path])
-        guard r.status == 0, let p = Int(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw StorageError(.permanent, destination: "moto", "moto_server did not start: \(r.stderr)")
+        let status = Self.spawn(["bash", Self.script, "start", dir.path])
+        let text = (try? String(contentsOfFile: dir.file("moto.port"), encoding: .utf8)) ?? ""
+        guard status == 0, let p = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            let log = (try? String(contentsOfFile: dir.file("moto.log"), encoding: .utf8)) ?? ""
+            throw StorageError(.permanent, destination: "moto", "moto_server did not start: \(log)")
         }
         port = p
+    }
+
+    /// Runs a program to its end with a clean signal mask (Foundation's Process leaves signals blocked in
+    /// the child, so a server it starts could not be stopped with SIGTERM) and returns its exit status.
+    static func spawn(_ argv: [String]) -> Int32 {
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        sigdelset(&all, SIGKILL)
+        sigdelset(&all, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let cargs = (["/usr/bin/env"] + argv).map { strdup($0) } + [nil]
+        defer { cargs.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/usr/bin/env", &actions, &attr, cargs, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status >> 8) & 0xff
     }
 
     var endpoint: String { "http://127.0.0.1:\(port)" }

@@ -1,18 +1,77 @@
+import Foundation
+import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
+import LifeboatS3
 import LifeboatStorage
+import Logging
 
-/// The one place that turns a policy's destination settings into a `Destination`.
+/// The one place that turns a policy's destination settings into a `Destination`: the driver by type,
+/// then the retry wrapper (and, for shipping, the circuit breaker whose state the catalog keeps).
 enum DestinationFactory {
-    static func make(_ spec: DestinationSpec) throws -> Destination {
+    /// The bare driver, without retries.
+    static func makeBase(_ spec: DestinationSpec, logger: Logger? = nil) throws -> Destination {
         switch spec.type {
         case .local:
             guard let path = spec.path else { throw LifeboatError(.badInput, "destination \(spec.name): path is required") }
             return LocalDestination(name: spec.name, root: path)
         case .s3:
-            throw LifeboatError.failed(
-                "destination \(spec.name): s3 destinations are not available in this build",
-                hint: "use a local destination for now")
+            guard let endpoint = spec.endpoint, let bucket = spec.bucket else {
+                throw LifeboatError(.badInput, "destination \(spec.name): endpoint and bucket are required")
+            }
+            let credentials = try S3CredentialsFile.load(spec.credentials)
+            let settings = S3Settings(
+                endpoint: endpoint, bucket: bucket, region: spec.region ?? "us-east-1", prefix: spec.prefix ?? "",
+                virtualHosted: spec.virtualHosted, multipartThreshold: spec.multipartThreshold, partSize: spec.partSize)
+            let transport = HTTPClientTransport(timeouts: .init(idle: .milliseconds(Int64(spec.idleTimeout * 1000))))
+            return try S3Destination(
+                name: spec.name, settings: settings, credentials: credentials, transport: transport,
+                partRetrier: retrier(spec, logger: logger))
+        }
+    }
+
+    /// A driver with retries: what restore, verify and prune use.
+    static func make(_ spec: DestinationSpec) throws -> Destination {
+        RetryingDestination(try makeBase(spec), retrier: retrier(spec, logger: nil))
+    }
+
+    static func retrier(_ spec: DestinationSpec, logger: Logger?) -> Retrier {
+        let policy = BackoffPolicy(
+            base: spec.retry.base, cap: spec.retry.cap, maxAttempts: spec.retry.attempts, maxElapsed: spec.retry.maxElapsed)
+        let name = spec.name
+        return Retrier(policy: policy, onRetry: { what, failures, wait, error in
+            logger?.warning(
+                "destination \(name): \(what) failed (\(error.message)); try \(failures + 1) in \(String(format: "%.2f", wait))s")
+        })
+    }
+
+    /// The key a destination's breaker is kept under: the place, not the policy's name for it, so two
+    /// policies shipping to the same bucket share what they learn about it.
+    static func breakerKey(_ spec: DestinationSpec) -> String {
+        switch spec.type {
+        case .local: return "local:\(spec.path ?? spec.name)"
+        case .s3: return "s3:\(spec.endpoint ?? "")/\(spec.bucket ?? "")/\(spec.prefix ?? "")"
+        }
+    }
+}
+
+/// The catalog as the circuit breakers' store.
+struct CatalogBreakerStore: BreakerStore {
+    let catalog: Catalog
+    let now: @Sendable () -> Date
+
+    func update<T>(_ destination: String, _ body: (inout CircuitBreaker.State) throws -> T) throws -> T {
+        try catalog.updateBreaker(destination, at: now()) { row in
+            var s = CircuitBreaker.State(
+                phase: CircuitBreaker.Phase(rawValue: row.phase) ?? .closed, consecutiveFailures: row.failures,
+                openedAt: row.openedAt, probeAt: row.probeAt, lastError: row.lastError)
+            let r = try body(&s)
+            row.phase = s.phase.rawValue
+            row.failures = s.consecutiveFailures
+            row.openedAt = s.openedAt
+            row.probeAt = s.probeAt
+            row.lastError = s.lastError
+            return r
         }
     }
 }

@@ -4,39 +4,144 @@ import LifeboatConfig
 import LifeboatCore
 import LifeboatStorage
 
-/// Ships a spooled backup to each of its policy's destinations: every chunk first, the manifest last,
-/// each destination on its own, recording each copy's outcome in the catalog. The spool is emptied
-/// only when every destination holds the backup.
+/// Ships a spooled backup to each of its policy's destinations, each on its own and at the same time:
+/// the chunks first (several at a time, each recorded as it lands, so an interrupted shipment resumes),
+/// the manifest last. Every call is retried with backoff and goes through the destination's circuit
+/// breaker; a destination whose breaker is open is skipped. The spool is emptied only when every
+/// destination holds the backup; a new backup that would leave more than `spool_max` waiting in the
+/// spool is failed rather than let fill the disk.
 struct Shipper {
     let ctx: AgentContext
+    let makeBase: @Sendable (DestinationSpec) throws -> Destination
+
+    init(ctx: AgentContext) {
+        let logger = ctx.logger
+        self.init(ctx: ctx, makeBase: { try DestinationFactory.makeBase($0, logger: logger) })
+    }
+
+    init(ctx: AgentContext, makeBase: @escaping @Sendable (DestinationSpec) throws -> Destination) {
+        self.ctx = ctx
+        self.makeBase = makeBase
+    }
 
     func ship(id: String, policy: Policy) async throws {
         guard let record = try ctx.catalog.backup(id: id) else { return }
+        let fresh = record.copies.allSatisfy { $0.status == .pending }
         let chunks = try ctx.catalog.chunks(id: id)
         let manifest = try ManifestBuilder.build(record: record, chunks: chunks)
         let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
         let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: id)
-        for spec in policy.destinations {
-            guard let copy = record.copies.first(where: { $0.destination == spec.name }), copy.status != .shipped else {
-                continue
-            }
-            do {
-                let destination = try DestinationFactory.make(spec)
-                for chunk in chunks {
-                    try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")
+        let todo = policy.destinations.filter { spec in
+            record.copies.contains { $0.destination == spec.name && $0.status != .shipped }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for spec in todo {
+                group.addTask {
+                    await shipOne(spec, id: id, chunks: chunks, manifest: manifest, spoolDir: spoolDir, prefix: prefix)
                 }
-                try await destination.put(prefix + "manifest.json", bytes: manifest)
-                try ctx.catalog.recordCopy(id: id, destination: spec.name, shipped: true, error: nil, at: ctx.now())
-                ctx.logger.info("\(policy.name): \(id) shipped to \(spec.name)")
-            } catch {
-                ctx.logger.error("\(policy.name): \(id) could not be shipped to \(spec.name): \(error)")
-                try ctx.catalog.recordCopy(
-                    id: id, destination: spec.name, shipped: false, error: String(describing: error), at: ctx.now())
             }
         }
-        if try ctx.catalog.backup(id: id)?.status == .complete {
+        guard let after = try ctx.catalog.backup(id: id) else { return }
+        if after.status == .complete {
             try? FileManager.default.removeItem(atPath: spoolDir)
+        } else if fresh {
+            try enforceSpoolLimit(after, policy: policy, spoolDir: spoolDir)
         }
+    }
+
+    func shipOne(
+        _ spec: DestinationSpec, id: String, chunks: [Manifest.Chunk], manifest: [UInt8], spoolDir: String, prefix: String
+    ) async {
+        let started = Date()
+        do {
+            let destination = try shippingDestination(spec)
+            let state = try destination.isOpen()
+            if state.open {
+                let until = state.retryAt.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) } ?? "later"
+                throw StorageError(
+                    .transient, destination: spec.name,
+                    "skipped: circuit breaker open until \(until)" + (state.lastError.map { " (last error: \($0))" } ?? ""))
+            }
+            // A cheap first call: when the breaker has cooled down, this is the single probe that decides.
+            _ = try await destination.size(prefix + "manifest.json")
+            let done = try ctx.catalog.shippedChunks(id: id, destination: spec.name)
+            let pending = chunks.enumerated().filter { !done.contains($0.offset) }.map { ($0.offset, $0.element) }
+            try await Self.forEach(pending, concurrency: spec.concurrency) { index, chunk in
+                try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")
+                try ctx.catalog.recordChunkShipped(id: id, destination: spec.name, index: index, at: ctx.now())
+            }
+            try await destination.put(prefix + "manifest.json", bytes: manifest)
+            try ctx.catalog.recordCopy(id: id, destination: spec.name, shipped: true, error: nil, at: ctx.now())
+            let seconds = Date().timeIntervalSince(started)
+            ctx.logger.info(
+                "\(id) shipped to \(spec.name): \(pending.count) of \(chunks.count) chunks sent in \(String(format: "%.1f", seconds))s")
+        } catch {
+            let message = (error as? StorageError)?.description ?? String(describing: error)
+            ctx.logger.error("\(id) could not be shipped to \(spec.name): \(message)")
+            do {
+                try ctx.catalog.recordCopy(id: id, destination: spec.name, shipped: false, error: message, at: ctx.now())
+            } catch {
+                ctx.logger.error("\(id): the catalog did not take the copy's state: \(error)")
+            }
+        }
+    }
+
+    /// The destination as shipping uses it: driver, retries, circuit breaker kept in the catalog.
+    func shippingDestination(_ spec: DestinationSpec) throws -> CircuitBreakerDestination {
+        let retrying = RetryingDestination(try makeBase(spec), retrier: DestinationFactory.retrier(spec, logger: ctx.logger))
+        let clock = ctx.now
+        return CircuitBreakerDestination(
+            retrying, store: CatalogBreakerStore(catalog: ctx.catalog, now: clock),
+            settings: CircuitBreaker.Settings(threshold: spec.breaker.failures, coolDown: spec.breaker.coolDown),
+            key: DestinationFactory.breakerKey(spec), now: { clock().timeIntervalSince1970 })
+    }
+
+    /// Runs `body` over the items, at most `concurrency` at a time; the first error cancels the rest.
+    static func forEach<T: Sendable>(
+        _ items: [T], concurrency: Int, _ body: @escaping @Sendable (T) async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for item in items {
+                if running >= max(1, concurrency) {
+                    try await group.next()
+                    running -= 1
+                }
+                group.addTask { try await body(item) }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// A new backup that could not reach every destination stays in the spool only while the spool is
+    /// under `spool_max`; past it the backup is failed, loudly, and its spool removed.
+    func enforceSpoolLimit(_ record: BackupRecord, policy: Policy, spoolDir: String) throws {
+        guard let limit = ctx.agent.spoolMax?.bytes else { return }
+        let used = SpoolUsage.bytes(ctx.agent.spool)
+        guard used > limit else { return }
+        let waiting = record.copies.filter { $0.status != .shipped }.map(\.destination).joined(separator: ", ")
+        let message =
+            "spool_max \(ByteSize(bytes: limit)) reached: the spool holds \(ByteSize(bytes: used)) not yet at every destination; "
+            + "backup not kept for \(waiting)"
+        ctx.logger.critical("\(policy.name): \(record.id): \(message)")
+        try ctx.catalog.failBackup(id: record.id, error: message, at: ctx.now())
+        try? FileManager.default.removeItem(atPath: spoolDir)
+    }
+}
+
+/// How much the spool holds (the encrypted chunks waiting to ship).
+enum SpoolUsage {
+    static func bytes(_ spool: String) -> Int64 {
+        guard let e = FileManager.default.enumerator(atPath: spool) else { return 0 }
+        var total: Int64 = 0
+        while let rel = e.nextObject() as? String {
+            if let size = e.fileAttributes?[.size] as? NSNumber, e.fileAttributes?[.type] as? FileAttributeType == .typeRegular {
+                _ = rel
+                total += size.int64Value
+            }
+        }
+        return total
     }
 }
 

@@ -1,0 +1,128 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatConfig
+import LifeboatCore
+import LifeboatCrypto
+import LifeboatStorage
+
+/// The `verify` use case: reads every chunk of a backup back from every destination of its policy,
+/// streaming, and checks its size and sha256 against the catalog, and that the manifest is there.
+/// Nothing is written anywhere; each destination gets its own verdict.
+public struct VerifyUseCase {
+    public let ctx: AgentContext
+    let makeDestination: (DestinationSpec) throws -> Destination
+
+    public init(_ ctx: AgentContext) {
+        self.init(ctx, makeDestination: DestinationFactory.make)
+    }
+
+    init(_ ctx: AgentContext, makeDestination: @escaping (DestinationSpec) throws -> Destination) {
+        self.ctx = ctx
+        self.makeDestination = makeDestination
+    }
+
+    /// One destination's verdict on one backup.
+    public struct DestinationReport: Sendable {
+        public let destination: String
+        public var chunksChecked = 0
+        public var bytesChecked: Int64 = 0
+        /// One line per problem: a missing or damaged chunk, a missing manifest, an unreachable destination.
+        public var problems: [String] = []
+        public var ok: Bool { problems.isEmpty }
+    }
+
+    public struct Report: Sendable {
+        public let policy: String
+        public let id: String
+        public var destinations: [DestinationReport]
+        public var ok: Bool { destinations.allSatisfy(\.ok) }
+    }
+
+    /// Verifies backup `id`, or the newest backup of each policy that some destination holds.
+    public func verify(policies: [Policy], id: String?) async throws -> [Report] {
+        var reports: [Report] = []
+        if let id {
+            guard let record = try ctx.catalog.backup(id: id) else {
+                throw LifeboatError.failed("no backup \(id) in the catalog")
+            }
+            guard let policy = policies.first(where: { $0.name == record.policy }) else {
+                throw LifeboatError.failed("backup \(id) belongs to policy \(record.policy), which is not configured")
+            }
+            reports.append(await verify(record, policy: policy))
+            return reports
+        }
+        for policy in policies {
+            let candidates = try ctx.catalog.backups(policy: policy.name)
+                .filter { $0.retention == .live && $0.copies.contains { $0.status == .shipped } }
+                .sorted { $0.started > $1.started }
+            guard let newest = candidates.first else {
+                throw LifeboatError.failed("\(policy.name): no shipped backup to verify")
+            }
+            reports.append(await verify(newest, policy: policy))
+        }
+        return reports
+    }
+
+    func verify(_ record: BackupRecord, policy: Policy) async -> Report {
+        let chunks = (try? ctx.catalog.chunks(id: record.id)) ?? []
+        let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id)
+        var out: [DestinationReport] = []
+        await withTaskGroup(of: DestinationReport.self) { group in
+            for spec in policy.destinations {
+                group.addTask { await verify(spec, chunks: chunks, prefix: prefix) }
+            }
+            for await r in group { out.append(r) }
+        }
+        let order = policy.destinations.map(\.name)
+        out.sort { (order.firstIndex(of: $0.destination) ?? 0) < (order.firstIndex(of: $1.destination) ?? 0) }
+        return Report(policy: policy.name, id: record.id, destinations: out)
+    }
+
+    func verify(_ spec: DestinationSpec, chunks: [Manifest.Chunk], prefix: String) async -> DestinationReport {
+        var report = DestinationReport(destination: spec.name)
+        if chunks.isEmpty { report.problems.append("the catalog lists no chunks for this backup") }
+        let destination: Destination
+        do {
+            destination = try makeDestination(spec)
+        } catch {
+            report.problems.append("cannot reach: \(error)")
+            return report
+        }
+        do {
+            let manifest = try await destination.readAll(prefix + "manifest.json")
+            let decoded = try? JSONDecoder().decode(Manifest.self, from: Data(manifest))
+            if let decoded, decoded.chunks != chunks {
+                report.problems.append("manifest.json does not list the chunks the catalog has")
+            } else if decoded == nil {
+                report.problems.append("manifest.json is damaged")
+            }
+        } catch let e as StorageError where e.isNotFound {
+            report.problems.append("manifest.json is missing")
+        } catch {
+            report.problems.append("manifest.json: \(error)")
+        }
+        for chunk in chunks {
+            var hasher = SHA256Hasher()
+            var size: Int64 = 0
+            do {
+                try await destination.read(prefix + chunk.name, offset: 0) { bytes in
+                    hasher.update(bytes)
+                    size += Int64(bytes.count)
+                }
+                let digest = hasher.finalize().hexString
+                report.chunksChecked += 1
+                report.bytesChecked += size
+                if size != chunk.size {
+                    report.problems.append("\(chunk.name) is damaged: size \(size), expected \(chunk.size)")
+                } else if digest != chunk.sha256 {
+                    report.problems.append("\(chunk.name) is damaged: sha256 \(digest), expected \(chunk.sha256)")
+                }
+            } catch let e as StorageError where e.isNotFound {
+                report.problems.append("\(chunk.name) is missing")
+            } catch {
+                report.problems.append("\(chunk.name): \((error as? StorageError)?.message ?? String(describing: error))")
+            }
+        }
+        return report
+    }
+}

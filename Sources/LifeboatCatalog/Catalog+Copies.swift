@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+extension Catalog {
+    /// The indexes of the chunks of a backup that a destination already holds.
+    public func shippedChunks(id: String, destination: String) throws -> Set<Int> {
+        try wrap("read chunk copies") {
+            try db.read { db in
+                Set(try Int.fetchAll(
+                    db, sql: "SELECT idx FROM chunk_copy WHERE backup_id = ? AND destination = ?",
+                    arguments: [id, destination]))
+            }
+        }
+    }
+
+    /// Records that a destination holds one chunk of a backup.
+    public func recordChunkShipped(id: String, destination: String, index: Int, at: Date) throws {
+        try wrap("record chunk copy") {
+            try db.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO chunk_copy (backup_id, destination, idx, shipped) VALUES (?, ?, ?, ?)",
+                    arguments: [id, destination, index, at.timeIntervalSince1970])
+            }
+        }
+    }
+
+    /// Forgets what a destination holds of a backup (its copy was found damaged or missing).
+    public func forgetChunkCopies(id: String, destination: String) throws {
+        try wrap("forget chunk copies") {
+            try db.write { db in
+                try db.execute(
+                    sql: "DELETE FROM chunk_copy WHERE backup_id = ? AND destination = ?", arguments: [id, destination])
+            }
+        }
+    }
+
+    /// Live backups that still wait for some destination (pending or degraded), oldest first, of every policy.
+    public func backupsWaitingToShip() throws -> [(id: String, policy: String)] {
+        try wrap("read backups waiting to ship") {
+            try db.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, policy FROM backup
+                        WHERE retention = 'live' AND status IN ('pending', 'degraded') AND chunk_count > 0
+                        ORDER BY started
+                        """
+                ).map { (id: $0["id"], policy: $0["policy"]) }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import LifeboatAgent
+
+extension Lifeboat {
+    /// `lifeboat verify [POLICY] [--backup ID]`: every chunk present and its sha256 right at every destination.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that every destination holds every chunk of a backup, with the right size and sha256.",
+            discussion: """
+                Reads each chunk back from each destination of the policy (streaming, nothing is written) and \
+                prints one line per destination. Without --backup, checks the newest shipped backup of the policy \
+                (of every policy when none is named). Exit 0 when every destination is good, 1 otherwise.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Only this policy.") var policy: String?
+        @Option(help: "The backup to verify.") var backup: String?
+
+        func run() async throws {
+            try await Failure.guarded {
+                let ctx = try global.context()
+                let policies = try ctx.configuration.select(policy.map { [$0] } ?? [])
+                let reports = try await VerifyUseCase(ctx).verify(policies: policies, id: backup)
+                for r in reports {
+                    for d in r.destinations {
+                        let what = "\(r.policy) \(r.id) \(d.destination):"
+                        if d.ok {
+                            print("\(what) ok (\(d.chunksChecked) chunks, \(d.bytesChecked) bytes)")
+                        } else {
+                            print("\(what) FAILED: \(d.problems.joined(separator: "; "))")
+                        }
+                    }
+                }
+                if !reports.allSatisfy(\.ok) { throw ExitCode(1) }
+            }
+        }
+    }
+}
