@@ -14,11 +14,20 @@ extension Lifeboat {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The policy.") var policy: String
-        @Option(help: "Where to restore to.") var to: String
+        @Option(help: "Where to restore to.") var to: String?
+        @Option(help: """
+            postgres, mariadb: load the dump into this database instead of writing a file (postgres: a libpq DSN \
+            such as "host=127.0.0.1 dbname=orders_restored"; mariadb: words such as "socket=/run/mysqld/mysqld.sock \
+            user=root database=shop_restored", also host, port, password_file).
+            """) var into: String?
         @Option(help: "The secret key (OpenPGP, armored or binary); keep it off the host.") var identity: String
         @Option(help: "A file whose first line is the secret key's passphrase.") var passphraseFile: String?
         @Option(help: "The backup id to restore.") var backup: String?
         @Flag(help: "Allow restoring a soft-deleted backup.") var includeSoftDeleted = false
+
+        func validate() throws {
+            if (to == nil) == (into == nil) { throw ValidationError("name exactly one of --to PATH and --into DSN") }
+        }
 
         func run() async throws {
             try await Failure.guarded {
@@ -26,12 +35,18 @@ extension Lifeboat {
                 guard let p = try ctx.configuration.select([policy]).first else { return }
                 let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
                 let request = RestoreUseCase.Request(
-                    policy: p, target: to, identity: key, backupID: backup, includeSoftDeleted: includeSoftDeleted)
-                let result = try await RestoreUseCase(ctx).run(request)
+                    policy: p, target: to ?? "", identity: key, backupID: backup, includeSoftDeleted: includeSoftDeleted)
+                let result: RestoreUseCase.Result
+                if let into {
+                    result = try await DatabaseLoader.restoreInto(ctx, request, into: into)
+                } else {
+                    result = try await RestoreUseCase(ctx).run(request)
+                    if p.kind == .sqlite, p.source.snapshot == nil, let to { try DatabaseLoader.checkSQLite(to) }
+                }
                 let sources = result.chunksByDestination.sorted { $0.key < $1.key }
                     .map { "\($0.value) chunk(s) from \($0.key)" }.joined(separator: ", ")
                 for s in result.skipped { print("skipped: \(s)") }
-                print("restored \(p.name) \(result.id) into \(to): \(result.bytes) bytes, \(sources)")
+                print("restored \(p.name) \(result.id) into \(to ?? "the database"): \(result.bytes) bytes, \(sources)")
             }
         }
     }
