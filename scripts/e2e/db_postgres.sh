@@ -40,6 +40,7 @@ pg_counts() {
 check "postgres: restored into a fresh database: row counts match, balances consistent (400000|4|40|t|t|t)" \
     test "$(pg_counts fresh)" = "400000|4|40|t|t|t"
 if "$BIN" restore --help 2>/dev/null | grep -q -- '--into'; then
+    "$PGBIN/createdb" -h 127.0.0.1 -p "$PGP1" -U postgres loaded
     "$BIN" restore --config "$P/lifeboat.yaml" orders --into "host=127.0.0.1 port=$PGP1 user=postgres dbname=loaded" \
         --identity "$P/keys/ops.sec.asc" >"$P/into.out" 2>&1
     check "postgres: restore --into DSN loads the dump with pg_restore" test "$(pg_counts loaded 2>/dev/null)" = "400000|4|40|t|t|t"

@@ -7,7 +7,8 @@ import LifeboatSources
 /// `pg_dump-custom`, the mariadb client for `sql`; and checks a restored SQLite file.
 ///
 /// The backup is first restored as a file into a private (0700) temporary folder, then loaded
-/// and removed, because the restore use case writes to a path.
+/// and removed, because the restore use case writes to a path. A postgres database must exist
+/// (createdb NAME); a mariadb database is created when missing.
 public enum DatabaseLoader {
     /// Restores the chosen backup and loads it into the database `dsn` names.
     public static func restoreInto(_ ctx: AgentContext, _ request: RestoreUseCase.Request, into dsn: String) async throws
@@ -20,12 +21,11 @@ public enum DatabaseLoader {
                 hint: "use --to PATH")
         }
         let folder = try CredentialFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder.path) }
         var r = request
         r.target = folder.path + "/dump"
         let result = try await RestoreUseCase(ctx).run(r)
         try load(kind: policy.kind, file: r.target, into: dsn, passwordFile: policy.source.passwordFile)
-        unlink(r.target)
-        withExtendedLifetime(folder) {}
         return result
     }
 
