@@ -12,6 +12,10 @@ command -v gpg >/dev/null 2>&1 || need+=(gnupg)
 command -v pigz >/dev/null 2>&1 || need+=(pigz)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# The database end-to-end tests (scripts/e2e/db_*.sh) run real servers and a btrfs loop volume.
+command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
+command -v mkfs.btrfs >/dev/null 2>&1 || need+=(btrfs-progs)
+ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || need+=(postgresql)
 for extra in "$@"; do
     dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra")
 done
