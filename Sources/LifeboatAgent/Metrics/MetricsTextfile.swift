@@ -118,7 +118,8 @@ public enum MetricsTextfile {
         return out
     }
 
-    static func escape(_ v: String) -> String {
+    /// Escapes a label value as the text format wants: backslash, double quote, newline.
+    public static func escape(_ v: String) -> String {
         v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
     }

@@ -74,9 +74,10 @@ public struct PruneUseCase {
                 return report
             }
             let byID = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var listing = ObjectListing()
             for action in report.plan.actions {
                 do {
-                    try await apply(action, entry: byID[action.id], policy: policy)
+                    try await apply(action, entry: byID[action.id], policy: policy, listing: &listing)
                     report.done.append(action)
                 } catch {
                     report.errors.append("\(action.kind.rawValue) \(action.id): \(error)")
@@ -89,7 +90,9 @@ public struct PruneUseCase {
         return report
     }
 
-    func apply(_ action: RetentionPlanner.Action, entry: RetentionEntry?, policy: Policy) async throws {
+    func apply(
+        _ action: RetentionPlanner.Action, entry: RetentionEntry?, policy: Policy, listing: inout ObjectListing
+    ) async throws {
         let now = ctx.now()
         switch action.kind {
         case .delete:
@@ -102,24 +105,42 @@ public struct PruneUseCase {
             try ctx.catalog.setRetention(id: action.id, from: .deleted, to: .softDeleted, at: now)
         case .purge, .dropFailed:
             let host = entry.map(\.host).flatMap { $0.isEmpty ? nil : $0 } ?? ctx.agent.host
-            try await removeObjects(prefix: ctx.objectPrefix(host: host, policy: policy.name, id: action.id), policy: policy)
+            try await removeObjects(host: host, id: action.id, policy: policy, listing: &listing)
             try? FileManager.default.removeItem(atPath: ctx.spoolDirectory(policy: policy.name, id: action.id))
             try ctx.catalog.markPurged(id: action.id, at: now)
         }
     }
 
-    /// Removes every object under `prefix` at every destination of the policy, the manifest first so
-    /// a half-purged backup never looks complete. Throws (and the backup stays as it is) when any
-    /// destination cannot be reached; the next prune tries again.
-    func removeObjects(prefix: String, policy: Policy) async throws {
+    /// The keys under `<host>/<policy>/` at each destination, listed once per prune rather than once per
+    /// backup (listing a local destination walks its whole tree).
+    struct ObjectListing {
+        var keys: [String: [String: [String]]] = [:]  // "destination host/policy/" -> backup id -> keys
+    }
+
+    /// Removes every object under the backup's prefix `<host>/<policy>/<id>/` at every destination of
+    /// the policy, the manifest first so a half-purged backup never looks complete. Throws (and the
+    /// backup stays as it is) when any destination cannot be reached; the next prune tries again.
+    func removeObjects(host: String, id: String, policy: Policy, listing: inout ObjectListing) async throws {
+        let policyPrefix = "\(host)/\(policy.name)/"
+        let prefix = ctx.objectPrefix(host: host, policy: policy.name, id: id)
         for spec in policy.destinations {
             let destination = try makeDestination(spec)
-            let keys = try await destination.list(prefix: prefix)
+            let cacheKey = "\(spec.name) \(policyPrefix)"
+            if listing.keys[cacheKey] == nil {
+                var byID: [String: [String]] = [:]
+                for key in try await destination.list(prefix: policyPrefix) {
+                    let rest = key.dropFirst(policyPrefix.count)
+                    if let slash = rest.firstIndex(of: "/") { byID[String(rest[..<slash]), default: []].append(key) }
+                }
+                listing.keys[cacheKey] = byID
+            }
+            let keys = listing.keys[cacheKey]?[id] ?? []
             let manifest = prefix + "manifest.json"
             if keys.contains(manifest) { try await destination.remove(manifest) }
             for key in keys.sorted() where key != manifest {
                 try await destination.remove(key)
             }
+            listing.keys[cacheKey]?[id] = nil
         }
     }
 }
