@@ -26,3 +26,6 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# The metrics textfile tests parse it with the Prometheus Python client.
+python3 -c 'import prometheus_client' 2>/dev/null || pip install -q prometheus_client
