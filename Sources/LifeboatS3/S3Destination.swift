@@ -279,6 +279,21 @@ public struct S3Destination: Destination {
             return length
         } catch let e as StorageError where e.isNotFound {
             return nil
+        } catch let e as StorageError where e.isPermanent {
+            throw await explained(e, key: key)
+        }
+    }
+
+    /// A HEAD answer has no body, so a refusal (403) carries no message: ask again with a one-byte GET,
+    /// whose answer says why, and report that.
+    func explained(_ e: StorageError, key: String) async -> StorageError {
+        do {
+            try await send(request("GET", key: key, headers: [("Range", "bytes=0-0")]), what: "HEAD \(key)")
+            return e
+        } catch let better as StorageError where better.kind == e.kind {
+            return better
+        } catch {
+            return e
         }
     }
 
