@@ -74,7 +74,7 @@ extension Catalog {
             WITH p(name) AS (VALUES \(values)),
             q AS (
                 SELECT p.name AS name,
-                    (SELECT id FROM backup WHERE policy = p.name ORDER BY started DESC, id DESC LIMIT 1) AS last_id,
+                    (SELECT id FROM backup WHERE policy = p.name ORDER BY started DESC LIMIT 1) AS last_id,
                     (SELECT max(started) FROM backup WHERE policy = p.name AND status = 'complete') AS max_complete,
                     (SELECT max(started) FROM backup WHERE policy = p.name AND status = 'degraded') AS max_degraded,
                     (SELECT max(started) FROM backup WHERE policy = p.name AND status = 'pending') AS max_pending,

@@ -88,6 +88,14 @@ enum CatalogSchema {
                 );
                 """)
         }
+        m.registerMigration("v3-retention-changed-index") { db in
+            // The partial index of v2 cannot serve `retention = 'deleted'` (SQLite only uses a partial
+            // index when the query's terms imply its WHERE): a full one keeps run's grace check a seek.
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS backup_lazy_deletion;
+                CREATE INDEX backup_policy_retention_changed ON backup(policy, retention, retention_changed);
+                """)
+        }
         return m
     }
 }
