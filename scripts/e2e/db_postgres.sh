@@ -63,4 +63,19 @@ SPYID=$(PATH="$P/spy:$PATH" db_backup "$P" orders)
 check "postgres: the password reaches pg_dump through a 0600 PGPASSFILE, never its argv" \
     bash -c "[ -n '$SPYID' ] && grep -q 'mode: 600' '$P/spy.log' && ! grep -q 'backup-pw' '$P/spy.log'"
 check "postgres: the temporary PGPASSFILE is gone afterwards" bash -c "! ls -d /tmp/lifeboat-cred-* 2>/dev/null | grep -q ."
+# pg_backup_start/stop around an operator's snapshot command (here a copy): backup_label kept.
+mkdir -p "$PGD/snaps"
+db_policy "$P" pgfs postgres "dsn: \"host=127.0.0.1 port=$PGP1 dbname=bench user=postgres\"
+snapshot:
+  provider: command
+  create: [sh, -c, 'cp -a $PGD/primary $PGD/snaps/\$LIFEBOAT_SNAPSHOT_NAME && echo $PGD/snaps/\$LIFEBOAT_SNAPSHOT_NAME']
+  delete: [sh, -c, 'rm -rf \"\$LIFEBOAT_SNAPSHOT_PATH\"']
+  max_lock: 20s"
+FSID=$(db_backup "$P" pgfs)
+check "postgres: pg_backup_start + snapshot command + pg_backup_stop completes, lock window recorded" \
+    test -n "$FSID" -a "$(db_manifest_field "$P" pgfs "$FSID" lock_window_ms 2>/dev/null)" != None
+"$BIN" restore --config "$P/lifeboat.yaml" pgfs --to "$P/pgfs" --identity "$P/keys/ops.sec.asc" >/dev/null 2>&1
+check "postgres: the restored copy carries backup_label from pg_backup_stop" \
+    grep -q "START WAL LOCATION" "$P/pgfs$PGD/snaps/lifeboat-snap-pgfs-$FSID/backup_label"
+check "postgres: the snapshot copy was deleted" test -z "$(ls "$PGD/snaps")"
 db_pg_teardown
