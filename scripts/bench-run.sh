@@ -40,8 +40,9 @@ backups, copies = [], []
 for p in range(1, policies + 1):
     name = "p%03d" % p
     for k in range(per):
+        n = p * per + k
         started = now - 3600 - k * 6 * 3600          # newest an hour ago, one every 6 hours before
-        ident = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(started)) + "-" + "".join(random.choice(alphabet) for _ in range(6))
+        ident = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(started)) + "-" + "".join(alphabet[(n >> (5 * i)) & 31] for i in range(6))
         status = "failed" if k % 17 == 5 else "complete"
         retention = "live" if k < 20 else ("deleted" if k < 140 else ("soft-deleted" if k < 200 else "purged"))
         backups.append((ident, name, status, retention, started, started + 60, now - k * 3600))
