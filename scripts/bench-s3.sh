@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Upload throughput to S3 (a local moto_server): Lifeboat shipping the chunks of one backup next to
+# `aws s3 cp --recursive` of the very same chunk files, in the same run, as a ratio.
+# The backup is first spooled with S3 unreachable, so what is timed is the upload alone (`lifeboat run`
+# shipping the spool), not compression or encryption.
+#   SIZE_MIB     backup size (default 1024: 1 GiB of incompressible data)
+#   CONCURRENCY  chunks of the backup uploaded at a time (default 4)
+#   CHUNK        chunk size (default 64MiB)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BIN=${LIFEBOAT_BIN:-$(swift build -c release --show-bin-path)/lifeboat}
+SIZE_MIB=${SIZE_MIB:-1024}
+CONCURRENCY=${CONCURRENCY:-4}
+CHUNK=${CHUNK:-64MiB}
+bash scripts/prerequisites.sh >/dev/null
+W=$(mktemp -d /tmp/lbbench-s3.XXXXXX)
+trap '"$ROOT/scripts/servers/moto.sh" stop "$W/moto" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=$W/aws-config AWS_SHARED_CREDENTIALS_FILE=$W/aws-credentials  # leave ~/.aws alone
+
+PORT=$("$ROOT/scripts/servers/moto.sh" start "$W/moto")
+EP=http://127.0.0.1:$PORT
+aws --endpoint-url "$EP" s3api create-bucket --bucket bench >/dev/null
+
+mkdir -p "$W/tree" "$W/policies"
+head -c $((SIZE_MIB << 20)) /dev/urandom >"$W/tree/data.bin"
+"$BIN" keygen --out "$W" --name bench >/dev/null
+printf 'AWS_ACCESS_KEY_ID=bench\nAWS_SECRET_ACCESS_KEY=bench\n' >"$W/s3.env"
+chmod 600 "$W/s3.env"
+printf 'host: bench\npolicies: policies\ncatalog: state/catalog.sqlite\nspool: state/spool\n' >"$W/lifeboat.yaml"
+policy() {
+    cat >"$W/policies/tree.yaml" <<Y
+name: tree
+kind: files
+source: { paths: [../tree] }
+objectives: { rpo: 24h }
+encryption: { recipients: [../bench.pub.asc] }
+compression: { level: 1 }
+chunk_size: $CHUNK
+destinations:
+  - name: s3
+    type: s3
+    endpoint: "$1"
+    bucket: bench
+    credentials: ../s3.env
+    concurrency: $CONCURRENCY
+    retry: { attempts: 1 }
+Y
+}
+# Spool the backup with S3 unreachable (a closed port), keep a copy of its chunks for awscli.
+CLOSED=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+policy "http://127.0.0.1:$CLOSED"
+"$BIN" backup --config "$W/lifeboat.yaml" tree >/dev/null 2>&1 || true
+SPOOLED=$(ls -d "$W"/state/spool/tree/*/)
+mkdir "$W/copy"
+cp -l "$SPOOLED"data.* "$W/copy/"
+BYTES=$(du -cb "$W"/copy/data.* | tail -1 | cut -f1)
+echo "backup of $SIZE_MIB MiB: $(ls "$W/copy" | wc -l) chunks of $CHUNK, $BYTES bytes; $CONCURRENCY at a time; binary $BIN"
+
+# Lifeboat: ship the spool (each chunk hashed, signed with its sha256, PUT; multipart above 64 MiB).
+policy "$EP"
+t0=$(date +%s.%N)
+"$BIN" run --config "$W/lifeboat.yaml" >/dev/null
+t1=$(date +%s.%N)
+# awscli: the same files, its default 10 concurrent requests and 8 MiB multipart parts.
+t2=$(date +%s.%N)
+aws --endpoint-url "$EP" s3 cp --quiet --recursive "$W/copy/" s3://bench/awscli/
+t3=$(date +%s.%N)
+python3 - "$BYTES" "$t0" "$t1" "$t2" "$t3" <<'PY'
+import sys
+b, t0, t1, t2, t3 = int(sys.argv[1]), *map(float, sys.argv[2:])
+lb, aws = b / (t1 - t0) / 1e6, b / (t3 - t2) / 1e6
+print(f"lifeboat ship: {t1 - t0:6.2f} s  {lb:7.1f} MB/s")
+print(f"aws s3 cp:     {t3 - t2:6.2f} s  {aws:7.1f} MB/s")
+print(f"ratio lifeboat/awscli: {lb / aws:.2f}")
+PY
+n=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench --query 'length(Contents)' --output text)
+echo "objects in the bucket: $n (both uploads)"
