@@ -214,7 +214,12 @@ public struct S3Destination: Destination {
                 }
                 let response: S3HTTPResponse
                 if let partRetrier {
-                    response = try await partRetrier.run(what, upload)
+                    do {
+                        response = try await partRetrier.run(what, upload)
+                    } catch let e as StorageError where e.kind == .transient {
+                        // The part had its retries: a retry of the whole upload around us would repeat them all.
+                        throw StorageError(.permanent, destination: name, e.message)
+                    }
                 } else {
                     response = try await upload()
                 }
