@@ -134,7 +134,10 @@ public enum MetricsTextfile {
         let bytes = Array(text.utf8)
         var off = 0
         while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, bytes.count - off) }
+            let n = bytes.withUnsafeBytes { buf -> Int in
+                guard let base = buf.baseAddress else { return 0 }
+                return Glibc.write(fd, base + off, buf.count - off)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 let code = errno
