@@ -45,7 +45,7 @@ public enum LockSignalGuard {
         saved = [:]
         let sig = pending
         pending = 0
-        if sig != 0 { raise(sig) }
+        if sig != 0 { kill(getpid(), sig) }
     }
 }
 

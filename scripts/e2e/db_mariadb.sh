@@ -90,7 +90,7 @@ mariadb_stop "$MB/restored-datadir"
 db_policy "$M" hang mariadb "socket: $MSOCK
 user: root
 database: shop
-snapshot: { provider: command, create: [sleep, \"60\"], delete: [\"true\"], lock: true, max_lock: 1s }"
+snapshot: { provider: command, create: [sleep, \"47.25\"], delete: [\"true\"], lock: true, max_lock: 1s }"
 t0=$(date +%s%N)
 HID=$(db_backup "$M" hang)
 t1=$(date +%s%N)
@@ -99,7 +99,19 @@ check "mariadb: a hung snapshot fails the backup with max_lock in the message" \
 check "mariadb: ... within a few seconds ($(( (t1 - t0) / 1000000 )) ms)" test $(( (t1 - t0) / 1000000 )) -lt 6000
 check "mariadb: ... and the lock is released: writes go on" \
     timeout 5 mariadb --no-defaults -S "$MSOCK" -uroot -e "INSERT INTO shop.orders(item, qty) VALUES ('after', 1)"
-check "mariadb: ... and no sleep is left running" bash -c "! pgrep -x -f 'sleep 60' >/dev/null"
+check "mariadb: ... and no sleep is left running" bash -c "! pgrep -x -f 'sleep 47.25' >/dev/null"
+# SIGTERM while the lock is held (the snapshot command hangs): the lock still goes, then lifeboat stops.
+"$BIN" backup --config "$M/lifeboat.yaml" hang >/dev/null 2>&1 &
+LBPID=$!
+sleep 0.6
+kill -TERM "$LBPID"
+t0=$(date +%s%N)
+wait "$LBPID"; code=$?
+t1=$(date +%s%N)
+check "mariadb: SIGTERM during the lock: lifeboat stops by the signal ($code) within max_lock ($(( (t1 - t0) / 1000000 )) ms)" \
+    test "$code" -eq 143 -a $(( (t1 - t0) / 1000000 )) -lt 3000
+check "mariadb: ... and the lock was released: writes go on" \
+    timeout 5 mariadb --no-defaults -S "$MSOCK" -uroot -e "INSERT INTO shop.orders(item, qty) VALUES ('after-term', 1)"
 db_maria_teardown
 MWRITER=
 fi
