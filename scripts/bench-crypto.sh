@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Measures `lifeboat pgp encrypt|decrypt` against GnuPG on the same bytes, with cv25519 keys.
 # Prints MB/s for each and the ratio lifeboat/gpg from the same run. Goal: >= 1.5x gpg.
-#   SIZE_MIB=512 (input size)  RUNS=2 (best of N)  VERIFY=1 (cross-decrypt and compare hashes)
+#   SIZE_MIB=512 (input size)  RUNS=3 (best of N, interleaved)  VERIFY=1 (cross-decrypt and compare hashes)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SIZE_MIB=${SIZE_MIB:-512}
-RUNS=${RUNS:-2}
+RUNS=${RUNS:-3}
 VERIFY=${VERIFY:-1}
 
 echo "building release lifeboat (reuses an existing build)..." >&2
@@ -43,29 +43,34 @@ PY
 BYTES=$(stat -c %s "$WORK/input")
 
 now() { date +%s.%N; }
-# best_of CMD...: runs a command RUNS times, prints the best wall time in seconds.
-best_of() {
-    local best="" start end t
-    for _ in $(seq "$RUNS"); do
-        start=$(now)
-        "$@"
-        end=$(now)
-        t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-        if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
-    done
-    echo "$best"
+# timed CMD...: flushes dirty pages first (so no run pays for an earlier run's writeback), prints wall seconds.
+timed() {
+    rm -f "$WORK/lb.gpg.tmp" "$WORK/gpg.gpg.tmp"
+    sync
+    local start end
+    start=$(now)
+    "$@"
+    end=$(now)
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
 }
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
 
-lb_encrypt() { "$BIN" pgp encrypt --recipient "$WORK/pub.asc" < "$WORK/input" > "$WORK/lb.gpg"; }
-gpg_encrypt() { gpg_ --trust-model always -z 0 --encrypt -r "$FPR" < "$WORK/input" > "$WORK/gpg.gpg"; }
+lb_encrypt() { "$BIN" pgp encrypt --recipient "$WORK/pub.asc" < "$WORK/input" > "$WORK/lb.gpg.tmp"; }
+gpg_encrypt() { gpg_ --trust-model always -z 0 --encrypt -r "$FPR" < "$WORK/input" > "$WORK/gpg.gpg.tmp"; }
 lb_decrypt() { "$BIN" pgp decrypt --identity "$WORK/sec.asc" < "$WORK/gpg.gpg" > /dev/null; }
 gpg_decrypt() { gpg_ --decrypt < "$WORK/gpg.gpg" > /dev/null 2>&1; }
 
 cat "$WORK/input" > /dev/null  # warm the page cache
-t_lb_enc=$(best_of lb_encrypt)
-t_gpg_enc=$(best_of gpg_encrypt)
-t_lb_dec=$(best_of lb_decrypt)
-t_gpg_dec=$(best_of gpg_decrypt)
+t_lb_enc="" t_gpg_enc="" t_lb_dec="" t_gpg_dec=""
+# Interleaved runs, best of RUNS each, so both tools see the same machine load.
+for _ in $(seq "$RUNS"); do
+    t_lb_enc=$(min "$t_lb_enc" "$(timed lb_encrypt)"); mv "$WORK/lb.gpg.tmp" "$WORK/lb.gpg"
+    t_gpg_enc=$(min "$t_gpg_enc" "$(timed gpg_encrypt)"); mv "$WORK/gpg.gpg.tmp" "$WORK/gpg.gpg"
+done
+for _ in $(seq "$RUNS"); do
+    t_lb_dec=$(min "$t_lb_dec" "$(timed lb_decrypt)")
+    t_gpg_dec=$(min "$t_gpg_dec" "$(timed gpg_decrypt)")
+done
 
 if [ "$VERIFY" = 1 ]; then
     want=$(sha256sum < "$WORK/input" | cut -c1-64)
