@@ -21,7 +21,10 @@ public struct BackupUseCase {
     public func run(policies: [Policy]) async throws -> [Outcome] {
         try Self.checkRecipients(policies)
         try StaleStateRepair.run(ctx)
-        var outcomes: [Outcome] = []
+        // What an interrupted run left in the spool goes out first, as `run` does.
+        var outcomes = try await ShipUseCase(ctx).shipPending(policies: policies).map {
+            Outcome(policy: $0.policy, id: $0.id, status: $0.status, message: $0.message)
+        }
         for policy in policies {
             outcomes.append(await backUp(policy))
         }

@@ -53,33 +53,12 @@ public struct RunUseCase {
         report.didWork = true
         var touched = Set(graceDue.map(\.name))
 
-        for policy in toShip {
-            guard let lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name) else {
-                ctx.logger.info("\(policy.name): busy in another process, shipping skipped")
-                continue
-            }
-            defer { lock.release() }
-            for b in try ctx.catalog.unshippedBackups(policy: policy.name) {
-                if let pid = b.pid, pid != getpid(), kill(pid, 0) == 0 || errno == EPERM, b.status == .pending {
-                    continue  // its own backup process is still shipping it
-                }
-                let spool = ctx.spoolDirectory(policy: policy.name, id: b.id)
-                guard FileManager.default.fileExists(atPath: spool) else {
-                    ctx.logger.warning("\(policy.name): \(b.id) has no spool left to ship from")
-                    continue
-                }
-                do {
-                    try await Shipper(ctx: ctx).ship(id: b.id, policy: policy)
-                    let after = try ctx.catalog.backup(id: b.id)
-                    let status = after?.status.rawValue ?? "failed"
-                    report.lines.append("\(policy.name) \(b.id) \(status) (shipping retried)")
-                    if after?.status != .complete { report.failed = true }
-                } catch {
-                    report.lines.append("\(policy.name) \(b.id) failed (shipping retried): \(error)")
-                    report.failed = true
-                }
-                touched.insert(policy.name)
-            }
+        for outcome in try await ShipUseCase(ctx).shipPending(policies: toShip) {
+            var line = "\(outcome.policy) \(outcome.id) \(outcome.status) (shipping retried)"
+            if let m = outcome.message { line += ": \(m)" }
+            report.lines.append(line)
+            if outcome.status != "complete" { report.failed = true }
+            touched.insert(outcome.policy)
         }
 
         for (policy, _) in due {
