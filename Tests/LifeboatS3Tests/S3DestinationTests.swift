@@ -187,3 +187,35 @@ import Testing
         #expect(throws: LifeboatError.self) { try S3CredentialsFile.load(nil, environment: [:]) }
     }
 }
+
+@Suite struct S3TLSTests {
+    /// A TLS server with a self-signed certificate (openssl s_server): the upload must be refused, not sent.
+    @Test func aCertificateThatDoesNotVerifyIsRefusedPermanently() async throws {
+        let dir = try TemporaryDirectory(prefix: "tls")
+        let script = """
+            set -e
+            cd '\(dir.path)'
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem -days 1 -subj /CN=127.0.0.1 2>/dev/null
+            port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+            openssl s_server -quiet -accept 127.0.0.1:$port -cert c.pem -key k.pem -www </dev/null >/dev/null 2>&1 &
+            echo $! > pid
+            for i in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+            echo $port > port
+            """
+        #expect(MotoServer.spawn(["bash", "-c", script]) == 0)
+        let port = try String(contentsOfFile: dir.file("port"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = try String(contentsOfFile: dir.file("pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { kill(pid_t(pid) ?? 0, SIGTERM) }
+        let d = try S3Destination(
+            name: "tls", settings: S3Settings(endpoint: "https://127.0.0.1:\(port)", bucket: "b"),
+            credentials: S3Credentials(accessKeyID: "a", secretAccessKey: "b"),
+            transport: HTTPClientTransport(timeouts: .init(connect: .seconds(2))))
+        do {
+            try await d.put("k", bytes: [1])
+            Issue.record("a self-signed certificate must not be accepted")
+        } catch let e as StorageError {
+            #expect(e.isPermanent, "\(e)")
+            #expect(e.message.lowercased().contains("certificate"), "\(e)")
+        }
+    }
+}
