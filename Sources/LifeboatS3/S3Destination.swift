@@ -14,6 +14,8 @@ public struct S3Settings: Sendable {
     /// Files larger than this go up in parts.
     public var multipartThreshold: Int64
     public var partSize: Int64
+    /// Keys per ListObjectsV2 page (the server's default, 1000, when nil).
+    public var listPageSize: Int?
 
     public init(
         endpoint: String, bucket: String, region: String = "us-east-1", prefix: String = "", virtualHosted: Bool = false,
@@ -308,6 +310,7 @@ public struct S3Destination: Destination {
         repeat {
             var query: [(String, String?)] = [("list-type", "2"), ("prefix", settings.prefix + prefix)]
             if let token { query.append(("continuation-token", token)) }
+            if let n = settings.listPageSize { query.append(("max-keys", String(n))) }
             var body: [UInt8] = []
             try await send(request("GET", key: nil, query: query), what: "list \(prefix)") { body.append(contentsOf: $0) }
             let page = S3XML.listPage(body)

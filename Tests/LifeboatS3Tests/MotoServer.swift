@@ -115,14 +115,12 @@ final class ScriptedTransport: S3Transport, @unchecked Sendable {
     }
 
     func send(_ request: S3HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) async throws -> S3HTTPResponse {
-        var fault: Fault?
-        lock.lock()
-        log.append("\(request.method) \(request.url)")
-        if let i = rules.firstIndex(where: { $0.remaining > 0 && $0.match(request) }) {
+        let fault: Fault? = lock.withLock {
+            log.append("\(request.method) \(request.url)")
+            guard let i = rules.firstIndex(where: { $0.remaining > 0 && $0.match(request) }) else { return nil }
             rules[i].remaining -= 1
-            fault = rules[i].fault
+            return rules[i].fault
         }
-        lock.unlock()
         switch fault {
         case .status(let code, let body)?:
             return S3HTTPResponse(status: code, headers: [], errorBody: Array(body.utf8))
