@@ -51,7 +51,8 @@ public final class PostgresLoader: ByteSink {
     public init(dsn: String, passwordFile: String?) throws {
         creds = try PostgresCredentials(passwordFile: passwordFile)
         child = try ProcessChild(
-            [ToolLocator.find("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--no-password",
+            [ToolLocator.find("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+             "--no-password",
              "--dbname=\(dsn)"],
             environment: creds.environment, stdin: .pipe, stdout: .null)
     }

@@ -6,9 +6,12 @@ import LifeboatSources
 /// Restores a database backup INTO a running server (`restore --into DSN`): pg_restore for
 /// `pg_dump-custom`, the mariadb client for `sql`; and checks a restored SQLite file.
 ///
-/// The backup is first restored as a file into a private (0700) temporary folder, then loaded
-/// and removed, because the restore use case writes to a path. A postgres database must exist
-/// (createdb NAME); a mariadb database is created when missing.
+/// The plaintext streams from the decryptor into the client's standard input and never touches the
+/// disk; the last MiB is held back until the OpenPGP MDC has been verified, so a tampered or cut
+/// stream never reaches the end of a load. pg_restore runs in one transaction, so a failed load
+/// leaves the database as it was; the mariadb client runs statements as they come, so a failed
+/// load can leave the named database partly loaded (load into a new database name). A postgres
+/// database must exist (createdb NAME); a mariadb database is created when missing.
 public enum DatabaseLoader {
     /// Restores the chosen backup and loads it into the database `dsn` names.
     public static func restoreInto(_ ctx: AgentContext, _ request: RestoreUseCase.Request, into dsn: String) async throws
@@ -20,37 +23,24 @@ public enum DatabaseLoader {
                 + (policy.source.snapshot != nil ? " with a snapshot (a file tree)" : ""),
                 hint: "use --to PATH")
         }
-        let folder = try CredentialFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder.path) }
         var r = request
-        r.target = folder.path + "/dump"
-        let result = try await RestoreUseCase(ctx).run(r)
-        try load(kind: policy.kind, file: r.target, into: dsn, passwordFile: policy.source.passwordFile)
-        return result
+        r.loader = RestoreUseCase.Loader(description: "the database") {
+            try loader(kind: policy.kind, into: dsn)
+        }
+        return try await RestoreUseCase(ctx).run(r)
     }
 
-    /// Loads a dump file into a database.
-    public static func load(kind: Policy.Kind, file: String, into dsn: String, passwordFile: String?) throws {
-        let sink: ByteSink
-        let abandon: () -> Void
+    /// A loader that takes the dump on its standard input.
+    static func loader(kind: Policy.Kind, into dsn: String) throws -> (sink: ByteSink, abandon: () -> Void) {
         switch kind {
         case .postgres:
             let l = try PostgresLoader(dsn: dsn, passwordFile: nil)
-            sink = l
-            abandon = l.abandon
+            return (l, l.abandon)
         case .mariadb:
             let l = try MariaDBLoader(endpoint: MariaDBEndpoint(dsn: dsn))
-            sink = l
-            abandon = l.abandon
+            return (l, l.abandon)
         default:
             throw LifeboatError(.usage, "--into is for postgres and mariadb")
-        }
-        do {
-            try FileFeeder.feed(path: file, into: sink)
-            try sink.finish()
-        } catch {
-            abandon()
-            throw error
         }
     }
 

@@ -11,8 +11,21 @@ final class RestoreTarget {
     let sink: ByteSink
     private let staging: String?
     private let fileSink: FileSink?
+    private let abandonLoader: (() -> Void)?
+
+    /// Streams into a loader (a database client) instead of a path; its end is held back until the
+    /// message has been verified.
+    init(loader: RestoreUseCase.Loader) throws {
+        let made = try loader.make()
+        path = loader.description
+        sink = TailHoldingSink(next: made.sink)
+        staging = nil
+        fileSink = nil
+        abandonLoader = made.abandon
+    }
 
     init(path: String, payload: String) throws {
+        abandonLoader = nil
         self.path = path
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -60,6 +73,7 @@ final class RestoreTarget {
 
     /// Removes whatever was written; called on every failure path.
     func abandon() {
+        abandonLoader?()
         fileSink?.abandon()
         if let staging { try? FileManager.default.removeItem(atPath: staging) }
     }

@@ -21,13 +21,30 @@ public struct RestoreUseCase {
         public var identity: OpenPGPSecretKey
         public var backupID: String?
         public var includeSoftDeleted: Bool
+        /// When set, the plaintext streams into this loader (a database) instead of `target`.
+        public var loader: Loader?
 
-        public init(policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: String?, includeSoftDeleted: Bool) {
+        public init(
+            policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: String?, includeSoftDeleted: Bool,
+            loader: Loader? = nil
+        ) {
             self.policy = policy
             self.target = target
             self.identity = identity
             self.backupID = backupID
             self.includeSoftDeleted = includeSoftDeleted
+            self.loader = loader
+        }
+    }
+
+    /// Makes a fresh sink for each attempt (a walk back starts a new load) and says how to stop it.
+    public struct Loader {
+        public var description: String
+        public var make: () throws -> (sink: ByteSink, abandon: () -> Void)
+
+        public init(description: String, make: @escaping () throws -> (sink: ByteSink, abandon: () -> Void)) {
+            self.description = description
+            self.make = make
         }
     }
 
@@ -97,7 +114,8 @@ public struct RestoreUseCase {
             destinations: destinations, prefix: ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id),
             workDirectory: work)
 
-        let target = try RestoreTarget(path: request.target, payload: record.payload)
+        let target = try request.loader.map { try RestoreTarget(loader: $0) }
+            ?? RestoreTarget(path: request.target, payload: record.payload)
         var used: [String: Int] = [:]
         do {
             let counter = CountingTee(next: target.sink)
