@@ -23,7 +23,10 @@ extension Lifeboat {
                     if let m = o.message { line += ": \(m)" }
                     print(line)
                 }
-                if outcomes.contains(where: { $0.status != "complete" }) { throw ExitCode(1) }
+                let failed = outcomes.contains(where: { $0.status != "complete" })
+                try? ctx.catalog.countRun(command: "backup", outcome: failed ? "failed" : "ok", at: ctx.now())
+                MetricsTextfile.refresh(ctx)
+                if failed { throw ExitCode(1) }
             }
         }
     }

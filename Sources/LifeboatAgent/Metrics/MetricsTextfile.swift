@@ -3,8 +3,7 @@ import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
 
-/// The state of a destination's circuit breaker, as the metrics show it. A hook until the breaker
-/// lands: everything reads as closed.
+/// The state of a destination's circuit breaker, as the metrics show it (the catalog's, in use).
 public protocol BreakerStateProvider: Sendable {
     /// 0 closed, 1 half-open, 2 open.
     func state(policy: String, destination: String) -> (name: String, value: Int)
@@ -161,7 +160,7 @@ public enum MetricsTextfile {
     public static func refresh(_ ctx: AgentContext, summaries: [PolicySummary]? = nil) {
         guard let path = ctx.agent.metricsTextfile else { return }
         do {
-            try write(render(try snapshot(ctx, summaries: summaries)), to: path)
+            try write(render(try snapshot(ctx, summaries: summaries), breakers: CatalogBreakerStates(ctx)), to: path)
         } catch {
             ctx.logger.warning("metrics textfile \(path) not written: \(error)")
         }

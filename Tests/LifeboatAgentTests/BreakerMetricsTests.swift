@@ -1,0 +1,23 @@
+import Foundation
+import LifeboatAgent
+import LifeboatTestSupport
+import Testing
+
+@Suite(.serialized) struct BreakerMetricsTests {
+    @Test func theTextfileShowsAnOpenBreakerAfterABackup() async throws {
+        let f = try AgentFixture()
+        try "host: h1\npolicies: policies\ncatalog: state/catalog.sqlite\nspool: state/spool\nmetrics_textfile: state/lb.prom\n"
+            .write(toFile: f.dir.file("lifeboat.yaml"), atomically: true, encoding: .utf8)
+        _ = try await f.backUp()
+        let ctx = try f.context()
+        try ctx.catalog.updateBreaker("local:" + f.dir.file("second"), at: f.clock) { row in
+            row.phase = "open"
+            row.failures = 5
+        }
+        MetricsTextfile.refresh(ctx)
+        let text = try String(contentsOfFile: f.dir.file("state/lb.prom"), encoding: .utf8)
+        #expect(text.contains("lifeboat_destination_breaker_state{policy=\"tree\",destination=\"second\",state=\"open\"} 2"))
+        #expect(text.contains("lifeboat_destination_breaker_state{policy=\"tree\",destination=\"first\",state=\"closed\"} 0"))
+        #expect(text.contains("lifeboat_destination_up{policy=\"tree\",destination=\"first\"} 1"))
+    }
+}
