@@ -62,17 +62,18 @@ check "s3 faults: ... restored tree equal" python3 "$ROOT/scripts/lib/tree_diff.
 # 5. S3 down (every connection reset): the local copy still lands, the backup is degraded, the spool keeps it.
 s3_fault faults reset -1
 outA=$("$BIN" backup --config "$cfg" tree 2>/dev/null); codeA=$?
-A_ID=$(echo "$outA" | awk '{print $2}')
+A_ID=$(echo "$outA" | tail -1 | awk '{print $2}')   # backup first retries what is pending: the new one is last
 check "s3 faults: S3 down: backup exits 1 and is degraded (nas shipped, offsite failed)" \
     test "$codeA" -eq 1 -a "$(s3_status "$F" "$A_ID")" = "degraded nas=shipped offsite=failed"
 check "s3 faults: ... its chunks stay in the spool" test -n "$(ls "$F/state/spool/tree/$A_ID" 2>/dev/null)"
 outB=$("$BIN" backup --config "$cfg" tree 2>/dev/null)
-B_ID=$(echo "$outB" | awk '{print $2}')
+B_ID=$(echo "$outB" | tail -1 | awk '{print $2}')
 n0=$(s3_proxy_count faults)
 outC=$("$BIN" backup --config "$cfg" tree 2>/dev/null); codeC=$?
-C_ID=$(echo "$outC" | awk '{print $2}')
+C_ID=$(echo "$outC" | tail -1 | awk '{print $2}')
+echo "$outC" | tail -1 | cut -c1-160 | sed 's/^/#   S3 down, breaker open: /'
 check "s3 faults: after 2 failed shipments the breaker is open: the next backup skips S3 without a request" \
-    test "$codeC" -eq 1 -a "$(s3_proxy_count faults)" -eq "$n0" -a "$(echo "$outC" | grep -c 'circuit breaker open until')" -eq 1
+    test "$codeC" -eq 1 -a "$(s3_proxy_count faults)" -eq "$n0" -a "$(echo "$outC" | tail -1 | grep -c 'circuit breaker open until')" -eq 1
 check "s3 faults: the breaker's state is in the catalog" \
     test "$(sqlite3 "$F/state/catalog.sqlite" "select phase from breaker where destination like 's3:%'")" = open
 
