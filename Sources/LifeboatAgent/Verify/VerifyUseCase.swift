@@ -69,6 +69,13 @@ public struct VerifyUseCase {
         var out: [DestinationReport] = []
         await withTaskGroup(of: DestinationReport.self) { group in
             for spec in policy.destinations {
+                if let copy = record.copies.first(where: { $0.destination == spec.name }), copy.status != .shipped {
+                    // The catalog knows it is not there (yet): say so rather than list every chunk as missing.
+                    var r = DestinationReport(destination: spec.name)
+                    r.problems.append("not shipped here (\(copy.status.rawValue)" + (copy.error.map { ": \($0)" } ?? "") + ")")
+                    group.addTask { r }
+                    continue
+                }
                 group.addTask { await verify(spec, chunks: chunks, prefix: prefix) }
             }
             for await r in group { out.append(r) }
