@@ -56,6 +56,7 @@ enum DestinationParser {
                 guard d.partSize >= 5 << 20 else { throw x.error("part_size must be at least 5MiB") }
             }
             if let x = f.optional("timeout") { d.idleTimeout = try seconds(x, "timeout") }
+            if let x = f.optional("connect_timeout") { d.connectTimeout = try seconds(x, "connect_timeout") }
         }
         try f.finish()
         return d

@@ -80,6 +80,8 @@ public struct DestinationSpec: Sendable {
     public var partSize: Int64 = 16 << 20
     /// s3: seconds the server may stay silent before a request is abandoned (and retried).
     public var idleTimeout: Double = 60
+    /// s3: seconds to keep trying to open a connection (an unreachable server costs this much per try).
+    public var connectTimeout: Double = 10
 
     public init(name: String, type: Kind) {
         self.name = name

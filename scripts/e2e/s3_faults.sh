@@ -9,6 +9,7 @@ F=$WORK/s3faults
 FP=$(s3_proxy faults)
 s3_setup "$F" "http://127.0.0.1:$FP" lifeboat-faults "concurrency: 1
 timeout: 2s
+connect_timeout: 1s
 retry: { base: 200ms, cap: 1s, attempts: 4, max_elapsed: 20s }
 breaker: { failures: 2, cool_down: 4s }"
 cfg=$F/lifeboat.yaml

@@ -23,7 +23,8 @@ enum DestinationFactory {
             let settings = S3Settings(
                 endpoint: endpoint, bucket: bucket, region: spec.region ?? "us-east-1", prefix: spec.prefix ?? "",
                 virtualHosted: spec.virtualHosted, multipartThreshold: spec.multipartThreshold, partSize: spec.partSize)
-            let transport = HTTPClientTransport(timeouts: .init(idle: .milliseconds(Int64(spec.idleTimeout * 1000))))
+            let transport = HTTPClientTransport(timeouts: .init(
+                connect: .milliseconds(Int64(spec.connectTimeout * 1000)), idle: .milliseconds(Int64(spec.idleTimeout * 1000))))
             return try S3Destination(
                 name: spec.name, settings: settings, credentials: credentials, transport: transport,
                 partRetrier: retrier(spec, logger: logger))
