@@ -88,7 +88,7 @@ enum CatalogSchema {
                 );
                 """)
         }
-        m.registerMigration("v3-retention-changed-index") { db in
+        m.registerMigration("v4-retention-changed-index") { db in
             // The partial index of v2 cannot serve `retention = 'deleted'` (SQLite only uses a partial
             // index when the query's terms imply its WHERE): a full one keeps run's grace check a seek.
             try db.execute(sql: """
