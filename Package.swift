@@ -31,7 +31,7 @@ let package = Package(
         ]),
         .target(name: "LifeboatStorage", dependencies: ["LifeboatCore"]),
         .target(name: "LifeboatS3", dependencies: [
-            "LifeboatStorage", "LifeboatCore", "COpenSSL",
+            "LifeboatStorage", "LifeboatCore", "COpenSSL", "LifeboatCrypto",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .target(name: "LifeboatCatalog", dependencies: [
