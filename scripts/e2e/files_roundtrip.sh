@@ -8,7 +8,7 @@ check "backup exits 0 and prints one complete line" test "$code" -eq 0 -a "$(ech
 ID=$(echo "$out" | awk '{print $2}')
 BD=$(backup_dir "$S" "$ID")
 check "manifest and several chunks at the destination" test -f "$BD/manifest.json" -a -f "$BD/data.000001"
-check "spool is empty after shipping" test -z "$(find "$S/state/spool" -type f 2>/dev/null)"
+check "spool holds no chunks after shipping" test -z "$(find "$S/state/spool" -type f -name 'data.*' 2>/dev/null)"
 
 json=$("$BIN" list --config "$S/lifeboat.yaml" --json)
 check "list --json names the backup as complete with its destination shipped" python3 - "$json" "$ID" <<'PY'

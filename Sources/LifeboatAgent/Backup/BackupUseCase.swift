@@ -26,7 +26,14 @@ public struct BackupUseCase {
             Outcome(policy: $0.policy, id: $0.id, status: $0.status, message: $0.message)
         }
         for policy in policies {
+            // The same per-policy lock `run` takes, so a manual backup and a timer run never overlap.
+            guard let lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name) else {
+                outcomes.append(Outcome(policy: policy.name, id: nil, status: "failed",
+                                        message: "another lifeboat process is working on this policy; try again later"))
+                continue
+            }
             outcomes.append(await backUp(policy))
+            lock.release()
         }
         return outcomes
     }
