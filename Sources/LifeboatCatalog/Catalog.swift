@@ -20,13 +20,34 @@ public final class Catalog: @unchecked Sendable {
             config.journalMode = .wal
             config.busyMode = .timeout(30)
             config.foreignKeysEnabled = true
-            db = try DatabaseQueue(path: path, configuration: config)
-            try CatalogSchema.migrator().migrate(db)
+            // Two processes opening a new catalog at once must not race to set WAL mode or to apply
+            // the same migration.
+            db = try Self.whileHoldingOpenLock(path) {
+                let queue = try DatabaseQueue(path: path, configuration: config)
+                try CatalogSchema.migrator().migrate(queue)
+                return queue
+            }
         } catch let e as LifeboatError {
             throw e
         } catch {
             throw LifeboatError(.state, "catalog \(path): cannot open: \(error)")
         }
+    }
+
+    /// Runs `body` under an exclusive flock on `<catalog>.lock`: opening and migrating are serialized there.
+    static func whileHoldingOpenLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // A reader without write access (a monitoring user running `check`) cannot race a migration
+        // anyway: it opens without the lock.
+        guard fd >= 0 else { return try body() }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw LifeboatError(.state, "catalog \(path).lock: cannot lock: \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
     }
 
     /// An in-memory catalog, for tests.

@@ -76,3 +76,18 @@ import Testing
         #expect(try c.backups(policy: "other").isEmpty)
     }
 }
+
+@Suite struct CatalogOpeningTests {
+    /// Many openers of one new catalog at once (as two timer runs starting together): every one opens it.
+    @Test func concurrentOpenersOfANewCatalogAllSucceed() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("state/catalog.sqlite")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask { _ = try Catalog(path: path) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try Catalog(path: path).backups().isEmpty)
+    }
+}
