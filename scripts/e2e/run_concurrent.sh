@@ -32,6 +32,7 @@ p2=$!
 wait $p1; c1=$?
 wait $p2; c2=$?
 check "two runs started together both exit 0" test "$c1" -eq 0 -a "$c2" -eq 0
+[ "$c1" -eq 0 ] && [ "$c2" -eq 0 ] || sed 's/^/    /' "$R/run1.out" "$R/run2.out"
 counts=$("$BIN" list --config "$R/lifeboat.yaml" --json | python3 -c '
 import json, sys, collections
 c = collections.Counter(b["policy"] for b in json.load(sys.stdin))
