@@ -9,9 +9,13 @@ SIZE_MIB=${SIZE_MIB:-512}
 RUNS=${RUNS:-3}
 VERIFY=${VERIFY:-1}
 
-echo "building release lifeboat (reuses an existing build)..." >&2
-swift build -c release --product lifeboat >&2
-BIN="$(swift build -c release --show-bin-path)/lifeboat"
+if [ -n "${LIFEBOAT_BIN:-}" ]; then
+    BIN=$LIFEBOAT_BIN
+else
+    echo "building release lifeboat (reuses an existing build)..." >&2
+    swift build -c release --product lifeboat >&2
+    BIN="$(swift build -c release --show-bin-path)/lifeboat"
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lbbench.XXXXXX")
 GH="$WORK/g"

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 POLICIES=${1:-200}
 PER=${2:-2000}
-if [ -x .build/release/lifeboat ]; then BIN=$PWD/.build/release/lifeboat; BUILD=release
+if [ -n "${LIFEBOAT_BIN:-}" ]; then BIN=$LIFEBOAT_BIN; BUILD="given ($LIFEBOAT_BIN)"
+elif [ -x .build/release/lifeboat ]; then BIN=$PWD/.build/release/lifeboat; BUILD=release
 elif [ -x .build/debug/lifeboat ]; then BIN=$PWD/.build/debug/lifeboat; BUILD=debug
 else echo "no lifeboat binary: run swift build first" >&2; exit 1; fi
 [ -x /usr/bin/time ] || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
