@@ -17,11 +17,15 @@ public final class ChunkSpooler: ByteSink {
     private var hasher: SHA256Hasher?
     private var tempPath = ""
 
+    /// The most this backup may add to the spool; past it writing fails instead of filling the disk.
+    public let maxBytes: Int64?
+
     /// Creates `directory` (mode 0700) if needed; chunk files are named as the contract says.
-    public init(directory: String, chunkSize: Int64) throws {
+    public init(directory: String, chunkSize: Int64, maxBytes: Int64? = nil) throws {
         precondition(chunkSize > 0)
         self.directory = directory
         self.chunkSize = chunkSize
+        self.maxBytes = maxBytes
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -38,6 +42,11 @@ public final class ChunkSpooler: ByteSink {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if let maxBytes, bytesOut + Int64(bytes.count) > maxBytes {
+            throw LifeboatError.failed(
+                "spool: this backup would take the spool past spool_max (room left: \(ByteSize(bytes: max(0, maxBytes))))",
+                hint: "let the spool drain to the destinations, or raise spool_max")
+        }
         var offset = 0
         while offset < bytes.count {
             if fd < 0 { try openChunk() }

@@ -175,8 +175,23 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         let outcome = try #require(try await BackupUseCase(ctx).run(policies: ctx.configuration.policies).first)
         #expect(outcome.status == "failed")
         #expect(outcome.message?.contains("spool_max") == true)
-        let id = try #require(outcome.id)
-        #expect(!FileManager.default.fileExists(atPath: ctx.agent.spool + "/tree/" + id))
+        // The backup stopped as it reached the limit: its spool is gone and the catalog says failed.
+        let chunks = (FileManager.default.enumerator(atPath: ctx.agent.spool)?.allObjects as? [String] ?? [])
+            .filter { $0.contains("data.") }
+        #expect(chunks.isEmpty)
+        #expect(try ctx.catalog.backups().map(\.status) == [.failed])
+    }
+
+    @Test func aSpoolAlreadyPastItsLimitRefusesNewBackupsBeforeTheyStart() async throws {
+        let f = try fixture(spoolMax: "1MiB")
+        let ctx = try f.context()
+        let stuck = ctx.agent.spool + "/tree/20200101T000000Z-aaaaaa"
+        try FileManager.default.createDirectory(atPath: stuck, withIntermediateDirectories: true)
+        try Data(count: 2 << 20).write(to: URL(fileURLWithPath: stuck + "/data.000000"))
+        let outcome = try #require(try await BackupUseCase(ctx).run(policies: ctx.configuration.policies).last)
+        #expect(outcome.status == "failed")
+        #expect(outcome.message?.contains("spool_max 1MiB reached") == true, "\(outcome.message ?? "")")
+        #expect(try ctx.catalog.backups().isEmpty)
     }
 
     @Test func chunksGoUpSeveralAtATimeButNoMoreThanAsked() async throws {

@@ -29,11 +29,12 @@ struct BackupJob {
         let id = BackupID(date: started).rawValue
         source.run.backupID = id
         let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
+        let room = try spoolRoom()
         try ctx.catalog.beginBackup(
             id: id, policy: policy.name, host: ctx.agent.host, kind: policy.kind.rawValue, payload: source.payload,
             started: started, recipients: recipients.map(\.fingerprint), destinations: policy.destinations.map(\.name))
         do {
-            let spooler = try ChunkSpooler(directory: spoolDir, chunkSize: policy.chunkSize.bytes)
+            let spooler = try ChunkSpooler(directory: spoolDir, chunkSize: policy.chunkSize.bytes, maxBytes: room)
             let encryptor = try OpenPGPEncryptor(recipients: recipients, output: spooler)
             let gzip = try GzipMemberWriter(level: policy.compressionLevel, output: encryptor)
             let warnings = try source.produce(gzip)
@@ -47,5 +48,19 @@ struct BackupJob {
             try? ctx.catalog.failBackup(id: id, error: String(describing: error), at: ctx.now())
             throw error
         }
+    }
+
+    /// What the spool may still take under `spool_max` (nil: no limit). A full spool refuses the backup
+    /// before anything is recorded, loudly, rather than filling the disk.
+    func spoolRoom() throws -> Int64? {
+        guard let limit = ctx.agent.spoolMax?.bytes else { return nil }
+        let used = SpaceProbe.spoolBytes(ctx.agent.spool)
+        guard used < limit else {
+            throw LifeboatError.failed(
+                "spool_max \(ByteSize(bytes: limit)) reached: the spool holds \(ByteSize(bytes: used)) still to ship; "
+                    + "new backups are refused until it drains",
+                hint: "bring the failing destination back (lifeboat run ships the spool) or raise spool_max")
+        }
+        return limit - used
     }
 }

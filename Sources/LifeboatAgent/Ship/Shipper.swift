@@ -118,7 +118,7 @@ struct Shipper {
     /// under `spool_max`; past it the backup is failed, loudly, and its spool removed.
     func enforceSpoolLimit(_ record: BackupRecord, policy: Policy, spoolDir: String) throws {
         guard let limit = ctx.agent.spoolMax?.bytes else { return }
-        let used = SpoolUsage.bytes(ctx.agent.spool)
+        let used = SpaceProbe.spoolBytes(ctx.agent.spool)
         guard used > limit else { return }
         let waiting = record.copies.filter { $0.status != .shipped }.map(\.destination).joined(separator: ", ")
         let message =
@@ -127,21 +127,6 @@ struct Shipper {
         ctx.logger.critical("\(policy.name): \(record.id): \(message)")
         try ctx.catalog.failBackup(id: record.id, error: message, at: ctx.now())
         try? FileManager.default.removeItem(atPath: spoolDir)
-    }
-}
-
-/// How much the spool holds (the encrypted chunks waiting to ship).
-enum SpoolUsage {
-    static func bytes(_ spool: String) -> Int64 {
-        guard let e = FileManager.default.enumerator(atPath: spool) else { return 0 }
-        var total: Int64 = 0
-        while let rel = e.nextObject() as? String {
-            if let size = e.fileAttributes?[.size] as? NSNumber, e.fileAttributes?[.type] as? FileAttributeType == .typeRegular {
-                _ = rel
-                total += size.int64Value
-            }
-        }
-        return total
     }
 }
 
