@@ -71,6 +71,16 @@ rs=$(t restic -q -r "$W/restic" backup "$W/tree")
 sh=$(t bash -c "tar -cf - -C '$W' tree | gzip -6 | gpg --batch --trust-model always -z 0 -e -r $FPR > '$W/shell.tgz.gpg'")
 pz=$(t bash -c "tar -cf - -C '$W' tree | pigz -6 | gpg --batch --trust-model always -z 0 -e -r $FPR > '$W/pigz.tgz.gpg'")
 
+# The same backup at lower compression levels: the speed an operator can buy with some size.
+LEVELS=${LEVELS:-"4 1"}
+level_lines=()
+for lv in $LEVELS; do
+    sed -i "s/compression: { level: [0-9]* }/compression: { level: $lv }/; s#path: ../nas[^ ]*#path: ../nas$lv#" "$W/policies/tree.yaml"
+    tl=$(t "$BIN" backup --config "$W/lifeboat.yaml")
+    level_lines+=("$(printf "%-40s %8s s %8s MB/s  %sx restic  stored %s bytes" "lifeboat backup (level $lv)" "$tl" "$(mbps "$tl")" "$(echo "scale=2; $rs / $tl" | bc)" "$(du -sb "$W/nas$lv" | cut -f1)")")
+done
+sed -i "s/compression: { level: [0-9]* }/compression: { level: 6 }/; s#path: ../nas[^ ]*#path: ../nas#" "$W/policies/tree.yaml"
+
 ID=$("$BIN" list --config "$W/lifeboat.yaml" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
 lr=$(t "$BIN" restore --config "$W/lifeboat.yaml" tree --backup "$ID" --to "$W/restored" --identity "$W/bench.sec.asc")
 mkdir "$W/shell-restored"
@@ -91,3 +101,4 @@ echo "backup speed: $(echo "scale=2; $rs / $lb" | bc)x restic, $(echo "scale=2; 
 echo "restore speed: $(echo "scale=2; $rr / $lr" | bc)x restic, $(echo "scale=2; $sr / $lr" | bc)x gpg|gunzip|tar"
 echo "stored: lifeboat $OUT bytes, restic $(du -sb "$W/restic" | cut -f1), gzip recipe $(stat -c %s "$W/shell.tgz.gpg")"
 echo "lifeboat backup peak RSS: ${rss} KiB"
+for l in "${level_lines[@]}"; do echo "$l"; done
