@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "LifeboatTestSupport", dependencies: ["LifeboatCore"]),
+        .target(name: "LifeboatTestSupport", dependencies: ["LifeboatCore", "LifeboatStorage"]),
 
         .testTarget(name: "LifeboatCoreTests", dependencies: ["LifeboatCore"]),
         .testTarget(name: "LifeboatConfigTests", dependencies: ["LifeboatConfig", "LifeboatTestSupport"]),

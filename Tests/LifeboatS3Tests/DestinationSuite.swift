@@ -1,1 +1,0 @@
-../LifeboatStorageTests/DestinationSuite.swift
