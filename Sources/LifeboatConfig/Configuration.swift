@@ -20,11 +20,15 @@ public struct Configuration: Sendable {
         } catch {
             throw LifeboatError.badInput(directory, "cannot read the policies directory")
         }
+        let files = names.sorted().filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+            .map { (directory as NSString).appendingPathComponent($0) }
+        // Parsed on every core (a host may hold hundreds of policies and `run` reads them all each time);
+        // faults are reported in file order, so the message does not depend on timing.
+        let parsed = ParallelMap.run(files) { file in Result { try PolicyParser.parse(file: file) } }
         var policies: [Policy] = []
         var seen: [String: String] = [:]
-        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-            let file = (directory as NSString).appendingPathComponent(name)
-            let p = try PolicyParser.parse(file: file)
+        for (file, result) in zip(files, parsed) {
+            let p = try result.get()
             if let other = seen[p.name] {
                 throw LifeboatError.badInput(file, "policy name '\(p.name)' is already used by \(other)")
             }
@@ -43,5 +47,21 @@ public struct Configuration: Sendable {
             }
             return p
         }
+    }
+}
+
+/// Maps an array on every core, keeping the order.
+enum ParallelMap {
+    static func run<T, R>(_ items: [T], _ body: (T) -> R) -> [R] {
+        guard items.count > 1 else { return items.map(body) }
+        var out = [R?](repeating: nil, count: items.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+            let r = body(items[i])
+            lock.lock()
+            out[i] = r
+            lock.unlock()
+        }
+        return out.compactMap { $0 }
     }
 }
