@@ -24,19 +24,14 @@ struct ChunkFetcher {
         for destination in destinations {
             do {
                 let sink = try FileSink(path: path)
-                var hasher = SHA256Hasher()
-                var size: Int64 = 0
+                let found: ObjectDigest
                 do {
-                    try await destination.read(prefix + chunk.name, offset: 0) { bytes in
-                        hasher.update(bytes)
-                        size += Int64(bytes.count)
-                        try sink.write(bytes)
-                    }
+                    found = try await destination.readDigest(prefix + chunk.name) { try sink.write($0) }
                 } catch {
                     sink.abandon()
                     throw error
                 }
-                let digest = hasher.finalize().hexString
+                let size = found.size, digest = found.sha256
                 guard size == chunk.size, digest == chunk.sha256 else {
                     sink.abandon()
                     problems.append("\(destination.name): \(chunk.name) is damaged (size \(size), sha256 \(digest.prefix(12))…, expected size \(chunk.size), sha256 \(chunk.sha256.prefix(12))…)")

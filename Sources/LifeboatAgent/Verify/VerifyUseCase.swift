@@ -109,14 +109,9 @@ public struct VerifyUseCase {
             report.problems.append("manifest.json: \(error)")
         }
         for chunk in chunks {
-            var hasher = SHA256Hasher()
-            var size: Int64 = 0
             do {
-                try await destination.read(prefix + chunk.name, offset: 0) { bytes in
-                    hasher.update(bytes)
-                    size += Int64(bytes.count)
-                }
-                let digest = hasher.finalize().hexString
+                let found = try await destination.readDigest(prefix + chunk.name)
+                let size = found.size, digest = found.sha256
                 report.chunksChecked += 1
                 report.bytesChecked += size
                 if size != chunk.size {
