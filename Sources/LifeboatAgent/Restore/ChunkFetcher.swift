@@ -1,6 +1,5 @@
 import Foundation
 import LifeboatCore
-import LifeboatCrypto
 import LifeboatPipeline
 import LifeboatStorage
 

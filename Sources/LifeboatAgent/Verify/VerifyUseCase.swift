@@ -2,7 +2,6 @@ import Foundation
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
-import LifeboatCrypto
 import LifeboatStorage
 
 /// The `verify` use case: reads every chunk of a backup back from every destination of its policy,
