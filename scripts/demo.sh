@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/prerequisites.sh
+bash scripts/prerequisites.sh --build-only
 swift build --product lifeboat
 BIN=$(swift build --show-bin-path)/lifeboat
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing Lifeboat needs on a fresh Debian 12 machine (run as root).
 # Safe to run again: it installs only what is missing.
+#   scripts/prerequisites.sh [--build-only] [EXTRA_PACKAGE...]
+# --build-only: just what building and the demo need (no database servers, no S3 test server).
 set -euo pipefail
+build_only=false
+if [ "${1:-}" = "--build-only" ]; then build_only=true; shift; fi
 
 need=()
 pkg-config --exists libdeflate 2>/dev/null || need+=(libdeflate-dev)
@@ -12,10 +16,12 @@ command -v gpg >/dev/null 2>&1 || need+=(gnupg)
 command -v pigz >/dev/null 2>&1 || need+=(pigz)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
-# The database end-to-end tests (scripts/e2e/db_*.sh) run real servers and a btrfs loop volume.
-command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
-command -v mkfs.btrfs >/dev/null 2>&1 || need+=(btrfs-progs)
-ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || need+=(postgresql)
+if ! $build_only; then
+    # The database end-to-end tests (scripts/e2e/db_*.sh) run real servers and a btrfs loop volume.
+    command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
+    command -v mkfs.btrfs >/dev/null 2>&1 || need+=(btrfs-progs)
+    ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || need+=(postgresql)
+fi
 for extra in "$@"; do
     dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra")
 done
@@ -26,6 +32,8 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+$build_only && exit 0
 
 # The metrics textfile tests parse it with the Prometheus Python client.
 python3 -c 'import prometheus_client' 2>/dev/null || pip install -q prometheus_client
