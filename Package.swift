@@ -40,6 +40,7 @@ let package = Package(
         .target(name: "LifeboatAgent", dependencies: [
             "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
             "LifeboatStorage", "LifeboatS3", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "lifeboat", dependencies: [
             "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
@@ -56,7 +57,9 @@ let package = Package(
         .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatStorage", "LifeboatTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "LifeboatCatalogTests", dependencies: ["LifeboatCatalog", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatCatalogTests", dependencies: [
+            "LifeboatCatalog", "LifeboatCore", "LifeboatTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "LifeboatAgentTests", dependencies: [
             "LifeboatAgent", "LifeboatTestSupport", "LifeboatCore", "LifeboatConfig", "LifeboatCatalog",
             "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources", "LifeboatStorage",

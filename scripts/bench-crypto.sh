@@ -13,7 +13,7 @@ if [ -n "${LIFEBOAT_BIN:-}" ]; then
     BIN=$LIFEBOAT_BIN
 else
     echo "building release lifeboat (reuses an existing build)..." >&2
-    swift build -c release --product lifeboat >&2
+    swift build -c release --static-swift-stdlib --product lifeboat >&2
     BIN="$(swift build -c release --show-bin-path)/lifeboat"
 fi
 

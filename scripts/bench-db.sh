@@ -12,7 +12,7 @@ ROOT=$(pwd)
 N=${1:-20}
 SCALE=${2:-20}
 if [ -z "${LIFEBOAT_BIN:-}" ]; then
-    swift build -c release --product lifeboat >/dev/null || exit 1
+    swift build -c release --static-swift-stdlib --product lifeboat >/dev/null || exit 1
     LIFEBOAT_BIN=$ROOT/.build/release/lifeboat
 fi
 BIN=$LIFEBOAT_BIN

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh
-swift build -c release --product lifeboat
+swift build -c release --static-swift-stdlib --product lifeboat
 export LIFEBOAT_BIN
 LIFEBOAT_BIN="$(swift build -c release --show-bin-path)/lifeboat"
 

@@ -49,68 +49,57 @@ public struct UnshippedBackup: Sendable, Equatable {
 }
 
 extension Catalog {
-    /// One row per named policy, in one statement of correlated index seeks, so it stays fast with
-    /// hundreds of policies and thousands of backups each.
+    /// One row per named policy, in the order given, read from `policy_summary`, which triggers keep
+    /// equal to the history (see `PolicySummaryTriggers`): one small table however long the history is.
     public func policySummaries(_ policies: [String]) throws -> [PolicySummary] {
         guard !policies.isEmpty else { return [] }
-        return try wrap("read policy summaries") {
+        let rows = try wrap("read policy summaries") {
             try db.read { db in
-                var out: [PolicySummary] = []
-                // SQLite limits bound parameters; read in slices.
-                var start = 0
-                while start < policies.count {
-                    let slice = Array(policies[start..<min(start + 400, policies.count)])
-                    start += slice.count
-                    out += try Self.summaries(db, slice)
+                if policies.count == 1 {
+                    return try Row.fetchAll(db, sql: "SELECT * FROM policy_summary WHERE policy = ?", arguments: [policies[0]])
                 }
-                return out
+                return try Row.fetchAll(db, sql: "SELECT * FROM policy_summary")
+            }
+        }
+        var byName: [String: PolicySummary] = [:]
+        for row in rows {
+            let s = Self.summary(row)
+            byName[s.policy] = s
+        }
+        return policies.map { byName[$0] ?? PolicySummary(policy: $0) }
+    }
+
+    /// The same rows computed from the history itself, which the triggers' refresh must match
+    /// (the tests compare the two after random changes).
+    func policySummariesFromHistory(_ policies: [String]) throws -> [PolicySummary] {
+        try wrap("read policy summaries") {
+            try db.read { db in
+                let sql = PolicySummaryTriggers.summarySelect("?")
+                return try policies.map { name in
+                    let s = try Row.fetchOne(db, sql: sql, arguments: [name]).map(Self.summary) ?? PolicySummary(policy: name)
+                    // A policy without backups has no row in the table; the history gives one of nulls.
+                    return s.lastID == nil ? PolicySummary(policy: name) : s
+                }
             }
         }
     }
 
-    static func summaries(_ db: Database, _ names: [String]) throws -> [PolicySummary] {
-        let values = Array(repeating: "(?)", count: names.count).joined(separator: ",")
-        let sql = """
-            WITH p(name) AS (VALUES \(values)),
-            q AS (
-                SELECT p.name AS name,
-                    (SELECT id FROM backup WHERE policy = p.name ORDER BY started DESC LIMIT 1) AS last_id,
-                    (SELECT max(started) FROM backup WHERE policy = p.name AND status = 'complete') AS max_complete,
-                    (SELECT max(started) FROM backup WHERE policy = p.name AND status = 'degraded') AS max_degraded,
-                    (SELECT max(started) FROM backup WHERE policy = p.name AND status = 'pending') AS max_pending,
-                    (SELECT id FROM backup WHERE policy = p.name AND status = 'complete'
-                        AND retention IN ('live', 'deleted') ORDER BY started DESC LIMIT 1) AS newest_id,
-                    (SELECT min(retention_changed) FROM backup WHERE policy = p.name
-                        AND retention = 'deleted') AS oldest_deleted,
-                    (SELECT min(retention_changed) FROM backup WHERE policy = p.name
-                        AND retention = 'soft-deleted') AS oldest_soft,
-                    (SELECT count(*) FROM backup WHERE policy = p.name AND retention = 'live'
-                        AND status IN ('pending', 'degraded', 'failed') AND chunk_count > 0) AS unshipped
-                FROM p
-            )
-            SELECT q.*, l.started AS last_started, l.status AS last_status,
-                n.started AS n_started, n.finished AS n_finished, n.bytes_in AS n_in, n.bytes_out AS n_out,
-                n.lock_window_ms AS n_lock
-            FROM q LEFT JOIN backup l ON l.id = q.last_id LEFT JOIN backup n ON n.id = q.newest_id
-            """
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(names)).map { row in
-            var s = PolicySummary(policy: row["name"])
-            s.lastID = row["last_id"]
-            s.lastStarted = (row["last_started"] as Double?).map(Date.init(timeIntervalSince1970:))
-            s.lastStatus = (row["last_status"] as String?).flatMap(BackupRecord.Status.init(rawValue:))
-            let spooled = [row["max_complete"], row["max_degraded"], row["max_pending"]].compactMap { $0 as Double? }
-            s.lastSpooled = spooled.max().map(Date.init(timeIntervalSince1970:))
-            if let id: String = row["newest_id"], let started: Double = row["n_started"] {
-                s.newestComplete = PolicySummary.Newest(
-                    id: id, started: Date(timeIntervalSince1970: started),
-                    finished: (row["n_finished"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    bytesIn: row["n_in"], bytesOut: row["n_out"], lockWindowMs: row["n_lock"])
-            }
-            s.oldestDeleted = (row["oldest_deleted"] as Double?).map(Date.init(timeIntervalSince1970:))
-            s.oldestSoftDeleted = (row["oldest_soft"] as Double?).map(Date.init(timeIntervalSince1970:))
-            s.unshipped = row["unshipped"]
-            return s
+    static func summary(_ row: Row) -> PolicySummary {
+        var s = PolicySummary(policy: row["policy"])
+        s.lastID = row["last_id"]
+        s.lastStarted = (row["last_started"] as Double?).map(Date.init(timeIntervalSince1970:))
+        s.lastStatus = (row["last_status"] as String?).flatMap(BackupRecord.Status.init(rawValue:))
+        s.lastSpooled = (row["last_spooled"] as Double?).map(Date.init(timeIntervalSince1970:))
+        if let id: String = row["newest_id"], let started: Double = row["n_started"] {
+            s.newestComplete = PolicySummary.Newest(
+                id: id, started: Date(timeIntervalSince1970: started),
+                finished: (row["n_finished"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                bytesIn: row["n_in"], bytesOut: row["n_out"], lockWindowMs: row["n_lock"])
         }
+        s.oldestDeleted = (row["oldest_deleted"] as Double?).map(Date.init(timeIntervalSince1970:))
+        s.oldestSoftDeleted = (row["oldest_soft"] as Double?).map(Date.init(timeIntervalSince1970:))
+        s.unshipped = row["unshipped"] ?? 0
+        return s
     }
 
     /// Live backups whose copies are not all shipped: pending, degraded, or failed with chunks still recorded.
@@ -162,9 +151,31 @@ extension Catalog {
         }
     }
 
-    /// The outcome of the newest finished copy at each destination of a policy (nil status: none yet).
-    /// Looks only at the policy's newest backups, so it stays cheap however long the history is.
-    public func lastCopyOutcomes(policy: String, lookBack: Int = 10) throws -> [String: BackupRecord.Copy.Status] {
+    /// The outcome of the newest finished copy at each destination of a policy (none yet: absent),
+    /// among its newest backups (`PolicySummaryTriggers.outcomeLookBack`).
+    public func lastCopyOutcomes(policy: String) throws -> [String: BackupRecord.Copy.Status] {
+        try lastCopyOutcomes(policies: [policy])[policy] ?? [:]
+    }
+
+    /// `lastCopyOutcomes(policy:)` for many policies in one read of `destination_outcome`.
+    public func lastCopyOutcomes(policies: [String]) throws -> [String: [String: BackupRecord.Copy.Status]] {
+        let wanted = Set(policies)
+        return try wrap("read copy outcomes") {
+            try db.read { db in
+                var all: [String: [String: BackupRecord.Copy.Status]] = [:]
+                let rows = try Row.fetchCursor(db, sql: "SELECT policy, destination, status FROM destination_outcome")
+                while let row = try rows.next() {
+                    let policy: String = row[0]
+                    guard wanted.contains(policy), let status = BackupRecord.Copy.Status(rawValue: row[2]) else { continue }
+                    all[policy, default: [:]][row[1]] = status
+                }
+                return all
+            }
+        }
+    }
+
+    /// The same outcomes computed from the history itself, which the triggers' refresh must match.
+    func lastCopyOutcomesFromHistory(policy: String) throws -> [String: BackupRecord.Copy.Status] {
         try wrap("read copy outcomes") {
             try db.read { db in
                 let rows = try Row.fetchAll(
@@ -176,7 +187,7 @@ extension Catalog {
                         WHERE c.status != 'pending'
                         ORDER BY b.started DESC
                         """,
-                    arguments: [policy, lookBack])
+                    arguments: [policy, PolicySummaryTriggers.outcomeLookBack])
                 var out: [String: BackupRecord.Copy.Status] = [:]
                 for row in rows {
                     let d: String = row["destination"]

@@ -46,7 +46,7 @@ enum CatalogSchema {
                 """)
         }
         m.registerMigration("v2-schedule-retention-run-counters") { db in
-            // Scheduling, compliance checks and retention (issue 7): indexes that keep `run` and `check`
+            // Scheduling, compliance checks and retention: indexes that keep `run` and `check`
             // to index seeks per policy, a pin that `undelete` sets so prune keeps the backup, and
             // counters of runs by outcome for the metrics textfile.
             try db.execute(sql: """
@@ -66,7 +66,7 @@ enum CatalogSchema {
                 """)
         }
         m.registerMigration("v3-chunk-copies-breakers") { db in
-            // Shipping to several destinations (issue 6): which chunks each destination already holds, so an
+            // Shipping to several destinations: which chunks each destination already holds, so an
             // interrupted shipment resumes, and each destination's circuit breaker, since every timer run is
             // a new process.
             try db.execute(sql: """
@@ -95,6 +95,11 @@ enum CatalogSchema {
                 DROP INDEX IF EXISTS backup_lazy_deletion;
                 CREATE INDEX backup_policy_retention_changed ON backup(policy, retention, retention_changed);
                 """)
+        }
+        m.registerMigration("v5-policy-summary") { db in
+            // `run` finds nothing due on most timer ticks: a summary row per policy, kept by triggers,
+            // answers it without walking every policy's history.
+            try db.execute(sql: PolicySummaryTriggers.migration)
         }
         return m
     }

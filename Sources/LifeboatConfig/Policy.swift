@@ -70,7 +70,7 @@ public struct DestinationSpec: Sendable {
     public var prefix: String?
     public var credentials: String?
     public var virtualHosted: Bool = false
-    /// How failures are retried and when the destination is skipped (issue 6).
+    /// How failures are retried and when the destination is skipped.
     public var retry = RetrySpec()
     public var breaker = BreakerSpec()
     /// Chunks of one backup uploaded at the same time.

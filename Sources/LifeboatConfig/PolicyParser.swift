@@ -106,10 +106,29 @@ enum PolicyParser {
 
 /// Resolves a path written in a config or policy file against that file's directory.
 enum PathResolver {
-    /// Returns an absolute path without `.` or `..` components, so archive names stay clean.
+    /// Returns an absolute path without `.` or `..` components or doubled slashes, so archive names
+    /// stay clean. `..` above the root stays at the root, as the kernel resolves it.
     static func resolve(_ path: String, against base: String) -> String {
-        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardized.path }
-        let dir = base.isEmpty ? "." : base
-        return URL(fileURLWithPath: (dir as NSString).appendingPathComponent(path)).standardized.path
+        var full = path
+        if !path.hasPrefix("/") {
+            let dir = base.isEmpty ? "." : base
+            full = dir + "/" + path
+            if !dir.hasPrefix("/") { full = currentDirectory() + "/" + full }
+        }
+        var parts: [Substring] = []
+        for part in full.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return FileManager.default.currentDirectoryPath }
+        return String(cString: buffer)
     }
 }

@@ -24,7 +24,7 @@ struct YAMLValue {
             throw LifeboatError.badInput(displayName, "cannot read: \(Self.reason(error))")
         }
         do {
-            guard let node = try Yams.compose(yaml: text, .basic) else {
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
                 throw LifeboatError.badInput(displayName, "is empty")
             }
             return YAMLValue(node: node, file: displayName)

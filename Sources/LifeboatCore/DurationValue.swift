@@ -8,7 +8,9 @@ public struct DurationValue: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Parses `<digits><unit>` with unit one of s, m, h, d, w; nil when the text is not of that form.
     public init?(parsing text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        var t = Substring(text)
+        while let c = t.first, c == " " || c == "\t" { t.removeFirst() }
+        while let c = t.last, c == " " || c == "\t" { t.removeLast() }
         guard let unit = t.last, let number = Int64(t.dropLast()), number >= 0 else { return nil }
         let factor: Int64
         switch unit {

@@ -139,8 +139,16 @@ public struct LocalDestination: Destination {
         return out
     }
 
+    /// Removes the object, then its folder once that is empty (a purged backup leaves no empty
+    /// `<host>/<policy>/<id>/` behind). Only that one folder: the policy's folder may be receiving a
+    /// new backup at this moment.
     public func remove(_ key: String) async throws {
         let p = try path(key)
         if unlink(p) != 0, errno != ENOENT { throw fail("cannot remove", p, errno: errno) }
+        guard let slash = key.lastIndex(of: "/") else { return }
+        let folder = root + "/" + key[..<slash]
+        if rmdir(folder) != 0, errno != ENOTEMPTY, errno != EEXIST, errno != ENOENT {
+            throw fail("cannot remove the empty folder", folder, errno: errno)
+        }
     }
 }

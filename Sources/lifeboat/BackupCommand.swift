@@ -5,6 +5,7 @@ extension Lifeboat {
     /// `lifeboat backup [POLICY...]`: back up now and print one line per backup.
     struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Back up the named policies (all when none are named) now.",
             discussion: "Prints one line per backup: policy, id, status. Exit 0 when all are complete, 1 otherwise.")
 

@@ -7,6 +7,7 @@ extension Lifeboat {
     /// `lifeboat check [POLICY...] [--json]`: RPO compliance, as a Nagios/Icinga plugin.
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "RPO compliance for Nagios and Icinga: one line with perfdata, or JSON.",
             discussion: """
                 CRITICAL when the newest backup that reached every destination is older than the rpo, or \

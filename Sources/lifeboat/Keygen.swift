@@ -6,6 +6,7 @@ extension Lifeboat {
     /// `lifeboat keygen --out DIR`: makes a backup key pair; run it off the host and keep the secret half elsewhere.
     struct Keygen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keygen",
             abstract: "Make an OpenPGP key pair (run it OFF the host).",
             discussion: """
                 Writes DIR/NAME.pub.asc (give it to the host) and DIR/NAME.sec.asc (mode 0600: keep it off \

@@ -15,7 +15,7 @@ extension Lifeboat {
 extension Lifeboat.PGP {
     /// `lifeboat pgp encrypt --recipient FILE...`: stdin (or --in) to an OpenPGP message on stdout (or --out).
     struct Encrypt: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Encrypt to public keys (binary OpenPGP).")
+        static let configuration = CommandConfiguration(commandName: "encrypt", abstract: "Encrypt to public keys (binary OpenPGP).")
         @Option(name: .long, help: "A recipient's public key file (repeat for more).") var recipient: [String] = []
         @Option(name: .customLong("in"), help: "Input file (default: standard input).") var input: String?
         @Option(name: .customLong("out"), help: "Output file (default: standard output).") var output: String?
@@ -33,7 +33,7 @@ extension Lifeboat.PGP {
 
     /// `lifeboat pgp decrypt --identity FILE`: an OpenPGP message to plaintext; --out appears only when the MDC checks out.
     struct Decrypt: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Decrypt with a secret key (binary or armored input).")
+        static let configuration = CommandConfiguration(commandName: "decrypt", abstract: "Decrypt with a secret key (binary or armored input).")
         @Option(name: .long, help: "The secret key file (repeat for more).") var identity: [String] = []
         @Option(name: .long, help: "A file whose first line is the passphrase.") var passphraseFile: String?
         @Option(name: .customLong("in"), help: "Input file (default: standard input).") var input: String?
@@ -53,7 +53,7 @@ extension Lifeboat.PGP {
 
     /// `lifeboat pgp show KEYFILE`: the fingerprints (and user ids) of a public or secret key.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a key's fingerprints.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a key's fingerprints.")
         @Argument(help: "A public key file.") var keyFile: String
 
         func run() async throws {

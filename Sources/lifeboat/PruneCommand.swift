@@ -5,6 +5,7 @@ extension Lifeboat {
     /// `lifeboat prune [POLICY...] [--dry-run]`: retention with lazy deletion.
     struct Prune: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prune",
             abstract: "Apply retention: deleted -> soft-deleted -> purged, lazily.",
             discussion: """
                 Keeps keep_last backups and the newest backup of each of the newest keep_daily days, \

@@ -6,6 +6,7 @@ extension Lifeboat {
     /// `lifeboat restore POLICY --to PATH --identity SECRET.asc`: bring a backup back.
     struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "restore",
             abstract: "Restore the newest restorable backup of a policy (or --backup ID) into PATH.",
             discussion: """
                 For files, PATH is a new (or empty) folder that receives the tree; for other kinds, a new file \

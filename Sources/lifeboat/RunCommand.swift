@@ -7,6 +7,7 @@ extension Lifeboat {
     /// `lifeboat run`: the timer's entry point.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Ship what the spool holds, back up the policies that are due, prune (for a timer).",
             discussion: """
                 A policy is due when its last backup started longer ago than its schedule (default: half \

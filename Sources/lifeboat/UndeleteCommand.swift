@@ -5,6 +5,7 @@ extension Lifeboat {
     /// `lifeboat undelete ID`: bring a deleted or soft-deleted backup back to live.
     struct Undelete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "undelete",
             abstract: "Bring a deleted or soft-deleted backup back to live (and keep it from later prunes).")
 
         @OptionGroup var global: GlobalOptions

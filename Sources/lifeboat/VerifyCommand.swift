@@ -6,6 +6,7 @@ extension Lifeboat {
     /// `lifeboat verify [POLICY] [--backup ID]`: every chunk present and its sha256 right at every destination.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check that every destination holds every chunk of a backup, with the right size and sha256.",
             discussion: """
                 Reads each chunk back from each destination of the policy (streaming, nothing is written) and \

@@ -160,6 +160,9 @@ struct RecordingDestination: Destination {
         for root in [f.nas, f.nas2] {
             let left = Set(f.objects(root).map { String($0.split(separator: "/")[2]) })
             #expect(left == survivors)
+            // No empty folder is left where a purged backup was.
+            let policyFolder = f.objects(root).first.map { root + "/" + $0.split(separator: "/")[0...1].joined(separator: "/") }
+            #expect(try Set(FileManager.default.contentsOfDirectory(atPath: try #require(policyFolder))) == survivors)
         }
         let removed = log.all
         #expect(removed.count == 349 * 4)

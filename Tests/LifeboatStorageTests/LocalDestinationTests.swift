@@ -17,6 +17,22 @@ import Testing
         }
     }
 
+    @Test func removingAFoldersLastObjectRemovesTheFolderButNotItsParent() async throws {
+        let dir = try TemporaryDirectory()
+        let d = LocalDestination(name: "nas", root: dir.path)
+        try await d.put("h/p/id1/data.000000", bytes: [1])
+        try await d.put("h/p/id1/manifest.json", bytes: [2])
+        try await d.put("h/p/id2/data.000000", bytes: [3])
+        try await d.remove("h/p/id1/data.000000")
+        #expect(FileManager.default.fileExists(atPath: dir.file("h/p/id1")))
+        try await d.remove("h/p/id1/manifest.json")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("h/p/id1")))
+        #expect(try await d.list(prefix: "h/p/") == ["h/p/id2/data.000000"])
+        try await d.remove("h/p/id2/data.000000")
+        #expect(FileManager.default.fileExists(atPath: dir.file("h/p")))
+        try await d.remove("h/p/id2/data.000000")   // already gone: still fine
+    }
+
     @Test func aFailedPutLeavesNoObjectAndNoTemporaryFile() async throws {
         let dir = try TemporaryDirectory()
         let d = LocalDestination(name: "nas", root: dir.path)

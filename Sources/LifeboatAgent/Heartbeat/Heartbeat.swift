@@ -1,11 +1,13 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
+import NIOCore
 
 /// Pings a dead man's switch (healthchecks.io and the like): GET the URL after a successful run,
 /// `<url>/fail` after a failed one. A heartbeat that cannot be delivered is logged and never fails the run.
+///
+/// It speaks HTTP through AsyncHTTPClient, the client the S3 destination already uses, so the binary
+/// does not load Foundation's URLSession stack (libcurl and its TLS and Kerberos libraries) at start-up.
 public struct Heartbeat: Sendable {
     public let url: String
     public let timeout: TimeInterval
@@ -25,34 +27,37 @@ public struct Heartbeat: Sendable {
     @discardableResult
     public func send(success: Bool, logger: Logger) async -> Int? {
         let target = target(success: success)
-        guard let u = URL(string: target) else {
-            logger.warning("heartbeat: '\(target)' is not a URL")
+        guard let u = URL(string: target), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              u.host != nil
+        else {
+            logger.warning("heartbeat: '\(target)' is not an http(s) URL")
             return nil
         }
-        var request = URLRequest(url: u, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "GET"
-        request.setValue("lifeboat", forHTTPHeaderField: "User-Agent")
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = timeout
-        config.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: config)
-        defer { session.finishTasksAndInvalidate() }
-        let result: (Int?, String?) = await withCheckedContinuation { cont in
-            session.dataTask(with: request) { _, response, error in
-                if let error {
-                    cont.resume(returning: (nil, error.localizedDescription))
-                } else {
-                    cont.resume(returning: ((response as? HTTPURLResponse)?.statusCode, nil))
-                }
-            }.resume()
-        }
-        if let reason = result.1 {
-            logger.warning("heartbeat \(target) not delivered: \(reason)")
+        let limit = TimeAmount.milliseconds(Int64(max(0.001, timeout) * 1000))
+        var config = HTTPClient.Configuration()
+        config.timeout = .init(connect: limit, read: limit)
+        config.redirectConfiguration = .follow(max: 3, allowCycles: false)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        let code = await deliver(target, client: client, limit: limit, logger: logger)
+        try? await client.shutdown()
+        return code
+    }
+
+    private func deliver(_ target: String, client: HTTPClient, limit: TimeAmount, logger: Logger) async -> Int? {
+        var request = HTTPClientRequest(url: target)
+        request.method = .GET
+        request.headers.add(name: "User-Agent", value: "lifeboat")
+        do {
+            let response = try await client.execute(request, timeout: limit)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            let code = Int(response.status.code)
+            if !(200..<300).contains(code) {
+                logger.warning("heartbeat \(target) answered HTTP \(code)")
+            }
+            return code
+        } catch {
+            logger.warning("heartbeat \(target) not delivered: \(error)")
             return nil
         }
-        if let code = result.0, !(200..<300).contains(code) {
-            logger.warning("heartbeat \(target) answered HTTP \(code)")
-        }
-        return result.0
     }
 }

@@ -48,10 +48,11 @@ public enum MetricsTextfile {
         var snap = Snapshot(generated: now)
         snap.spoolBytes = space.spoolBytes
         snap.spoolMax = space.spoolMax
+        let allOutcomes = try ctx.catalog.lastCopyOutcomes(policies: policies.map(\.name))
         for p in policies {
             let verdict = Compliance.evaluate(
                 policy: p.name, rpo: p.objectives.rpo, summary: byName[p.name], space: space, now: now)
-            let outcomes = try ctx.catalog.lastCopyOutcomes(policy: p.name)
+            let outcomes = allOutcomes[p.name] ?? [:]
             snap.policies.append(Snapshot.PolicyFigures(
                 policy: p.name, rpoSeconds: p.objectives.rpo.seconds, status: verdict.status,
                 newest: byName[p.name]?.newestComplete, ageSeconds: verdict.ageSeconds,
@@ -119,11 +120,24 @@ public enum MetricsTextfile {
 
     /// Escapes a label value as the text format wants: backslash, double quote, newline.
     public static func escape(_ v: String) -> String {
-        v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        guard v.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") })
+        else { return v }
+        var out = ""
+        out.reserveCapacity(v.utf8.count + 8)
+        for ch in v.unicodeScalars {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
     }
 
-    /// Writes `text` to `path` atomically: a temporary file in the same folder, fsync, rename.
+    /// Writes `text` to `path` atomically: a temporary file in the same folder, then rename, so the
+    /// collector never reads half a file. No fsync: the file is rewritten on every run and check, and
+    /// waiting for the disk would put the slowest part of an idle `run` on a busy host's I/O queue.
     public static func write(_ text: String, to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
@@ -146,7 +160,6 @@ public enum MetricsTextfile {
             }
             off += n
         }
-        fsync(fd)
         close(fd)
         guard rename(temp, path) == 0 else {
             let code = errno
