@@ -79,16 +79,28 @@ public final class PostgresLoader: ByteSink {
 
 /// The PostgreSQL part of lock–sync–snapshot–unlock: `pg_backup_start` and `pg_backup_stop` in one
 /// psql session held open; the backup_label that pg_backup_stop returns is kept with the copy.
+///
+/// Under an atomic snapshot (btrfs, LVM, ZFS) the copy is already what a power cut would leave, and
+/// PostgreSQL starts on it by crash recovery from its own pg_wal. A `backup_label` file would instead
+/// make it wait for the WAL written up to pg_backup_stop, which only a WAL archive holds; so the label
+/// is kept as `backup_label.lifeboat` (rename it to `backup_label` to recover from an archive).
+/// A command's copy may be made file by file: there the label is `backup_label`, as PostgreSQL needs.
 public final class PostgresBackupLock: DatabaseLock {
     let dsn: String
     let passwordFile: String?
+    let atomicSnapshot: Bool
     private var child: ProcessChild?
     private var creds: PostgresCredentials?
     public private(set) var extraFiles: [(name: String, contents: [UInt8])] = []
 
-    public init(dsn: String, passwordFile: String?) {
+    /// Files never to copy from a data directory: the running server's lock file and options, which
+    /// would make a restored server think another one still runs.
+    public static let excludedFiles = ["postmaster.pid", "postmaster.opts"]
+
+    public init(dsn: String, passwordFile: String?, atomicSnapshot: Bool) {
         self.dsn = dsn
         self.passwordFile = passwordFile
+        self.atomicSnapshot = atomicSnapshot
     }
 
     public func acquire(deadline: ContinuousClock.Instant) throws {
@@ -125,9 +137,10 @@ public final class PostgresBackupLock: DatabaseLock {
             if line == "lifeboat-stopped" {
                 let all = text.joined(separator: "\n") + "\n"
                 let parts = all.components(separatedBy: "<lifeboat-sep>")
-                extraFiles = [("backup_label", Array(parts[0].utf8))]
+                let suffix = atomicSnapshot ? ".lifeboat" : ""
+                extraFiles = [("backup_label" + suffix, Array(parts[0].utf8))]
                 if parts.count > 1, !parts[1].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    extraFiles.append(("tablespace_map", Array(parts[1].utf8)))
+                    extraFiles.append(("tablespace_map" + suffix, Array(parts[1].utf8)))
                 }
                 return
             }

@@ -31,6 +31,10 @@ public protocol SnapshotProvider {
     func leftovers(prefix: String) throws -> [SnapshotHandle]
     /// A path on the volume's file system, to sync it; nil when there is none here.
     var syncPath: String? { get }
+    /// Whether the snapshot captures the whole volume at one instant (btrfs, LVM, ZFS), so a database
+    /// whose files all live on it restores as after a power cut. An operator's command may copy file
+    /// by file, so it is not taken to be atomic.
+    var isAtomic: Bool { get }
 }
 
 /// btrfs: a read-only snapshot of the subvolume `volume`, made inside it as
@@ -45,6 +49,7 @@ public struct BtrfsSnapshotProvider: SnapshotProvider {
     }
 
     public var syncPath: String? { volume }
+    public var isAtomic: Bool { true }
 
     public func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         let path = "\(volume)/.\(name)"
@@ -85,6 +90,7 @@ public struct LVMSnapshotProvider: SnapshotProvider {
 
     var vg: String { String(volume.split(separator: "/").first ?? "") }
     public var syncPath: String? { nil }
+    public var isAtomic: Bool { true }
 
     public func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         try runner.check(["lvcreate", "--snapshot", "--name", name, "--size", size, volume], deadline: deadline,
@@ -124,6 +130,7 @@ public struct ZFSSnapshotProvider: SnapshotProvider {
     }
 
     public var syncPath: String? { nil }
+    public var isAtomic: Bool { true }
 
     public func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         try runner.check(["zfs", "snapshot", "\(volume)@\(name)"], deadline: deadline, what: "zfs snapshot of \(volume)")
@@ -175,6 +182,7 @@ public struct CommandSnapshotProvider: SnapshotProvider {
     }
 
     public var syncPath: String? { volume }
+    public var isAtomic: Bool { false }
 
     func env(_ name: String, path: String?) -> [String: String] {
         var e = ["LIFEBOAT_SNAPSHOT_NAME": name]

@@ -78,4 +78,54 @@ check "postgres: pg_backup_start + snapshot command + pg_backup_stop completes, 
 check "postgres: the restored copy carries backup_label from pg_backup_stop" \
     grep -q "START WAL LOCATION" "$P/pgfs$PGD/snaps/lifeboat-snap-pgfs-$FSID/backup_label"
 check "postgres: the snapshot copy was deleted" test -z "$(ls "$PGD/snaps")"
+
+# An atomic btrfs snapshot of a live data directory while pgbench writes: the restored directory
+# starts by crash recovery from its own pg_wal, consistent, with no WAL archive; the label from
+# pg_backup_stop is kept aside as backup_label.lifeboat, and the running server's lock file is left out.
+if command -v mkfs.btrfs >/dev/null; then
+    source "$ROOT/scripts/servers/btrfs.sh"
+    PGB=$PGD/btrfs
+    mkdir -p "$PGB"
+    PGP3=$((PGP1 + 2)); PGP4=$((PGP1 + 3))
+    db_pg_btrfs_teardown() {
+        [ -n "${PGBENCH3_PID:-}" ] && kill "$PGBENCH3_PID" 2>/dev/null
+        pg_stop "$PGB/restored"; pg_stop "$PGB/vol/vol"
+        for s in "$PGB"/vol/vol/.lifeboat-snap-*; do [ -d "$s" ] && btrfs subvolume delete "$s" >/dev/null 2>&1; done
+        btrfs_volume_destroy "$PGB/img" "$PGB/vol"
+    }
+    db_chain_exit db_pg_btrfs_teardown
+    btrfs_volume_create "$PGB/img" "$PGB/vol" 600M && pg_primary_start "$PGB/vol/vol" "$PGP3" \
+        && "$PGBIN/createdb" -h 127.0.0.1 -p "$PGP3" -U postgres bench \
+        && "$PGBIN/pgbench" -q -i -s 4 -h 127.0.0.1 -p "$PGP3" -U postgres bench >/dev/null 2>&1
+    check "postgres: a server whose data directory is a btrfs subvolume is up" \
+        bash -c "\"$PGBIN/psql\" -X -q -h 127.0.0.1 -p $PGP3 -U postgres -d bench -tAc 'SELECT 1' | grep -qx 1"
+    "$PGBIN/pgbench" -h 127.0.0.1 -p "$PGP3" -U postgres -c 2 -T 60 bench >/dev/null 2>&1 &
+    PGBENCH3_PID=$!
+    sleep 2
+    db_policy "$P" pgsnap postgres "dsn: \"host=127.0.0.1 port=$PGP3 dbname=bench user=postgres\"
+snapshot: { provider: btrfs, volume: $PGB/vol/vol, lock: true, max_lock: 5s }"
+    SNID=$(db_backup "$P" pgsnap)
+    kill "$PGBENCH3_PID" 2>/dev/null; wait "$PGBENCH3_PID" 2>/dev/null; PGBENCH3_PID=
+    check "postgres: pg_backup_start + btrfs snapshot + pg_backup_stop completes while pgbench writes" test -n "$SNID"
+    "$BIN" restore --config "$P/lifeboat.yaml" pgsnap --to "$P/pgsnap" --identity "$P/keys/ops.sec.asc" >/dev/null 2>&1
+    RS="$P/pgsnap$PGB/vol/vol/.lifeboat-snap-pgsnap-$SNID"
+    check "postgres: the restored directory has backup_label.lifeboat, and neither backup_label nor postmaster.pid" \
+        bash -c "grep -q 'START WAL LOCATION' '$RS/backup_label.lifeboat' && [ ! -e '$RS/backup_label' ] && [ ! -e '$RS/postmaster.pid' ]"
+    mv "$RS" "$PGB/restored" && chown -R postgres "$PGB/restored" && chmod 700 "$PGB/restored"
+    sed -i "s/^port = .*/port = $PGP4/" "$PGB/restored/postgresql.conf" 2>/dev/null
+    _pg "'$PGBIN/pg_ctl' -D '$PGB/restored' -l '$PGB/restored/log' -w start" >/dev/null 2>&1
+    check "postgres: the server starts on the restored directory (crash recovery, no WAL archive)" \
+        bash -c "\"$PGBIN/psql\" -X -q -h 127.0.0.1 -p $PGP4 -U postgres -d bench -tAc 'SELECT pg_is_in_recovery()' | grep -qx f"
+    check "postgres: the restored database is consistent: balances agree with the history" \
+        test "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PGP4" -U postgres -d bench -tAc \
+            "SELECT (SELECT count(*) FROM pgbench_accounts), (SELECT count(*) > 0 FROM pgbench_history),
+                    (SELECT sum(abalance) FROM pgbench_accounts) = (SELECT coalesce(sum(delta), 0) FROM pgbench_history),
+                    (SELECT sum(bbalance) FROM pgbench_branches) = (SELECT sum(tbalance) FROM pgbench_tellers)" 2>/dev/null)" \
+            = "400000|t|t|t"
+    grep -q "database system was interrupted\|redo starts\|automatic recovery" "$PGB/restored/log" 2>/dev/null \
+        && echo "     (the server's log shows crash recovery)"
+    db_pg_btrfs_teardown
+else
+    fail "postgres: btrfs-progs is not installed (scripts/prerequisites.sh btrfs-progs)"
+fi
 db_pg_teardown

@@ -86,7 +86,8 @@ struct PayloadSource {
             switch policy.kind {
             case .sqlite: lock = SQLiteWriteLock(database: s.database ?? "")
             case .mariadb: lock = MariaDBGlobalReadLock(endpoint: endpoint(s))
-            case .postgres: lock = PostgresBackupLock(dsn: s.dsn ?? "", passwordFile: s.passwordFile)
+            case .postgres:
+                lock = PostgresBackupLock(dsn: s.dsn ?? "", passwordFile: s.passwordFile, atomicSnapshot: provider.isAtomic)
             case .files: lock = nil
             case .command:
                 throw LifeboatError.failed("policy \(policy.name): kind command cannot be combined with source.snapshot",
@@ -96,10 +97,11 @@ struct PayloadSource {
         let coordinator = SnapshotCoordinator(
             provider: provider, lock: lock, maxLock: .seconds(spec.maxLock.seconds), policy: policy.name, logger: logger)
         let run = Run()
+        let excludes = s.exclude + (policy.kind == .postgres ? PostgresBackupLock.excludedFiles : [])
         return PayloadSource(payload: "tar", run: run) { sink in
             let (report, window) = try coordinator.run(id: run.backupID) { path, extra in
                 try SnapshotExtraFiles.write(extra, under: path, to: sink)
-                return try FileTreeArchiver(paths: [path], excludes: s.exclude, logger: logger).write(to: sink)
+                return try FileTreeArchiver(paths: [path], excludes: excludes, logger: logger).write(to: sink)
             }
             run.lockWindowMs = window
             return report.warnings
