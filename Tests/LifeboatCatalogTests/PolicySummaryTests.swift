@@ -11,18 +11,6 @@ import Testing
     let sha = String(repeating: "b", count: 64)
     let policies = ["alpha", "beta", "gamma"]
 
-    /// A fixed-seed generator, so a failure replays the same way.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func expectMatchesHistory(_ c: Catalog, step: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let names = policies + ["never-backed-up"]
         #expect(try c.policySummaries(names) == c.policySummariesFromHistory(names),
@@ -36,7 +24,7 @@ import Testing
 
     @Test func randomChangesKeepTheSummaryEqualToTheHistory() throws {
         let c = try Catalog()
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(seed: 7)
         var ids: [(id: String, policy: String)] = []
         var sealed: Set<String> = []
         var statuses: Set<BackupRecord.Status> = []
