@@ -71,6 +71,10 @@ public struct MariaDBDumper {
 }
 
 /// Loads SQL into the database an operator names (made when missing) with the `mariadb` client.
+///
+/// The client runs statements as they arrive and a dump drops and re-creates each table, so loading
+/// over a database that holds tables would replace them one by one, and a failure half-way would
+/// leave a mix. It therefore loads only into a new or empty database, and says so otherwise.
 public final class MariaDBLoader: ByteSink {
     let child: ProcessChild
     let folder: CredentialFolder
@@ -87,6 +91,30 @@ public final class MariaDBLoader: ByteSink {
         guard t.succeeded else { throw make.failure("cannot create database \(endpoint.database)", t) }
         child = try ProcessChild([client, "--defaults-extra-file=\(options)", "--batch", "--", endpoint.database],
                                  stdin: .pipe, stdout: .null)
+    }
+
+    /// Refuses a target database that already holds tables; a missing one is fine (the loader makes it).
+    /// Called once before a restore starts: a walk back to an older backup loads over its own
+    /// half-finished attempt, which is what it should replace.
+    public static func requireEmptyTarget(_ endpoint: MariaDBEndpoint) throws {
+        let (folder, options) = try endpoint.optionsFile()
+        defer { withExtendedLifetime(folder) {} }
+        let client = ToolLocator.find("mariadb")
+        let literal = endpoint.database.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''")
+        let count = try ProcessChild(
+            [client, "--defaults-extra-file=\(options)", "--batch", "--skip-column-names", "-e",
+             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '\(literal)'"],
+            stdout: .pipe)
+        let answer = count.readLine(deadline: .now + .seconds(60))
+        let ended = count.wait()
+        guard ended.succeeded, let tables = answer.flatMap({ Int($0) }) else {
+            throw count.failure("cannot read the tables of database \(endpoint.database)", ended)
+        }
+        guard tables == 0 else {
+            throw LifeboatError.failed(
+                "database \(endpoint.database) already holds \(tables) table(s); restore --into loads only into a new or empty database",
+                hint: "name a new database (then swap it in), or restore --to a file and load it by hand")
+        }
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {

@@ -25,6 +25,11 @@ public enum ProcessTermination: Sendable, Equatable, CustomStringConvertible {
 ///
 /// Its stderr is always drained on a thread and the last few KiB kept, so a failure can be
 /// reported with the tool's own words; its stdout is a pipe the caller reads or discards.
+///
+/// Written here rather than taken from swift-subprocess: the lock phase talks to a live session
+/// (psql, mariadb) line by line with deadlines, synchronously, while stop signals are held back,
+/// and must be able to kill the whole process group at `max_lock`; dumpers and loaders are driven
+/// from synchronous `ByteSink` writes. swift-subprocess's API is async throughout.
 public final class ProcessChild: @unchecked Sendable {
     public enum Input { case null, pipe }
     public enum Output { case null, pipe }

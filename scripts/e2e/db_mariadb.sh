@@ -53,6 +53,17 @@ if "$BIN" restore --help 2>/dev/null | grep -q -- '--into'; then
         --identity "$M/keys/ops.sec.asc" >"$M/into.out" 2>&1
     check "mariadb: restore --into loads the SQL into a named database" \
         test "$(mq -e 'SELECT count(*) >= 20000 FROM copy2.orders' 2>/dev/null)" = 1
+    # A database that already holds tables is refused, and left exactly as it was.
+    mq -e "INSERT INTO copy2.orders (item, qty) VALUES ('after-restore', 1)"
+    rows=$(mq -e "SELECT count(*) FROM copy2.orders")
+    "$BIN" restore --config "$M/lifeboat.yaml" shop --into "socket=$MSOCK user=root database=copy2" \
+        --identity "$M/keys/ops.sec.asc" >"$M/into2.out" 2>&1
+    code=$?
+    check "mariadb: restore --into a database with tables is refused with one line (exit $code)" \
+        bash -c "[ $code = 1 ] && grep -q 'already holds' '$M/into2.out' && [ \$(wc -l <'$M/into2.out') -le 2 ]"
+    check "mariadb: ... and that database is untouched ($rows rows, the row added after the load still there)" \
+        test "$(mq -e "SELECT count(*) FROM copy2.orders")" = "$rows" -a \
+            "$(mq -e "SELECT count(*) FROM copy2.orders WHERE item = 'after-restore'")" = 1
 fi
 
 # 2. Lock, sync, btrfs snapshot, unlock; a leftover snapshot of a killed run is cleaned up first.

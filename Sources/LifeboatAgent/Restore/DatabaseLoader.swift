@@ -9,8 +9,8 @@ import LifeboatSources
 /// The plaintext streams from the decryptor into the client's standard input and never touches the
 /// disk; the last MiB is held back until the OpenPGP MDC has been verified, so a tampered or cut
 /// stream never reaches the end of a load. pg_restore runs in one transaction, so a failed load
-/// leaves the database as it was; the mariadb client runs statements as they come, so a failed
-/// load can leave the named database partly loaded (load into a new database name). A postgres
+/// leaves the database as it was; the mariadb client runs statements as they come, so it loads only
+/// into a new or empty database, and a failed load can leave that one partly loaded. A postgres
 /// database must exist (createdb NAME); a mariadb database is created when missing.
 public enum DatabaseLoader {
     /// Restores the chosen backup and loads it into the database `dsn` names.
@@ -22,6 +22,9 @@ public enum DatabaseLoader {
             throw LifeboatError(.usage, "--into loads postgres and mariadb dumps; policy \(policy.name) is kind \(policy.kind.rawValue)"
                 + (policy.source.snapshot != nil ? " with a snapshot (a file tree)" : ""),
                 hint: "use --to PATH")
+        }
+        if policy.kind == .mariadb {
+            try MariaDBLoader.requireEmptyTarget(MariaDBEndpoint(dsn: dsn))
         }
         var r = request
         r.loader = RestoreUseCase.Loader(description: "the database") {
