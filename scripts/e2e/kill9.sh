@@ -39,6 +39,7 @@ check "no backup is left running and interrupted ones are failed" test \
     "$(sqlite3 "$K/state/catalog.sqlite" "SELECT count(*) FROM backup WHERE status IN ('running','pending')")" -eq 0
 live=$(sqlite3 "$K/state/catalog.sqlite" "SELECT id FROM backup WHERE status <> 'failed'" | sort)
 spooled=$(ls "$K/state/spool/tree" 2>/dev/null | sort)
-check "the spool holds nothing for failed or finished backups" test -z "$spooled"
+left=$(for id in $spooled; do echo "$id:$(sqlite3 "$K/state/catalog.sqlite" "SELECT status FROM backup WHERE id = '$id'")"; done | tr '\n' ' ')
+check "the spool holds nothing for failed or finished backups${left:+ (left: $left)}" test -z "$spooled"
 check "the catalog's complete backups are exactly those with a manifest" test "$live" = \
     "$(cd "$K/nas/e2e/tree" && for d in *; do [ -f "$d/manifest.json" ] && echo "$d"; done | sort)"

@@ -51,6 +51,9 @@ public struct RunUseCase {
             return report
         }
         report.didWork = true
+        // Work to do: first repair what a killed run may have left (a backup marked running, a spool
+        // folder nothing needs), as `backup` does.
+        try StaleStateRepair.run(ctx)
         var touched = Set(graceDue.map(\.name))
 
         for outcome in try await ShipUseCase(ctx).shipPending(policies: toShip) {

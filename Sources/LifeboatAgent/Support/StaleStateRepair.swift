@@ -1,7 +1,9 @@
 import Foundation
+import LifeboatCatalog
 import LifeboatCore
 
-/// Repairs what a killed run left behind: backups still marked `running` and their spool files.
+/// Repairs what a killed run left behind: backups still marked `running`, and spool folders that no
+/// backup needs any more (a kill between marking a backup complete and removing its spool, say).
 enum StaleStateRepair {
     static func run(_ ctx: AgentContext) throws {
         let ids = try ctx.catalog.failAbandoned(at: ctx.now()) { pid in
@@ -13,6 +15,36 @@ enum StaleStateRepair {
                 try? FileManager.default.removeItem(atPath: dir)
                 ctx.logger.warning("backup \(id) of \(record.policy) was interrupted; marked failed and its spool removed")
             }
+        }
+        sweepSpool(ctx)
+    }
+
+    /// Removes `<spool>/<policy>/<id>` folders whose backup is finished with them: complete, pruned,
+    /// failed with nothing left to ship, or unknown to the catalog (a backup's row is always written
+    /// before its folder). A folder whose record cannot be read is kept.
+    static func sweepSpool(_ ctx: AgentContext) {
+        let fm = FileManager.default
+        guard let policies = try? fm.contentsOfDirectory(atPath: ctx.agent.spool) else { return }
+        for policy in policies where !policy.hasPrefix(".") {
+            let folder = ctx.agent.spool + "/" + policy
+            guard let ids = try? fm.contentsOfDirectory(atPath: folder) else { continue }
+            for id in ids where !id.hasPrefix(".") {
+                let record: BackupRecord?
+                do { record = try ctx.catalog.backup(id: id) } catch { continue }
+                if let record, needsSpool(record) { continue }
+                let dir = folder + "/" + id
+                guard (try? fm.removeItem(atPath: dir)) != nil else { continue }
+                ctx.logger.warning("removed the spool of \(policy) \(id): \(record.map { "backup is \($0.status.rawValue)" } ?? "no such backup in the catalog")")
+            }
+        }
+    }
+
+    /// Whether a backup still ships from its spool (the catalog's "unshipped" rule), or is being written.
+    static func needsSpool(_ r: BackupRecord) -> Bool {
+        switch r.status {
+        case .running: return true
+        case .pending, .degraded, .failed: return r.retention == .live && r.chunkCount > 0
+        case .complete: return false
         }
     }
 }
