@@ -185,13 +185,22 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
     @Test func aSpoolAlreadyPastItsLimitRefusesNewBackupsBeforeTheyStart() async throws {
         let f = try fixture(spoolMax: "1MiB")
         let ctx = try f.context()
-        let stuck = ctx.agent.spool + "/tree/20200101T000000Z-aaaaaa"
+        // 2 MiB still waiting to ship, for a policy this run does not ship (its destination is down).
+        let stuckID = "20200101T000000Z-aaaaaa"
+        try ctx.catalog.beginBackup(id: stuckID, policy: "other", host: "h", kind: "files", payload: "tar",
+                                    started: Date(timeIntervalSince1970: 1_577_836_800), recipients: ["F"],
+                                    destinations: ["offsite"])
+        try ctx.catalog.sealBackup(id: stuckID, chunks: [.init(name: "data.000000", size: 2 << 20,
+                                                               sha256: String(repeating: "0", count: 64))],
+                                   bytesIn: 2 << 20, bytesOut: 2 << 20, lockWindowMs: nil, finished: Date(timeIntervalSince1970: 1_577_836_900))
+        let stuck = ctx.spoolDirectory(policy: "other", id: stuckID)
         try FileManager.default.createDirectory(atPath: stuck, withIntermediateDirectories: true)
         try Data(count: 2 << 20).write(to: URL(fileURLWithPath: stuck + "/data.000000"))
         let outcome = try #require(try await BackupUseCase(ctx).run(policies: ctx.configuration.policies).last)
         #expect(outcome.status == "failed")
         #expect(outcome.message?.contains("spool_max 1MiB reached") == true, "\(outcome.message ?? "")")
-        #expect(try ctx.catalog.backups().isEmpty)
+        #expect(try ctx.catalog.backups().map(\.id) == [stuckID])
+        #expect(FileManager.default.fileExists(atPath: stuck + "/data.000000"))
     }
 
     @Test func chunksGoUpSeveralAtATimeButNoMoreThanAsked() async throws {
