@@ -6,11 +6,13 @@ cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh
 swift build --build-tests
 set +e
-swift test --skip-build 2>&1 | grep --line-buffered -vE '^◇ (Test|Suite) .* started\.$'
+# The suites take under a minute; a hung one fails the run in 15 minutes instead of holding it.
+timeout --kill-after=30 900 swift test --skip-build 2>&1 | grep --line-buffered -vE '^◇ (Test|Suite) .* started\.$'
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then
+    [ "$status" -eq 124 ] && echo "swift test did not finish within 15 minutes" >&2
     echo "swift test failed (exit $status)" >&2
     exit "$status"
 fi
-bash scripts/e2e.sh
+timeout --kill-after=30 2400 bash scripts/e2e.sh
