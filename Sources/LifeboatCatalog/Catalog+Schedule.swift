@@ -178,20 +178,9 @@ extension Catalog {
     func lastCopyOutcomesFromHistory(policy: String) throws -> [String: BackupRecord.Copy.Status] {
         try wrap("read copy outcomes") {
             try db.read { db in
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT c.destination, c.status FROM
-                            (SELECT id, started FROM backup WHERE policy = ? ORDER BY started DESC LIMIT ?) b
-                        JOIN copy c ON c.backup_id = b.id
-                        WHERE c.status != 'pending'
-                        ORDER BY b.started DESC
-                        """,
-                    arguments: [policy, PolicySummaryTriggers.outcomeLookBack])
                 var out: [String: BackupRecord.Copy.Status] = [:]
-                for row in rows {
-                    let d: String = row["destination"]
-                    if out[d] == nil { out[d] = BackupRecord.Copy.Status(rawValue: row["status"]) }
+                for row in try Row.fetchAll(db, sql: PolicySummaryTriggers.outcomesSelect(":p"), arguments: ["p": policy]) {
+                    out[row["destination"]] = BackupRecord.Copy.Status(rawValue: row["status"])
                 }
                 return out
             }

@@ -99,7 +99,8 @@ enum CatalogSchema {
         m.registerMigration("v5-policy-summary") { db in
             // `run` finds nothing due on most timer ticks: a summary row per policy, kept by triggers,
             // answers it without walking every policy's history.
-            try db.execute(sql: PolicySummaryTriggers.migration)
+            try db.execute(sql: PolicySummaryTriggers.schema)
+            try PolicySummaryTriggers.fill(db)
         }
         return m
     }

@@ -12,8 +12,8 @@ enum PolicySummaryTriggers {
     /// How many of a policy's newest backups decide each destination's last outcome.
     static let outcomeLookBack = 10
 
-    /// The tables, the triggers, and a first fill from the existing history.
-    static let migration = """
+    /// The tables and the triggers; `fill` then brings in the existing history.
+    static let schema = """
         CREATE TABLE policy_summary (
             policy TEXT PRIMARY KEY NOT NULL,
             last_id TEXT,
@@ -63,32 +63,27 @@ enum PolicySummaryTriggers {
             \(refreshOutcomes("(SELECT policy FROM backup WHERE id = OLD.backup_id)"))
         END;
 
-        \(refreshSummary("policy", from: "(SELECT DISTINCT policy FROM backup)"))
-        INSERT INTO destination_outcome (policy, destination, status)
-        SELECT policy, destination, status FROM (
-            SELECT b.policy, c.destination, c.status,
-                row_number() OVER (PARTITION BY b.policy, c.destination ORDER BY b.started DESC) AS rank
-            FROM (SELECT id, policy, started,
-                    row_number() OVER (PARTITION BY policy ORDER BY started DESC) AS k FROM backup) b
-            JOIN copy c ON c.backup_id = b.id
-            WHERE b.k <= \(outcomeLookBack) AND c.status <> 'pending'
-        ) WHERE rank = 1;
         """
 
+    /// Writes every policy's rows from the history already in the catalog, with the triggers' own refresh.
+    static func fill(_ db: Database) throws {
+        for policy in try String.fetchAll(db, sql: "SELECT DISTINCT policy FROM backup") {
+            try db.execute(sql: refreshSummary(":p") + refreshOutcomes(":p"), arguments: ["p": policy])
+        }
+    }
+
     /// Rewrites the summary row of the policy `p` (an SQL expression) from its backups.
-    /// With `from`, `p` is a column that ranges over the rows of that table instead (the first fill).
-    static func refreshSummary(_ p: String, when: String? = nil, from: String? = nil) -> String {
+    static func refreshSummary(_ p: String, when: String? = nil) -> String {
         """
         INSERT OR REPLACE INTO policy_summary (policy, last_id, last_started, last_status, last_spooled,
             newest_id, n_started, n_finished, n_in, n_out, n_lock, oldest_deleted, oldest_soft, unshipped)
-        \(summarySelect(p, when: when, from: from));
+        \(summarySelect(p, when: when));
         """
     }
 
     /// The summary row of the policy `p` computed from its backups, with the columns of `policy_summary`.
-    static func summarySelect(_ p: String, when: String? = nil, from: String? = nil) -> String {
-        let policies = from.map { "SELECT \(p) AS p FROM \($0)" } ?? "SELECT \(p) AS p"
-        return """
+    static func summarySelect(_ p: String, when: String? = nil) -> String {
+        """
             SELECT x.p AS policy, l.id AS last_id, l.started AS last_started, l.status AS last_status,
                 (SELECT max(started) FROM backup WHERE policy = x.p
                     AND status IN ('complete', 'degraded', 'pending')) AS last_spooled,
@@ -100,7 +95,7 @@ enum PolicySummaryTriggers {
                     AND retention = 'soft-deleted') AS oldest_soft,
                 (SELECT count(*) FROM backup WHERE policy = x.p AND retention = 'live'
                     AND status IN ('pending', 'degraded', 'failed') AND chunk_count > 0) AS unshipped
-            FROM (\(policies)) x
+            FROM (SELECT \(p) AS p) x
             LEFT JOIN backup l ON l.id = (SELECT id FROM backup WHERE policy = x.p ORDER BY started DESC LIMIT 1)
             LEFT JOIN backup n ON n.id = (SELECT id FROM backup WHERE policy = x.p AND status = 'complete'
                 AND retention IN ('live', 'deleted') ORDER BY started DESC LIMIT 1)
@@ -108,21 +103,28 @@ enum PolicySummaryTriggers {
             """
     }
 
-    /// Rewrites the last finished copy outcome at each destination of the policy `p` (an SQL expression),
-    /// looking at its newest `outcomeLookBack` backups.
+    /// Rewrites the last finished copy outcome at each destination of the policy `p` (an SQL expression).
     static func refreshOutcomes(_ p: String, when: String? = nil) -> String {
         let guardClause = when.map { " AND \($0)" } ?? ""
         return """
             DELETE FROM destination_outcome WHERE policy = \(p)\(guardClause);
             INSERT INTO destination_outcome (policy, destination, status)
-            SELECT \(p), destination, status FROM (
-                SELECT c.destination, c.status,
-                    row_number() OVER (PARTITION BY c.destination ORDER BY b.started DESC) AS rank
-                FROM (SELECT id, started FROM backup WHERE policy = \(p) ORDER BY started DESC
-                    LIMIT \(outcomeLookBack)) b
-                JOIN copy c ON c.backup_id = b.id
-                WHERE c.status <> 'pending'
-            ) WHERE rank = 1 AND \(p) IS NOT NULL\(guardClause);
+            SELECT \(p), destination, status FROM (\(outcomesSelect(p))) WHERE \(p) IS NOT NULL\(guardClause);
             """
+    }
+
+    /// The outcome of the newest finished copy at each destination of the policy `p`, among its
+    /// newest `outcomeLookBack` backups: rows of (destination, status).
+    static func outcomesSelect(_ p: String) -> String {
+        """
+        SELECT destination, status FROM (
+            SELECT c.destination, c.status,
+                row_number() OVER (PARTITION BY c.destination ORDER BY b.started DESC) AS rank
+            FROM (SELECT id, started FROM backup WHERE policy = \(p) ORDER BY started DESC
+                LIMIT \(outcomeLookBack)) b
+            JOIN copy c ON c.backup_id = b.id
+            WHERE c.status <> 'pending'
+        ) WHERE rank = 1
+        """
     }
 }

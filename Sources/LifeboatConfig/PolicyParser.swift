@@ -113,7 +113,7 @@ enum PathResolver {
         if !path.hasPrefix("/") {
             let dir = base.isEmpty ? "." : base
             full = dir + "/" + path
-            if !dir.hasPrefix("/") { full = currentDirectory() + "/" + full }
+            if !dir.hasPrefix("/") { full = FileManager.default.currentDirectoryPath + "/" + full }
         }
         var parts: [Substring] = []
         for part in full.split(separator: "/", omittingEmptySubsequences: true) {
@@ -124,11 +124,5 @@ enum PathResolver {
             }
         }
         return "/" + parts.joined(separator: "/")
-    }
-
-    static func currentDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil else { return FileManager.default.currentDirectoryPath }
-        return String(cString: buffer)
     }
 }

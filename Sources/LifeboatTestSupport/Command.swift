@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatCore
 
 #if canImport(Glibc)
 import Glibc
@@ -106,13 +107,10 @@ public enum Command {
     /// A write to a program that has stopped reading must fail with EPIPE, not kill the test process.
     private static let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-    private static let pipe2Fn: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
-
     /// A pipe whose two ends are close-on-exec from the moment they exist.
     private static func pipe() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [-1, -1]
-        guard let pipe2Fn, pipe2Fn(&fds, O_CLOEXEC) == 0 else {
+        guard GNU.pipe2(&fds, O_CLOEXEC) == 0 else {
             throw Failure(description: "cannot make a pipe: \(String(cString: strerror(errno)))")
         }
         return (fds[0], fds[1])

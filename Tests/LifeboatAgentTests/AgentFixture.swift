@@ -15,7 +15,11 @@ final class AgentFixture {
     let secretKey: OpenPGPSecretKey
     var clock: Date
 
-    static let policy = """
+    static let policy = policy(second: "{ name: second, type: local, path: ../second }")
+
+    /// The `tree` policy: the file tree to two local destinations, `first` and `second` as given.
+    static func policy(second: String) -> String {
+        """
         name: tree
         kind: files
         source: { paths: [../tree] }
@@ -24,8 +28,15 @@ final class AgentFixture {
         chunk_size: 1MiB
         destinations:
           - { name: first, type: local, path: ../first }
-          - { name: second, type: local, path: ../second }
+          - \(second)
         """
+    }
+
+    /// Writes the agent config, with `extra` lines (spool_max, metrics_textfile...).
+    func writeConfig(extra: String = "") throws {
+        try "host: h1\npolicies: policies\ncatalog: state/catalog.sqlite\nspool: state/spool\n\(extra)"
+            .write(toFile: dir.file("lifeboat.yaml"), atomically: true, encoding: .utf8)
+    }
 
     init() throws {
         dir = try TemporaryDirectory(prefix: "agent")
@@ -37,8 +48,7 @@ final class AgentFixture {
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir.file("policies"), withIntermediateDirectories: true)
         try fm.createDirectory(atPath: dir.file("tree/sub"), withIntermediateDirectories: true)
-        try "host: h1\npolicies: policies\ncatalog: state/catalog.sqlite\nspool: state/spool\n"
-            .write(toFile: dir.file("lifeboat.yaml"), atomically: true, encoding: .utf8)
+        try writeConfig()
         try Self.policy.write(toFile: dir.file("policies/tree.yaml"), atomically: true, encoding: .utf8)
         try writeTree(version: 1)
     }

@@ -6,8 +6,7 @@ import Testing
 @Suite(.serialized) struct BreakerMetricsTests {
     @Test func theTextfileShowsAnOpenBreakerAfterABackup() async throws {
         let f = try AgentFixture()
-        try "host: h1\npolicies: policies\ncatalog: state/catalog.sqlite\nspool: state/spool\nmetrics_textfile: state/lb.prom\n"
-            .write(toFile: f.dir.file("lifeboat.yaml"), atomically: true, encoding: .utf8)
+        try f.writeConfig(extra: "metrics_textfile: state/lb.prom\n")
         _ = try await f.backUp()
         let ctx = try f.context()
         try ctx.catalog.updateBreaker("local:" + f.dir.file("second"), at: f.clock) { row in

@@ -64,29 +64,16 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
 }
 
 @Suite(.serialized) struct ShipTests {
-    static let policy = """
-        name: tree
-        kind: files
-        source: { paths: [../tree] }
-        objectives: { rpo: 24h }
-        encryption: { recipients: [../ops.pub.asc] }
-        chunk_size: 1MiB
-        destinations:
-          - { name: first, type: local, path: ../first }
-          - name: second
-            type: local
-            path: ../second
-            concurrency: 2
-            retry: { base: 1ms, cap: 2ms, attempts: 2, max_elapsed: 1s }
-            breaker: { failures: 2, cool_down: 10m }
-        """
+    static let policy = AgentFixture.policy(second: """
+        { name: second, type: local, path: ../second, concurrency: 2,
+              retry: { base: 1ms, cap: 2ms, attempts: 2, max_elapsed: 1s }, breaker: { failures: 2, cool_down: 10m } }
+        """)
 
     func fixture(spoolMax: String? = nil) throws -> AgentFixture {
         let f = try AgentFixture()
         try Self.policy.write(toFile: f.dir.file("policies/tree.yaml"), atomically: true, encoding: .utf8)
         if let spoolMax {
-            try "host: h1\npolicies: policies\ncatalog: state/catalog.sqlite\nspool: state/spool\nspool_max: \(spoolMax)\n"
-                .write(toFile: f.dir.file("lifeboat.yaml"), atomically: true, encoding: .utf8)
+            try f.writeConfig(extra: "spool_max: \(spoolMax)\n")
         }
         // `second` cannot be written: a plain file stands where its folder should be.
         try Data("x".utf8).write(to: URL(fileURLWithPath: f.dir.file("second")))

@@ -29,9 +29,11 @@ public struct RunUseCase {
         let policies = ctx.configuration.policies
         let names = policies.map(\.name)
         var summaries = try ctx.catalog.policySummaries(names)
+        var repaired = false
         if summaries.contains(where: { $0.lastStatus == .running }) {
             // A backup marked running: repair it if its process is gone, then read again.
             try StaleStateRepair.run(ctx)
+            repaired = true
             summaries = try ctx.catalog.policySummaries(names)
         }
         let now = ctx.now()
@@ -52,8 +54,8 @@ public struct RunUseCase {
         }
         report.didWork = true
         // Work to do: first repair what a killed run may have left (a backup marked running, a spool
-        // folder nothing needs), as `backup` does.
-        try StaleStateRepair.run(ctx)
+        // folder nothing needs), as `backup` does, unless that was done above.
+        if !repaired { try StaleStateRepair.run(ctx) }
         var touched = Set(graceDue.map(\.name))
 
         for outcome in try await ShipUseCase(ctx).shipPending(policies: toShip) {
