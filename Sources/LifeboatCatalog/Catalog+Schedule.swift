@@ -36,6 +36,10 @@ public struct PolicySummary: Sendable, Equatable {
     public var oldestSoftDeleted: Date?
     /// How many live backups still wait to be shipped somewhere.
     public var unshipped: Int
+    /// The newest backup dated further ahead of the clock than allowed, when there is one: it is left
+    /// out of every field above, so a row from the future neither stops backups nor satisfies the RPO.
+    public var futureID: String?
+    public var futureStarted: Date?
 
     public init(policy: String) { self.policy = policy; unshipped = 0 }
 }
@@ -51,7 +55,32 @@ public struct UnshippedBackup: Sendable, Equatable {
 extension Catalog {
     /// One row per named policy, in the order given, read from `policy_summary`, which triggers keep
     /// equal to the history (see `PolicySummaryTriggers`): one small table however long the history is.
-    public func policySummaries(_ policies: [String]) throws -> [PolicySummary] {
+    ///
+    /// With `now`, a policy whose newest row started more than `futureSkew` after `now` is summarised
+    /// from its history without the rows from the future (a rare, slower path), and names the newest of them.
+    public func policySummaries(_ policies: [String], now: Date? = nil) throws -> [PolicySummary] {
+        let summaries = try storedSummaries(policies)
+        guard let now else { return summaries }
+        let cutoff = now.addingTimeInterval(Self.futureSkew)
+        return try summaries.map { s in
+            guard let started = s.lastStarted, started > cutoff, let id = s.lastID else { return s }
+            var fixed = try wrap("read policy summaries") {
+                try db.read { db in
+                    let sql = PolicySummaryTriggers.summarySelect(":p", startedBefore: ":cutoff")
+                    return try Row.fetchOne(db, sql: sql, arguments: ["p": s.policy, "cutoff": cutoff.timeIntervalSince1970])
+                        .map(Self.summary)
+                } ?? PolicySummary(policy: s.policy)
+            }
+            fixed.futureID = id
+            fixed.futureStarted = started
+            return fixed
+        }
+    }
+
+    /// How far ahead of the clock a backup may have started before it counts as dated in the future.
+    public static let futureSkew: TimeInterval = 600
+
+    private func storedSummaries(_ policies: [String]) throws -> [PolicySummary] {
         guard !policies.isEmpty else { return [] }
         let rows = try wrap("read policy summaries") {
             try db.read { db in

@@ -82,11 +82,13 @@ enum PolicySummaryTriggers {
     }
 
     /// The summary row of the policy `p` computed from its backups, with the columns of `policy_summary`.
-    static func summarySelect(_ p: String, when: String? = nil) -> String {
-        """
+    /// `startedBefore`, an SQL expression, leaves out backups that started after it (rows dated in the future).
+    static func summarySelect(_ p: String, when: String? = nil, startedBefore: String? = nil) -> String {
+        let notLater = startedBefore.map { " AND started <= \($0)" } ?? ""
+        return """
             SELECT x.p AS policy, l.id AS last_id, l.started AS last_started, l.status AS last_status,
                 (SELECT max(started) FROM backup WHERE policy = x.p
-                    AND status IN ('complete', 'degraded', 'pending')) AS last_spooled,
+                    AND status IN ('complete', 'degraded', 'pending')\(notLater)) AS last_spooled,
                 n.id AS newest_id, n.started AS n_started, n.finished AS n_finished, n.bytes_in AS n_in,
                 n.bytes_out AS n_out, n.lock_window_ms AS n_lock,
                 (SELECT min(retention_changed) FROM backup WHERE policy = x.p
@@ -96,9 +98,10 @@ enum PolicySummaryTriggers {
                 (SELECT count(*) FROM backup WHERE policy = x.p AND retention = 'live'
                     AND status IN ('pending', 'degraded', 'failed') AND chunk_count > 0) AS unshipped
             FROM (SELECT \(p) AS p) x
-            LEFT JOIN backup l ON l.id = (SELECT id FROM backup WHERE policy = x.p ORDER BY started DESC LIMIT 1)
+            LEFT JOIN backup l ON l.id = (SELECT id FROM backup WHERE policy = x.p\(notLater)
+                ORDER BY started DESC LIMIT 1)
             LEFT JOIN backup n ON n.id = (SELECT id FROM backup WHERE policy = x.p AND status = 'complete'
-                AND retention IN ('live', 'deleted') ORDER BY started DESC LIMIT 1)
+                AND retention IN ('live', 'deleted')\(notLater) ORDER BY started DESC LIMIT 1)
             WHERE x.p IS NOT NULL\(when.map { " AND \($0)" } ?? "")
             """
     }

@@ -10,6 +10,10 @@ public struct AgentConfig: Sendable {
     public var spoolMax: ByteSize?
     public var metricsTextfile: String?
     public var heartbeatURL: String?
+    /// The host's own signing key (secret, 0600): made the first time a backup is shipped.
+    public var signingKey: String
+    /// Public keys whose signatures readers accept on a backup's manifest, besides the host's own key.
+    public var trustedSigners: [String]
     /// The config file, for messages.
     public var file: String
 
@@ -42,9 +46,13 @@ public struct AgentConfig: Sendable {
             }
             heartbeat = s
         }
+        // Beside the catalog by default: the state folder, which the host's backups already depend on.
+        let signingKey = resolve(try f.optional("signing_key")?.nonEmptyString("signing_key")
+            ?? ((catalog as NSString).deletingLastPathComponent as NSString).appendingPathComponent("signing-key.asc"))
+        let trusted = try f.optional("trusted_signers")?.stringList("trusted_signers").map(resolve) ?? []
         try f.finish()
         return AgentConfig(
             host: host, policiesDirectory: policies, catalog: catalog, spool: spool, spoolMax: spoolMax,
-            metricsTextfile: metrics, heartbeatURL: heartbeat, file: file)
+            metricsTextfile: metrics, heartbeatURL: heartbeat, signingKey: signingKey, trustedSigners: trusted, file: file)
     }
 }

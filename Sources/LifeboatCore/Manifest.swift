@@ -33,12 +33,14 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var bytesIn: Int64
     public var bytesOut: Int64
     public var lockWindowMs: Int64?
+    /// The fingerprint of the host key that signed this manifest (`manifest.json.sig`); nil before signing existed.
+    public var signer: String?
     public var chunks: [Chunk]
 
     public init(
         host: String, policy: String, kind: String, id: String, started: String, finished: String,
         payload: String, recipients: [String], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?,
-        chunks: [Chunk]
+        signer: String? = nil, chunks: [Chunk]
     ) {
         self.format = Manifest.currentFormat
         self.tool = "lifeboat"
@@ -55,15 +57,25 @@ public struct Manifest: Codable, Sendable, Equatable {
         self.bytesIn = bytesIn
         self.bytesOut = bytesOut
         self.lockWindowMs = lockWindowMs
+        self.signer = signer
         self.chunks = chunks
     }
 
     enum CodingKeys: String, CodingKey {
         case format, tool, host, policy, kind, id, started, finished, payload, compression, encryption,
-            recipients, chunks
+            recipients, chunks, signer
         case bytesIn = "bytes_in"
         case bytesOut = "bytes_out"
         case lockWindowMs = "lock_window_ms"
+    }
+
+    /// The object name of the detached signature over `manifest.json`, written just before it.
+    public static let signatureName = "manifest.json.sig"
+
+    /// Whether `name` is a chunk object's name: `data.` and six or more digits, nothing else.
+    public static func isChunkName(_ name: String) -> Bool {
+        let digits = name.utf8.dropFirst(5)
+        return name.hasPrefix("data.") && digits.count >= 6 && digits.count <= 9 && digits.allSatisfy { (0x30...0x39).contains($0) }
     }
 
     /// Name of the n-th chunk object: `data.000000`, `data.000001`, ...

@@ -4,6 +4,7 @@ enum Armor {
         case publicKey = "PGP PUBLIC KEY BLOCK"
         case privateKey = "PGP PRIVATE KEY BLOCK"
         case message = "PGP MESSAGE"
+        case signature = "PGP SIGNATURE"
     }
 
     /// Whether the bytes look like armor (start with "-----BEGIN PGP", after optional whitespace).

@@ -21,6 +21,8 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let badMessage = Kind("badMessage")
         /// A message whose integrity check (quick check or MDC) failed: tampered or corrupted.
         public static let integrity = Kind("integrity")
+        /// A detached signature that is missing, malformed, bad, or made by a key that is not trusted.
+        public static let badSignature = Kind("badSignature")
         /// An algorithm or feature this implementation does not support.
         public static let unsupported = Kind("unsupported")
         /// Reading or writing a file failed.

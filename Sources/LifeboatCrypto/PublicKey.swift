@@ -16,12 +16,14 @@ public struct OpenPGPPublicKey: Sendable {
     public var encryptionKeyID: String { encryptionKey.keyIDHex }
     /// User ids with a valid self-signature, as UTF-8 text.
     public let userIDs: [String]
+    /// When encrypting to this key stops working (the primary's or the encryption subkey's expiry), nil for never.
+    public let expires: Date?
 
     /// Loads an armored or binary key as `gpg --export` writes it; errors start with the file name.
-    public static func load(contentsOf path: String) throws -> OpenPGPPublicKey {
+    public static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPPublicKey {
         let bytes = try KeyFile.read(path)
         do {
-            return try OpenPGPPublicKey(bytes: bytes)
+            return try OpenPGPPublicKey(bytes: bytes, now: now)
         } catch let error as CryptoError {
             throw error.naming(path)
         }
@@ -43,6 +45,7 @@ public struct OpenPGPPublicKey: Sendable {
         primary = block.primary
         encryptionKey = validated.encryptionKey
         userIDs = validated.userIDs
+        expires = validated.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 
     static let secretRefusal = CryptoError(
@@ -54,7 +57,17 @@ struct KeyValidator {
     let block: KeyBlock
     let now: UInt32
 
-    func validate() throws -> (encryptionKey: KeyPacket, userIDs: [String]) {
+    /// What the primary key's own signatures say: its valid user ids, newest self-signature and expiry.
+    struct PrimaryState {
+        let userIDs: [String]
+        let selfSignature: SignaturePacket
+        /// When the primary key expires (seconds since 1970), nil for never; it may lie in the past.
+        let expires: UInt32?
+    }
+
+    /// Checks the primary key: supported algorithm, not revoked, at least one valid self-signed user id.
+    /// Expiry is reported, not refused, so callers can tell "expires soon" from "expired".
+    func primaryState() throws -> PrimaryState {
         let primary = block.primary
         switch primary.material {
         case .rsa, .ed25519: break
@@ -63,9 +76,7 @@ struct KeyValidator {
         }
         if let bits = primary.rsaBits, bits < 2048 { throw CryptoError(.badKey, "rsa primary key of \(bits) bits is too weak") }
         let id = primary.fingerprintHex
-        for sig in block.directSignatures where sig.type == SignatureType.keyRevocation {
-            if try sig.verify(signer: primary, prefix: primary.hashPrefix) { throw CryptoError(.badKey, "key \(id) is revoked") }
-        }
+        if try isRevoked() { throw CryptoError(.badKey, "key \(id) is revoked") }
         // User ids: the newest valid self-certification of each, unless revoked.
         var userIDs: [String] = []
         var selfSignatures: [SignaturePacket] = []
@@ -88,9 +99,27 @@ struct KeyValidator {
         guard let newestSelf = selfSignatures.max(by: { $0.creationTime < $1.creationTime }) else {
             throw CryptoError(.badKey, "key \(id) has no user id with a valid self-signature")
         }
+        return PrimaryState(userIDs: userIDs, selfSignature: newestSelf, expires: expiryTime(primary, newestSelf))
+    }
+
+    /// Whether the primary key carries a valid revocation signature of its own.
+    func isRevoked() throws -> Bool {
+        let primary = block.primary
+        for sig in block.directSignatures where sig.type == SignatureType.keyRevocation {
+            if try sig.verify(signer: primary, prefix: primary.hashPrefix) { return true }
+        }
+        return false
+    }
+
+    func validate() throws -> (encryptionKey: KeyPacket, userIDs: [String], expires: UInt32?) {
+        let primary = block.primary
+        let id = primary.fingerprintHex
+        let state = try primaryState()
+        let newestSelf = state.selfSignature
+        let userIDs = state.userIDs
         if let expiry = keyExpiry(primary, newestSelf) { throw CryptoError(.badKey, "key \(id) expired on \(expiry)") }
 
-        var candidates: [KeyPacket] = []
+        var candidates: [(key: KeyPacket, expires: UInt32?)] = []
         var problems: [String] = []
         for sub in block.subkeys {
             let prefix = primary.hashPrefix + sub.key.hashPrefix
@@ -123,11 +152,14 @@ struct KeyValidator {
                 problems.append("subkey \(subID): rsa of \(bits) bits is too weak")
                 continue
             }
-            candidates.append(sub.key)
+            candidates.append((sub.key, expiryTime(sub.key, sig)))
         }
-        if let newest = candidates.max(by: { $0.created < $1.created }) { return (newest, userIDs) }
+        if let newest = candidates.max(by: { $0.key.created < $1.key.created }) {
+            let ends = [state.expires, newest.expires].compactMap { $0 }.min()
+            return (newest.key, userIDs, ends)
+        }
         // An RSA primary may itself be the encryption key when its self-signature allows it.
-        if primary.canEncrypt, (newestSelf.keyFlags ?? 0x0C) & 0x0C != 0 { return (primary, userIDs) }
+        if primary.canEncrypt, (newestSelf.keyFlags ?? 0x0C) & 0x0C != 0 { return (primary, userIDs, state.expires) }
         let detail = problems.isEmpty ? "" : ": " + problems.joined(separator: "; ")
         throw CryptoError(.badKey, "key \(id) has no usable encryption subkey\(detail)")
     }
@@ -137,11 +169,15 @@ struct KeyValidator {
         return UInt64(signature.creationTime) + UInt64(seconds) <= UInt64(now)
     }
 
+    /// When the key expires according to `sig` (seconds since 1970), nil for never.
+    func expiryTime(_ key: KeyPacket, _ sig: SignaturePacket) -> UInt32? {
+        guard let seconds = sig.hashedTime(SubpacketType.keyExpiration), seconds != 0 else { return nil }
+        return UInt32(clamping: UInt64(key.created) + UInt64(seconds))
+    }
+
     /// The expiry date as text when the key has expired, else nil.
     private func keyExpiry(_ key: KeyPacket, _ sig: SignaturePacket) -> String? {
-        guard let seconds = sig.hashedTime(SubpacketType.keyExpiration), seconds != 0 else { return nil }
-        let end = UInt64(key.created) + UInt64(seconds)
-        guard end <= UInt64(now) else { return nil }
+        guard let end = expiryTime(key, sig), end <= now else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(end)))

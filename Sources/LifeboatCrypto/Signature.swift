@@ -1,5 +1,6 @@
 /// Signature types (RFC 4880 5.2.1) that key validation looks at.
 enum SignatureType {
+    static let binaryDocument: UInt8 = 0x00
     static let positiveCertificationRange: ClosedRange<UInt8> = 0x10...0x13
     static let positiveCertification: UInt8 = 0x13
     static let subkeyBinding: UInt8 = 0x18
@@ -36,8 +37,8 @@ struct SignaturePacket: Sendable {
     let left16: [UInt8]
     let values: [[UInt8]]
 
-    static func parse(_ body: [UInt8]) throws -> SignaturePacket? {
-        var r = ByteReader(body, kind: .badKey, what: "signature packet")
+    static func parse(_ body: [UInt8], kind: CryptoError.Kind = .badKey) throws -> SignaturePacket? {
+        var r = ByteReader(body, kind: kind, what: "signature packet")
         let version = try r.u8()
         guard version == 4 else { return nil }  // v3 signatures are ignored, as on modern keys
         let type = try r.u8(), pk = try r.u8(), hash = try r.u8()
@@ -48,12 +49,13 @@ struct SignaturePacket: Sendable {
         var values: [[UInt8]] = []
         while !r.isAtEnd { values.append(try r.mpi()) }
         return SignaturePacket(type: type, publicKeyAlgorithm: pk, hashAlgorithm: hash, hashedPart: hashedPart,
-                               hashed: try subpackets(hashedBytes), unhashed: try subpackets(unhashedBytes),
+                               hashed: try subpackets(hashedBytes, kind: kind),
+                               unhashed: try subpackets(unhashedBytes, kind: kind),
                                left16: left16, values: values)
     }
 
-    static func subpackets(_ bytes: [UInt8]) throws -> [(type: UInt8, data: [UInt8])] {
-        var r = ByteReader(bytes, kind: .badKey, what: "signature subpacket")
+    static func subpackets(_ bytes: [UInt8], kind: CryptoError.Kind) throws -> [(type: UInt8, data: [UInt8])] {
+        var r = ByteReader(bytes, kind: kind, what: "signature subpacket")
         var out: [(type: UInt8, data: [UInt8])] = []
         while !r.isAtEnd {
             let b0 = Int(try r.u8())
@@ -63,7 +65,7 @@ struct SignaturePacket: Sendable {
             case 192..<255: length = (b0 - 192) << 8 + Int(try r.u8()) + 192
             default: length = Int(try r.u32())
             }
-            guard length >= 1 else { throw CryptoError(.badKey, "signature subpacket has length zero") }
+            guard length >= 1 else { throw CryptoError(kind, "signature subpacket has length zero") }
             let type = try r.u8() & 0x7F
             out.append((type, try r.take(length - 1)))
         }

@@ -83,7 +83,8 @@ public struct S3Destination: Destination {
     func request(
         _ method: String, key: String?, query: [(String, String?)] = [], headers extra: [(String, String)] = [],
         body: S3HTTPRequest.Body = .none, payloadHash: String = Digest.emptySHA256
-    ) -> S3HTTPRequest {
+    ) throws -> S3HTTPRequest {
+        if let key { try ObjectKey.check(key, destination: name) }
         let (path, host) = target(key)
         var r = SigV4Signer.Request(method: method, path: path, query: query, headers: [("Host", host)] + extra)
         signer.signS3(&r, payloadHash: payloadHash, now: now())
@@ -147,7 +148,7 @@ public struct S3Destination: Destination {
 
     public func put(_ key: String, bytes: [UInt8]) async throws {
         let hash = Digest.hex(Digest.sha256(bytes))
-        let r = request("PUT", key: key, headers: [("Content-Length", String(bytes.count))], body: .bytes(bytes), payloadHash: hash)
+        let r = try request("PUT", key: key, headers: [("Content-Length", String(bytes.count))], body: .bytes(bytes), payloadHash: hash)
         try await send(r, what: "PUT \(key)")
     }
 
@@ -162,7 +163,7 @@ public struct S3Destination: Destination {
             return
         }
         let hash = try hashFile(path, offset: 0, length: size)
-        let r = request(
+        let r = try request(
             "PUT", key: key, headers: [("Content-Length", String(size))], body: .file(path: path, offset: 0, length: size),
             payloadHash: hash)
         try await send(r, what: "PUT \(key)")
@@ -208,7 +209,7 @@ public struct S3Destination: Destination {
                 let partOffset = offset
                 let what = "PUT \(key) part \(partNumber)"
                 let upload = {
-                    let r = request(
+                    let r = try request(
                         "PUT", key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)],
                         headers: [("Content-Length", String(length))],
                         body: .file(path: path, offset: partOffset, length: length), payloadHash: hash)
@@ -254,8 +255,9 @@ public struct S3Destination: Destination {
             }
         } catch {
             // Abort so no unfinished upload is left behind, then report the first error.
-            let abort = request("DELETE", key: key, query: [("uploadId", uploadID)])
-            _ = try? await send(abort, what: "abort multipart upload of \(key)")
+            if let abort = try? request("DELETE", key: key, query: [("uploadId", uploadID)]) {
+                _ = try? await send(abort, what: "abort multipart upload of \(key)")
+            }
             throw error
         }
     }
@@ -304,6 +306,9 @@ public struct S3Destination: Destination {
         }
     }
 
+    /// A listing longer than this is taken as a hostile or broken server.
+    static let maximumListed = 50_000_000
+
     public func list(prefix: String) async throws -> [String] {
         var keys: [String] = []
         var token: String?
@@ -317,7 +322,12 @@ public struct S3Destination: Destination {
             for k in page.keys where k.hasPrefix(settings.prefix) {
                 keys.append(String(k.dropFirst(settings.prefix.count)))
             }
-            token = page.truncated ? page.nextToken : nil
+            // A server that answers "truncated" with the same token (or forever) must not hold the reader.
+            let next = page.truncated ? page.nextToken : nil
+            if let next, next == token || keys.count > Self.maximumListed {
+                throw StorageError(.permanent, destination: name, "list \(prefix): the server's listing does not end")
+            }
+            token = next
         } while token != nil
         return keys
     }

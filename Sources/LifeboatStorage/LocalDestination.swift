@@ -14,10 +14,7 @@ public struct LocalDestination: Destination {
     }
 
     func path(_ key: String) throws -> String {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-        guard !key.isEmpty, !key.hasPrefix("/"), !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
-            throw StorageError(.permanent, destination: name, "refusing object key '\(key)'")
-        }
+        try ObjectKey.check(key, destination: name)
         return root + "/" + key
     }
 

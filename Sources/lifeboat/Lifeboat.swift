@@ -18,6 +18,7 @@ struct Lifeboat: AsyncParsableCommand {
             Verify.self,
             RebuildCatalog.self,
             Keygen.self,
+            SigningKey.self,
             PGP.self,
         ]
     )

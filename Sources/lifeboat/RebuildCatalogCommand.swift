@@ -16,11 +16,13 @@ extension Lifeboat {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Policy names (all when none).") var policies: [String] = []
         @Option(help: "The host whose backups to record (default: this host's name from the config).") var host: String?
+        @Option(help: "A public key trusted to sign backups, besides trusted_signers and this host's key (repeatable).")
+        var signer: [String] = []
 
         func run() async throws {
             try await Failure.guarded {
                 let ctx = try global.context()
-                let outcomes = try await CatalogRebuild(ctx).run(policies: try ctx.configuration.select(policies), host: host)
+                let outcomes = try await CatalogRebuild(ctx).run(policies: try ctx.configuration.select(policies), host: host, signerFiles: signer)
                 for o in outcomes {
                     print("\(o.policy): \(o.added) backup(s) added, \(o.copies) more copies recorded")
                     for p in o.problems { print("  problem: \(p)") }

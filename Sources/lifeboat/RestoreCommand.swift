@@ -25,6 +25,10 @@ extension Lifeboat {
         @Option(help: "A file whose first line is the secret key's passphrase.") var passphraseFile: String?
         @Option(help: "The backup id to restore.") var backup: String?
         @Flag(help: "Allow restoring a soft-deleted backup.") var includeSoftDeleted = false
+        @Option(help: "A public key trusted to sign backups, besides trusted_signers and this host's key (repeatable).")
+        var signer: [String] = []
+        @Flag(help: "Read a backup that has no signature (made before signing existed), with a warning.")
+        var allowUnsigned = false
 
         func validate() throws {
             if (to == nil) == (into == nil) { throw ValidationError("name exactly one of --to PATH and --into DSN") }
@@ -36,7 +40,8 @@ extension Lifeboat {
                 guard let p = try ctx.configuration.select([policy]).first else { return }
                 let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
                 let request = RestoreUseCase.Request(
-                    policy: p, target: to ?? "", identity: key, backupID: backup, includeSoftDeleted: includeSoftDeleted)
+                    policy: p, target: to ?? "", identity: key, backupID: backup, includeSoftDeleted: includeSoftDeleted,
+                    signerFiles: signer, allowUnsigned: allowUnsigned)
                 let result: RestoreUseCase.Result
                 if let into {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)

@@ -85,13 +85,15 @@ final class AgentFixture {
         return id
     }
 
-    func restore(to target: String, backupID: String? = nil, key: OpenPGPSecretKey? = nil) async throws
-        -> RestoreUseCase.Result
-    {
+    func restore(
+        to target: String, backupID: String? = nil, key: OpenPGPSecretKey? = nil, signerFiles: [String] = [],
+        allowUnsigned: Bool = false
+    ) async throws -> RestoreUseCase.Result {
         let ctx = try context()
         let policy = try require(ctx.configuration.policies.first)
         return try await RestoreUseCase(ctx).run(
-            .init(policy: policy, target: target, identity: key ?? secretKey, backupID: backupID, includeSoftDeleted: false))
+            .init(policy: policy, target: target, identity: key ?? secretKey, backupID: backupID, includeSoftDeleted: false,
+                  signerFiles: signerFiles, allowUnsigned: allowUnsigned))
     }
 
     /// The folder of one backup at one destination.

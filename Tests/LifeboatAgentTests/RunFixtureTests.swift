@@ -3,6 +3,7 @@ import LifeboatAgent
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
+import LifeboatCrypto
 import LifeboatTestSupport
 import Logging
 
@@ -45,6 +46,8 @@ final class RunFixture {
         if metrics { config += "metrics_textfile: state/lifeboat.prom\n" }
         if let heartbeat { config += "heartbeat_url: \(heartbeat)\n" }
         try config.write(toFile: dir.file("lifeboat.yaml"), atomically: true, encoding: .utf8)
+        try OpenPGPKeygen.generate(name: "ops", email: nil, passphrase: nil, algorithm: .curve25519).publicArmored
+            .write(toFile: dir.file("ops.pub.asc"), atomically: true, encoding: .utf8)
         for (name, body) in policies {
             let yaml = """
                 name: \(name)

@@ -43,7 +43,7 @@ import Testing
         #expect(report.didWork && !report.failed)
         #expect(report.lines == ["db \(id) complete (shipping retried)"])
         #expect(try f.catalog.backup(id: id)?.status == .complete)
-        #expect(f.objects(f.nas2) == ["h1/db/\(id)/data.000000", "h1/db/\(id)/manifest.json"])
+        #expect(Set(f.objects(f.nas2)) == ["h1/db/\(id)/data.000000", "h1/db/\(id)/manifest.json.sig", "h1/db/\(id)/manifest.json"])
         #expect(!FileManager.default.fileExists(atPath: spool))
         // Now nothing is left to do.
         #expect(try await RunUseCase(try f.context()).run().didWork == false)
@@ -53,6 +53,7 @@ import Testing
     /// a recent backup of another policy keeps that one out of the run.
     @Test func aFailedBackupFailsTheRun() async throws {
         let f = try RunFixture(policies: ["db": "objectives: { rpo: 24h }", "ok": "objectives: { rpo: 24h }"])
+        try FileManager.default.removeItem(atPath: f.dir.file("ops.pub.asc"))
         f.clock.now = now
         try f.insert(policy: "ok", started: now.addingTimeInterval(-60), status: .complete)
         let report = try await RunUseCase(try f.context()).run()

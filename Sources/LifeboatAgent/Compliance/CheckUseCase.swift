@@ -10,12 +10,15 @@ public struct CheckUseCase {
     public init(_ ctx: AgentContext) { self.ctx = ctx }
 
     public func run(policies: [Policy]) throws -> [Compliance.Result] {
-        let summaries = try ctx.catalog.policySummaries(policies.map(\.name))
+        let summaries = try ctx.catalog.policySummaries(policies.map(\.name), now: ctx.now())
         let byName = Dictionary(summaries.map { ($0.policy, $0) }, uniquingKeysWith: { a, _ in a })
         let space = SpaceProbe.measure(spool: ctx.agent.spool, spoolMax: ctx.agent.spoolMax?.bytes)
         let now = ctx.now()
+        let keys = KeyHealthProbe(now: now)
         return policies.map {
-            Compliance.evaluate(policy: $0.name, rpo: $0.objectives.rpo, summary: byName[$0.name], space: space, now: now)
+            let verdict = Compliance.evaluate(
+                policy: $0.name, rpo: $0.objectives.rpo, summary: byName[$0.name], space: space, now: now)
+            return keys.health(of: $0, signingKey: ctx.agent.signingKey).applied(to: verdict)
         }
     }
 }

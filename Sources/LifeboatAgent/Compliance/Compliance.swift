@@ -69,9 +69,14 @@ public enum Compliance {
         -> Result
     {
         let rpoSeconds = rpo.seconds
+        // A row dated in the future (a wrong clock, or a planted backup) is left out of the summary; say so.
+        let future = summary?.futureID.map { id in
+            "backup \(id) is dated in the future (\(summary?.futureStarted.map(Timestamp.iso8601) ?? "?")) and not counted"
+        }
         guard let newest = summary?.newestComplete else {
             var message = "no backup has reached every destination"
             if let last = summary?.lastStatus { message += " (newest backup is \(last.rawValue))" }
+            if let future { message += "; \(future)" }
             return Result(policy: policy, rpoSeconds: rpoSeconds, ageSeconds: nil, status: .critical,
                           newestBackup: nil, message: message)
         }
@@ -81,10 +86,10 @@ public enum Compliance {
         let ageText = "newest complete backup \(newest.id) is \(DurationText.short(age)) old (rpo \(rpo))"
         if age > rpoSeconds {
             result.status = .critical
-            result.message = ageText + ": out of its rpo"
+            result.message = ageText + ": out of its rpo" + (future.map { "; \($0)" } ?? "")
             return result
         }
-        var warnings: [String] = []
+        var warnings: [String] = future.map { [$0] } ?? []
         if Double(age) > Double(rpoSeconds) * warningFraction {
             warnings.append("past \(Int(warningFraction * 100))% of its rpo")
         }

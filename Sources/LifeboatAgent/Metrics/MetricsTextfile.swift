@@ -41,7 +41,7 @@ public enum MetricsTextfile {
         _ ctx: AgentContext, summaries: [PolicySummary]? = nil, breakers: BreakerStateProvider = AlwaysClosedBreakers()
     ) throws -> Snapshot {
         let policies = ctx.configuration.policies
-        let sums = try summaries ?? ctx.catalog.policySummaries(policies.map(\.name))
+        let sums = try summaries ?? ctx.catalog.policySummaries(policies.map(\.name), now: ctx.now())
         let byName = Dictionary(sums.map { ($0.policy, $0) }, uniquingKeysWith: { a, _ in a })
         let now = ctx.now()
         let space = SpaceProbe.measure(spool: ctx.agent.spool, spoolMax: ctx.agent.spoolMax?.bytes)

@@ -20,36 +20,45 @@ public struct CatalogRebuild {
     }
 
     /// Scans `<host>/<policy>/` at every destination of each policy. `host` defaults to this host's name:
-    /// name the old host to take over its backups.
-    public func run(policies: [Policy], host: String? = nil) async throws -> [Outcome] {
+    /// name the old host to take over its backups. Only manifests signed by a trusted signer, whose
+    /// fields describe a backup of that host and policy, are recorded; every other one is named in
+    /// the outcome's problems and left out.
+    public func run(policies: [Policy], host: String? = nil, signerFiles: [String] = []) async throws -> [Outcome] {
+        let signers = try TrustedSigners.load(ctx, extra: signerFiles)
+        guard !signers.isEmpty else {
+            throw LifeboatError(
+                .usage, "no trusted signer: rebuild-catalog records only backups signed by a key it trusts",
+                hint: "name the old host's public signing key in trusted_signers or with --signer FILE")
+        }
+        let owner = host ?? ctx.agent.host
         var outcomes: [Outcome] = []
         for policy in policies {
             var outcome = Outcome(policy: policy.name)
-            let prefix = "\(host ?? ctx.agent.host)/\(policy.name)/"
+            let prefix = "\(owner)/\(policy.name)/"
             for spec in policy.destinations {
                 do {
                     let destination = try DestinationFactory.make(spec)
-                    let keys = try await destination.list(prefix: prefix).filter { $0.hasSuffix("/manifest.json") }
-                    for key in keys.sorted() {
+                    let ids = try await backupIDs(at: destination, prefix: prefix, problems: &outcome.problems)
+                    for id in ids {
+                        let expectation = ManifestReader.Expectation(
+                            host: owner, policy: policy.name, kind: policy.kind.rawValue, id: id, now: ctx.now())
                         do {
-                            let bytes = try await destination.readAll(key)
-                            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(bytes))
-                            guard manifest.policy == policy.name, BackupID(manifest.id) != nil,
-                                key == prefix + manifest.id + "/manifest.json"
-                            else {
-                                outcome.problems.append("\(spec.name): \(key) does not describe a backup of \(policy.name)")
+                            let signed = try await SignedManifest.fetch(
+                                from: destination, prefix: prefix + id + "/", expecting: expectation, signers: signers)
+                            if try ctx.catalog.backup(id: id) != nil, try ctx.catalog.chunks(id: id) != signed.manifest.chunks {
+                                outcome.problems.append("\(spec.name): \(id): its manifest lists other chunks than the catalog has; not recorded")
                                 continue
                             }
                             switch try ctx.catalog.importManifest(
-                                manifest, destination: spec.name, destinations: policy.destinations.map(\.name),
+                                signed.manifest, destination: spec.name, destinations: policy.destinations.map(\.name),
                                 at: ctx.now())
                             {
                             case .added: outcome.added += 1
                             case .copyRecorded: outcome.copies += 1
                             case .known: break
                             }
-                        } catch let e as DecodingError {
-                            outcome.problems.append("\(spec.name): \(key) is not a readable manifest: \(e)")
+                        } catch let e as SignedManifest.Refusal {
+                            if !e.missing { outcome.problems.append("\(spec.name): \(id): refused: \(e.reason)") }
                         }
                     }
                 } catch let e as StorageError {
@@ -59,5 +68,21 @@ public struct CatalogRebuild {
             outcomes.append(outcome)
         }
         return outcomes
+    }
+
+    /// The backup ids whose manifests a listing names, checked: a key that is not exactly
+    /// `<prefix><valid id>/manifest.json` is reported and skipped.
+    func backupIDs(at destination: Destination, prefix: String, problems: inout [String]) async throws -> [String] {
+        let suffix = "/manifest.json"
+        var ids: [String] = []
+        for key in try await destination.list(prefix: prefix) where key.hasSuffix(suffix) {
+            let middle = String(key.dropFirst(prefix.count).dropLast(suffix.count))
+            guard key.hasPrefix(prefix), key.count >= prefix.count + suffix.count, BackupID(middle) != nil else {
+                problems.append("\(destination.name): ignored \(ManifestReader.quoted(key)): not a backup's manifest")
+                continue
+            }
+            ids.append(middle)
+        }
+        return ids.sorted()
     }
 }

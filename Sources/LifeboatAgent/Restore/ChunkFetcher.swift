@@ -19,6 +19,8 @@ struct ChunkFetcher {
 
     func fetch(_ chunk: Manifest.Chunk) async throws -> Fetched {
         var problems: [String] = []
+        // The name becomes a local path: only `data.NNNNNN` may (a checked manifest holds nothing else).
+        guard Manifest.isChunkName(chunk.name) else { throw LifeboatError.failed("refusing chunk name \(chunk.name.debugDescription)") }
         let path = "\(workDirectory)/\(chunk.name)"
         for destination in destinations {
             do {

@@ -23,10 +23,14 @@ public struct RestoreUseCase {
         public var includeSoftDeleted: Bool
         /// When set, the plaintext streams into this loader (a database) instead of `target`.
         public var loader: Loader?
+        /// Public keys trusted as signers besides the config's `trusted_signers` and the host's own key.
+        public var signerFiles: [String]
+        /// Read a backup that has no signature (one made before signing existed), with a warning.
+        public var allowUnsigned: Bool
 
         public init(
             policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: String?, includeSoftDeleted: Bool,
-            loader: Loader? = nil
+            loader: Loader? = nil, signerFiles: [String] = [], allowUnsigned: Bool = false
         ) {
             self.policy = policy
             self.target = target
@@ -34,6 +38,8 @@ public struct RestoreUseCase {
             self.backupID = backupID
             self.includeSoftDeleted = includeSoftDeleted
             self.loader = loader
+            self.signerFiles = signerFiles
+            self.allowUnsigned = allowUnsigned
         }
     }
 
@@ -61,10 +67,11 @@ public struct RestoreUseCase {
         guard !candidates.isEmpty else {
             throw LifeboatError.failed("policy \(request.policy.name): no restorable backup in the catalog")
         }
+        let signers = try TrustedSigners.load(ctx, extra: request.signerFiles)
         var skipped: [String] = []
         for record in candidates {
             do {
-                let result = try await restore(record, request)
+                let result = try await restore(record, request, signers: signers)
                 return Result(id: result.id, bytes: result.bytes, chunksByDestination: result.chunksByDestination,
                               skipped: skipped)
             } catch let e as LifeboatError where e.kind == .usage || e.kind == .badInput {
@@ -102,10 +109,11 @@ public struct RestoreUseCase {
             .filter { $0.copies.contains(where: { $0.status == .shipped }) }
     }
 
-    func restore(_ record: BackupRecord, _ request: Request) async throws -> Result {
-        let chunks = try ctx.catalog.chunks(id: record.id)
+    func restore(_ record: BackupRecord, _ request: Request, signers: [OpenPGPVerifyingKey]) async throws -> Result {
         let shipped = Set(record.copies.filter { $0.status == .shipped }.map(\.destination))
         let destinations = try request.policy.destinations.filter { shipped.contains($0.name) }.map(DestinationFactory.make)
+        let manifest = try await trustedManifest(record, request, destinations: destinations, signers: signers)
+        let chunks = manifest.chunks
         let work = "\(ctx.agent.spool)/.restore-\(getpid())"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -135,6 +143,36 @@ public struct RestoreUseCase {
             target.abandon()
             throw error
         }
+    }
+}
+
+extension RestoreUseCase {
+    /// The backup's manifest from the first destination whose copy is signed by a trusted signer and
+    /// describes this backup; the chunk list restore uses comes from it, never from elsewhere.
+    func trustedManifest(
+        _ record: BackupRecord, _ request: Request, destinations: [Destination], signers: [OpenPGPVerifyingKey]
+    ) async throws -> Manifest {
+        let expectation = ManifestReader.Expectation(
+            host: record.host, policy: request.policy.name, kind: request.policy.kind.rawValue, id: record.id, now: ctx.now())
+        let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id)
+        var problems: [String] = []
+        for destination in destinations {
+            do {
+                let signed = try await SignedManifest.fetch(
+                    from: destination, prefix: prefix, expecting: expectation, signers: signers,
+                    allowUnsigned: request.allowUnsigned)
+                if signed.signer == nil {
+                    ctx.logger.warning("backup \(record.id) is not signed; read anyway (--allow-unsigned)")
+                }
+                return signed.manifest
+            } catch let e as SignedManifest.Refusal {
+                problems.append("\(destination.name): \(e.reason)")
+            } catch let e as StorageError {
+                problems.append(e.description)
+            }
+        }
+        if problems.isEmpty { problems.append("no destination holds it") }
+        throw LifeboatError.failed("refused: " + problems.joined(separator: "; "))
     }
 }
 

@@ -28,13 +28,13 @@ public struct RunUseCase {
     public func run() async throws -> Report {
         let policies = ctx.configuration.policies
         let names = policies.map(\.name)
-        var summaries = try ctx.catalog.policySummaries(names)
+        var summaries = try ctx.catalog.policySummaries(names, now: ctx.now())
         var repaired = false
         if summaries.contains(where: { $0.lastStatus == .running }) {
             // A backup marked running: repair it if its process is gone, then read again.
             try StaleStateRepair.run(ctx)
             repaired = true
-            summaries = try ctx.catalog.policySummaries(names)
+            summaries = try ctx.catalog.policySummaries(names, now: ctx.now())
         }
         let now = ctx.now()
         var byName = Dictionary(summaries.map { ($0.policy, $0) }, uniquingKeysWith: { a, _ in a })
@@ -73,7 +73,7 @@ public struct RunUseCase {
             }
             defer { lock.release() }
             // Another run may have backed it up while we waited: decide again under the lock.
-            let fresh = try ctx.catalog.policySummaries([policy.name]).first
+            let fresh = try ctx.catalog.policySummaries([policy.name], now: ctx.now()).first
             if let fresh { byName[policy.name] = fresh }
             let decision = Scheduler.decide(
                 interval: policy.interval, state: fresh.map(Scheduler.State.init) ?? Scheduler.State(), now: ctx.now(),

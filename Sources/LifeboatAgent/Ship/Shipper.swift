@@ -28,7 +28,9 @@ struct Shipper {
         guard let record = try ctx.catalog.backup(id: id) else { return }
         let fresh = record.copies.allSatisfy { $0.status == .pending }
         let chunks = try ctx.catalog.chunks(id: id)
-        let manifest = try ManifestBuilder.build(record: record, chunks: chunks)
+        let signingKey = try ctx.signingKey()
+        let manifest = try ManifestBuilder.build(record: record, chunks: chunks, signer: signingKey.fingerprint)
+        let signature = try signingKey.sign(manifest, now: ctx.now())
         let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
         let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: id)
         let todo = policy.destinations.filter { spec in
@@ -37,7 +39,8 @@ struct Shipper {
         await withTaskGroup(of: Void.self) { group in
             for spec in todo {
                 group.addTask {
-                    await shipOne(spec, id: id, chunks: chunks, manifest: manifest, spoolDir: spoolDir, prefix: prefix)
+                    await shipOne(spec, id: id, chunks: chunks, manifest: manifest, signature: signature,
+                                  spoolDir: spoolDir, prefix: prefix)
                 }
             }
         }
@@ -50,7 +53,8 @@ struct Shipper {
     }
 
     func shipOne(
-        _ spec: DestinationSpec, id: String, chunks: [Manifest.Chunk], manifest: [UInt8], spoolDir: String, prefix: String
+        _ spec: DestinationSpec, id: String, chunks: [Manifest.Chunk], manifest: [UInt8], signature: [UInt8],
+        spoolDir: String, prefix: String
     ) async {
         let started = Date()
         do {
@@ -70,6 +74,8 @@ struct Shipper {
                 try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")
                 try ctx.catalog.recordChunkShipped(id: id, destination: spec.name, index: index, at: ctx.now())
             }
+            // The signature before the manifest: a manifest that is there is always signed.
+            try await destination.put(prefix + Manifest.signatureName, bytes: signature)
             try await destination.put(prefix + "manifest.json", bytes: manifest)
             try ctx.catalog.recordCopy(id: id, destination: spec.name, shipped: true, error: nil, at: ctx.now())
             let seconds = Date().timeIntervalSince(started)
@@ -132,12 +138,12 @@ struct Shipper {
 
 /// Builds the manifest a destination stores beside a backup's chunks.
 enum ManifestBuilder {
-    static func build(record: BackupRecord, chunks: [Manifest.Chunk]) throws -> [UInt8] {
+    static func build(record: BackupRecord, chunks: [Manifest.Chunk], signer: String?) throws -> [UInt8] {
         let manifest = Manifest(
             host: record.host, policy: record.policy, kind: record.kind, id: record.id,
             started: Timestamp.iso8601(record.started), finished: Timestamp.iso8601(record.finished ?? Date()),
             payload: record.payload, recipients: record.recipients, bytesIn: record.bytesIn,
-            bytesOut: record.bytesOut, lockWindowMs: record.lockWindowMs, chunks: chunks)
+            bytesOut: record.bytesOut, lockWindowMs: record.lockWindowMs, signer: signer, chunks: chunks)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return [UInt8](try encoder.encode(manifest)) + [0x0a]

@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
+import LifeboatCrypto
 import Logging
 
 /// What every use case needs: the loaded configuration, the catalog, a logger and the clock.
@@ -21,6 +22,19 @@ public final class AgentContext: @unchecked Sendable {
     }
 
     public var agent: AgentConfig { configuration.agent }
+
+    private let signingKeyLock = NSLock()
+    private var cachedSigningKey: OpenPGPSigningKey?
+
+    /// The host's signing key, loaded (or made) once per process, the first time a manifest is signed.
+    public func signingKey() throws -> OpenPGPSigningKey {
+        try signingKeyLock.withLock {
+            if let key = cachedSigningKey { return key }
+            let key = try HostSigningKey.loadOrCreate(path: agent.signingKey, host: agent.host, logger: logger)
+            cachedSigningKey = key
+            return key
+        }
+    }
 
     /// The spool folder of one backup.
     func spoolDirectory(policy: String, id: String) -> String {

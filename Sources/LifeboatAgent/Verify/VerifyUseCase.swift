@@ -2,10 +2,12 @@ import Foundation
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
+import LifeboatCrypto
 import LifeboatStorage
 
 /// The `verify` use case: reads every chunk of a backup back from every destination of its policy,
-/// streaming, and checks its size and sha256 against the catalog, and that the manifest is there.
+/// streaming, and checks its size and sha256 against the catalog, and that the manifest there is
+/// signed by a trusted signer and lists the same chunks.
 /// Nothing is written anywhere; each destination gets its own verdict.
 public struct VerifyUseCase {
     public let ctx: AgentContext
@@ -38,7 +40,8 @@ public struct VerifyUseCase {
     }
 
     /// Verifies backup `id`, or the newest backup of each policy that some destination holds.
-    public func verify(policies: [Policy], id: String?) async throws -> [Report] {
+    public func verify(policies: [Policy], id: String?, signerFiles: [String] = []) async throws -> [Report] {
+        let signers = try TrustedSigners.load(ctx, extra: signerFiles)
         var reports: [Report] = []
         if let id {
             guard let record = try ctx.catalog.backup(id: id) else {
@@ -47,7 +50,7 @@ public struct VerifyUseCase {
             guard let policy = policies.first(where: { $0.name == record.policy }) else {
                 throw LifeboatError.failed("backup \(id) belongs to policy \(record.policy), which is not configured")
             }
-            reports.append(await verify(record, policy: policy))
+            reports.append(await verify(record, policy: policy, signers: signers))
             return reports
         }
         for policy in policies {
@@ -57,14 +60,16 @@ public struct VerifyUseCase {
             guard let newest = candidates.first else {
                 throw LifeboatError.failed("\(policy.name): no shipped backup to verify")
             }
-            reports.append(await verify(newest, policy: policy))
+            reports.append(await verify(newest, policy: policy, signers: signers))
         }
         return reports
     }
 
-    func verify(_ record: BackupRecord, policy: Policy) async -> Report {
+    func verify(_ record: BackupRecord, policy: Policy, signers: [OpenPGPVerifyingKey]) async -> Report {
         let chunks = (try? ctx.catalog.chunks(id: record.id)) ?? []
         let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id)
+        let expectation = ManifestReader.Expectation(
+            host: record.host, policy: policy.name, kind: policy.kind.rawValue, id: record.id, now: ctx.now())
         var out: [DestinationReport] = []
         await withTaskGroup(of: DestinationReport.self) { group in
             for spec in policy.destinations {
@@ -75,7 +80,9 @@ public struct VerifyUseCase {
                     group.addTask { r }
                     continue
                 }
-                group.addTask { await verify(spec, chunks: chunks, prefix: prefix) }
+                group.addTask {
+                    await verify(spec, chunks: chunks, prefix: prefix, expectation: expectation, signers: signers)
+                }
             }
             for await r in group { out.append(r) }
         }
@@ -84,7 +91,10 @@ public struct VerifyUseCase {
         return Report(policy: policy.name, id: record.id, destinations: out)
     }
 
-    func verify(_ spec: DestinationSpec, chunks: [Manifest.Chunk], prefix: String) async -> DestinationReport {
+    func verify(
+        _ spec: DestinationSpec, chunks: [Manifest.Chunk], prefix: String, expectation: ManifestReader.Expectation,
+        signers: [OpenPGPVerifyingKey]
+    ) async -> DestinationReport {
         var report = DestinationReport(destination: spec.name)
         if chunks.isEmpty { report.problems.append("the catalog lists no chunks for this backup") }
         let destination: Destination
@@ -95,17 +105,15 @@ public struct VerifyUseCase {
             return report
         }
         do {
-            let manifest = try await destination.readAll(prefix + "manifest.json")
-            let decoded = try? JSONDecoder().decode(Manifest.self, from: Data(manifest))
-            if let decoded, decoded.chunks != chunks {
+            let signed = try await SignedManifest.fetch(
+                from: destination, prefix: prefix, expecting: expectation, signers: signers)
+            if signed.manifest.chunks != chunks {
                 report.problems.append("manifest.json does not list the chunks the catalog has")
-            } else if decoded == nil {
-                report.problems.append("manifest.json is damaged")
             }
-        } catch let e as StorageError where e.isNotFound {
-            report.problems.append("manifest.json is missing")
+        } catch let e as SignedManifest.Refusal {
+            report.problems.append(e.reason)
         } catch {
-            report.problems.append("manifest.json: \(error)")
+            report.problems.append("manifest.json: \((error as? StorageError)?.message ?? String(describing: error))")
         }
         for chunk in chunks {
             do {

@@ -1,0 +1,19 @@
+import Foundation
+import LifeboatCore
+import LifeboatCrypto
+
+/// The keys whose signatures a reader accepts: the config's `trusted_signers`, any `--signer FILE`,
+/// and, on a backup host, its own signing key (read, never made, by a reader).
+public enum TrustedSigners {
+    public static func load(_ ctx: AgentContext, extra: [String] = []) throws -> [OpenPGPVerifyingKey] {
+        var keys = try (ctx.agent.trustedSigners + extra).map { path -> OpenPGPVerifyingKey in
+            do {
+                return try OpenPGPVerifyingKey.load(contentsOf: path, now: ctx.now())
+            } catch let e as CryptoError {
+                throw LifeboatError(.badInput, KeyLoading.named(e.description, path))
+            }
+        }
+        if let own = try HostSigningKey.load(path: ctx.agent.signingKey) { keys.append(own.verifyingKey) }
+        return keys
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import LifeboatAgent
+
+extension Lifeboat {
+    /// `lifeboat signing-key`: this host's signing key, by fingerprint and public half, for readers to trust.
+    struct SigningKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "signing-key",
+            abstract: "Print this host's signing key: its fingerprint and armored public half (made if missing).",
+            discussion: """
+                Every backup's manifest is signed with this key (signing_key in the config; by default \
+                signing-key.asc beside the catalog, mode 0600). Keep the public half OFF the host, beside the \
+                secret decryption key, and name it in trusted_signers (or --signer) wherever backups are read.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await Failure.guarded {
+                let ctx = try global.context()
+                let key = try ctx.signingKey()
+                print("fingerprint: \(key.fingerprint)")
+                print(key.publicArmored, terminator: "")
+            }
+        }
+    }
+}
