@@ -2,6 +2,7 @@
 # End-to-end tests: drive the built `lifeboat` binary from the outside, the way an operator would,
 # and check the results with independent tools (gpg, gunzip, tar, python, sqlite3).
 # Prints "N passed, N failed" last; exits 1 when anything failed.
+#   scripts/e2e.sh [NAME...]   runs only scripts/e2e/NAME.sh (the helper files they need are always loaded)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -27,6 +28,8 @@ check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; f
 source scripts/e2e/common.sh
 for t in scripts/e2e/*.sh; do
     [ "$t" = scripts/e2e/common.sh ] && continue
+    name=$(basename "$t" .sh)
+    if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]] && [[ "$name" != *_aa_common ]]; then continue; fi
     echo "# $t"
     # shellcheck source=/dev/null
     source "$t"
