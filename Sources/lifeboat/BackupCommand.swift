@@ -16,6 +16,7 @@ extension Lifeboat {
             try await Failure.guarded {
                 let ctx = try global.context { configuration in
                     try BackupUseCase.checkRecipients(try configuration.select(policies))
+                    try BackupUseCase.checkSigningKey(configuration.agent)
                 }
                 let selected = try ctx.configuration.select(policies)
                 let outcomes = try await BackupUseCase(ctx).run(policies: selected)

@@ -8,7 +8,7 @@ extension Lifeboat {
     struct PGP: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pgp", abstract: "OpenPGP tools (encrypt, decrypt, show keys)", shouldDisplay: false,
-            subcommands: [Encrypt.self, Decrypt.self, Show.self])
+            subcommands: [Encrypt.self, Decrypt.self, Show.self, Sign.self, Verify.self])
     }
 }
 

@@ -33,3 +33,19 @@ cp "$B/keys/ops.pub.good" "$B/keys/ops.pub.asc"
 check "an unknown policy name is a usage error (exit 64)" test $? -eq 64
 "$BIN" backup --config "$B/lifeboat.yaml" --no-such-flag >/dev/null 2>&1
 check "an unknown flag is a usage error (exit 64)" test $? -eq 64
+
+# The signing key and trusted signers: a file that is not what it should be is refused, exit 65.
+cp "$B/keys/ops.sec.asc" "$B/not-a-signing-key.asc" && chmod 600 "$B/not-a-signing-key.asc"
+echo "signing_key: not-a-signing-key.asc" >>"$B/lifeboat.yaml"
+expect65 "a decryption key given as signing_key is refused, naming it" "not-a-signing-key.asc" "$BIN" backup --config "$B/lifeboat.yaml"
+chmod 644 "$B/not-a-signing-key.asc"
+expect65 "a signing key others can read is refused" "not-a-signing-key.asc" "$BIN" backup --config "$B/lifeboat.yaml"
+sed -i '/^signing_key:/d' "$B/lifeboat.yaml"
+err=$("$BIN" verify --config "$B/lifeboat.yaml" --signer "$B/keys/ops.sec.asc" 2>&1 >/dev/null)
+check "a secret key given as --signer is refused with exit 65, naming it" \
+    test $? -eq 65 -a "$(echo "$err" | grep -c 'ops.sec.asc: holds secret key material')" -eq 1
+echo "trusted_signers: [keys/nope.asc]" >>"$B/lifeboat.yaml"
+err=$("$BIN" verify --config "$B/lifeboat.yaml" 2>&1 >/dev/null)
+check "a missing trusted_signers file is refused with exit 65, naming it" \
+    test $? -eq 65 -a "$(echo "$err" | grep -c 'nope.asc')" -eq 1
+sed -i '/^trusted_signers:/d' "$B/lifeboat.yaml"

@@ -20,6 +20,8 @@ public struct BackupUseCase {
     /// Runs the backups in order; a failed one does not stop the others.
     public func run(policies: [Policy]) async throws -> [Outcome] {
         try Self.checkRecipients(policies)
+        // The signing key (made here the first time): a bad key file is exit 65 before anything is written.
+        _ = try ctx.signingKey()
         try StaleStateRepair.run(ctx)
         // What an interrupted run left in the spool goes out first, as `run` does.
         var outcomes = try await ShipUseCase(ctx).shipPending(policies: policies).map {
@@ -41,6 +43,12 @@ public struct BackupUseCase {
     /// Loads every recipient key of the policies: a bad or secret key file is exit 65, before anything is written.
     public static func checkRecipients(_ policies: [Policy]) throws {
         for p in policies { _ = try KeyLoading.recipients(of: p) }
+    }
+
+    /// Loads the host's signing key when its file exists: one that is not a signing key, is protected,
+    /// or that others can read is exit 65, before anything is written. (A missing one is made later.)
+    public static func checkSigningKey(_ agent: AgentConfig) throws {
+        _ = try HostSigningKey.load(path: agent.signingKey)
     }
 
     func backUp(_ policy: Policy) async -> Outcome {

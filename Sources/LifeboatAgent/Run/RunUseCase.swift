@@ -53,6 +53,7 @@ public struct RunUseCase {
             return report
         }
         report.didWork = true
+        if !toShip.isEmpty || !due.isEmpty { _ = try ctx.signingKey() }
         // Work to do: first repair what a killed run may have left (a backup marked running, a spool
         // folder nothing needs), as `backup` does, unless that was done above.
         if !repaired { try StaleStateRepair.run(ctx) }

@@ -47,8 +47,8 @@ enum HostSigningKey {
         }
         guard st.st_mode & S_IFMT == S_IFREG else { throw LifeboatError.badInput(path, "the signing key is not a regular file") }
         guard st.st_mode & 0o077 == 0 else {
-            throw LifeboatError(.badInput, "\(path): the signing key is readable by others (mode \(String(st.st_mode & 0o777, radix: 8)))",
-                                hint: "chmod 600 \(path)")
+            throw LifeboatError.badInput(
+                path, "the signing key is readable by others (mode \(String(st.st_mode & 0o777, radix: 8))): chmod 600 it")
         }
         return try map(path) { try OpenPGPSigningKey.load(contentsOf: path) }
     }
