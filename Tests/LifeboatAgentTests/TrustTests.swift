@@ -57,6 +57,27 @@ import Testing
         #expect(r.message.contains(text), "\(r.message)")
     }
 
+    /// A signing key the operator brought (gpg-made, sign-only, expiring in 20 days) is used, and check
+    /// warns that it will expire; a protected one is refused as bad input.
+    @Test func signingKeyExpiryIsAWarning() throws {
+        let f = try RunFixture(policies: ["db": "objectives: { rpo: 24h }"])
+        let home = try GnuPGHome()
+        defer { home.stop() }
+        _ = try home.gpg(["--passphrase", "", "--quick-gen-key", "Host <h@example.invalid>", "ed25519", "sign", "20d"])
+        let fpr = try home.fingerprint(of: "Host")
+        let path = f.dir.file("state/signing-key.asc")
+        try FileManager.default.createDirectory(atPath: f.dir.file("state"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: path, contents: Data(try home.exportSecret(fpr)), attributes: [.posixPermissions: 0o600])
+        let real = Date()
+        f.clock.now = real
+        try f.insert(policy: "db", started: real.addingTimeInterval(-3600), status: .complete)
+        let ctx = try f.context()
+        #expect(try ctx.signingKey().fingerprint == fpr)
+        let r = try #require(try CheckUseCase(ctx).run(policies: ctx.configuration.policies).first)
+        #expect(r.status == .warning, "\(r.message)")
+        #expect(r.message.contains("signing key \(fpr) expires on"), "\(r.message)")
+    }
+
     /// An unsigned copy is refused and restore walks back, unless --allow-unsigned; a signed manifest whose
     /// chunk names leave the work folder is refused before any name becomes a path.
     @Test func restoreTrustsOnlySignedManifestsThatDescribeTheBackup() async throws {
