@@ -102,6 +102,8 @@ public final class Catalog: @unchecked Sendable {
                     try db.execute(
                         sql: "INSERT INTO chunk (backup_id, idx, name, size, sha256) VALUES (?, ?, ?, ?, ?)",
                         arguments: [id, i, c.name, c.size, c.sha256])
+                    // Halfway through the chunk rows: a kill here must leave the transaction undone.
+                    if i == chunks.count / 2 { CrashPoint.hit("catalog.mid-seal") }
                 }
                 try db.execute(
                     sql: """

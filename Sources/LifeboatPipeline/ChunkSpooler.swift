@@ -87,7 +87,9 @@ public final class ChunkSpooler: ByteSink {
         guard fsync(fd) == 0 else { throw failure("cannot sync", tempPath) }
         close(fd)
         fd = -1
+        CrashPoint.hit("spool.chunk-synced")
         guard rename(tempPath, "\(directory)/\(name)") == 0 else { throw failure("cannot rename", tempPath) }
+        CrashPoint.hit("spool.chunk-renamed")
         let digest = hasher.take()?.finalize() ?? []
         chunks.append(Manifest.Chunk(name: name, size: current, sha256: digest.hexString))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatCore
 
 /// A destination on a mounted file system (a NAS share, a second disk): objects are files under a root.
 ///
@@ -79,9 +80,11 @@ public struct LocalDestination: Destination {
         guard fd >= 0 else { throw fail("cannot create", temp, errno: errno) }
         do {
             try body(fd, temp)
+            CrashPoint.hit("local.object-written")
             guard fsync(fd) == 0 else { throw fail("cannot sync", temp, errno: errno) }
             close(fd)
             guard rename(temp, target) == 0 else { throw fail("cannot rename into", target, errno: errno) }
+            CrashPoint.hit(key.hasSuffix("/manifest.json") ? "local.manifest-renamed" : "local.object-renamed")
         } catch {
             close(fd)
             unlink(temp)

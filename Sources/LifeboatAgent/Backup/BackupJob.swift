@@ -39,9 +39,11 @@ struct BackupJob {
             let gzip = try GzipMemberWriter(level: policy.compressionLevel, output: encryptor)
             let warnings = try source.produce(gzip)
             for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
+            CrashPoint.hit("backup.spooled")
             try ctx.catalog.sealBackup(
                 id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: source.run.lockWindowMs,
                 finished: ctx.now())
+            CrashPoint.hit("backup.sealed")
             return Spooled(id: id, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, chunks: spooler.chunks, warnings: warnings)
         } catch {
             try? FileManager.default.removeItem(atPath: spoolDir)

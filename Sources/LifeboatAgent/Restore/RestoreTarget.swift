@@ -63,6 +63,7 @@ final class RestoreTarget {
         guard let staging else { return }
         let fm = FileManager.default
         if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
+        CrashPoint.hit("restore.before-rename")
         guard rename(staging, path) == 0 else {
             throw LifeboatError.failed("cannot move \(staging) to \(path): \(String(cString: strerror(errno)))")
         }

@@ -135,8 +135,10 @@ public struct RestoreUseCase {
                 used[fetched.destination, default: 0] += 1
                 try FileFeeder.feed(path: fetched.path, into: decryptor)
                 unlink(fetched.path)
+                CrashPoint.hit("restore.chunk-fed")
             }
             try decryptor.finish()
+            CrashPoint.hit("restore.verified")
             try target.commit()
             return Result(id: record.id, bytes: counter.count, chunksByDestination: used, skipped: [])
         } catch {

@@ -97,6 +97,7 @@ public struct PruneUseCase {
         switch action.kind {
         case .delete:
             try ctx.catalog.setRetention(id: action.id, from: .live, to: .deleted, at: now)
+            CrashPoint.hit("prune.deleted")
             // A degraded or pending backup stops shipping now: its spool goes.
             if let e = entry, e.status != .complete {
                 try? FileManager.default.removeItem(atPath: ctx.spoolDirectory(policy: policy.name, id: action.id))
@@ -106,6 +107,7 @@ public struct PruneUseCase {
         case .purge, .dropFailed:
             let host = entry.map(\.host).flatMap { $0.isEmpty ? nil : $0 } ?? ctx.agent.host
             try await removeObjects(host: host, id: action.id, policy: policy, listing: &listing)
+            CrashPoint.hit("prune.objects-removed")
             try? FileManager.default.removeItem(atPath: ctx.spoolDirectory(policy: policy.name, id: action.id))
             try ctx.catalog.markPurged(id: action.id, at: now)
         }
@@ -137,8 +139,10 @@ public struct PruneUseCase {
             let keys = listing.keys[cacheKey]?[id] ?? []
             let manifest = prefix + "manifest.json"
             if keys.contains(manifest) { try await destination.remove(manifest) }
+            CrashPoint.hit("prune.manifest-removed")
             for key in keys.sorted() where key != manifest {
                 try await destination.remove(key)
+                CrashPoint.hit("prune.object-removed")
             }
             listing.keys[cacheKey]?[id] = nil
         }

@@ -67,6 +67,7 @@ public struct RunUseCase {
             touched.insert(outcome.policy)
         }
 
+        CrashPoint.hit("run.shipped")
         for (policy, _) in due {
             guard let lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name) else {
                 ctx.logger.info("\(policy.name): busy in another process, backup skipped")
@@ -88,6 +89,7 @@ public struct RunUseCase {
             touched.insert(policy.name)
         }
 
+        CrashPoint.hit("run.before-prune")
         let prune = PruneUseCase(ctx)
         for policy in policies where touched.contains(policy.name) {
             let r = await prune.prune(policy)

@@ -46,6 +46,7 @@ struct Shipper {
         }
         guard let after = try ctx.catalog.backup(id: id) else { return }
         if after.status == .complete {
+            CrashPoint.hit("ship.complete")
             try? FileManager.default.removeItem(atPath: spoolDir)
         } else if fresh {
             try enforceSpoolLimit(after, policy: policy, spoolDir: spoolDir)
@@ -72,12 +73,17 @@ struct Shipper {
             let pending = chunks.enumerated().filter { !done.contains($0.offset) }.map { ($0.offset, $0.element) }
             try await Self.forEach(pending, concurrency: spec.concurrency) { index, chunk in
                 try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")
+                CrashPoint.hit("ship.chunk-put")
                 try ctx.catalog.recordChunkShipped(id: id, destination: spec.name, index: index, at: ctx.now())
+                CrashPoint.hit("ship.chunk-recorded")
             }
             // The signature before the manifest: a manifest that is there is always signed.
             try await destination.put(prefix + Manifest.signatureName, bytes: signature)
+            CrashPoint.hit("ship.signature-put")
             try await destination.put(prefix + "manifest.json", bytes: manifest)
+            CrashPoint.hit("ship.manifest-put")
             try ctx.catalog.recordCopy(id: id, destination: spec.name, shipped: true, error: nil, at: ctx.now())
+            CrashPoint.hit("ship.copy-recorded")
             let seconds = Date().timeIntervalSince(started)
             ctx.logger.info(
                 "\(id) shipped to \(spec.name): \(pending.count) of \(chunks.count) chunks sent in \(String(format: "%.1f", seconds))s")
