@@ -78,7 +78,7 @@ extension Catalog {
     }
 
     /// How far ahead of the clock a backup may have started before it counts as dated in the future.
-    public static let futureSkew: TimeInterval = 600
+    public static let futureSkew = ClockSkew.allowed
 
     private func storedSummaries(_ policies: [String]) throws -> [PolicySummary] {
         guard !policies.isEmpty else { return [] }

@@ -12,7 +12,7 @@ public enum ManifestReader {
     /// One chunk at most this large (the largest `chunk_size` plus OpenPGP framing).
     public static let maximumChunkSize: Int64 = 1 << 40
     /// How far ahead of the reader's clock a backup id's time may be.
-    public static let allowedClockSkew: TimeInterval = 600
+    public static let allowedClockSkew = ClockSkew.allowed
     /// The payloads Lifeboat writes.
     public static let payloads: Set<String> = ["tar", "sqlite", "pg_dump-custom", "sql", "raw"]
 

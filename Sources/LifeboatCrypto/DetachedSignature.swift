@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatCore
 
 /// Checks a detached OpenPGP signature (as `gpg --detach-sign` writes it, armored or binary) over some
 /// bytes against a list of trusted signers.
@@ -9,7 +10,7 @@ public enum DetachedSignature {
     /// A signature file larger than this is refused unread.
     public static let maximumSize = 64 * 1024
     /// How far ahead of the reader's clock a signature's creation time may be.
-    public static let allowedClockSkew: TimeInterval = 600
+    public static let allowedClockSkew = ClockSkew.allowed
 
     /// Who made a signature that checked out, and when.
     public struct Verified: Sendable, Equatable {
@@ -33,7 +34,7 @@ public enum DetachedSignature {
         }
         let created = Date(timeIntervalSince1970: TimeInterval(createdRaw))
         guard created.timeIntervalSince(now) <= allowedClockSkew else {
-            throw CryptoError(.badSignature, "signature is dated \(Self.day(created)), in the future")
+            throw CryptoError(.badSignature, "signature is dated \(Timestamp.iso8601(created)), in the future")
         }
         if let seconds = sig.hashedTime(SubpacketType.signatureExpiration), seconds != 0,
            UInt64(createdRaw) + UInt64(seconds) <= UInt64(now.timeIntervalSince1970) {
@@ -48,7 +49,7 @@ public enum DetachedSignature {
         }
         if key.revoked { throw CryptoError(.badSignature, "signed by \(key.fingerprint), which is revoked") }
         if let expires = key.expires, created >= expires {
-            throw CryptoError(.badSignature, "signed by \(key.fingerprint) after it expired on \(Self.day(expires))")
+            throw CryptoError(.badSignature, "signed by \(key.fingerprint) after it expired on \(Timestamp.iso8601(expires))")
         }
         return Verified(signer: key.fingerprint, created: created)
     }
@@ -79,10 +80,6 @@ public enum DetachedSignature {
         return sig
     }
 
-    static func day(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: date)
-    }
 }
 
 extension SignaturePacket {

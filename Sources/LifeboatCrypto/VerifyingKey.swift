@@ -42,11 +42,10 @@ public struct OpenPGPVerifyingKey: Sendable {
             throw CryptoError(.secretKeyOnHost, "holds secret key material; a trusted signer is given by its public key")
         }
         let block = try KeyBlock.parse(packets)
-        guard case .ed25519 = block.primary.material else {
-            if case .rsa = block.primary.material, block.primary.algorithm != PublicKeyAlgorithm.rsaEncryptOnly {
-                try self.init(block: block, now: now)
-                return
-            }
+        switch block.primary.material {
+        case .ed25519: break
+        case .rsa where block.primary.algorithm != PublicKeyAlgorithm.rsaEncryptOnly: break
+        default:
             throw CryptoError(.badKey, "primary key algorithm \(PublicKeyAlgorithm.name(block.primary.algorithm)) cannot sign here (ed25519 or rsa)")
         }
         try self.init(block: block, now: now)
