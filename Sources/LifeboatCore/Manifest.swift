@@ -33,6 +33,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var bytesIn: Int64
     public var bytesOut: Int64
     public var lockWindowMs: Int64?
+    /// Entries of a file tree left out because they vanished or could not be read; absent when none.
+    public var skipped: Int?
     public var chunks: [Chunk]
 
     public init(
@@ -64,6 +66,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         case bytesIn = "bytes_in"
         case bytesOut = "bytes_out"
         case lockWindowMs = "lock_window_ms"
+        case skipped
     }
 
     /// Name of the n-th chunk object: `data.000000`, `data.000001`, ...

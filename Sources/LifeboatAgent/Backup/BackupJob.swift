@@ -41,7 +41,7 @@ struct BackupJob {
             for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
             try ctx.catalog.sealBackup(
                 id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: source.run.lockWindowMs,
-                finished: ctx.now())
+                finished: ctx.now(), skipped: source.run.skipped)
             return Spooled(id: id, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, chunks: spooler.chunks, warnings: warnings)
         } catch {
             try? FileManager.default.removeItem(atPath: spoolDir)

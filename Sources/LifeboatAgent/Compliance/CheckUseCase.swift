@@ -14,8 +14,11 @@ public struct CheckUseCase {
         let byName = Dictionary(summaries.map { ($0.policy, $0) }, uniquingKeysWith: { a, _ in a })
         let space = SpaceProbe.measure(spool: ctx.agent.spool, spoolMax: ctx.agent.spoolMax?.bytes)
         let now = ctx.now()
-        return policies.map {
-            Compliance.evaluate(policy: $0.name, rpo: $0.objectives.rpo, summary: byName[$0.name], space: space, now: now)
+        return try policies.map {
+            let summary = byName[$0.name]
+            let skipped = try summary?.newestComplete.flatMap { try ctx.catalog.backup(id: $0.id)?.skipped } ?? 0
+            return Compliance.evaluate(
+                policy: $0.name, rpo: $0.objectives.rpo, summary: summary, space: space, now: now, skipped: skipped)
         }
     }
 }

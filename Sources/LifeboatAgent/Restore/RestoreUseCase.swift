@@ -130,6 +130,7 @@ public struct RestoreUseCase {
             }
             try decryptor.finish()
             try target.commit()
+            for w in target.warnings { ctx.logger.warning("backup \(record.id): \(w)") }
             return Result(id: record.id, bytes: counter.count, chunksByDestination: used, skipped: [])
         } catch {
             target.abandon()
