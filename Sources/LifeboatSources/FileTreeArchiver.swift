@@ -65,9 +65,10 @@ final class FileTreeArchiveSession {
 
     deinit { base.deallocate() }
 
+    /// Collects a warning; the caller logs the report's warnings once, with the policy's name.
     func warn(_ message: String) {
         report.warnings.append(message)
-        logger.warning("\(message)")
+        logger.debug("\(message)")
     }
 
     /// A warning for an entry that is left out of the archive: counted in `report.skipped`.

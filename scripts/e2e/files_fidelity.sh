@@ -69,3 +69,38 @@ out=$("$BIN" backup --config "$F/lifeboat.yaml" tree 2>&1)
 code=$?
 check "a policy path that does not exist fails the backup (exit 1) with a line naming it" \
     test "$code" -eq 1 -a "$(echo "$out" | grep -c "$F/no-such-dir does not exist")" -ge 1
+
+# As a user who cannot read everything: what cannot be read is skipped, said, counted and checked.
+U=$WORK/unprivileged
+chmod o+x "$WORK"
+make_setup "$U"
+cp "$BIN" "$U/lifeboat"
+setfattr -n user.color -v blue "$U/tree/random.bin"
+chown -R nobody "$U"
+printf 'secret\n' >"$U/tree/secret.txt"
+chmod 600 "$U/tree/secret.txt"
+mkdir -m 700 "$U/tree/private"
+printf 'hidden\n' >"$U/tree/private/inside.txt"
+as_nobody() { runuser -u nobody -- "$U/lifeboat" "$@"; }
+out=$(as_nobody backup --config "$U/lifeboat.yaml" tree 2>"$U/backup.err")
+code=$?
+check "a backup that cannot read two entries still completes (exit 0)" \
+    test "$code" -eq 0 -a "$(echo "$out" | grep -c ' complete$')" -eq 1
+check "it warns once per entry, naming its path" test \
+    "$(grep -c "cannot open $U/tree/secret.txt: permission denied" "$U/backup.err")" -eq 1 -a \
+    "$(grep -c "cannot list directory $U/tree/private: permission denied" "$U/backup.err")" -eq 1
+check "list --json counts the two skipped entries" python3 - "$(as_nobody list --config "$U/lifeboat.yaml" --json)" <<'PY'
+import json, sys
+b = json.loads(sys.argv[1])[0]
+assert b["skipped"] == 2 and b["status"] == "complete", b
+PY
+UID_DIR=$(backup_dir "$U" "$(echo "$out" | awk '{print $2}')")
+check "the manifest records skipped: 2" python3 -c \
+    "import json,sys; assert json.load(open(sys.argv[1]))['skipped'] == 2" "$UID_DIR/manifest.json"
+out=$(as_nobody check --config "$U/lifeboat.yaml" tree)
+code=$?
+check "check is WARNING (exit 1) while the newest backup skipped entries" \
+    test "$code" -eq 1 -a "$(echo "$out" | grep -c '^LIFEBOAT WARNING - .*skipped 2 entries')" -eq 1
+as_nobody restore --config "$U/lifeboat.yaml" tree --to "$U/restored" --identity "$U/keys/ops.sec.asc" >/dev/null 2>"$U/restore.err"
+check "a restore without root says once that extended attributes were not restored" \
+    test $? -eq 0 -a "$(grep -c 'extended attributes .* were not restored: that needs root' "$U/restore.err")" -eq 1
