@@ -25,7 +25,7 @@ struct TarEntryHeader {
 
 /// Turns an entry into a POSIX pax header: a pax 'x' extended header when any field does not fit
 /// ustar (long or non-ASCII names and link targets, big sizes and ids, sub-second mtimes,
-/// long owner names, extended attributes), followed by the ustar header.
+/// long owner names, extended attributes and ACLs), followed by the ustar header.
 ///
 /// A name that is not valid UTF-8 goes into the pax `path` (or `linkpath`) record as its raw bytes
 /// with `hdrcharset=BINARY`, as POSIX defines and bsdtar writes; GNU tar and bsdtar both extract it
@@ -52,7 +52,10 @@ enum TarHeaderEncoder {
         if entry.mtimeNanoseconds != 0 || entry.mtimeSeconds < 0 || entry.mtimeSeconds > 0o77777777777 {
             add("mtime", paxTime(entry.mtimeSeconds, entry.mtimeNanoseconds))
         }
-        for x in entry.xattrs { pax.append((Array(TarPaxRecords.xattrPrefix.utf8) + x.name, x.value)) }
+        for x in entry.xattrs {
+            pax.append((Array(TarPaxRecords.xattrPrefix.utf8) + x.name, x.value))
+            if let key = aclTextKeys[x.name], let text = TarAclText.text(x.value) { add(key, text) }
+        }
 
         var out: [UInt8] = []
         if !pax.isEmpty {
@@ -67,6 +70,12 @@ enum TarHeaderEncoder {
         out += ustar(entry, name: name, type: entry.kind.rawValue)
         return out
     }
+
+    /// The text records bsdtar restores ACLs from, by the attribute that holds the ACL.
+    static let aclTextKeys: [[UInt8]: String] = [
+        Array("system.posix_acl_access".utf8): "SCHILY.acl.access",
+        Array("system.posix_acl_default".utf8): "SCHILY.acl.default",
+    ]
 
     /// Zero bytes that round `count` up to a whole block.
     static func padding(_ count: Int) -> Int { (block - count % block) % block }
