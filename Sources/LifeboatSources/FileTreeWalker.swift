@@ -79,7 +79,8 @@ struct FileTreeWalker {
                 if rootSet.contains(path) {
                     throw ArchiveError.system("cannot read policy path", path: display, errno: error.code)
                 }
-                skip("cannot list directory \(display): \(TarSystem.describe(errno: error.code)); its contents are skipped")
+                let reason = TarSystem.describe(errno: error.code)
+                skip("cannot list directory \(display): \(reason); its contents are skipped")
                 continue
             }
             let prefix = path == [UInt8(ascii: "/")] ? path : path + [UInt8(ascii: "/")]

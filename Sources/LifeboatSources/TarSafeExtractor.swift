@@ -174,7 +174,8 @@ extension SafeTarExtractor: TarEntryConsumer {
 
     private func requireName(_ parts: [[UInt8]], _ entry: TarEntry) throws {
         if parts.isEmpty {
-            throw ArchiveError(.unsafePath, "refusing an entry without a name ('\(entry.display)')", path: entry.display)
+            throw ArchiveError(
+                .unsafePath, "refusing an entry without a name ('\(entry.display)')", path: entry.display)
         }
     }
 

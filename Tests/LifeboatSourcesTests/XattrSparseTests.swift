@@ -52,7 +52,8 @@ struct XattrTree {
     }
 }
 
-@Suite("extended attributes, ACLs, capabilities", .enabled(if: geteuid() == 0, "setting trusted. and security. needs root"))
+@Suite(
+    "extended attributes, ACLs, capabilities", .enabled(if: geteuid() == 0, "setting trusted. and security. needs root"))
 struct XattrTests {
     let logger = Logger(label: "test")
 
@@ -145,18 +146,22 @@ struct XattrTests {
         let (_, bytes) = try archive(tree)
         let out = tree.dir.file("user")
         let report = try extract(bytes, into: out, asRoot: false)
-        #expect(report.warnings == ["extended attributes (ACLs, capabilities, SELinux labels) were not restored: that needs root"])
-        #expect(XattrTree.names(out + tree.file).filter { !$0.hasPrefix("security.selinux") } == [])
+        #expect(report.warnings == [
+            "extended attributes (ACLs, capabilities, SELinux labels) were not restored: that needs root",
+        ])
+        #expect(XattrTree.names(out + tree.file) == [] && XattrTree.names(out + tree.folder) == [])
     }
 
     @Test("hostile attribute records are refused: empty name, oversized value")
     func hostileRecords() throws {
-        for x in [TarXattr(name: [], value: [1]), TarXattr(name: Array("user.big".utf8), value: [UInt8](repeating: 7, count: 65_537))] {
+        let big = TarXattr(name: Array("user.big".utf8), value: [UInt8](repeating: 7, count: 65_537))
+        for x in [TarXattr(name: [], value: [1]), big] {
             var header = TarEntryHeader(name: Array("f".utf8), kind: .file)
             header.xattrs = [x]
             let dir = try TemporaryDirectory()
             let error = try #require(throws: ArchiveError.self) {
-                _ = try extract(TarHeaderEncoder.encode(header) + [UInt8](repeating: 0, count: 1024), into: dir.file("t"))
+                let archive = TarHeaderEncoder.encode(header) + [UInt8](repeating: 0, count: 1024)
+                _ = try extract(archive, into: dir.file("t"))
             }
             #expect(error.code == .corrupt, "\(error)")
             #expect(FileTreeFixture.listing(dir.file("t")) == [])

@@ -95,7 +95,8 @@ public enum Compliance {
             warnings.append("newest backup \(id) is \(last.rawValue)")
         }
         if skipped > 0 {
-            warnings.append("it skipped \(skipped) \(skipped == 1 ? "entry" : "entries") that vanished or could not be read")
+            let entries = skipped == 1 ? "entry" : "entries"
+            warnings.append("it skipped \(skipped) \(entries) that vanished or could not be read")
         }
         if let max = space.spoolMax, max > 0, Double(space.spoolBytes) >= Double(max) * nearFullFraction {
             warnings.append("spool holds \(space.spoolBytes) of \(max) bytes")
