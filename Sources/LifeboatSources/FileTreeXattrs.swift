@@ -47,21 +47,40 @@ enum FileTreeXattrs {
             let code = errno
             return ([], code == ENOTSUP || code == ENOENT ? nil : code)
         }
+        guard n > 0 else { return ([], nil) }
         var out: [TarXattr] = []
-        var value = [UInt8](repeating: 0, count: maxValue)
         for raw in names[0..<n].split(separator: 0) {
-            let name = raw.map { UInt8(bitPattern: $0) }
-            let length = (Array(raw) + [0]).withUnsafeBufferPointer { p -> Int in
-                guard let base = p.baseAddress else { return -1 }
-                return value.withUnsafeMutableBytes { get(base, $0.baseAddress, $0.count) }
+            switch value(Array(raw) + [0], get: get) {
+            case .success(let bytes?): out.append(TarXattr(name: raw.map { UInt8(bitPattern: $0) }, value: bytes))
+            case .success(nil): continue
+            case .failure(let error): return (out, error.code)
             }
-            if length < 0 {
-                if errno == ENODATA { continue }
-                return (out, errno)
-            }
-            out.append(TarXattr(name: name, value: Array(value[0..<length])))
         }
         out.sort { $0.name.lexicographicallyPrecedes($1.name) }
         return (out, nil)
+    }
+
+    /// One attribute's value, its size asked first; nil when it vanished in between.
+    private static func value(
+        _ cName: [CChar], get: (UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
+    ) -> Result<[UInt8]?, Errno> {
+        cName.withUnsafeBufferPointer { p in
+            guard let name = p.baseAddress else { return .success(nil) }
+            var size = get(name, nil, 0)
+            for _ in 0..<2 {
+                if size < 0 {
+                    let code = errno
+                    return code == ENODATA ? .success(nil) : .failure(Errno(code))
+                }
+                var value = [UInt8](repeating: 0, count: size)
+                let n = value.withUnsafeMutableBytes { get(name, $0.baseAddress, $0.count) }
+                if n >= 0 { return .success(Array(value[0..<n])) }
+                let code = errno
+                if code == ENODATA { return .success(nil) }
+                if code != ERANGE { return .failure(Errno(code)) }
+                size = maxValue  // it grew between the two calls
+            }
+            return .failure(Errno(ERANGE))
+        }
     }
 }
