@@ -91,6 +91,7 @@ final class FileTreeArchiveSession {
             guard let target = readLink(item) else { return }
             header.kind = .symlink
             header.linkName = target
+            header.xattrs = xattrs(FileTreeXattrs.read(path: item.path), item)
             try emit(header)
             report.symlinks += 1
         case S_IFREG:

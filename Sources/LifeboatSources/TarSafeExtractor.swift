@@ -70,8 +70,9 @@ public final class SafeTarExtractor: ByteSink {
         report.warnings.append(message)
     }
 
-    /// Restores an entry's extended attributes on `fd` as root; otherwise says once that they were not.
-    private func restoreXattrs(_ entry: TarEntry, fd: Int32, name: String) {
+    /// Restores an entry's extended attributes on `fd` (or on the symlink `leaf` in the directory `fd`)
+    /// as root; otherwise says once that they were not.
+    private func restoreXattrs(_ entry: TarEntry, fd: Int32, symlink leaf: [UInt8]? = nil, name: String) {
         guard !entry.xattrs.isEmpty else { return }
         guard asRoot else {
             if !saidXattrsSkipped {
@@ -80,7 +81,9 @@ public final class SafeTarExtractor: ByteSink {
             }
             return
         }
-        for problem in TarXattrWriter.apply(entry.xattrs, fd: fd, name: name) { warn(problem) }
+        let problems = leaf.map { TarXattrWriter.apply(entry.xattrs, symlink: $0, in: fd, name: name) }
+            ?? TarXattrWriter.apply(entry.xattrs, fd: fd, name: name)
+        for problem in problems { warn(problem) }
     }
 
     private func applyDirectoryMetadata() throws {
@@ -216,6 +219,7 @@ extension SafeTarExtractor: TarEntryConsumer {
             if asRoot && fchownat(parent, cLeaf, entry.uid, entry.gid, AT_SYMLINK_NOFOLLOW) != 0 {
                 throw ArchiveError.system("cannot set the owner of", path: name, errno: errno)
             }
+            restoreXattrs(entry, fd: parent, symlink: leaf, name: name)
             var times = Self.times(entry)
             if utimensat(parent, cLeaf, &times, AT_SYMLINK_NOFOLLOW) != 0 {
                 throw ArchiveError.system("cannot set the mtime of", path: name, errno: errno)

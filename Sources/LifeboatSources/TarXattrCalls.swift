@@ -10,6 +10,7 @@ enum TarXattrCalls {
     typealias Get = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
     typealias FGet = @convention(c) (Int32, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
     typealias FSet = @convention(c) (Int32, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
+    typealias Set = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
 
     private static func symbol<T>(_ name: String, _ type: T.Type) -> T? {
         dlsym(nil, name).map { unsafeBitCast($0, to: type) }
@@ -20,4 +21,5 @@ enum TarXattrCalls {
     static let lgetxattr = symbol("lgetxattr", Get.self)
     static let fgetxattr = symbol("fgetxattr", FGet.self)
     static let fsetxattr = symbol("fsetxattr", FSet.self)
+    static let lsetxattr = symbol("lsetxattr", Set.self)
 }

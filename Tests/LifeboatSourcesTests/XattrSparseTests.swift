@@ -10,18 +10,21 @@ import Glibc
 #endif
 
 /// A file and a directory carrying a user attribute, a trusted one, an SELinux label, an ACL
-/// (and a default ACL on the directory) and a file capability, set with the real tools.
+/// (and a default ACL on the directory) and a file capability, and a symlink with a trusted
+/// attribute and a label, set with the real tools.
 struct XattrTree {
     let dir: TemporaryDirectory
     let root: String
     var file: String { root + "/attrs.bin" }
     var folder: String { root + "/folder" }
+    var link: String { root + "/link" }
 
     init() throws {
         dir = try TemporaryDirectory(prefix: "lbxattr")
         root = dir.file("src")
         try FileManager.default.createDirectory(atPath: root + "/folder", withIntermediateDirectories: true)
         try Data("attributes\n".utf8).write(to: URL(fileURLWithPath: root + "/attrs.bin"))
+        #expect(symlink("attrs.bin", root + "/link") == 0)
         for argv in [
             ["setfattr", "-n", "user.color", "-v", "blue", file],
             ["setfattr", "-n", "user.binary", "-v", "0sAAEC/w==", file],
@@ -31,6 +34,8 @@ struct XattrTree {
             ["setcap", "cap_net_raw+ep", file],
             ["setfattr", "-n", "user.onadir", "-v", "yes", folder],
             ["setfacl", "-d", "-m", "u:1234:rwx", folder],
+            ["setfattr", "-h", "-n", "trusted.onalink", "-v", "yes", link],
+            ["setfattr", "-h", "-n", "security.selinux", "-v", "system_u:object_r:etc_t:s0", link],
         ] {
             let result = try Command.run(argv)
             #expect(result.status == 0, "\(argv): \(result.stderr)")
@@ -43,7 +48,7 @@ struct XattrTree {
 
     /// Expects the copy under `base` to carry exactly the source's attributes.
     func expectSame(under base: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        for path in [file, folder] {
+        for path in [file, folder, link] {
             let want = FileTreeXattrs.read(path: Array(path.utf8))
             let got = FileTreeXattrs.read(path: Array((base + path).utf8))
             #expect(want.xattrs.count >= 2, sourceLocation: sourceLocation)
@@ -87,6 +92,7 @@ struct XattrTests {
             Array(" SCHILY.xattr.system.posix_acl_access=".utf8),
             Array(" SCHILY.xattr.system.posix_acl_default=".utf8),
             Array(" SCHILY.xattr.user.onadir=yes\n".utf8),
+            Array(" SCHILY.xattr.trusted.onalink=yes\n".utf8),
             Array(" SCHILY.acl.access=user::rw-,user:1234:rw-,group::r--,group:4321:r--,mask::rw-,other::r--\n".utf8),
             Array(" SCHILY.acl.default=user::rwx,user:1234:rwx,group::r-x,mask::rwx,other::r-x\n".utf8),
         ] {
@@ -150,6 +156,7 @@ struct XattrTests {
             "extended attributes (ACLs, capabilities, SELinux labels) were not restored: that needs root",
         ])
         #expect(XattrTree.names(out + tree.file) == [] && XattrTree.names(out + tree.folder) == [])
+        #expect(XattrTree.names(out + tree.link) == [])
     }
 
     @Test("hostile attribute records are refused: empty name, oversized value")

@@ -14,10 +14,9 @@ def walk(root, ignore):
             p = os.path.join(dirpath, name)
             rel = os.path.relpath(p, root)
             attrs = {}
-            if not os.path.islink(p):
-                for a in os.listxattr(p, follow_symlinks=False):
-                    if not any(a.startswith(i) for i in ignore):
-                        attrs[a] = os.getxattr(p, a, follow_symlinks=False)
+            for a in os.listxattr(p, follow_symlinks=False):
+                if not any(a.startswith(i) for i in ignore):
+                    attrs[a] = os.getxattr(p, a, follow_symlinks=False)
             out[rel] = attrs
     return out
 
