@@ -56,7 +56,7 @@ struct FileTreeWalker {
         let rootSet = Set(stack)
         while let path = stack.popLast() {
             if isExcluded(path) { continue }
-            let display = TarBytes.display(path)
+            var display: String { TarBytes.display(path) }
             var info = stat()
             guard lstat(TarBytes.c(path), &info) == 0 else {
                 let code = errno
