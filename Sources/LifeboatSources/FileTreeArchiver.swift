@@ -12,7 +12,7 @@ import Glibc
 ///
 /// Names are the absolute paths without the leading '/', as GNU tar writes them, kept as bytes
 /// (names that are not UTF-8 included). Extended attributes, ACLs and capabilities go with each
-/// file and directory as `SCHILY.xattr.*` records. Memory stays at one 1 MiB read buffer plus the
+/// file, directory and symlink as `SCHILY.xattr.*` records. Memory stays at one 1 MiB read buffer plus the
 /// hard-link table.
 public struct FileTreeArchiver {
     public let paths: [String]
