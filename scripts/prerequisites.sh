@@ -21,6 +21,11 @@ if ! $build_only; then
     command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
     command -v mkfs.btrfs >/dev/null 2>&1 || need+=(btrfs-progs)
     ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || need+=(postgresql)
+    # The file tree tests extract with bsdtar and set and read extended attributes, ACLs and capabilities.
+    command -v bsdtar >/dev/null 2>&1 || need+=(libarchive-tools)
+    command -v setfattr >/dev/null 2>&1 || need+=(attr)
+    command -v setfacl >/dev/null 2>&1 || need+=(acl)
+    command -v setcap >/dev/null 2>&1 || need+=(libcap2-bin)
 fi
 for extra in "$@"; do
     dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra")

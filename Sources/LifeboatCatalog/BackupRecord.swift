@@ -35,6 +35,8 @@ public struct BackupRecord: Sendable, Equatable {
     public var bytesOut: Int64
     public var chunkCount: Int
     public var lockWindowMs: Int64?
+    /// Entries of a file tree left out because they vanished or could not be read.
+    public var skipped: Int
     public var recipients: [String]
     public var error: String?
     public var copies: [Copy]
@@ -58,6 +60,7 @@ public struct BackupRecord: Sendable, Equatable {
         bytesOut = row["bytes_out"]
         chunkCount = row["chunk_count"]
         lockWindowMs = row["lock_window_ms"]
+        skipped = row["skipped"] ?? 0
         let r: String = row["recipients"]
         recipients = r.split(separator: ",").map(String.init)
         error = row["error"]

@@ -93,8 +93,10 @@ public final class Catalog: @unchecked Sendable {
     }
 
     /// Records the chunks and sizes of a backup whose message is fully in the spool; it becomes `pending`.
+    /// `skipped`: entries of a file tree left out because they vanished or could not be read.
     public func sealBackup(
-        id: String, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date
+        id: String, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date,
+        skipped: Int = 0
     ) throws {
         try wrap("seal backup") {
             try db.write { db in
@@ -108,9 +110,9 @@ public final class Catalog: @unchecked Sendable {
                 try db.execute(
                     sql: """
                         UPDATE backup SET status = 'pending', bytes_in = ?, bytes_out = ?, chunk_count = ?,
-                        lock_window_ms = ?, finished = ? WHERE id = ? AND status = 'running'
+                        lock_window_ms = ?, finished = ?, skipped = ? WHERE id = ? AND status = 'running'
                         """,
-                    arguments: [bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, id])
+                    arguments: [bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, skipped, id])
             }
         }
     }

@@ -102,6 +102,11 @@ enum CatalogSchema {
             try db.execute(sql: PolicySummaryTriggers.schema)
             try PolicySummaryTriggers.fill(db)
         }
+        m.registerMigration("v6-backup-skipped") { db in
+            // A file tree backup counts the entries it had to leave out (vanished or unreadable while
+            // walked), so `list` shows them and `check` warns instead of calling the backup good.
+            try db.execute(sql: "ALTER TABLE backup ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0 CHECK (skipped >= 0)")
+        }
         return m
     }
 }

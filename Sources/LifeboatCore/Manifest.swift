@@ -35,6 +35,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var lockWindowMs: Int64?
     /// The fingerprint of the host key that signed this manifest (`manifest.json.sig`); nil before signing existed.
     public var signer: String?
+    /// Entries of a file tree left out because they vanished or could not be read; absent when none.
+    public var skipped: Int?
     public var chunks: [Chunk]
 
     public init(
@@ -67,6 +69,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         case bytesIn = "bytes_in"
         case bytesOut = "bytes_out"
         case lockWindowMs = "lock_window_ms"
+        case skipped
     }
 
     /// The object name of the detached signature over `manifest.json`, written just before it.

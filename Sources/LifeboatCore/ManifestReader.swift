@@ -75,7 +75,9 @@ public enum ManifestReader {
         guard let started = Timestamp.parseISO8601(m.started), let finished = Timestamp.parseISO8601(m.finished),
               started <= finished, finished.timeIntervalSince(e.now) <= allowedClockSkew
         else { throw Refusal("manifest times \(quoted(m.started)) to \(quoted(m.finished)) are malformed or in the future") }
-        guard m.bytesIn >= 0, m.bytesOut >= 0, (m.lockWindowMs ?? 0) >= 0 else { throw Refusal("manifest holds a negative size") }
+        guard m.bytesIn >= 0, m.bytesOut >= 0, (m.lockWindowMs ?? 0) >= 0, (m.skipped ?? 0) >= 0 else {
+            throw Refusal("manifest holds a negative size or count")
+        }
         guard m.recipients.count <= 64, m.recipients.allSatisfy(isFingerprint) else {
             throw Refusal("manifest recipients are not key fingerprints")
         }

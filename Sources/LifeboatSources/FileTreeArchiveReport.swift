@@ -7,17 +7,20 @@ public struct ArchiveReport: Sendable, Equatable {
     public var hardlinks: Int
     /// Bytes of file content (not counting headers and padding).
     public var bytes: Int64
+    /// Entries left out because they vanished or could not be read while the tree was walked.
+    public var skipped: Int
     public var warnings: [String]
 
     public init(
         files: Int = 0, directories: Int = 0, symlinks: Int = 0, hardlinks: Int = 0, bytes: Int64 = 0,
-        warnings: [String] = []
+        skipped: Int = 0, warnings: [String] = []
     ) {
         self.files = files
         self.directories = directories
         self.symlinks = symlinks
         self.hardlinks = hardlinks
         self.bytes = bytes
+        self.skipped = skipped
         self.warnings = warnings
     }
 }

@@ -7,10 +7,13 @@ import Glibc
 #endif
 
 /// Archives a list of absolute paths as a POSIX pax tar stream, so a `files` backup restores
-/// with plain `tar -x`. Files that vanish, change or cannot be read become warnings, not failures.
+/// with plain `tar -x`. A root that is missing or unreadable fails the archive; files below it that
+/// vanish, change or cannot be read become warnings (and are counted as skipped), not failures.
 ///
-/// Names are the absolute paths without the leading '/', as GNU tar writes them. Memory stays at
-/// one 1 MiB read buffer plus the hard-link table.
+/// Names are the absolute paths without the leading '/', as GNU tar writes them, kept as bytes
+/// (names that are not UTF-8 included). Extended attributes, ACLs and capabilities go with each
+/// file, directory and symlink as `SCHILY.xattr.*` records. Memory stays at one 1 MiB read buffer plus the
+/// hard-link table.
 public struct FileTreeArchiver {
     public let paths: [String]
     public let excludes: [String]
@@ -29,7 +32,7 @@ public struct FileTreeArchiver {
         let roots = try FileTreeWalker.normalize(paths)
         let session = FileTreeArchiveSession(output: output, logger: logger, hook: hook)
         let walker = FileTreeWalker(roots: roots, excludes: excludes)
-        try walker.walk({ try session.add($0) }, warn: { session.warn($0) })
+        try walker.walk({ try session.add($0) }, skip: { session.skip($0) })
         try session.end()
         try output.finish()
         return session.report
@@ -46,7 +49,7 @@ final class FileTreeArchiveSession {
     private let logger: Logger
     private let hook: ((FileTreeArchiveStage, String) -> Void)?
     private let owners = FileTreeOwners()
-    private var links: [FileTreeInode: String] = [:]
+    private var links: [FileTreeInode: [UInt8]] = [:]
     private var written: Int64 = 0
     private let base: UnsafeMutableRawPointer
     private let buffer: UnsafeMutableRawBufferPointer
@@ -62,30 +65,39 @@ final class FileTreeArchiveSession {
 
     deinit { base.deallocate() }
 
+    /// Collects a warning; the caller logs the report's warnings once, with the policy's name.
     func warn(_ message: String) {
         report.warnings.append(message)
-        logger.warning("\(message)")
+        logger.debug("\(message)")
+    }
+
+    /// A warning for an entry that is left out of the archive: counted in `report.skipped`.
+    func skip(_ message: String) {
+        report.skipped += 1
+        warn(message)
     }
 
     func add(_ item: FileTreeItem) throws {
-        let name = String(item.path.drop { $0 == "/" })
+        let name = Array(item.path.drop { $0 == UInt8(ascii: "/") })
         guard !name.isEmpty else { return }
         var header = makeHeader(name: name, info: item.info)
         switch item.info.st_mode & S_IFMT {
         case S_IFDIR:
             header.kind = .directory
+            header.xattrs = xattrs(FileTreeXattrs.read(path: item.path), item)
             try emit(header)
             report.directories += 1
         case S_IFLNK:
-            guard let target = readLink(item.path) else { return }
+            guard let target = readLink(item) else { return }
             header.kind = .symlink
             header.linkName = target
+            header.xattrs = xattrs(FileTreeXattrs.read(path: item.path), item)
             try emit(header)
             report.symlinks += 1
         case S_IFREG:
             try addFile(item, header: header)
         default:
-            warn("skipping \(Self.kindName(item.info.st_mode)) \(item.path)")
+            warn("skipping \(Self.kindName(item.info.st_mode)) \(item.display)")
         }
     }
 
@@ -109,35 +121,36 @@ final class FileTreeArchiveSession {
             report.hardlinks += 1
             return
         }
-        hook?(.beforeOpen, item.path)
-        let fd = open(item.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+        hook?(.beforeOpen, item.display)
+        let fd = open(TarBytes.c(item.path), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT {
-                warn("\(item.path) vanished before it could be read")
+                skip("\(item.display) vanished before it could be read")
             } else {
-                warn("cannot open \(item.path): \(TarSystem.describe(errno: code)); skipped")
+                skip("cannot open \(item.display): \(TarSystem.describe(errno: code)); skipped")
             }
             return
         }
         defer { close(fd) }
         var before = stat()
         guard fstat(fd, &before) == 0, before.st_mode & S_IFMT == S_IFREG else {
-            warn("\(item.path) changed type before it could be read; skipped")
+            skip("\(item.display) changed type before it could be read; skipped")
             return
         }
         var header = makeHeader(name: base.name, info: before)
         header.kind = .file
         header.size = Int64(before.st_size)
+        header.xattrs = xattrs(FileTreeXattrs.read(fd: fd), item)
         try emit(header)
-        hook?(.afterHeader, item.path)
-        let clean = try copyContent(fd: fd, size: header.size, path: item.path)
+        hook?(.afterHeader, item.display)
+        let clean = try copyContent(fd: fd, size: header.size, path: item.display)
         var after = stat()
         if clean, fstat(fd, &after) == 0,
             after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec
                 || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec
         {
-            warn("\(item.path) changed while being read; the archived copy may be inconsistent")
+            warn("\(item.display) changed while being read; the archived copy may be inconsistent")
         }
         if before.st_nlink > 1 {
             links[FileTreeInode(device: UInt64(before.st_dev), inode: UInt64(before.st_ino))] = base.name
@@ -171,7 +184,7 @@ final class FileTreeArchiveSession {
         return failure == nil
     }
 
-    private func makeHeader(name: String, info: stat) -> TarEntryHeader {
+    private func makeHeader(name: [UInt8], info: stat) -> TarEntryHeader {
         var header = TarEntryHeader(name: name, kind: .file)
         header.mode = UInt32(info.st_mode) & 0o7777
         header.uid = info.st_uid
@@ -183,14 +196,23 @@ final class FileTreeArchiveSession {
         return header
     }
 
-    private func readLink(_ path: String) -> String? {
+    private func readLink(_ item: FileTreeItem) -> [UInt8]? {
         var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink(path, &target, target.count - 1)
+        let n = readlink(TarBytes.c(item.path), &target, target.count - 1)
         guard n >= 0 else {
-            warn("cannot read symlink \(path): \(TarSystem.describe(errno: errno)); skipped")
+            skip("cannot read symlink \(item.display): \(TarSystem.describe(errno: errno)); skipped")
             return nil
         }
-        return String(decoding: target[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return target[0..<n].map { UInt8(bitPattern: $0) }
+    }
+
+    /// The attributes read, with a warning (not a skip: the content is still archived) when they
+    /// could not all be read.
+    private func xattrs(_ read: (xattrs: [TarXattr], error: Int32?), _ item: FileTreeItem) -> [TarXattr] {
+        if let code = read.error {
+            warn("cannot read the extended attributes of \(item.display): \(TarSystem.describe(errno: code))")
+        }
+        return read.xattrs
     }
 
     private func emit(_ header: TarEntryHeader) throws {

@@ -133,7 +133,7 @@ public enum SnapshotExtraFiles {
         let base = String(root.drop { $0 == "/" })
         let now = Int64(Date().timeIntervalSince1970)
         for f in files {
-            var h = TarEntryHeader(name: base + "/" + f.name, kind: .file)
+            var h = TarEntryHeader(name: Array((base + "/" + f.name).utf8), kind: .file)
             h.size = Int64(f.contents.count)
             h.mode = 0o600
             h.mtimeSeconds = now

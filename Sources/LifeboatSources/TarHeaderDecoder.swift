@@ -1,14 +1,19 @@
 /// One archive member as the extractor sees it, after pax and GNU long-name headers are applied.
 struct TarEntry {
-    var path: String
+    /// The name as bytes (with `hdrcharset=BINARY` it need not be UTF-8).
+    var path: [UInt8]
     var type: UInt8
-    var linkPath: String
+    var linkPath: [UInt8]
     var size: Int64
     var mode: UInt32
     var uid: UInt32
     var gid: UInt32
     var mtimeSeconds: Int64
     var mtimeNanoseconds: Int
+    var xattrs: [TarXattr] = []
+
+    /// The name for messages.
+    var display: String { TarBytes.display(path) }
 
     /// Whether content blocks follow the header (regular files and unknown types, as tar readers do).
     var hasData: Bool {
@@ -40,10 +45,10 @@ enum TarHeaderDecoder {
             throw ArchiveError(.corrupt, "bad tar header checksum at offset \(offset)")
         }
         var name = string(h, 0, 100)
-        let isPOSIX = h[257] == UInt8(ascii: "u") && string(h, 257, 6) == "ustar" && h[262] == 0
+        let isPOSIX = h[257] == UInt8(ascii: "u") && string(h, 257, 6) == Array("ustar".utf8) && h[262] == 0
         if isPOSIX {
             let prefix = string(h, 345, 155)
-            if !prefix.isEmpty { name = prefix + "/" + name }
+            if !prefix.isEmpty { name = prefix + [UInt8(ascii: "/")] + name }
         }
         let mode = try number(h, 100, 8, offset: offset, field: "mode")
         let uid = try number(h, 108, 8, offset: offset, field: "uid")
@@ -57,11 +62,11 @@ enum TarHeaderDecoder {
             gid: UInt32(truncatingIfNeeded: gid), mtimeSeconds: mtime, mtimeNanoseconds: 0)
     }
 
-    /// A NUL-terminated field as UTF-8.
-    static func string(_ h: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> String {
+    /// A NUL-terminated field's bytes.
+    static func string(_ h: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> [UInt8] {
         let field = h[start..<(start + length)]
         let end = field.firstIndex(of: 0) ?? field.endIndex
-        return String(decoding: field[start..<end], as: UTF8.self)
+        return Array(field[start..<end])
     }
 
     /// An octal field (spaces and NULs around it allowed) or GNU base-256.
@@ -99,36 +104,11 @@ enum TarHeaderDecoder {
         return value
     }
 
-    /// Parses pax extended header records ("LEN key=value\n").
-    static func paxRecords(_ data: [UInt8], offset: Int64) throws -> [String: String] {
-        var records: [String: String] = [:]
-        var i = 0
-        let bad = ArchiveError(.corrupt, "malformed pax header at offset \(offset)")
-        while i < data.count {
-            if data[i] == 0 { break }
-            var length = 0
-            var j = i
-            while j < data.count, data[j] >= UInt8(ascii: "0"), data[j] <= UInt8(ascii: "9"), j - i < 12 {
-                length = length * 10 + Int(data[j] - UInt8(ascii: "0"))
-                j += 1
-            }
-            guard j < data.count, data[j] == 0x20, length > j - i + 1, i + length <= data.count,
-                data[i + length - 1] == 0x0a
-            else { throw bad }
-            let record = data[(j + 1)..<(i + length - 1)]
-            guard let eq = record.firstIndex(of: UInt8(ascii: "=")) else { throw bad }
-            let key = String(decoding: record[record.startIndex..<eq], as: UTF8.self)
-            let value = String(decoding: record[(eq + 1)...], as: UTF8.self)
-            records[key] = value
-            i += length
-        }
-        return records
-    }
-
     /// Applies pax records to an entry.
-    static func apply(_ records: [String: String], to entry: inout TarEntry, offset: Int64) throws {
+    static func apply(_ records: TarPaxRecords, to entry: inout TarEntry, offset: Int64) throws {
+        guard !records.isEmpty else { return }
         func integer(_ key: String) throws -> Int64? {
-            guard let text = records[key] else { return nil }
+            guard let text = records.text(key) else { return nil }
             guard let value = Int64(text) else {
                 throw ArchiveError(.corrupt, "bad pax \(key) '\(text)' at offset \(offset)")
             }
@@ -142,13 +122,15 @@ enum TarHeaderDecoder {
         }
         if let uid = try integer("uid") { entry.uid = UInt32(truncatingIfNeeded: uid) }
         if let gid = try integer("gid") { entry.gid = UInt32(truncatingIfNeeded: gid) }
-        if let text = records["mtime"] {
+        if let text = records.text("mtime") {
             guard let time = paxTime(text) else {
                 throw ArchiveError(.corrupt, "bad pax mtime '\(text)' at offset \(offset)")
             }
             entry.mtimeSeconds = time.0
             entry.mtimeNanoseconds = time.1
         }
+        let xattrs = try records.xattrs(offset: offset)
+        if !xattrs.isEmpty { entry.xattrs = xattrs }
     }
 
     /// "1500000000.123456789" or "-1.5" as seconds and nanoseconds (nanoseconds always ≥ 0).

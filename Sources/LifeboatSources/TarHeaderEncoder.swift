@@ -7,9 +7,10 @@ struct TarEntryHeader {
         case directory = 0x35  // '5'
     }
 
-    var name: String
+    /// The archive name as bytes: a name that is not UTF-8 is kept as it is on disk.
+    var name: [UInt8]
     var kind: Kind
-    var linkName = ""
+    var linkName: [UInt8] = []
     var size: Int64 = 0
     var mode: UInt32 = 0o644
     var uid: UInt32 = 0
@@ -18,30 +19,42 @@ struct TarEntryHeader {
     var gname = ""
     var mtimeSeconds: Int64 = 0
     var mtimeNanoseconds: Int = 0
+    /// Extended attributes (ACLs and capabilities among them), written as `SCHILY.xattr.<name>`.
+    var xattrs: [TarXattr] = []
 }
 
 /// Turns an entry into a POSIX pax header: a pax 'x' extended header when any field does not fit
 /// ustar (long or non-ASCII names and link targets, big sizes and ids, sub-second mtimes,
-/// long owner names), followed by the ustar header.
+/// long owner names, extended attributes and ACLs), followed by the ustar header.
+///
+/// A name that is not valid UTF-8 goes into the pax `path` (or `linkpath`) record as its raw bytes
+/// with `hdrcharset=BINARY`, as POSIX defines and bsdtar writes; GNU tar and bsdtar both extract it
+/// to the same bytes.
 enum TarHeaderEncoder {
     static let block = 512
 
     /// The header blocks for `entry` (a multiple of 512 bytes; data follows separately).
     static func encode(_ entry: TarEntryHeader) -> [UInt8] {
-        var pax: [(String, String)] = []
+        var pax: [([UInt8], [UInt8])] = []
+        func add(_ key: String, _ value: String) { pax.append((Array(key.utf8), Array(value.utf8))) }
         var name = entry.name
-        if entry.kind == .directory && !name.hasSuffix("/") { name += "/" }
-        if name.utf8.count > 100 || !TarSystem.isPlainASCII(name) { pax.append(("path", name)) }
-        if entry.linkName.utf8.count > 100 || !TarSystem.isPlainASCII(entry.linkName) {
-            pax.append(("linkpath", entry.linkName))
+        if entry.kind == .directory && name.last != UInt8(ascii: "/") { name.append(UInt8(ascii: "/")) }
+        if !TarBytes.isUTF8(name) || !TarBytes.isUTF8(entry.linkName) { add("hdrcharset", "BINARY") }
+        if name.count > 100 || !TarSystem.isPlainASCII(name) { pax.append((Array("path".utf8), name)) }
+        if entry.linkName.count > 100 || !TarSystem.isPlainASCII(entry.linkName) {
+            pax.append((Array("linkpath".utf8), entry.linkName))
         }
-        if entry.size > 0o77777777777 { pax.append(("size", String(entry.size))) }
-        if entry.uid > 0o7777777 { pax.append(("uid", String(entry.uid))) }
-        if entry.gid > 0o7777777 { pax.append(("gid", String(entry.gid))) }
-        if entry.uname.utf8.count > 31 || !TarSystem.isPlainASCII(entry.uname) { pax.append(("uname", entry.uname)) }
-        if entry.gname.utf8.count > 31 || !TarSystem.isPlainASCII(entry.gname) { pax.append(("gname", entry.gname)) }
+        if entry.size > 0o77777777777 { add("size", String(entry.size)) }
+        if entry.uid > 0o7777777 { add("uid", String(entry.uid)) }
+        if entry.gid > 0o7777777 { add("gid", String(entry.gid)) }
+        if entry.uname.utf8.count > 31 || !TarSystem.isPlainASCII(entry.uname.utf8) { add("uname", entry.uname) }
+        if entry.gname.utf8.count > 31 || !TarSystem.isPlainASCII(entry.gname.utf8) { add("gname", entry.gname) }
         if entry.mtimeNanoseconds != 0 || entry.mtimeSeconds < 0 || entry.mtimeSeconds > 0o77777777777 {
-            pax.append(("mtime", paxTime(entry.mtimeSeconds, entry.mtimeNanoseconds)))
+            add("mtime", paxTime(entry.mtimeSeconds, entry.mtimeNanoseconds))
+        }
+        for x in entry.xattrs {
+            pax.append((Array(TarPaxRecords.xattrPrefix.utf8) + x.name, x.value))
+            if let key = aclTextKeys[x.name], let text = TarAclText.text(x.value) { add(key, text) }
         }
 
         var out: [UInt8] = []
@@ -50,7 +63,7 @@ enum TarHeaderEncoder {
             var x = TarEntryHeader(name: paxHeaderName(name), kind: .file)
             x.size = Int64(records.count)
             x.mtimeSeconds = max(0, min(entry.mtimeSeconds, 0o77777777777))
-            out += ustar(x, name: paxHeaderName(name), type: UInt8(ascii: "x"))
+            out += ustar(x, name: x.name, type: UInt8(ascii: "x"))
             out += records
             out += [UInt8](repeating: 0, count: padding(records.count))
         }
@@ -58,16 +71,22 @@ enum TarHeaderEncoder {
         return out
     }
 
+    /// The text records bsdtar restores ACLs from, by the attribute that holds the ACL.
+    static let aclTextKeys: [[UInt8]: String] = [
+        Array("system.posix_acl_access".utf8): "SCHILY.acl.access",
+        Array("system.posix_acl_default".utf8): "SCHILY.acl.default",
+    ]
+
     /// Zero bytes that round `count` up to a whole block.
     static func padding(_ count: Int) -> Int { (block - count % block) % block }
     static func padding(_ count: Int64) -> Int { Int((Int64(block) - count % Int64(block)) % Int64(block)) }
 
     /// One "LEN key=value\n" record, LEN counting the whole record including itself.
-    static func paxRecord(_ key: String, _ value: String) -> [UInt8] {
-        let body = " \(key)=\(value)\n".utf8.count
+    static func paxRecord(_ key: [UInt8], _ value: [UInt8]) -> [UInt8] {
+        let body = key.count + value.count + 3
         var length = body + String(body).count
         if String(length).count + body != length { length = body + String(length).count }
-        return Array("\(length) \(key)=\(value)\n".utf8)
+        return Array("\(length) ".utf8) + key + [UInt8(ascii: "=")] + value + [0x0a]
     }
 
     /// Seconds with up to nine decimals, e.g. "1500000000.123456789" or "-1.5".
@@ -88,23 +107,22 @@ enum TarHeaderEncoder {
     }
 
     /// The name of a pax header entry, like GNU tar's "PaxHeaders/<base name>".
-    static func paxHeaderName(_ name: String) -> String {
-        let base = name.split(separator: "/").last.map(String.init) ?? "entry"
-        let ascii = String(
-            base.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\u{7f}" ? Character($0) : "_" })
-        return "PaxHeaders/" + String(ascii.prefix(80))
+    static func paxHeaderName(_ name: [UInt8]) -> [UInt8] {
+        let base = name.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? Array("entry".utf8)
+        let ascii = base.map { $0 >= 0x20 && $0 < 0x7f ? $0 : UInt8(ascii: "_") }
+        return Array("PaxHeaders/".utf8) + ascii.prefix(80)
     }
 
-    private static func ustar(_ e: TarEntryHeader, name: String, type: UInt8) -> [UInt8] {
+    private static func ustar(_ e: TarEntryHeader, name: [UInt8], type: UInt8) -> [UInt8] {
         var h = [UInt8](repeating: 0, count: block)
-        put(truncated(name, 100), at: 0, in: &h)
+        put(Array(name.prefix(100)), at: 0, in: &h)
         putNumber(Int64(e.mode & 0o7777), at: 100, width: 8, in: &h)
         putNumber(Int64(e.uid), at: 108, width: 8, in: &h)
         putNumber(Int64(e.gid), at: 116, width: 8, in: &h)
         putNumber(e.size, at: 124, width: 12, in: &h)
         putNumber(e.mtimeSeconds, at: 136, width: 12, in: &h)
         h[156] = type
-        put(truncated(e.linkName, 100), at: 157, in: &h)
+        put(Array(e.linkName.prefix(100)), at: 157, in: &h)
         put(Array("ustar".utf8) + [0], at: 257, in: &h)
         put(Array("00".utf8), at: 263, in: &h)
         put(truncated(e.uname, 31), at: 265, in: &h)

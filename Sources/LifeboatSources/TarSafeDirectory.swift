@@ -7,7 +7,7 @@ import Glibc
 final class TarSafeDirectory {
     let path: String
     private let rootFD: Int32
-    private var cached: (components: ArraySlice<String>, fd: Int32)?
+    private var cached: (components: ArraySlice<[UInt8]>, fd: Int32)?
 
     init(path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -21,37 +21,45 @@ final class TarSafeDirectory {
         close(rootFD)
     }
 
-    /// The components of an archive name, refusing absolute names, `..` and NUL bytes.
-    static func components(of name: String, what: String = "path") throws -> [String] {
-        if name.hasPrefix("/") {
-            throw ArchiveError(.unsafePath, "refusing absolute \(what) \(name)", path: name)
+    /// The components of an archive name (bytes, not necessarily UTF-8), refusing absolute names,
+    /// `..` and NUL bytes.
+    static func components(of name: [UInt8], what: String = "path") throws -> [[UInt8]] {
+        let shown = TarBytes.display(name)
+        if name.first == UInt8(ascii: "/") {
+            throw ArchiveError(.unsafePath, "refusing absolute \(what) \(shown)", path: shown)
         }
-        if name.utf8.contains(0) {
-            throw ArchiveError(.unsafePath, "refusing \(what) with a nul byte \(name)", path: name)
+        if name.contains(0) {
+            throw ArchiveError(.unsafePath, "refusing \(what) with a nul byte \(shown)", path: shown)
         }
-        let parts = name.split(separator: "/").map(String.init).filter { $0 != "." }
-        if parts.contains("..") {
-            throw ArchiveError(.unsafePath, "refusing \(what) with a '..' component \(name)", path: name)
+        let parts = TarBytes.split(name)
+        if parts.contains(TarBytes.dotDot) {
+            throw ArchiveError(.unsafePath, "refusing \(what) with a '..' component \(shown)", path: shown)
         }
         return parts
     }
 
+    /// A name made of components, for messages.
+    static func display(_ parts: some Collection<[UInt8]>) -> String {
+        TarBytes.display(Array(parts.joined(separator: [UInt8(ascii: "/")])))
+    }
+
     /// Runs `body` with a descriptor of the directory holding the last component of `parts`,
     /// creating missing directories when `create` is set. The descriptor is cached between calls.
-    func withParent<T>(of parts: [String], create: Bool, _ body: (Int32) throws -> T) throws -> T {
+    func withParent<T>(of parts: [[UInt8]], create: Bool, _ body: (Int32) throws -> T) throws -> T {
         let dirs = parts.dropLast()
         if let cached, cached.components == dirs { return try body(cached.fd) }
-        let fd = try openDirectory(dirs, create: create, name: parts.joined(separator: "/"))
+        let fd = try openDirectory(dirs, create: create, name: Self.display(parts))
         if let old = cached, old.fd != rootFD { close(old.fd) }
         cached = (dirs, fd)
         return try body(fd)
     }
 
     /// Opens a directory below the root without following symlinks; the root itself for no parts.
-    private func openDirectory(_ dirs: ArraySlice<String>, create: Bool, name: String) throws -> Int32 {
+    private func openDirectory(_ dirs: ArraySlice<[UInt8]>, create: Bool, name: String) throws -> Int32 {
         var current = dup(rootFD)
         guard current >= 0 else { throw ArchiveError.system("cannot open", path: path, errno: errno) }
-        for (i, part) in dirs.enumerated() {
+        for (i, bytes) in dirs.enumerated() {
+            let part = TarBytes.c(bytes)
             var next = openat(current, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if next < 0 && errno == ENOENT && create {
                 if mkdirat(current, part, 0o755) != 0 && errno != EEXIST {
@@ -63,9 +71,9 @@ final class TarSafeDirectory {
             }
             if next < 0 {
                 let code = errno
-                let isLink = Self.kind(current, part) == S_IFLNK
+                let isLink = Self.kind(current, bytes) == S_IFLNK
                 close(current)
-                let prefix = dirs.prefix(i + 1).joined(separator: "/")
+                let prefix = Self.display(dirs.prefix(i + 1))
                 if isLink {
                     throw ArchiveError(
                         .unsafePath, "refusing to write \(name) through the symlink \(prefix)", path: name)
@@ -79,28 +87,28 @@ final class TarSafeDirectory {
     }
 
     /// The file type (S_IFMT bits) of `name` in `dirFD` without following symlinks; nil if absent.
-    static func kind(_ dirFD: Int32, _ name: String) -> mode_t? {
+    static func kind(_ dirFD: Int32, _ name: [UInt8]) -> mode_t? {
         var info = stat()
-        guard fstatat(dirFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        guard fstatat(dirFD, TarBytes.c(name), &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         return info.st_mode & S_IFMT
     }
 
     /// Removes whatever non-directory is at `leaf` so an entry can take its place.
-    static func clear(_ dirFD: Int32, _ leaf: String, name: String) throws {
+    static func clear(_ dirFD: Int32, _ leaf: [UInt8], name: String) throws {
         guard let kind = kind(dirFD, leaf) else { return }
         if kind == S_IFDIR {
             throw ArchiveError(.io, "cannot replace the directory \(name) with a non-directory", path: name)
         }
-        if unlinkat(dirFD, leaf, 0) != 0 {
+        if unlinkat(dirFD, TarBytes.c(leaf), 0) != 0 {
             throw ArchiveError.system("cannot replace", path: name, errno: errno)
         }
     }
 
     /// Whether a relative symlink target, seen from the link's directory, stays inside the root.
-    static func staysInside(linkParts: [String], target: String) -> Bool {
+    static func staysInside(linkParts: [[UInt8]], target: [UInt8]) -> Bool {
         var depth = linkParts.count - 1
-        for part in target.split(separator: "/") where part != "." {
-            depth += part == ".." ? -1 : 1
+        for part in TarBytes.split(target) {
+            depth += part == TarBytes.dotDot ? -1 : 1
             if depth < 0 { return false }
         }
         return true

@@ -10,29 +10,37 @@ import Glibc
 /// Refused: absolute names, `..` components, writing through any symlink (every component is
 /// opened with O_NOFOLLOW, including symlinks created earlier in the same archive), hard links to
 /// names outside the target, relative symlinks that climb out of it. Absolute symlink targets are
-/// kept verbatim (a backup of /etc holds them); they are never followed. Restores content, modes
-/// (mode & 0o7777), owners when running as root, mtimes (directories' at `finish()`, deepest first)
-/// and hard links. Devices, fifos and unknown types are skipped with a warning.
+/// kept verbatim (a backup of /etc holds them); they are never followed. Restores content (long runs
+/// of zeros as holes), names as bytes (not only UTF-8), modes (mode & 0o7777), owners and extended
+/// attributes (ACLs, capabilities, SELinux labels) when running as root, mtimes (directories' at
+/// `finish()`, deepest first) and hard links. Devices, fifos and unknown types are skipped with a warning.
 public final class SafeTarExtractor: ByteSink {
     /// What was extracted so far.
     public private(set) var report = ArchiveReport()
 
     private let target: TarSafeDirectory
     private var parser: TarStreamParser?
-    private var file: (fd: Int32, name: String)?
-    private var directories: [(parts: [String], entry: TarEntry)] = []
-    private let asRoot = geteuid() == 0
+    private var file: (writer: TarSparseWriter, name: String)?
+    private var directories: [(parts: [[UInt8]], entry: TarEntry)] = []
+    private let asRoot: Bool
+    private var saidXattrsSkipped = false
     private var failure: Error?
     private var done = false
 
     /// `targetDirectory` must exist; the caller makes a fresh staging directory.
-    public init(targetDirectory: String) throws {
+    public convenience init(targetDirectory: String) throws {
+        try self.init(targetDirectory: targetDirectory, asRoot: geteuid() == 0)
+    }
+
+    /// `asRoot` false: owners and extended attributes are left as they come (tests use it as root).
+    init(targetDirectory: String, asRoot: Bool) throws {
         target = try TarSafeDirectory(path: targetDirectory)
+        self.asRoot = asRoot
         parser = TarStreamParser(consumer: self)
     }
 
     deinit {
-        if let file { close(file.fd) }
+        if let file { close(file.writer.fd) }
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -62,11 +70,27 @@ public final class SafeTarExtractor: ByteSink {
         report.warnings.append(message)
     }
 
+    /// Restores an entry's extended attributes on `fd` (or on the symlink `leaf` in the directory `fd`)
+    /// as root; otherwise says once that they were not.
+    private func restoreXattrs(_ entry: TarEntry, fd: Int32, symlink leaf: [UInt8]? = nil, name: String) {
+        guard !entry.xattrs.isEmpty else { return }
+        guard asRoot else {
+            if !saidXattrsSkipped {
+                warn("extended attributes (ACLs, capabilities, SELinux labels) were not restored: that needs root")
+                saidXattrsSkipped = true
+            }
+            return
+        }
+        let problems = leaf.map { TarXattrWriter.apply(entry.xattrs, symlink: $0, in: fd, name: name) }
+            ?? TarXattrWriter.apply(entry.xattrs, fd: fd, name: name)
+        for problem in problems { warn(problem) }
+    }
+
     private func applyDirectoryMetadata() throws {
         for (parts, entry) in directories.sorted(by: { $0.parts.count > $1.parts.count }) {
-            let name = parts.joined(separator: "/")
+            let name = TarSafeDirectory.display(parts)
             let fd = try target.withParent(of: parts, create: false) { parent in
-                openat(parent, parts[parts.count - 1], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                openat(parent, TarBytes.c(parts[parts.count - 1]), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             }
             guard fd >= 0 else { throw ArchiveError.system("cannot open directory", path: name, errno: errno) }
             defer { close(fd) }
@@ -76,6 +100,7 @@ public final class SafeTarExtractor: ByteSink {
             if fchmod(fd, mode_t(entry.mode & 0o7777)) != 0 {
                 throw ArchiveError.system("cannot set the mode of", path: name, errno: errno)
             }
+            restoreXattrs(entry, fd: fd, name: name)
             var times = Self.times(entry)
             if futimens(fd, &times) != 0 {
                 throw ArchiveError.system("cannot set the mtime of", path: name, errno: errno)
@@ -93,17 +118,17 @@ public final class SafeTarExtractor: ByteSink {
 extension SafeTarExtractor: TarEntryConsumer {
     func begin(_ entry: TarEntry) throws {
         let parts = try TarSafeDirectory.components(of: entry.path)
-        let name = parts.joined(separator: "/")
+        let name = TarSafeDirectory.display(parts)
         switch entry.type {
         case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
             try requireName(parts, entry)
             let fd = try target.withParent(of: parts, create: true) { parent -> Int32 in
                 let leaf = parts[parts.count - 1]
                 try TarSafeDirectory.clear(parent, leaf, name: name)
-                return openat(parent, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                return openat(parent, TarBytes.c(leaf), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             }
             guard fd >= 0 else { throw ArchiveError.system("cannot create", path: name, errno: errno) }
-            file = (fd, name)
+            file = (TarSparseWriter(fd: fd), name)
         case UInt8(ascii: "5"):
             if parts.isEmpty { return }  // the target directory itself: its metadata stays the caller's
             try makeDirectory(parts, name: name)
@@ -116,95 +141,106 @@ extension SafeTarExtractor: TarEntryConsumer {
             try requireName(parts, entry)
             try makeHardLink(parts, name: name, entry: entry)
         default:
-            warn("skipping \(Self.typeName(entry.type)) \(entry.path)")
+            warn("skipping \(Self.typeName(entry.type)) \(entry.display)")
         }
     }
 
     func content(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let file else { return }  // skipped entry types
-        if !TarSystem.writeAll(file.fd, bytes) {
-            throw ArchiveError.system("cannot write", path: file.name, errno: errno)
+        guard file != nil else { return }  // skipped entry types
+        if file?.writer.write(bytes) != true {
+            throw ArchiveError.system("cannot write", path: file?.name ?? "", errno: errno)
         }
         report.bytes += Int64(bytes.count)
     }
 
     func end(_ entry: TarEntry) throws {
-        guard let file else { return }
+        guard var file else { return }
         self.file = nil
-        defer { close(file.fd) }
-        if asRoot && fchown(file.fd, entry.uid, entry.gid) != 0 {
+        let fd = file.writer.fd
+        defer { close(fd) }
+        if !file.writer.finish() {
+            throw ArchiveError.system("cannot write", path: file.name, errno: errno)
+        }
+        if asRoot && fchown(fd, entry.uid, entry.gid) != 0 {
             throw ArchiveError.system("cannot set the owner of", path: file.name, errno: errno)
         }
-        if fchmod(file.fd, mode_t(entry.mode & 0o7777)) != 0 {
+        if fchmod(fd, mode_t(entry.mode & 0o7777)) != 0 {
             throw ArchiveError.system("cannot set the mode of", path: file.name, errno: errno)
         }
+        restoreXattrs(entry, fd: fd, name: file.name)
         var times = Self.times(entry)
-        if futimens(file.fd, &times) != 0 {
+        if futimens(fd, &times) != 0 {
             throw ArchiveError.system("cannot set the mtime of", path: file.name, errno: errno)
         }
         report.files += 1
     }
 
-    private func requireName(_ parts: [String], _ entry: TarEntry) throws {
+    private func requireName(_ parts: [[UInt8]], _ entry: TarEntry) throws {
         if parts.isEmpty {
-            throw ArchiveError(.unsafePath, "refusing an entry without a name ('\(entry.path)')", path: entry.path)
+            throw ArchiveError(
+                .unsafePath, "refusing an entry without a name ('\(entry.display)')", path: entry.display)
         }
     }
 
-    private func makeDirectory(_ parts: [String], name: String) throws {
+    private func makeDirectory(_ parts: [[UInt8]], name: String) throws {
         try target.withParent(of: parts, create: true) { parent in
             let leaf = parts[parts.count - 1]
             let kind = TarSafeDirectory.kind(parent, leaf)
             if kind == S_IFDIR { return }
-            if kind != nil && unlinkat(parent, leaf, 0) != 0 {
+            if kind != nil && unlinkat(parent, TarBytes.c(leaf), 0) != 0 {
                 throw ArchiveError.system("cannot replace", path: name, errno: errno)
             }
-            if mkdirat(parent, leaf, 0o700) != 0 {
+            if mkdirat(parent, TarBytes.c(leaf), 0o700) != 0 {
                 throw ArchiveError.system("cannot create directory", path: name, errno: errno)
             }
         }
     }
 
-    private func makeSymlink(_ parts: [String], name: String, entry: TarEntry) throws {
+    private func makeSymlink(_ parts: [[UInt8]], name: String, entry: TarEntry) throws {
         let targetPath = entry.linkPath
-        if targetPath.isEmpty || targetPath.utf8.contains(0) {
+        if targetPath.isEmpty || targetPath.contains(0) {
             throw ArchiveError(.corrupt, "symlink \(name) has an invalid target", path: name)
         }
-        if !targetPath.hasPrefix("/") && !TarSafeDirectory.staysInside(linkParts: parts, target: targetPath) {
+        if targetPath.first != UInt8(ascii: "/")
+            && !TarSafeDirectory.staysInside(linkParts: parts, target: targetPath)
+        {
             throw ArchiveError(
-                .unsafePath, "refusing symlink \(name) -> \(targetPath): it points outside the target directory",
+                .unsafePath,
+                "refusing symlink \(name) -> \(TarBytes.display(targetPath)): it points outside the target directory",
                 path: name)
         }
         try target.withParent(of: parts, create: true) { parent in
             let leaf = parts[parts.count - 1]
+            let cLeaf = TarBytes.c(leaf)
             try TarSafeDirectory.clear(parent, leaf, name: name)
-            if symlinkat(targetPath, parent, leaf) != 0 {
+            if symlinkat(TarBytes.c(targetPath), parent, cLeaf) != 0 {
                 throw ArchiveError.system("cannot create symlink", path: name, errno: errno)
             }
-            if asRoot && fchownat(parent, leaf, entry.uid, entry.gid, AT_SYMLINK_NOFOLLOW) != 0 {
+            if asRoot && fchownat(parent, cLeaf, entry.uid, entry.gid, AT_SYMLINK_NOFOLLOW) != 0 {
                 throw ArchiveError.system("cannot set the owner of", path: name, errno: errno)
             }
+            restoreXattrs(entry, fd: parent, symlink: leaf, name: name)
             var times = Self.times(entry)
-            if utimensat(parent, leaf, &times, AT_SYMLINK_NOFOLLOW) != 0 {
+            if utimensat(parent, cLeaf, &times, AT_SYMLINK_NOFOLLOW) != 0 {
                 throw ArchiveError.system("cannot set the mtime of", path: name, errno: errno)
             }
         }
         report.symlinks += 1
     }
 
-    private func makeHardLink(_ parts: [String], name: String, entry: TarEntry) throws {
+    private func makeHardLink(_ parts: [[UInt8]], name: String, entry: TarEntry) throws {
         let source = try TarSafeDirectory.components(of: entry.linkPath, what: "hard link target")
         guard !source.isEmpty else {
             throw ArchiveError(.corrupt, "hard link \(name) has an empty target", path: name)
         }
-        let sourceName = source.joined(separator: "/")
+        let sourceName = TarSafeDirectory.display(source)
         let sourceParent = try target.withParent(of: source, create: false) { dup($0) }
         guard sourceParent >= 0 else { throw ArchiveError.system("cannot open", path: sourceName, errno: errno) }
         defer { close(sourceParent) }
         try target.withParent(of: parts, create: true) { parent in
             let leaf = parts[parts.count - 1]
             try TarSafeDirectory.clear(parent, leaf, name: name)
-            if linkat(sourceParent, source[source.count - 1], parent, leaf, 0) != 0 {
+            if linkat(sourceParent, TarBytes.c(source[source.count - 1]), parent, TarBytes.c(leaf), 0) != 0 {
                 throw ArchiveError.system("cannot link \(name) to", path: sourceName, errno: errno)
             }
         }

@@ -30,10 +30,10 @@ final class TarStreamParser {
     private var state = State.header
     private var block: [UInt8] = []
     private var metadata: [UInt8] = []
-    private var paxLocal: [String: String] = [:]
-    private var paxGlobal: [String: String] = [:]
-    private var longName: String?
-    private var longLink: String?
+    private var paxLocal = TarPaxRecords()
+    private var paxGlobal = TarPaxRecords()
+    private var longName: [UInt8]?
+    private var longLink: [UInt8]?
     private var zeroBlocks = 0
     private var offset: Int64 = 0
     private var headerOffset: Int64 = 0
@@ -113,7 +113,7 @@ final class TarStreamParser {
             if let longName { entry.path = longName }
             if let longLink { entry.linkPath = longLink }
             try TarHeaderDecoder.apply(paxLocal, to: &entry, offset: headerOffset)
-            paxLocal = [:]
+            paxLocal = TarPaxRecords()
             longName = nil
             longLink = nil
             try consumer.begin(entry)
@@ -139,15 +139,14 @@ final class TarStreamParser {
     private func complete(_ target: Target) throws {
         switch target {
         case .entry(let entry): try consumer.end(entry)
-        case .paxLocal: paxLocal = try TarHeaderDecoder.paxRecords(metadata, offset: headerOffset)
-        case .paxGlobal:
-            paxGlobal.merge(try TarHeaderDecoder.paxRecords(metadata, offset: headerOffset)) { $1 }
+        case .paxLocal: paxLocal = try TarPaxRecords.parse(metadata, offset: headerOffset)
+        case .paxGlobal: paxGlobal.merge(try TarPaxRecords.parse(metadata, offset: headerOffset))
         case .longName: longName = Self.cString(metadata)
         case .longLink: longLink = Self.cString(metadata)
         }
     }
 
-    private static func cString(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    private static func cString(_ bytes: [UInt8]) -> [UInt8] {
+        Array(bytes.prefix { $0 != 0 })
     }
 }

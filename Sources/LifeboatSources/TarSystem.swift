@@ -35,7 +35,7 @@ enum TarSystem {
     }
 
     /// Whether a name is pure ASCII without control characters.
-    static func isPlainASCII(_ s: String) -> Bool {
-        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f }
+    static func isPlainASCII<S: Sequence>(_ bytes: S) -> Bool where S.Element == UInt8 {
+        bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f }
     }
 }

@@ -114,4 +114,21 @@ import Testing
         let item = try #require((json as? [[String: Any]])?.first)
         #expect(item["policy"] as? String == "db" && item["status"] as? String == "unknown" && item["age_seconds"] is NSNull)
     }
+
+    @Test func warningWhileTheNewestCompleteBackupSkippedEntries() {
+        let r = Compliance.evaluate(policy: "db", rpo: rpo, summary: summary(ageHours: 1), space: .init(), now: now, skipped: 2)
+        #expect(r.status == .warning)
+        #expect(r.message.contains("it skipped 2 entries that vanished or could not be read"), "\(r.message)")
+        #expect(verdict(summary(ageHours: 1)).status == .ok)
+    }
+
+    @Test func listJSONCarriesSkipped() throws {
+        let c = try Catalog()
+        try c.beginBackup(id: "20231114T221320Z-abcdef", policy: "p", host: "h", kind: "files", payload: "tar",
+                          started: now, recipients: ["F"], destinations: ["a"])
+        try c.sealBackup(id: "20231114T221320Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil,
+                         finished: now, skipped: 4)
+        let json = try BackupListing.json(try c.backups(policy: "p"))
+        #expect(json.contains("\"skipped\" : 4"), "\(json)")
+    }
 }

@@ -91,3 +91,31 @@ import Testing
         #expect(try Catalog(path: path).backups().isEmpty)
     }
 }
+
+/// The count of entries a file tree backup left out, from sealing and from a manifest.
+@Suite struct CatalogSkippedTests {
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    func begin(_ c: Catalog, _ id: String) throws {
+        try c.beginBackup(id: id, policy: "p", host: "h", kind: "files", payload: "tar", started: t0,
+                          recipients: ["F1"], destinations: ["a"])
+    }
+
+    @Test func skippedEntriesAreRecordedAndComeBackFromAManifest() throws {
+        let c = try Catalog()
+        try begin(c, "20231114T221320Z-abcdef")
+        try c.sealBackup(id: "20231114T221320Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil,
+                         finished: t0, skipped: 3)
+        #expect(try c.backup(id: "20231114T221320Z-abcdef")?.skipped == 3)
+        try begin(c, "20231114T221321Z-abcdef")
+        try c.sealBackup(id: "20231114T221321Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil, finished: t0)
+        #expect(try c.backup(id: "20231114T221321Z-abcdef")?.skipped == 0)
+
+        let fresh = try Catalog()
+        var m = Manifest(host: "h", policy: "p", kind: "files", id: "20231114T221320Z-abcdef", started: "s", finished: "f",
+                         payload: "tar", recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil, chunks: [])
+        m.skipped = 2
+        _ = try fresh.importManifest(m, destination: "a", destinations: ["a"], at: t0)
+        #expect(try fresh.backup(id: m.id)?.skipped == 2)
+    }
+}

@@ -49,4 +49,14 @@ import Testing
         #expect(try JSONDecoder().decode(Manifest.self, from: Data(json.utf8)) == m)
         #expect(Manifest.chunkName(1_234_567) == "data.1234567")
     }
+
+    @Test func manifestCarriesSkippedOnlyWhenSet() throws {
+        var m = Manifest(host: "h", policy: "p", kind: "files", id: "20231114T221320Z-abcdef", started: "s", finished: "f",
+                         payload: "tar", recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil, chunks: [])
+        #expect(!String(decoding: try JSONEncoder().encode(m), as: UTF8.self).contains("skipped"))
+        m.skipped = 3
+        let json = try JSONEncoder().encode(m)
+        #expect(String(decoding: json, as: UTF8.self).contains("\"skipped\":3"))
+        #expect(try JSONDecoder().decode(Manifest.self, from: json).skipped == 3)
+    }
 }

@@ -71,20 +71,31 @@ struct FileTreeArchiverTests {
         #expect(result.stdoutText == "True '1500000000.123456789'\n")
     }
 
-    @Test("a missing path and a file removed before reading give warnings, not failures")
+    @Test("a file removed before reading is a warning and counts as skipped")
     func vanishing() throws {
         let fixture = try FileTreeFixture()
-        var archiver = FileTreeArchiver(
-            paths: [fixture.root, fixture.dir.file("does-not-exist")], excludes: fixture.excludes, logger: logger)
+        var archiver = FileTreeArchiver(paths: [fixture.root], excludes: fixture.excludes, logger: logger)
         archiver.hook = { stage, path in
             if stage == .beforeOpen && path.hasSuffix("/regular.txt") { unlink(path) }
         }
         let sink = MemorySink()
         let report = try archiver.write(to: sink)
-        #expect(report.warnings.count == 2)
-        #expect(report.warnings.contains { $0.contains("does-not-exist") && $0.contains("vanished") })
+        #expect(report.warnings.count == 1)
         #expect(report.warnings.contains { $0.contains("regular.txt") && $0.contains("vanished") })
+        #expect(report.skipped == 1)
         #expect(report.files == 6)
+    }
+
+    @Test("a policy path that does not exist fails the archive with one line naming it")
+    func missingRoot() throws {
+        let fixture = try FileTreeFixture()
+        let missing = fixture.dir.file("does-not-exist")
+        let sink = MemorySink()
+        let error = try #require(throws: ArchiveError.self) {
+            _ = try FileTreeArchiver(paths: [fixture.root, missing], excludes: [], logger: logger).write(to: sink)
+        }
+        #expect(error.message == "policy path \(missing) does not exist")
+        #expect(!sink.finished, "nothing is handed on as a complete archive")
     }
 
     @Test("a file that shrinks or grows while read keeps its header size and warns")

@@ -42,7 +42,7 @@ struct BackupJob {
             CrashPoint.hit("backup.spooled")
             try ctx.catalog.sealBackup(
                 id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: source.run.lockWindowMs,
-                finished: ctx.now())
+                finished: ctx.now(), skipped: source.run.skipped)
             CrashPoint.hit("backup.sealed")
             return Spooled(id: id, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, chunks: spooler.chunks, warnings: warnings)
         } catch {

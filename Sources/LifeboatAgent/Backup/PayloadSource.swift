@@ -11,6 +11,8 @@ struct PayloadSource {
     final class Run {
         var backupID = "unnamed"
         var lockWindowMs: Int64?
+        /// Entries of a file tree left out because they vanished or could not be read.
+        var skipped = 0
     }
 
     /// The manifest's `payload` value: what the gunzipped literal data is.
@@ -34,8 +36,11 @@ struct PayloadSource {
         switch policy.kind {
         case .files:
             let archiver = FileTreeArchiver(paths: s.paths, excludes: s.exclude, logger: logger)
-            return PayloadSource(payload: "tar") { sink in
-                try archiver.write(to: sink).warnings
+            let run = Run()
+            return PayloadSource(payload: "tar", run: run) { sink in
+                let report = try archiver.write(to: sink)
+                run.skipped = report.skipped
+                return report.warnings
             }
         case .sqlite:
             let source = SQLiteSource(database: s.database ?? "")
@@ -104,6 +109,7 @@ struct PayloadSource {
                 return try FileTreeArchiver(paths: [path], excludes: excludes, logger: logger).write(to: sink)
             }
             run.lockWindowMs = window
+            run.skipped = report.skipped
             return report.warnings
         }
     }

@@ -15,9 +15,11 @@ public struct CheckUseCase {
         let space = SpaceProbe.measure(spool: ctx.agent.spool, spoolMax: ctx.agent.spoolMax?.bytes)
         let now = ctx.now()
         let keys = KeyHealthProbe(now: now)
-        return policies.map {
+        return try policies.map {
+            let summary = byName[$0.name]
+            let skipped = try summary?.newestComplete.flatMap { try ctx.catalog.backup(id: $0.id)?.skipped } ?? 0
             let verdict = Compliance.evaluate(
-                policy: $0.name, rpo: $0.objectives.rpo, summary: byName[$0.name], space: space, now: now)
+                policy: $0.name, rpo: $0.objectives.rpo, summary: summary, space: space, now: now, skipped: skipped)
             return keys.health(of: $0, signingKey: ctx.agent.signingKey).applied(to: verdict)
         }
     }

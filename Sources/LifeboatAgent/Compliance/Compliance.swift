@@ -63,11 +63,12 @@ public enum Compliance {
     }
 
     /// CRITICAL when the newest backup that reached every destination is older than the RPO or there
-    /// is none; WARNING past 80% of the RPO, when the newest backup is degraded or failed, or when the
-    /// spool or its disk is near full; OK otherwise.
-    public static func evaluate(policy: String, rpo: DurationValue, summary: PolicySummary?, space: Space, now: Date)
-        -> Result
-    {
+    /// is none; WARNING past 80% of the RPO, when the newest backup is degraded or failed, when the newest
+    /// complete backup left entries out (`skipped` of them), or when the spool or its disk is near full;
+    /// OK otherwise.
+    public static func evaluate(
+        policy: String, rpo: DurationValue, summary: PolicySummary?, space: Space, now: Date, skipped: Int = 0
+    ) -> Result {
         let rpoSeconds = rpo.seconds
         // A row dated in the future (a wrong clock, or a planted backup) is left out of the summary; say so.
         let future = summary?.futureID.map { id in
@@ -97,6 +98,10 @@ public enum Compliance {
             id != newest.id
         {
             warnings.append("newest backup \(id) is \(last.rawValue)")
+        }
+        if skipped > 0 {
+            let entries = skipped == 1 ? "entry" : "entries"
+            warnings.append("it skipped \(skipped) \(entries) that vanished or could not be read")
         }
         if let max = space.spoolMax, max > 0, Double(space.spoolBytes) >= Double(max) * nearFullFraction {
             warnings.append("spool holds \(space.spoolBytes) of \(max) bytes")

@@ -12,6 +12,7 @@ public enum BackupListing {
                 "finished": r.finished.map(Timestamp.iso8601) ?? NSNull(),
                 "bytes_in": r.bytesIn, "bytes_out": r.bytesOut, "chunks": r.chunkCount,
                 "lock_window_ms": r.lockWindowMs.map { $0 as Any } ?? NSNull(),
+                "skipped": r.skipped,
                 "destinations": r.copies.map { c -> [String: Any] in
                     var d: [String: Any] = ["name": c.destination, "status": c.status.rawValue]
                     if let e = c.error { d["error"] = e }

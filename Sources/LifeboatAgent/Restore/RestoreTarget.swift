@@ -58,6 +58,9 @@ final class RestoreTarget {
         }
     }
 
+    /// What the extraction of a file tree said without failing (types skipped, attributes not restored).
+    var warnings: [String] { (sink as? SafeTarExtractor)?.report.warnings ?? [] }
+
     /// Moves a finished file tree into place (the sink's finish already did it for a file).
     func commit() throws {
         guard let staging else { return }

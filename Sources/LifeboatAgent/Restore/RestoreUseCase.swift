@@ -140,6 +140,7 @@ public struct RestoreUseCase {
             try decryptor.finish()
             CrashPoint.hit("restore.verified")
             try target.commit()
+            for w in target.warnings { ctx.logger.warning("backup \(record.id): \(w)") }
             return Result(id: record.id, bytes: counter.count, chunksByDestination: used, skipped: [])
         } catch {
             target.abandon()

@@ -145,11 +145,12 @@ struct Shipper {
 /// Builds the manifest a destination stores beside a backup's chunks.
 enum ManifestBuilder {
     static func build(record: BackupRecord, chunks: [Manifest.Chunk], signer: String?) throws -> [UInt8] {
-        let manifest = Manifest(
+        var manifest = Manifest(
             host: record.host, policy: record.policy, kind: record.kind, id: record.id,
             started: Timestamp.iso8601(record.started), finished: Timestamp.iso8601(record.finished ?? Date()),
             payload: record.payload, recipients: record.recipients, bytesIn: record.bytesIn,
             bytesOut: record.bytesOut, lockWindowMs: record.lockWindowMs, signer: signer, chunks: chunks)
+        manifest.skipped = record.skipped > 0 ? record.skipped : nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return [UInt8](try encoder.encode(manifest)) + [0x0a]
