@@ -41,12 +41,7 @@ final class RestoreTarget {
         }
         if payload == "tar" {
             let dir = "\(path).lifeboat-partial-\(getpid())"
-            try? fm.removeItem(atPath: dir)
-            do {
-                try fm.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw LifeboatError.failed("cannot create \(dir): \(error.localizedDescription)")
-            }
+            try ExclusiveFile.makePrivateFolder(dir)
             staging = dir
             fileSink = nil
             sink = try SafeTarExtractor(targetDirectory: dir)

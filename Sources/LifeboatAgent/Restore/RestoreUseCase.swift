@@ -102,14 +102,18 @@ public struct RestoreUseCase {
             .filter { $0.copies.contains(where: { $0.status == .shipped }) }
     }
 
+    /// Restore's work folders in the spool: `.restore-<pid>-XXXXXX`.
+    public static let workPrefix = ".restore-"
+
     func restore(_ record: BackupRecord, _ request: Request) async throws -> Result {
         let chunks = try ctx.catalog.chunks(id: record.id)
         let shipped = Set(record.copies.filter { $0.status == .shipped }.map(\.destination))
         let destinations = try request.policy.destinations.filter { shipped.contains($0.name) }.map(DestinationFactory.make)
-        let work = "\(ctx.agent.spool)/.restore-\(getpid())"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        // A private work folder whose owner lock lets the next run sweep it if this process is killed.
+        try? FileManager.default.createDirectory(atPath: ctx.agent.spool, withIntermediateDirectories: true)
+        let workFolder = try OwnedFolder(parent: ctx.agent.spool, prefix: Self.workPrefix)
+        defer { workFolder.remove() }
+        let work = workFolder.path
         let fetcher = ChunkFetcher(
             destinations: destinations, prefix: ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id),
             workDirectory: work)

@@ -1,0 +1,115 @@
+# Hardening: what is refused, what is never followed, what a child process may see.
+# shellcheck source=/dev/null
+source scripts/e2e/db_aa_common.sh
+H=$WORK/hard
+db_setup "$H"
+db_policy "$H" dump command "command: [sh, -c, 'ulimit -c >\"$H/child.ulimit\"; env >\"$H/child.env\"; printf \"secret dump\\\\n\"']"
+
+# Started with core dumps allowed and an AWS secret in its environment, as a careless shell might.
+(
+    ulimit -c unlimited 2>/dev/null || ulimit -c "$(ulimit -H -c)"
+    export AWS_SECRET_ACCESS_KEY=e2e-aws-secret
+    "$BIN" backup --config "$H/lifeboat.yaml" dump >"$H/backup.out" 2>&1
+)
+check "hardening: the backup of a command completes" grep -q " complete$" "$H/backup.out"
+check "hardening: a child runs with core dumps off (RLIMIT_CORE 0)" test "$(cat "$H/child.ulimit" 2>/dev/null)" = 0
+check "hardening: a child does not see lifeboat's AWS_* variables" bash -c "[ -s '$H/child.env' ] && ! grep -q '^AWS_' '$H/child.env'"
+
+# SIGPIPE: lifeboat writing into a pipe nobody reads says so, or ends normally; never dies of signal 13 (141).
+sigpipe_status() {
+    python3 - "$@" <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.DEVNULL)
+print(p.returncode)
+PY
+}
+check "hardening: output into a closed pipe does not kill lifeboat with SIGPIPE" \
+    test "$(sigpipe_status "$BIN" list --config "$H/lifeboat.yaml")" -ge 0
+
+# A loader that exits early: lifeboat gets EPIPE (SIGPIPE is ignored) and reports the loader's own words.
+# Stand-ins for pg_dump and pg_restore come first on PATH, so no server is needed.
+mkdir -p "$H/fakebin"
+cat >"$H/fakebin/pg_dump" <<'SH'
+#!/bin/sh
+head -c 3000000 /dev/urandom
+SH
+cat >"$H/fakebin/pg_restore" <<'SH'
+#!/bin/sh
+echo "pg_restore: error: input file does not appear to be a valid archive" >&2
+exit 1
+SH
+chmod +x "$H/fakebin/pg_dump" "$H/fakebin/pg_restore"
+db_policy "$H" early postgres 'dsn: "host=127.0.0.1 dbname=early"'
+PATH="$H/fakebin:$PATH" "$BIN" backup --config "$H/lifeboat.yaml" early >"$H/early.out" 2>&1
+check "hardening: a postgres backup through a stand-in pg_dump completes" grep -q " complete$" "$H/early.out"
+PATH="$H/fakebin:$PATH" "$BIN" restore --config "$H/lifeboat.yaml" early --into "host=127.0.0.1 dbname=x" \
+    --identity "$H/keys/ops.sec.asc" >/dev/null 2>"$H/early.err"
+EARLY=$?
+check "hardening: a loader that exits early is exit 1, not death by SIGPIPE (141)" test "$EARLY" -eq 1
+check "hardening: ... and the failure carries the loader's own stderr" grep -q "does not appear to be a valid archive" "$H/early.err"
+rm -f "$H/policies/early.yaml"
+
+# A symlink planted at restore's temporary name is not followed: the plaintext does not go through it.
+echo "precious" >"$H/victim"
+(
+    ln -s "$H/victim" "$H/out.txt.lifeboat-partial-$BASHPID"
+    exec "$BIN" restore --config "$H/lifeboat.yaml" dump --to "$H/out.txt" --identity "$H/keys/ops.sec.asc" >/dev/null 2>&1
+)
+check "hardening: restore does not write through a symlink planted at its partial name" \
+    bash -c "[ \"\$(cat '$H/victim')\" = precious ] && [ ! -L '$H/out.txt' ] && [ \"\$(cat '$H/out.txt')\" = 'secret dump' ]"
+check "hardening: restore leaves no partial name behind" bash -c "! ls -d '$H'/out.txt.lifeboat-partial-* 2>/dev/null | grep -q ."
+
+# Numbers out of range are refused with the file and line (exit 65), not a crash or a hang.
+expect_refusal() { # name, expected text, then the command
+    local name=$1 text=$2; shift 2
+    local err code
+    err=$(timeout 30 "$@" 2>&1 >/dev/null)
+    code=$?
+    if [ "$code" -eq 65 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$text"* ]]; then
+        pass "$name"
+    else
+        fail "$name (exit $code: $err)"
+    fi
+}
+s3_policy() { # extra line for the S3 destination
+    cat >"$H/policies/off.yaml" <<YAML
+name: off
+kind: files
+source: { paths: [$H/keys] }
+objectives: { rpo: 24h }
+encryption: { recipients: [../keys/ops.pub.asc] }
+destinations:
+  - name: s3
+    type: s3
+    endpoint: http://127.0.0.1:9
+    bucket: b
+    $1
+YAML
+}
+s3_policy "timeout: 1e300s"
+expect_refusal "hardening: timeout: 1e300s is exit 65 naming the line, not a crash" "off.yaml:11: timeout: '1e300s' is out of range" \
+    "$BIN" backup --config "$H/lifeboat.yaml" off
+s3_policy "retry: { base: 1e300s }"
+expect_refusal "hardening: retry.base: 1e300s is exit 65 for verify, not a hang" "off.yaml:11: retry.base: '1e300s' is out of range" \
+    "$BIN" verify --config "$H/lifeboat.yaml" off
+s3_policy "part_size: 99999999999999999999GiB"
+expect_refusal "hardening: a size past any bound is out of range" "part_size: '99999999999999999999GiB' is out of range" \
+    "$BIN" list --config "$H/lifeboat.yaml"
+rm -f "$H/policies/off.yaml"
+"$BIN" run --config "$H/lifeboat.yaml" --random-delay 99999999999999w >/dev/null 2>&1
+check "hardening: --random-delay past a day is a usage error (exit 64)" test $? -eq 64
+
+# Passwords never on a command line: refused in a policy's dsn and in restore --into.
+db_policy "$H" orders postgres "dsn: \"host=127.0.0.1 dbname=orders password=hunter2\""
+expect_refusal "hardening: password= in a dsn is refused, pointing to password_file" "password_file" \
+    "$BIN" backup --config "$H/lifeboat.yaml" orders
+check "hardening: the refusal does not repeat the password" bash -c \
+    "! '$BIN' backup --config '$H/lifeboat.yaml' orders 2>&1 | grep -q hunter2"
+db_policy "$H" orders postgres "dsn: \"host=127.0.0.1 dbname=orders\""
+"$BIN" restore --config "$H/lifeboat.yaml" orders --into "host=127.0.0.1 dbname=x password=hunter2" \
+    --identity "$H/keys/ops.sec.asc" >/dev/null 2>"$H/into.err"
+check "hardening: restore --into with a password is exit 65" test $? -eq 65
+check "hardening: ... and says to use password_file" grep -q "password_file" "$H/into.err"
+rm -f "$H/policies/orders.yaml"
