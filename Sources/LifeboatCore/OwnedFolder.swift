@@ -44,10 +44,13 @@ public final class OwnedFolder: @unchecked Sendable {
     deinit { remove() }
 
     /// Removes every `<parent>/<prefix>*` folder of this user whose owner is gone: its `.owner` lock can
-    /// be taken, or it has none and is older than a minute (killed between making it and locking).
+    /// be taken, or it has none and is older than `unlockedAge` (killed between making it and locking,
+    /// or made by an older Lifeboat that held no lock: a day leaves any such run time to finish).
     /// Returns the paths removed. Never follows a symlink; never touches another user's folder.
     @discardableResult
-    public static func sweep(parent: String, prefix: String, now: Date = Date()) -> [String] {
+    public static func sweep(parent: String, prefix: String, now: Date = Date(), unlockedAge: TimeInterval = 86_400)
+        -> [String]
+    {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return [] }
         var removed: [String] = []
         for name in names where name.hasPrefix(prefix) {
@@ -61,7 +64,7 @@ public final class OwnedFolder: @unchecked Sendable {
                 guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
             } else {
                 let age = now.timeIntervalSince1970 - TimeInterval(st.st_mtim.tv_sec)
-                guard openError == ENOENT, age > 60 else { continue }
+                guard openError == ENOENT, age > unlockedAge else { continue }
             }
             guard (try? FileManager.default.removeItem(atPath: path)) != nil else { continue }
             removed.append(path)

@@ -45,6 +45,18 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: other))
     }
 
+    /// A folder with no owner lock at all (killed before it locked, or made by a Lifeboat that held no
+    /// lock) is removed only once it is a day old: a run that is still using it has had time to finish.
+    @Test func aFolderWithoutALockIsSweptOnlyWhenOld() throws {
+        let dir = try TemporaryDirectory(prefix: "sweep")
+        let old = dir.file("lifeboat-cred-OLD123"), young = dir.file("lifeboat-cred-NEW456")
+        for path in [old, young] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        var times = [timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0), timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0)]
+        #expect(utimes(old, &times) == 0)
+        #expect(OwnedFolder.sweep(parent: dir.path, prefix: "lifeboat-cred-") == [old])
+        #expect(FileManager.default.fileExists(atPath: young))
+    }
+
     @Test func thisProcesssOwnFolderIsInUse() throws {
         let dir = try TemporaryDirectory(prefix: "sweep")
         let mine = try OwnedFolder(parent: dir.path, prefix: "x-")

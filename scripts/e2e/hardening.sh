@@ -51,6 +51,28 @@ check "hardening: a loader that exits early is exit 1, not death by SIGPIPE (141
 check "hardening: ... and the failure carries the loader's own stderr" grep -q "does not appear to be a valid archive" "$H/early.err"
 rm -f "$H/policies/early.yaml"
 
+# kill -9 during a dump leaves the temporary PGPASSFILE; the next backup or run removes it.
+echo "hunter2" >"$H/pw"
+chmod 600 "$H/pw"
+cat >"$H/fakebin/pg_dump" <<SH
+#!/bin/sh
+echo \$\$ >"$H/pg_dump.pid"
+exec sleep 60
+SH
+db_policy "$H" slow postgres "dsn: \"host=127.0.0.1 dbname=slow\"
+password_file: $H/pw"
+PATH="$H/fakebin:$PATH" "$BIN" backup --config "$H/lifeboat.yaml" slow >/dev/null 2>&1 &
+SLOW=$!
+for _ in $(seq 100); do [ -s "$H/pg_dump.pid" ] && break; sleep 0.1; done
+CRED=$(ls -d /tmp/lifeboat-cred-"$SLOW"-* 2>/dev/null | head -1)
+kill -9 "$SLOW" 2>/dev/null
+{ wait "$SLOW"; } 2>/dev/null
+[ -s "$H/pg_dump.pid" ] && kill -9 "$(cat "$H/pg_dump.pid")" 2>/dev/null
+check "hardening: kill -9 during a dump leaves its PGPASSFILE behind" bash -c "[ -n '$CRED' ] && grep -q hunter2 '$CRED/pgpass'"
+rm -f "$H/policies/slow.yaml"
+"$BIN" backup --config "$H/lifeboat.yaml" dump >/dev/null 2>&1
+check "hardening: the next backup removes the credential folder of the killed run" bash -c "[ -n '$CRED' ] && [ ! -e '$CRED' ]"
+
 # A symlink planted at restore's temporary name is not followed: the plaintext does not go through it.
 echo "precious" >"$H/victim"
 (
