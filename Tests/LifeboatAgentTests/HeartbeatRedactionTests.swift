@@ -5,6 +5,7 @@ import Testing
 
 /// Collects every message logged through it.
 final class CollectingLogHandler: LogHandler, @unchecked Sendable {
+    /// The lines logged, shared between copies of the handler.
     final class Store: @unchecked Sendable {
         private let lock = NSLock()
         private var lines: [String] = []

@@ -63,15 +63,47 @@ db_policy "$H" slow postgres "dsn: \"host=127.0.0.1 dbname=slow\"
 password_file: $H/pw"
 PATH="$H/fakebin:$PATH" "$BIN" backup --config "$H/lifeboat.yaml" slow >/dev/null 2>&1 &
 SLOW=$!
+disown "$SLOW"   # no job report when it is killed below
 for _ in $(seq 100); do [ -s "$H/pg_dump.pid" ] && break; sleep 0.1; done
 CRED=$(ls -d /tmp/lifeboat-cred-"$SLOW"-* 2>/dev/null | head -1)
 kill -9 "$SLOW" 2>/dev/null
-{ wait "$SLOW"; } 2>/dev/null
+while kill -0 "$SLOW" 2>/dev/null; do sleep 0.05; done
 [ -s "$H/pg_dump.pid" ] && kill -9 "$(cat "$H/pg_dump.pid")" 2>/dev/null
 check "hardening: kill -9 during a dump leaves its PGPASSFILE behind" bash -c "[ -n '$CRED' ] && grep -q hunter2 '$CRED/pgpass'"
 rm -f "$H/policies/slow.yaml"
 "$BIN" backup --config "$H/lifeboat.yaml" dump >/dev/null 2>&1
 check "hardening: the next backup removes the credential folder of the killed run" bash -c "[ -n '$CRED' ] && [ ! -e '$CRED' ]"
+
+# A backup row left `running` by a killed run whose pid now names another live process (pid reuse
+# after a reboot) must not stop `run` from backing the policy up: liveness is the policy's flock.
+cat >"$H/stale.sh" <<SH
+#!/bin/sh
+echo \$\$ >"$H/stale.pid"
+exec sleep 60
+SH
+chmod +x "$H/stale.sh"
+db_policy "$H" stale command "command: [\"$H/stale.sh\"]"
+"$BIN" backup --config "$H/lifeboat.yaml" stale >/dev/null 2>&1 &
+STALE=$!
+disown "$STALE"   # no job report when it is killed below
+for _ in $(seq 100); do [ -s "$H/stale.pid" ] && break; sleep 0.1; done
+kill -9 "$STALE" 2>/dev/null
+while kill -0 "$STALE" 2>/dev/null; do sleep 0.05; done
+[ -s "$H/stale.pid" ] && kill -9 "$(cat "$H/stale.pid")" 2>/dev/null
+sleep 60 &
+STRANGER=$!
+sqlite3 "$H/state/catalog.sqlite" "UPDATE backup SET pid = $STRANGER WHERE policy = 'stale' AND status = 'running'"
+check "hardening: the killed backup is left running with a live process's pid" test \
+    "$(sqlite3 "$H/state/catalog.sqlite" "SELECT count(*) FROM backup WHERE policy = 'stale' AND status = 'running' AND pid = $STRANGER")" = 1
+db_policy "$H" stale command 'command: [printf, "fresh data"]'
+"$BIN" run --config "$H/lifeboat.yaml" >"$H/stale.out" 2>&1
+check "hardening: run marks the stale row failed (interrupted) instead of taking it as alive" test \
+    "$(sqlite3 "$H/state/catalog.sqlite" "SELECT status FROM backup WHERE policy = 'stale' AND pid = $STRANGER")" = failed
+"$BIN" backup --config "$H/lifeboat.yaml" stale >"$H/stale.out" 2>&1
+check "hardening: ... and the policy backs up again" grep -q "^stale .* complete$" "$H/stale.out"
+kill "$STRANGER" 2>/dev/null
+{ wait "$STRANGER"; } 2>/dev/null
+rm -f "$H/policies/stale.yaml"
 
 # A symlink planted at restore's temporary name is not followed: the plaintext does not go through it.
 echo "precious" >"$H/victim"
