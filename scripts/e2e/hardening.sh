@@ -49,11 +49,23 @@ PATH="$H/fakebin:$PATH" "$BIN" restore --config "$H/lifeboat.yaml" early --into 
 EARLY=$?
 check "hardening: a loader that exits early is exit 1, not death by SIGPIPE (141)" test "$EARLY" -eq 1
 check "hardening: ... and the failure carries the loader's own stderr" grep -q "does not appear to be a valid archive" "$H/early.err"
+# restore --into takes the password from a password_file=PATH word, never from the command line.
+echo "hunter2" >"$H/pw"
+chmod 600 "$H/pw"
+cat >"$H/fakebin/pg_restore" <<SH
+#!/bin/sh
+cat >/dev/null
+echo "\$*" >"$H/restore.argv"
+cat "\$PGPASSFILE" >"$H/restore.pgpass"
+SH
+PATH="$H/fakebin:$PATH" "$BIN" restore --config "$H/lifeboat.yaml" early --into "host=127.0.0.1 dbname=x password_file=$H/pw" \
+    --identity "$H/keys/ops.sec.asc" >/dev/null 2>"$H/into-file.err"
+check "hardening: restore --into with password_file= loads through a PGPASSFILE" grep -q ":hunter2$" "$H/restore.pgpass"
+check "hardening: ... and pg_restore's command line holds neither the password nor the word" \
+    bash -c "grep -q dbname '$H/restore.argv' && ! grep -q -e hunter2 -e password_file '$H/restore.argv'"
 rm -f "$H/policies/early.yaml"
 
 # kill -9 during a dump leaves the temporary PGPASSFILE; the next backup or run removes it.
-echo "hunter2" >"$H/pw"
-chmod 600 "$H/pw"
 cat >"$H/fakebin/pg_dump" <<SH
 #!/bin/sh
 echo \$\$ >"$H/pg_dump.pid"
