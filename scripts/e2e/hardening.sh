@@ -117,6 +117,28 @@ kill "$STRANGER" 2>/dev/null
 { wait "$STRANGER"; } 2>/dev/null
 rm -f "$H/policies/stale.yaml"
 
+# A SQLite database over 256 MiB is copied into a private folder beside it; kill -9 during that
+# backup leaves the folder (and maybe the plaintext copy): the next run removes it.
+mkdir -p "$H/big"
+sqlite3 "$H/big/big.db" "CREATE TABLE t(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 270)
+    INSERT INTO t SELECT zeroblob(1048576) FROM n;"
+db_policy "$H" big sqlite "database: $H/big/big.db"
+"$BIN" backup --config "$H/lifeboat.yaml" big >/dev/null 2>&1 &
+BIG=$!
+disown "$BIG"   # no job report when it is killed below
+COPY=
+for _ in $(seq 1000); do
+    COPY=$(ls -d "$H"/big/.lifeboat-sqlite-copy-* 2>/dev/null | head -1)
+    [ -n "$COPY" ] && break
+    sleep 0.01
+done
+kill -9 "$BIG" 2>/dev/null
+while kill -0 "$BIG" 2>/dev/null; do sleep 0.05; done
+check "hardening: kill -9 during a large SQLite backup leaves its copy folder" test -n "$COPY" -a -d "$COPY"
+"$BIN" run --config "$H/lifeboat.yaml" >/dev/null 2>&1
+check "hardening: the next run removes it" bash -c "[ -n '$COPY' ] && ! ls -d '$H'/big/.lifeboat-sqlite-copy-* 2>/dev/null | grep -q ."
+rm -rf "$H/big" "$H/policies/big.yaml"
+
 # A symlink planted at restore's temporary name is not followed: the plaintext does not go through it.
 echo "precious" >"$H/victim"
 (
