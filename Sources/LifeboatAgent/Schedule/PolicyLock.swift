@@ -7,6 +7,8 @@ import LifeboatCore
 public final class PolicyLock {
     let fd: Int32
     public let path: String
+    /// Until `release`: this value's lock, released once (a later holder of the same file keeps its own).
+    private var holding = true
 
     /// The lock files this process holds now. flock(2) conflicts between two descriptors of one
     /// process too, so asking "is it held?" about our own lock must not go through the kernel.
@@ -59,7 +61,10 @@ public final class PolicyLock {
 
     /// Lets the lock go (also done when the value is released or the process ends).
     public func release() {
-        if Self.held.remove(path) { flock(fd, LOCK_UN) }
+        guard holding else { return }
+        holding = false
+        flock(fd, LOCK_UN)
+        Self.held.remove(path)
     }
 
     deinit {
@@ -75,6 +80,5 @@ private final class HeldSet: @unchecked Sendable {
 
     func contains(_ p: String) -> Bool { lock.withLock { paths.contains(p) } }
     func insert(_ p: String) { lock.withLock { _ = paths.insert(p) } }
-    /// True when `p` was held.
-    func remove(_ p: String) -> Bool { lock.withLock { paths.remove(p) != nil } }
+    func remove(_ p: String) { lock.withLock { _ = paths.remove(p) } }
 }
