@@ -67,6 +67,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    /// `run` sweeps first, even when nothing is due and it does nothing else.
+    @Test func anIdleRunStillSweeps() async throws {
+        let f = try RunFixture(policies: ["db": "objectives: { rpo: 24h }"])
+        try f.insert(policy: "db", started: f.clock.now.addingTimeInterval(-60), status: .complete)
+        let ctx = try f.context()
+        let work = ctx.agent.spool + "/\(RestoreUseCase.workPrefix)555-eeeeee"
+        let holder = try Self.folderHeldByAnotherProcess(work)
+        try Self.killAndWaitForTheLock(holder, work)
+
+        let report = try await RunUseCase(ctx).run()
+
+        #expect(report.outcome == "idle")
+        #expect(!FileManager.default.fileExists(atPath: work))
+    }
+
     @Test func theNextRunSweepsRestoreWorkFoldersAndSQLiteCopies() throws {
         let f = try RunFixture(policies: ["db": "objectives: { rpo: 24h }"])
         // A sqlite policy whose database lives in the fixture's folder.
