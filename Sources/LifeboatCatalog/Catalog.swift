@@ -36,7 +36,7 @@ public final class Catalog: @unchecked Sendable {
 
     /// Runs `body` under an exclusive flock on `<catalog>.lock`: opening and migrating are serialized there.
     static func whileHoldingOpenLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
-        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         // A reader without write access (a monitoring user running `check`) cannot race a migration
         // anyway: it opens without the lock.
         guard fd >= 0 else { return try body() }
@@ -167,15 +167,16 @@ public final class Catalog: @unchecked Sendable {
     }
 
     /// Finds backups left `running` by a process that is gone, marks them failed and returns their ids
-    /// so the caller can remove their spool files.
-    public func failAbandoned(at: Date, isAlive: (Int32) -> Bool) throws -> [String] {
+    /// so the caller can remove their spool files. `isAlive` answers for a backup's policy (whether some
+    /// process still works on it); a pid is not asked, since after a reboot it may name another process.
+    public func failAbandoned(at: Date, isAlive: (_ policy: String) -> Bool) throws -> [String] {
         try wrap("recover abandoned backups") {
             try db.write { db in
-                let rows = try Row.fetchAll(db, sql: "SELECT id, pid FROM backup WHERE status = 'running'")
+                let rows = try Row.fetchAll(db, sql: "SELECT id, policy FROM backup WHERE status = 'running'")
                 var ids: [String] = []
                 for row in rows {
-                    let pid: Int? = row["pid"]
-                    if let pid, isAlive(Int32(pid)) { continue }
+                    let policy: String = row["policy"]
+                    if isAlive(policy) { continue }
                     let id: String = row["id"]
                     ids.append(id)
                     try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])

@@ -42,7 +42,8 @@ public struct AgentConfig: Sendable {
         if let h = f.optional("heartbeat_url") {
             let s = try h.nonEmptyString("heartbeat_url")
             guard let u = URL(string: s), u.scheme == "http" || u.scheme == "https" else {
-                throw h.error("heartbeat_url '\(s)' must be an http or https URL")
+                // Not repeated: its path is a secret token.
+                throw h.error("heartbeat_url must be an http or https URL")
             }
             heartbeat = s
         }

@@ -50,13 +50,12 @@ enum DestinationParser {
                 d.credentials = path
             }
             if let x = f.optional("virtual_hosted") { d.virtualHosted = try x.bool("virtual_hosted") }
-            if let x = f.optional("multipart_threshold") { d.multipartThreshold = try x.size("multipart_threshold").bytes }
+            if let x = f.optional("multipart_threshold") { d.multipartThreshold = try x.size("multipart_threshold", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)).bytes }
             if let x = f.optional("part_size") {
-                d.partSize = try x.size("part_size").bytes
-                guard d.partSize >= 5 << 20 else { throw x.error("part_size must be at least 5MiB") }
+                d.partSize = try x.size("part_size", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)).bytes
             }
-            if let x = f.optional("timeout") { d.idleTimeout = try seconds(x, "timeout") }
-            if let x = f.optional("connect_timeout") { d.connectTimeout = try seconds(x, "connect_timeout") }
+            if let x = f.optional("timeout") { d.idleTimeout = try seconds(x, "timeout", 0.001...86_400) }
+            if let x = f.optional("connect_timeout") { d.connectTimeout = try seconds(x, "connect_timeout", 0.001...3600) }
         }
         try f.finish()
         return d
@@ -67,28 +66,39 @@ enum DestinationParser {
         if let x = f.optional("concurrency") { d.concurrency = try x.int("concurrency", in: 1...64) }
         if let r = f.optional("retry") {
             let g = try r.fields("retry")
-            if let x = g.optional("base") { d.retry.base = try seconds(x, "retry.base") }
-            if let x = g.optional("cap") { d.retry.cap = try seconds(x, "retry.cap") }
+            if let x = g.optional("base") { d.retry.base = try seconds(x, "retry.base", 0...3600) }
+            if let x = g.optional("cap") { d.retry.cap = try seconds(x, "retry.cap", 0...86_400) }
             if let x = g.optional("attempts") { d.retry.attempts = try x.int("retry.attempts", in: 1...100) }
-            if let x = g.optional("max_elapsed") { d.retry.maxElapsed = try seconds(x, "retry.max_elapsed") }
+            if let x = g.optional("max_elapsed") { d.retry.maxElapsed = try seconds(x, "retry.max_elapsed", 0...604_800) }
             try g.finish()
         }
         if let b = f.optional("breaker") {
             let g = try b.fields("breaker")
             if let x = g.optional("failures") { d.breaker.failures = try x.int("breaker.failures", in: 1...1000) }
-            if let x = g.optional("cool_down") { d.breaker.coolDown = try seconds(x, "breaker.cool_down") }
+            if let x = g.optional("cool_down") { d.breaker.coolDown = try seconds(x, "breaker.cool_down", 0...2_592_000) }
             try g.finish()
         }
     }
 
-    /// A short duration in seconds, fractions and milliseconds allowed: `250ms`, `0.5s`, `2s`, `1m`.
-    static func seconds(_ v: YAMLValue, _ name: String) throws -> Double {
+    /// A short duration in seconds, fractions and milliseconds allowed: `250ms`, `0.5s`, `2s`, `1m`,
+    /// within `range` (each key has its own: a timeout of a day, a backoff base of an hour...).
+    static func seconds(_ v: YAMLValue, _ name: String, _ range: ClosedRange<Double>) throws -> Double {
         let s = try v.string(name).trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, factor) in units where s.hasSuffix(suffix) {
-            if let n = Double(s.dropLast(suffix.count)), n >= 0, n.isFinite { return n * factor }
-            break
+            guard let n = Double(s.dropLast(suffix.count)), n.isNaN == false else { break }
+            let value = n * factor
+            guard range.contains(value) else {
+                throw v.error("\(name): '\(s)' is out of range (from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound)))")
+            }
+            return value
         }
         throw v.error("\(name): '\(s)' is not a duration (like 250ms, 2s, 1m)")
+    }
+
+    /// A bound in the largest unit that writes it whole: `1ms`, `1h`, `86400s` is `24h`.
+    static func text(_ seconds: Double) -> String {
+        if seconds > 0 && seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        return DurationValue(seconds: Int64(seconds)).description
     }
 }

@@ -37,9 +37,16 @@ enum PolicyParser {
         if let s = top.optional("schedule") {
             let text = try s.string("schedule")
             let words = text.split(separator: " ")
-            guard words.count == 2, words[0] == "every", let d = DurationValue(parsing: String(words[1])),
-                d.seconds > 0
-            else { throw s.error("schedule: '\(text)' must read 'every <duration>', like 'every 6h'") }
+            guard words.count == 2, words[0] == "every" else {
+                throw s.error("schedule: '\(text)' must read 'every <duration>', like 'every 6h'")
+            }
+            guard let d = DurationValue(parsing: String(words[1])), d.seconds > 0 else {
+                if YAMLValue.looksNumeric(String(words[1]), units: YAMLValue.durationUnits) {
+                    throw s.outOfRange("schedule", text, "every 1s", "every \(DurationValue.maximum)")
+                }
+                throw s.error("schedule: '\(text)' must read 'every <duration>', like 'every 6h'")
+            }
+            guard d <= .maximum else { throw s.outOfRange("schedule", text, "every 1s", "every \(DurationValue.maximum)") }
             schedule = d
         }
 

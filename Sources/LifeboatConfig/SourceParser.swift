@@ -14,7 +14,11 @@ enum SourceParser {
         case .sqlite:
             s.database = resolve(try f.required("database").nonEmptyString("source.database"))
         case .postgres:
-            s.dsn = try f.required("dsn").nonEmptyString("source.dsn")
+            let dsnValue = try f.required("dsn")
+            s.dsn = try dsnValue.nonEmptyString("source.dsn")
+            if PostgresDSN.hasPassword(s.dsn ?? "") {
+                throw dsnValue.error("source.dsn holds a password, which pg_dump's command line would show to every user; put it in a file named by source.password_file (mode 0600)")
+            }
             if let p = f.optional("password_file") { s.passwordFile = resolve(try p.nonEmptyString("source.password_file")) }
         case .mariadb:
             if let x = f.optional("host") { s.host = try x.nonEmptyString("source.host") }
@@ -41,7 +45,7 @@ enum SourceParser {
         var spec = SnapshotSpec(provider: provider, volume: nil, lock: true, maxLock: DurationValue(seconds: 2))
         if let x = f.optional("volume") { spec.volume = resolve(try x.nonEmptyString("source.snapshot.volume")) }
         if let x = f.optional("lock") { spec.lock = try x.bool("source.snapshot.lock") }
-        if let x = f.optional("max_lock") { spec.maxLock = try x.duration("source.snapshot.max_lock") }
+        if let x = f.optional("max_lock") { spec.maxLock = try x.duration("source.snapshot.max_lock", most: DurationValue(seconds: 3600)) }
         if let x = f.optional("create") { spec.create = try x.stringList("source.snapshot.create") }
         if let x = f.optional("delete") { spec.delete = try x.stringList("source.snapshot.delete") }
         if let x = f.optional("size") { spec.size = try x.nonEmptyString("source.snapshot.size") }

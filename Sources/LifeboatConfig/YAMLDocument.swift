@@ -81,20 +81,40 @@ struct YAMLValue {
         }
     }
 
-    func duration(_ name: String) throws -> DurationValue {
+    /// A duration from 1s to `most` (100 years unless the key has its own bound).
+    func duration(_ name: String, most: DurationValue = .maximum) throws -> DurationValue {
         let s = try string(name)
         guard let d = DurationValue(parsing: s), d.seconds > 0 else {
+            if Self.looksNumeric(s, units: Self.durationUnits) { throw outOfRange(name, s, "1s", most.description) }
             throw error("\(name): '\(s)' is not a duration (like 45s, 15m, 1h, 7d, 2w)")
         }
+        guard d <= most else { throw outOfRange(name, s, "1s", most.description) }
         return d
     }
 
-    func size(_ name: String) throws -> ByteSize {
+    /// A size from `least` to `most` bytes.
+    func size(_ name: String, least: ByteSize = ByteSize(bytes: 1), most: ByteSize = .maximum) throws -> ByteSize {
         let s = try string(name)
         guard let b = ByteSize(parsing: s), b.bytes > 0 else {
+            if Self.looksNumeric(s, units: Self.sizeUnits) { throw outOfRange(name, s, least.description, most.description) }
             throw error("\(name): '\(s)' is not a size (like 512KiB, 64MiB, 1GiB)")
         }
+        guard b >= least, b <= most else { throw outOfRange(name, s, least.description, most.description) }
         return b
+    }
+
+    func outOfRange(_ name: String, _ text: String, _ least: String, _ most: String) -> LifeboatError {
+        error("\(name): '\(text)' is out of range (from \(least) to \(most))")
+    }
+
+    static let durationUnits: Set<String> = ["s", "m", "h", "d", "w"]
+    static let sizeUnits: Set<String> = ["", "B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+
+    /// Digits followed by one of `units`, well formed but too large to hold (`99999999999999999999w`) or zero.
+    static func looksNumeric(_ s: String, units: Set<String>) -> Bool {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        let digits = t.prefix { $0.isASCII && $0.isNumber }
+        return !digits.isEmpty && units.contains(String(t.dropFirst(digits.count)))
     }
 
     func oneOf(_ name: String, _ allowed: [String]) throws -> String {

@@ -6,6 +6,10 @@ public struct DurationValue: Sendable, Hashable, Comparable, CustomStringConvert
 
     public init(seconds: Int64) { self.seconds = seconds }
 
+    /// The longest duration any setting accepts: 100 years (of 365.25 days). Longer means a typo, and
+    /// beyond some point a clock or a sleep computed from it overflows.
+    public static let maximum = DurationValue(seconds: 3_155_760_000)
+
     /// Parses `<digits><unit>` with unit one of s, m, h, d, w; nil when the text is not of that form.
     public init?(parsing text: String) {
         var t = Substring(text)

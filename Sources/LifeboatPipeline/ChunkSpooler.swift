@@ -76,8 +76,7 @@ public final class ChunkSpooler: ByteSink {
     private func openChunk() throws {
         let name = Manifest.chunkName(chunks.count)
         tempPath = "\(directory)/\(name).tmp"
-        fd = open(tempPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure("cannot create", tempPath) }
+        fd = try ExclusiveFile.create(tempPath, replacingLeftover: true)
         current = 0
         hasher = SHA256Hasher()
     }

@@ -84,21 +84,25 @@ public enum PasswordFile {
 
 /// A private (0700) folder under the system temp folder holding credential files for one tool
 /// run (a PGPASSFILE, a MariaDB options file), removed when done. Never holds backup data.
+/// It is an `OwnedFolder`, so one left by a killed process is found and removed by `sweep()`.
 public final class CredentialFolder {
-    public let path: String
+    public static let parent = "/tmp"
+    public static let prefix = "lifeboat-cred-"
+    private let folder: OwnedFolder
+    public var path: String { folder.path }
 
     public init() throws {
-        var template = Array("/tmp/lifeboat-cred-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw LifeboatError.failed("cannot make a private temporary folder: \(String(cString: strerror(errno)))")
-        }
-        path = String(cString: made)
+        folder = try OwnedFolder(parent: Self.parent, prefix: Self.prefix)
     }
+
+    /// Removes the credential folders of processes that are gone; returns their paths.
+    @discardableResult
+    public static func sweep() -> [String] { OwnedFolder.sweep(parent: parent, prefix: prefix) }
 
     /// Writes `text` to a new 0600 file in the folder and returns its path.
     public func write(_ name: String, _ text: String) throws -> String {
         let file = "\(path)/\(name)"
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw LifeboatError.failed("cannot write \(file): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         let bytes = Array(text.utf8)
@@ -108,7 +112,7 @@ public final class CredentialFolder {
         return file
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit { folder.remove() }
 }
 
 /// Finds a PostgreSQL or MariaDB tool: on PATH, else in the newest /usr/lib/postgresql/*/bin.

@@ -44,7 +44,8 @@ public final class ProcessChild: @unchecked Sendable {
     private var termination: ProcessTermination?
     private let lock = NSLock()
 
-    /// Starts `argv[0]` (searched on PATH) with `environment` added to this process's environment.
+    /// Starts `argv[0]` (searched on PATH) with `environment` added to the scrubbed one that
+    /// `ChildEnvironment` keeps from this process's (no AWS_* or other secrets pass).
     public init(_ argv: [String], environment: [String: String] = [:], stdin: Input = .null,
                 stdout: Output = .pipe) throws {
         precondition(!argv.isEmpty)
@@ -97,8 +98,7 @@ public final class ProcessChild: @unchecked Sendable {
             posix_spawnattr_setsigdefault(&attr, &defaults)
             posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-            var env = ProcessInfo.processInfo.environment
-            for (k, v) in environment { env[k] = v }
+            let env = ChildEnvironment.make(environment)
             let cArgs = argv.map { strdup($0) } + [nil]
             let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer {

@@ -11,10 +11,22 @@ import LifeboatCore
 /// a memory copy (about 1 GB/s). Plaintext never touches a disk other than the database's own:
 /// a database up to `memoryLimit` is copied into an in-memory database and streamed out with
 /// `sqlite3_serialize`; a larger one into a temporary database in a private (0700) folder beside
-/// the original, on its own file system, removed as soon as it is streamed.
+/// the original, on its own file system, removed as soon as it is streamed. That folder is an
+/// `OwnedFolder` named `.lifeboat-sqlite-copy-<pid>-XXXXXX`: one a killed backup left (plaintext)
+/// is removed by the next backup of the database, or by `sweepCopies` at the start of the next run.
 public struct SQLiteSource {
     public let database: String
     public var memoryLimit: Int64 = 256 << 20
+
+    /// The name every large-database copy folder starts with.
+    public static let copyPrefix = ".lifeboat-sqlite-copy-"
+
+    /// Removes the copy folders beside `database` whose backup process is gone; returns their paths.
+    @discardableResult
+    public static func sweepCopies(beside database: String) -> [String] {
+        let dir = (database as NSString).deletingLastPathComponent
+        return OwnedFolder.sweep(parent: dir.isEmpty ? "." : dir, prefix: copyPrefix)
+    }
 
     public init(database: String) {
         self.database = database
@@ -38,10 +50,16 @@ public struct SQLiteSource {
             try Self.backup(from: source, to: copy)
             return try Self.streamSerialized(copy, into: sink)
         }
+        Self.sweepCopies(beside: database)
         let dir = (database as NSString).deletingLastPathComponent
-        let privateDir = try Self.makePrivateDirectory(in: dir.isEmpty ? "." : dir)
-        defer { try? FileManager.default.removeItem(atPath: privateDir) }
-        let tempPath = privateDir + "/copy.db"
+        let privateDir: OwnedFolder
+        do {
+            privateDir = try OwnedFolder(parent: dir.isEmpty ? "." : dir, prefix: Self.copyPrefix)
+        } catch {
+            throw LifeboatError.failed("sqlite: \(error)")
+        }
+        defer { privateDir.remove() }
+        let tempPath = privateDir.path + "/copy.db"
         do {
             let copy = try SQLiteConnection(path: tempPath)
             try copy.execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF")
@@ -108,13 +126,6 @@ public struct SQLiteSource {
         return total
     }
 
-    static func makePrivateDirectory(in dir: String) throws -> String {
-        var template = Array("\(dir)/.lifeboat-tmp-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw LifeboatError.failed("sqlite: cannot make a private folder in \(dir): \(String(cString: strerror(errno)))")
-        }
-        return String(cString: made)
-    }
 }
 
 /// The sqlite part of lock–sync–snapshot–unlock: the database's write lock (`BEGIN IMMEDIATE`),

@@ -11,15 +11,15 @@ public struct SnapshotCoordinator {
     public let provider: SnapshotProvider
     public let lock: DatabaseLock?
     public let maxLock: Duration
-    /// `lifeboat-snap-<policy>-`: every snapshot of this policy starts with it.
-    public let prefix: String
+    /// The policy whose snapshots these are (see `SnapshotName`).
+    public let policy: String
     public let logger: Logger
 
     public init(provider: SnapshotProvider, lock: DatabaseLock?, maxLock: Duration, policy: String, logger: Logger) {
         self.provider = provider
         self.lock = lock
         self.maxLock = maxLock
-        self.prefix = "lifeboat-snap-\(policy)-"
+        self.policy = policy
         self.logger = logger
     }
 
@@ -34,7 +34,7 @@ public struct SnapshotCoordinator {
     @discardableResult
     public func removeLeftovers() -> Int {
         var removed = 0
-        for handle in (try? provider.leftovers(prefix: prefix)) ?? [] {
+        for handle in (try? provider.leftovers(policy: policy)) ?? [] {
             do {
                 try provider.delete(handle)
                 logger.warning("removed snapshot \(handle.ref) left behind by an interrupted run")
@@ -49,7 +49,7 @@ public struct SnapshotCoordinator {
     /// Runs the whole flow: `archive` gets the path of the snapshot's files and the extra files.
     public func run<T>(id: String, archive: (String, [(name: String, contents: [UInt8])]) throws -> T) throws -> (T, Int64?) {
         removeLeftovers()
-        let taken = try take(name: prefix + id)
+        let taken = try take(name: SnapshotName.make(policy: policy, id: id))
         defer {
             do { try provider.delete(taken.handle) } catch {
                 logger.error("cannot delete snapshot \(taken.handle.ref): \(error); the next run retries")

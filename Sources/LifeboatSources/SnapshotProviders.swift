@@ -27,8 +27,8 @@ public protocol SnapshotProvider {
     func open(_ handle: SnapshotHandle) throws -> String
     /// Unmounts (lvm) and removes the snapshot.
     func delete(_ handle: SnapshotHandle) throws
-    /// Snapshots left behind whose name starts with `prefix`.
-    func leftovers(prefix: String) throws -> [SnapshotHandle]
+    /// Snapshots of `policy` left behind: named exactly as `SnapshotName` makes them, never by prefix.
+    func leftovers(policy: String) throws -> [SnapshotHandle]
     /// A path on the volume's file system, to sync it; nil when there is none here.
     var syncPath: String? { get }
     /// Whether the snapshot captures the whole volume at one instant (btrfs, LVM, ZFS), so a database
@@ -64,9 +64,9 @@ public struct BtrfsSnapshotProvider: SnapshotProvider {
         try runner.check(["btrfs", "subvolume", "delete", handle.ref], what: "delete btrfs snapshot \(handle.ref)")
     }
 
-    public func leftovers(prefix: String) throws -> [SnapshotHandle] {
+    public func leftovers(policy: String) throws -> [SnapshotHandle] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: volume)) ?? []
-        return names.filter { $0.hasPrefix("." + prefix) }.sorted().map {
+        return names.filter { $0.hasPrefix(".") && SnapshotName.belongs(String($0.dropFirst()), to: policy) }.sorted().map {
             SnapshotHandle(name: String($0.dropFirst()), ref: "\(volume)/\($0)", readPath: "\(volume)/\($0)")
         }
     }
@@ -112,9 +112,10 @@ public struct LVMSnapshotProvider: SnapshotProvider {
         try runner.check(["lvremove", "--yes", handle.ref], what: "remove lvm snapshot \(handle.ref)")
     }
 
-    public func leftovers(prefix: String) throws -> [SnapshotHandle] {
+    public func leftovers(policy: String) throws -> [SnapshotHandle] {
         let out = try runner.check(["lvs", "--noheadings", "-o", "lv_name", vg], what: "list logical volumes of \(vg)")
-        return out.stdout.split(whereSeparator: \.isWhitespace).map(String.init).filter { $0.hasPrefix(prefix) }
+        return out.stdout.split(whereSeparator: \.isWhitespace).map(String.init)
+            .filter { SnapshotName.belongs($0, to: policy) }
             .map { SnapshotHandle(name: $0, ref: "\(vg)/\($0)", readPath: nil) }
     }
 }
@@ -151,11 +152,11 @@ public struct ZFSSnapshotProvider: SnapshotProvider {
         try runner.check(["zfs", "destroy", handle.ref], what: "destroy zfs snapshot \(handle.ref)")
     }
 
-    public func leftovers(prefix: String) throws -> [SnapshotHandle] {
+    public func leftovers(policy: String) throws -> [SnapshotHandle] {
         let out = try runner.check(["zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-d", "1", volume],
                                    what: "list zfs snapshots of \(volume)")
         return out.stdout.split(whereSeparator: \.isNewline).map(String.init)
-            .filter { $0.hasPrefix("\(volume)@\(prefix)") }
+            .filter { $0.hasPrefix("\(volume)@") && SnapshotName.belongs(String($0.dropFirst(volume.count + 1)), to: policy) }
             .map { ref in SnapshotHandle(name: String(ref.split(separator: "@").last ?? ""), ref: ref, readPath: nil) }
     }
 }
@@ -169,7 +170,7 @@ public struct CommandSnapshotProvider: SnapshotProvider {
     public let deleteArgv: [String]
     public let volume: String?
     public let runner: CommandRunner
-    /// Where the marker of a pending snapshot is kept (`<state>/<prefix>.snapshot`).
+    /// Where the marker of a pending snapshot is kept (`<state>/<snapshot name>.snapshot`).
     public let stateDirectory: String?
 
     public init(create: [String], delete: [String], volume: String?, stateDirectory: String?,
@@ -216,10 +217,12 @@ public struct CommandSnapshotProvider: SnapshotProvider {
         if let m = markerPath(handle.name) { unlink(m) }
     }
 
-    public func leftovers(prefix: String) throws -> [SnapshotHandle] {
+    public func leftovers(policy: String) throws -> [SnapshotHandle] {
         guard let dir = stateDirectory else { return [] }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".snapshot") }.compactMap {
+        return names.filter {
+            $0.hasSuffix(".snapshot") && SnapshotName.belongs(String($0.dropLast(".snapshot".count)), to: policy)
+        }.compactMap {
             guard let data = FileManager.default.contents(atPath: "\(dir)/\($0)") else { return nil }
             return try? JSONDecoder().decode(SnapshotHandle.self, from: data)
         }

@@ -76,7 +76,7 @@ public struct LocalDestination: Destination {
             throw StorageError(.permanent, destination: name, "cannot create \(dir): \(error.localizedDescription)")
         }
         let temp = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw fail("cannot create", temp, errno: errno) }
         do {
             try body(fd, temp)

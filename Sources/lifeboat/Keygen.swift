@@ -47,7 +47,7 @@ extension Lifeboat {
 
         /// Creates a new file with its final mode from the start (O_EXCL: never replaces anything).
         static func create(_ path: String, _ text: String, mode: mode_t) throws {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             guard fd >= 0 else {
                 let reason = errno == EEXIST ? "already exists; refusing to overwrite it" : String(cString: strerror(errno))
                 throw CryptoError(.io, "\(path): \(reason)")

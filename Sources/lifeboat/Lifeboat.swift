@@ -1,4 +1,5 @@
 import ArgumentParser
+import LifeboatCore
 
 /// The `lifeboat` command: one subcommand per file in this folder.
 @main
@@ -22,4 +23,10 @@ struct Lifeboat: AsyncParsableCommand {
             PGP.self,
         ]
     )
+
+    /// Ignores SIGPIPE and disables core dumps before any command parses its arguments or reads a key.
+    static func main() async {
+        ProcessHardening.atStart()
+        await main(nil)
+    }
 }

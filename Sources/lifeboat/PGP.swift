@@ -110,7 +110,7 @@ enum CryptoCommand {
         defer { if inFD != 0 { close(inFD) } }
         let temporary = output.map { "\($0).partial-\(getpid())" }
         let outFD: Int32 = try temporary.map { path in
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw CryptoError(.io, "\(path): \(String(cString: strerror(errno)))") }
             return fd
         } ?? 1

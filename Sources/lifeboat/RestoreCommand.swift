@@ -18,8 +18,9 @@ extension Lifeboat {
         @Option(help: "Where to restore to.") var to: String?
         @Option(help: """
             postgres, mariadb: load the dump into this database instead of writing a file (postgres: a libpq DSN \
-            such as "host=127.0.0.1 dbname=orders_restored"; mariadb: words such as "socket=/run/mysqld/mysqld.sock \
-            user=root database=shop_restored", also host, port, password_file).
+            such as "host=127.0.0.1 dbname=orders_restored", plus password_file=PATH; mariadb: words such as \
+            "socket=/run/mysqld/mysqld.sock user=root database=shop_restored", also host, port, password_file). \
+            A password written into it is refused (exit 65).
             """) var into: String?
         @Option(help: "The secret key (OpenPGP, armored or binary); keep it off the host.") var identity: String
         @Option(help: "A file whose first line is the secret key's passphrase.") var passphraseFile: String?

@@ -21,9 +21,16 @@ extension Lifeboat {
         @Option(name: .customLong("random-delay"), help: "Wait a random time up to this long first (like 10m), to spread a fleet.")
         var randomDelay: String?
 
+        /// A timer fires every few minutes: a longer spread is a typo (and a sleep that long overflows).
+        static let longestDelay = DurationValue(seconds: 86_400)
+
         func validate() throws {
-            if let randomDelay, DurationValue(parsing: randomDelay) == nil {
-                throw ValidationError("--random-delay '\(randomDelay)' is not a duration like 45s, 10m, 1h")
+            guard let randomDelay else { return }
+            guard let d = DurationValue(parsing: randomDelay) else {
+                throw ValidationError("--random-delay '\(randomDelay)' is not a duration like 45s, 10m, 1h (at most 1d)")
+            }
+            guard d <= Self.longestDelay else {
+                throw ValidationError("--random-delay '\(randomDelay)' is out of range (from 0s to \(Self.longestDelay))")
             }
         }
 

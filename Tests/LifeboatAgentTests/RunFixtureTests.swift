@@ -95,7 +95,9 @@ final class RunFixture {
             return id
         }
         if status == .running { return id }
-        let chunk = Manifest.Chunk(name: "data.000000", size: 3, sha256: String(repeating: "0", count: 64))
+        // The size and sha256 of "abc", the chunk the tests put in the spool and at the destinations.
+        let chunk = Manifest.Chunk(name: "data.000000", size: 3,
+                                   sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         try catalog.sealBackup(
             id: id, chunks: [chunk], bytesIn: 1000, bytesOut: 400, lockWindowMs: 250,
             finished: started.addingTimeInterval(60))

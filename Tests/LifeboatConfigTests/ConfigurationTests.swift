@@ -102,6 +102,14 @@ import Testing
         #expect(e.message.contains(message), "\(e.message)")
     }
 
+    /// A heartbeat URL's path is a secret token: a refusal names the key and line, not the URL.
+    @Test func aBadHeartbeatURLIsNotRepeated() throws {
+        let f = try PolicyFixture(config: "heartbeat_url: htps://hc-ping.com/3f9a-secret-token\n")
+        let e = try #require(throws: LifeboatError.self) { try Configuration.load(file: f.configPath) }
+        #expect(e.message.contains("lifeboat.yaml:1: heartbeat_url must be an http or https URL"), "\(e.message)")
+        #expect(!e.message.contains("secret-token"))
+    }
+
     @Test func missingConfigFileNamesIt() throws {
         let e = try #require(throws: LifeboatError.self) { try Configuration.load(file: "/nonexistent/lifeboat.yaml") }
         #expect(e.message.hasPrefix("/nonexistent/lifeboat.yaml: cannot read"))

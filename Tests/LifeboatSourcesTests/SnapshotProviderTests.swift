@@ -32,11 +32,47 @@ final class FakeLock: DatabaseLock {
 
 @Suite struct SnapshotProviderTests {
     let logger = Logger(label: "test")
+    /// The id of a snapshot a killed run left behind.
+    static let old = "20200101T000000Z-aaaaaa"
+
+    /// Policy `db` cleans up its own leftovers only: `db-2`'s snapshot, whose name starts with
+    /// `lifeboat-snap-db-` too, and names that are not `<policy>-<backup id>`, are left alone.
+    @Test func leftoversAreMatchedExactlyNeverByPrefix() throws {
+        let r = RecordingRunner()
+        r.answer = { argv in
+            argv.prefix(2) == ["zfs", "list"]
+                ? CommandOutcome(termination: .exited(0), stdout: """
+                    tank/db@lifeboat-snap-db-\(Self.old)
+                    tank/db@lifeboat-snap-db-2-\(Self.old)
+                    tank/db@lifeboat-snap-db-\(Self.old)-extra
+                    tank/db@lifeboat-snap-db-manual
+                    """)
+                : CommandOutcome(termination: .exited(0))
+        }
+        let c = SnapshotCoordinator(provider: ZFSSnapshotProvider(volume: "tank/db", runner: r), lock: nil,
+                                    maxLock: .seconds(2), policy: "db", logger: logger)
+        #expect(c.removeLeftovers() == 1)
+        let destroyed = r.calls.filter { $0.prefix(2) == ["zfs", "destroy"] }.map { $0[2] }
+        #expect(destroyed == ["tank/db@lifeboat-snap-db-\(Self.old)"])
+    }
+
+    /// The same rule for btrfs, whose leftovers are read from the volume's folder.
+    @Test func btrfsLeftoversOfAnotherPolicyAreNotTaken() throws {
+        let dir = NSTemporaryDirectory() + "lbsnapb-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in [".lifeboat-snap-db-\(Self.old)", ".lifeboat-snap-db-2-\(Self.old)", ".lifeboat-snap-db-x"] {
+            try FileManager.default.createDirectory(atPath: "\(dir)/\(name)", withIntermediateDirectories: true)
+        }
+        let found = try BtrfsSnapshotProvider(volume: dir).leftovers(policy: "db").map(\.name)
+        #expect(found == ["lifeboat-snap-db-\(Self.old)"])
+        let other = try BtrfsSnapshotProvider(volume: dir).leftovers(policy: "db-2").map(\.name)
+        #expect(other == ["lifeboat-snap-db-2-\(Self.old)"])
+    }
 
     @Test func lvmRunsExactlyTheseCommands() throws {
         let r = RecordingRunner()
         r.answer = { argv in
-            argv.first == "lvs" ? CommandOutcome(termination: .exited(0), stdout: "  data\n  lifeboat-snap-db-OLD\n")
+            argv.first == "lvs" ? CommandOutcome(termination: .exited(0), stdout: "  data\n  lifeboat-snap-db-\(Self.old)\n")
                 : CommandOutcome(termination: .exited(0))
         }
         let p = LVMSnapshotProvider(volume: "vg0/data", size: "2G", mountBase: "/run/lifeboat", runner: r)
@@ -46,9 +82,9 @@ final class FakeLock: DatabaseLock {
         #expect(window == nil)
         #expect(r.calls == [
             ["lvs", "--noheadings", "-o", "lv_name", "vg0"],
-            ["umount", "/run/lifeboat/lifeboat-snap-db-OLD"],
-            ["rmdir", "/run/lifeboat/lifeboat-snap-db-OLD"],
-            ["lvremove", "--yes", "vg0/lifeboat-snap-db-OLD"],
+            ["umount", "/run/lifeboat/lifeboat-snap-db-\(Self.old)"],
+            ["rmdir", "/run/lifeboat/lifeboat-snap-db-\(Self.old)"],
+            ["lvremove", "--yes", "vg0/lifeboat-snap-db-\(Self.old)"],
             ["lvcreate", "--snapshot", "--name", "lifeboat-snap-db-ID1", "--size", "2G", "vg0/data"],
             ["mkdir", "-p", "-m", "0700", "/run/lifeboat/lifeboat-snap-db-ID1"],
             ["mount", "-o", "ro", "/dev/vg0/lifeboat-snap-db-ID1", "/run/lifeboat/lifeboat-snap-db-ID1"],
@@ -62,7 +98,7 @@ final class FakeLock: DatabaseLock {
         let r = RecordingRunner()
         r.answer = { argv in
             switch argv.prefix(2) {
-            case ["zfs", "list"]: return CommandOutcome(termination: .exited(0), stdout: "tank/db@lifeboat-snap-db-OLD\ntank/db@manual\n")
+            case ["zfs", "list"]: return CommandOutcome(termination: .exited(0), stdout: "tank/db@lifeboat-snap-db-\(Self.old)\ntank/db@manual\n")
             case ["zfs", "get"]: return CommandOutcome(termination: .exited(0), stdout: "/srv/db\n")
             default: return CommandOutcome(termination: .exited(0))
             }
@@ -77,7 +113,7 @@ final class FakeLock: DatabaseLock {
         #expect(lock.events == ["lock", "unlock"])
         #expect(r.calls == [
             ["zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-d", "1", "tank/db"],
-            ["zfs", "destroy", "tank/db@lifeboat-snap-db-OLD"],
+            ["zfs", "destroy", "tank/db@lifeboat-snap-db-\(Self.old)"],
             ["zfs", "snapshot", "tank/db@lifeboat-snap-db-ID2"],
             ["zfs", "get", "-H", "-o", "value", "mountpoint", "tank/db"],
             ["zfs", "destroy", "tank/db@lifeboat-snap-db-ID2"],
@@ -118,7 +154,7 @@ final class FakeLock: DatabaseLock {
         #expect(ContinuousClock.now - t0 < .seconds(4))
         #expect(lock.events == ["lock", "unlock"])
         // The marker of the abandoned snapshot was cleaned up through the delete command.
-        #expect(try p.leftovers(prefix: "lifeboat-snap-db-").isEmpty)
+        #expect(try p.leftovers(policy: "db").isEmpty)
     }
 
     @Test func commandProviderPassesTheNameAndReadsThePath() throws {

@@ -17,6 +17,13 @@ public struct Heartbeat: Sendable {
         self.timeout = timeout
     }
 
+    /// What logs say instead of the URL, whose path and query are the check's secret token:
+    /// `https://hc-ping.com/…`.
+    public static func redacted(_ url: String) -> String {
+        guard let u = URL(string: url), let scheme = u.scheme, let host = u.host else { return "the heartbeat URL" }
+        return "\(scheme)://\(host)\(u.port.map { ":\($0)" } ?? "")/…"
+    }
+
     /// The URL pinged for a run's outcome.
     public func target(success: Bool) -> String {
         if success { return url }
@@ -30,7 +37,7 @@ public struct Heartbeat: Sendable {
         guard let u = URL(string: target), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
               u.host != nil
         else {
-            logger.warning("heartbeat: '\(target)' is not an http(s) URL")
+            logger.warning("heartbeat: the configured heartbeat_url is not an http(s) URL")
             return nil
         }
         let limit = TimeAmount.milliseconds(Int64(max(0.001, timeout) * 1000))
@@ -52,11 +59,11 @@ public struct Heartbeat: Sendable {
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let code = Int(response.status.code)
             if !(200..<300).contains(code) {
-                logger.warning("heartbeat \(target) answered HTTP \(code)")
+                logger.warning("heartbeat \(Self.redacted(target)) answered HTTP \(code)")
             }
             return code
         } catch {
-            logger.warning("heartbeat \(target) not delivered: \(error)")
+            logger.warning("heartbeat \(Self.redacted(target)) not delivered: \(String(describing: error).replacingOccurrences(of: target, with: Self.redacted(target)))")
             return nil
         }
     }

@@ -142,7 +142,8 @@ public enum MetricsTextfile {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let temp = "\(path).tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        ExclusiveFile.removeLeftover(temp)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LifeboatError(.state, "cannot write \(temp): \(String(cString: strerror(errno)))") }
         let bytes = Array(text.utf8)
         var off = 0

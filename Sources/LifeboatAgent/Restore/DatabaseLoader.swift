@@ -23,6 +23,7 @@ public enum DatabaseLoader {
                 + (policy.source.snapshot != nil ? " with a snapshot (a file tree)" : ""),
                 hint: "use --to PATH")
         }
+        try refusePassword(in: dsn, kind: policy.kind)
         if policy.kind == .mariadb {
             try MariaDBLoader.requireEmptyTarget(MariaDBEndpoint(dsn: dsn))
         }
@@ -33,11 +34,23 @@ public enum DatabaseLoader {
         return try await RestoreUseCase(ctx).run(r)
     }
 
+    /// A password on the command line is refused (exit 65): the DSN reaches the client's argv, which
+    /// `ps` shows to every user. A `password_file=PATH` word (0600) is the way to give one.
+    static func refusePassword(in dsn: String, kind: Policy.Kind) throws {
+        let hasPassword = kind == .postgres
+            ? PostgresDSN.hasPassword(dsn)
+            : dsn.split(whereSeparator: \.isWhitespace).contains { $0.lowercased().hasPrefix("password=") }
+        guard hasPassword else { return }
+        throw LifeboatError(.badInput, "--into: the target holds a password, which the command line would show to every user of the host",
+                            hint: "put the password in a file only you can read and name it with password_file=PATH instead")
+    }
+
     /// A loader that takes the dump on its standard input.
     static func loader(kind: Policy.Kind, into dsn: String) throws -> (sink: ByteSink, abandon: () -> Void) {
         switch kind {
         case .postgres:
-            let l = try PostgresLoader(dsn: dsn, passwordFile: nil)
+            let (rest, passwordFile) = PostgresDSN.takingPasswordFile(dsn)
+            let l = try PostgresLoader(dsn: rest, passwordFile: passwordFile)
             return (l, l.abandon)
         case .mariadb:
             let l = try MariaDBLoader(endpoint: MariaDBEndpoint(dsn: dsn))

@@ -41,12 +41,7 @@ final class RestoreTarget {
         }
         if payload == "tar" {
             let dir = "\(path).lifeboat-partial-\(getpid())"
-            try? fm.removeItem(atPath: dir)
-            do {
-                try fm.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw LifeboatError.failed("cannot create \(dir): \(error.localizedDescription)")
-            }
+            try ExclusiveFile.makePrivateFolder(dir)
             staging = dir
             fileSink = nil
             sink = try SafeTarExtractor(targetDirectory: dir)
@@ -74,6 +69,9 @@ final class RestoreTarget {
         // only when the archive holds it, so open it to the operator as an ordinary folder.
         chmod(path, 0o755)
     }
+
+    /// The private folder beside the target that holds plaintext until `commit` (nil for a loader).
+    var partialPath: String? { staging ?? fileSink?.folder }
 
     /// Removes whatever was written; called on every failure path.
     func abandon() {

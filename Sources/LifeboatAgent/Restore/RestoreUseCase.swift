@@ -109,21 +109,28 @@ public struct RestoreUseCase {
             .filter { $0.copies.contains(where: { $0.status == .shipped }) }
     }
 
+    /// Restore's work folders in the spool: `.restore-<pid>-XXXXXX`.
+    public static let workPrefix = ".restore-"
+
     func restore(_ record: BackupRecord, _ request: Request, signers: [OpenPGPVerifyingKey]) async throws -> Result {
         let shipped = Set(record.copies.filter { $0.status == .shipped }.map(\.destination))
         let destinations = try request.policy.destinations.filter { shipped.contains($0.name) }.map(DestinationFactory.make)
         let manifest = try await trustedManifest(record, request, destinations: destinations, signers: signers)
         let chunks = manifest.chunks
-        let work = "\(ctx.agent.spool)/.restore-\(getpid())"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        // A private work folder whose owner lock lets the next run sweep it if this process is killed.
+        try? FileManager.default.createDirectory(atPath: ctx.agent.spool, withIntermediateDirectories: true)
+        let workFolder = try OwnedFolder(parent: ctx.agent.spool, prefix: Self.workPrefix)
+        defer { workFolder.remove() }
+        let work = workFolder.path
         let fetcher = ChunkFetcher(
             destinations: destinations, prefix: ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id),
             workDirectory: work)
 
         let target = try request.loader.map { try RestoreTarget(loader: $0) }
             ?? RestoreTarget(path: request.target, payload: record.payload)
+        // Where plaintext is staged, noted in the work folder: if this process is killed, the next run
+        // that sweeps the work folder removes the staging folder too.
+        if let partial = target.partialPath { try? partial.write(toFile: "\(work)/\(RestoreStaging.noteName)", atomically: false, encoding: .utf8) }
         var used: [String: Int] = [:]
         do {
             let counter = CountingTee(next: target.sink)

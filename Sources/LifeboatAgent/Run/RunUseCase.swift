@@ -28,6 +28,8 @@ public struct RunUseCase {
     public func run() async throws -> Report {
         let policies = ctx.configuration.policies
         let names = policies.map(\.name)
+        // Credentials and plaintext a killed run left go first, even when nothing is due.
+        StaleStateRepair.sweepTemporaries(ctx)
         var summaries = try ctx.catalog.policySummaries(names, now: ctx.now())
         var repaired = false
         if summaries.contains(where: { $0.lastStatus == .running }) {

@@ -7,6 +7,23 @@ import LifeboatCore
 public final class PolicyLock {
     let fd: Int32
     public let path: String
+    /// Until `release`: this value's lock, released once (a later holder of the same file keeps its own).
+    private var holding = true
+
+    /// The lock files this process holds now. flock(2) conflicts between two descriptors of one
+    /// process too, so asking "is it held?" about our own lock must not go through the kernel.
+    private static let held = HeldSet()
+
+    /// Whether some process, this one included, works on `policy` now. This is how a backup row left
+    /// `running` is told from a live one: the lock dies with its holder, while a pid may be reused.
+    public static func isHeld(spool: String, policy: String) throws -> Bool {
+        if held.contains(Self.path(spool: spool, policy: policy)) { return true }
+        guard let probe = try tryAcquire(spool: spool, policy: policy) else { return true }
+        probe.release()
+        return false
+    }
+
+    static func path(spool: String, policy: String) -> String { "\(spool)/.locks/\(policy).lock" }
 
     /// Takes the lock without waiting; nil when another process holds it.
     public static func tryAcquire(spool: String, policy: String) throws -> PolicyLock? {
@@ -16,8 +33,9 @@ public final class PolicyLock {
         } catch {
             throw LifeboatError(.state, "cannot create the lock folder \(dir): \(error.localizedDescription)")
         }
-        let path = "\(dir)/\(policy).lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let path = Self.path(spool: spool, policy: policy)
+        if held.contains(path) { return nil }
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw LifeboatError(.state, "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
         }
@@ -32,6 +50,7 @@ public final class PolicyLock {
         let note = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
         _ = note.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        held.insert(path)
         return PolicyLock(fd: fd, path: path)
     }
 
@@ -42,8 +61,24 @@ public final class PolicyLock {
 
     /// Lets the lock go (also done when the value is released or the process ends).
     public func release() {
+        guard holding else { return }
+        holding = false
         flock(fd, LOCK_UN)
+        Self.held.remove(path)
     }
 
-    deinit { close(fd) }
+    deinit {
+        release()
+        close(fd)
+    }
+}
+
+/// A set of lock paths shared by every thread of the process.
+private final class HeldSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+
+    func contains(_ p: String) -> Bool { lock.withLock { paths.contains(p) } }
+    func insert(_ p: String) { lock.withLock { _ = paths.insert(p) } }
+    func remove(_ p: String) { lock.withLock { _ = paths.remove(p) } }
 }

@@ -72,7 +72,9 @@ struct Shipper {
             let done = try ctx.catalog.shippedChunks(id: id, destination: spec.name)
             let pending = chunks.enumerated().filter { !done.contains($0.offset) }.map { ($0.offset, $0.element) }
             try await Self.forEach(pending, concurrency: spec.concurrency) { index, chunk in
+                try ChunkCheck.spooled("\(spoolDir)/\(chunk.name)", chunk, destination: spec.name)
                 try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")
+                if spec.type == .local { try await ChunkCheck.landed(destination, key: prefix + chunk.name, chunk) }
                 CrashPoint.hit("ship.chunk-put")
                 try ctx.catalog.recordChunkShipped(id: id, destination: spec.name, index: index, at: ctx.now())
                 CrashPoint.hit("ship.chunk-recorded")

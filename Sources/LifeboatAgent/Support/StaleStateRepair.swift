@@ -1,13 +1,17 @@
 import Foundation
 import LifeboatCatalog
 import LifeboatCore
+import LifeboatSources
 
-/// Repairs what a killed run left behind: backups still marked `running`, and spool folders that no
-/// backup needs any more (a kill between marking a backup complete and removing its spool, say).
+/// Repairs what a killed run left behind: backups still marked `running`, spool folders that no
+/// backup needs any more (a kill between marking a backup complete and removing its spool, say),
+/// and temporary folders whose process is gone (see `sweepTemporaries`).
 enum StaleStateRepair {
     static func run(_ ctx: AgentContext) throws {
-        let ids = try ctx.catalog.failAbandoned(at: ctx.now()) { pid in
-            pid == getpid() ? false : (kill(pid, 0) == 0 || errno == EPERM)
+        // Alive means its policy's lock is held: the kernel drops a flock when its holder dies, while
+        // the pid a row records may belong to another process after a reboot.
+        let ids = try ctx.catalog.failAbandoned(at: ctx.now()) { policy in
+            (try? PolicyLock.isHeld(spool: ctx.agent.spool, policy: policy)) ?? true
         }
         for id in ids {
             if let record = try ctx.catalog.backup(id: id) {
@@ -17,6 +21,23 @@ enum StaleStateRepair {
             }
         }
         sweepSpool(ctx)
+        sweepTemporaries(ctx)
+    }
+
+    /// Removes the private folders a killed process left: credential files (PGPASSFILE, MariaDB option
+    /// files), restore work folders in the spool, and large SQLite copies beside each database. Each is
+    /// an `OwnedFolder`, matched by its exact prefix and removed only when its owner lock is free.
+    static func sweepTemporaries(_ ctx: AgentContext) {
+        var removed = CredentialFolder.sweep()
+        var staged: [String] = []
+        removed += OwnedFolder.sweep(parent: ctx.agent.spool, prefix: RestoreUseCase.workPrefix) { work in
+            if let staging = RestoreStaging.sweep(work: work) { staged.append(staging) }
+        }
+        removed += staged
+        for policy in ctx.configuration.policies where policy.kind == .sqlite {
+            if let db = policy.source.database { removed += SQLiteSource.sweepCopies(beside: db) }
+        }
+        for path in removed { ctx.logger.warning("removed \(path), left behind by an interrupted lifeboat process") }
     }
 
     /// Removes `<spool>/<policy>/<id>` folders whose backup is finished with them: complete, pruned,
