@@ -10,6 +10,16 @@ enum KeyFile {
         return [UInt8](data)
     }
 
+    /// Reads `path` and parses it with `parse`; a parse error gets the file name in front.
+    static func load<T>(_ path: String, _ parse: ([UInt8]) throws -> T) throws -> T {
+        let bytes = try read(path)
+        do {
+            return try parse(bytes)
+        } catch let error as CryptoError {
+            throw error.naming(path)
+        }
+    }
+
     /// The binary packets of a key, de-armored when needed, with whether the armor said "private".
     static func binary(_ bytes: [UInt8]) throws -> (data: [UInt8], armoredPrivate: Bool) {
         if Armor.looksArmored(bytes) {

@@ -21,12 +21,7 @@ public struct OpenPGPPublicKey: Sendable {
 
     /// Loads an armored or binary key as `gpg --export` writes it; errors start with the file name.
     public static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPPublicKey {
-        let bytes = try KeyFile.read(path)
-        do {
-            return try OpenPGPPublicKey(bytes: bytes, now: now)
-        } catch let error as CryptoError {
-            throw error.naming(path)
-        }
+        try KeyFile.load(path) { try OpenPGPPublicKey(bytes: $0, now: now) }
     }
 
     public init(bytes: [UInt8]) throws {

@@ -25,12 +25,7 @@ public struct OpenPGPSecretKey: Sendable {
 
     /// Loads a key as `gpg --export-secret-keys [--armor]` writes it; errors start with the file name.
     public static func load(contentsOf path: String, passphrase: String?) throws -> OpenPGPSecretKey {
-        let bytes = try KeyFile.read(path)
-        do {
-            return try OpenPGPSecretKey(bytes: bytes, passphrase: passphrase)
-        } catch let error as CryptoError {
-            throw error.naming(path)
-        }
+        try KeyFile.load(path) { try OpenPGPSecretKey(bytes: $0, passphrase: passphrase) }
     }
 
     public init(bytes: [UInt8], passphrase: String?) throws {

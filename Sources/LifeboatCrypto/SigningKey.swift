@@ -53,12 +53,7 @@ public struct OpenPGPSigningKey: Sendable {
     /// Loads a key file written by `generate` (or `gpg --export-secret-keys` of an unprotected Ed25519 key);
     /// errors start with the file name.
     public static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPSigningKey {
-        let bytes = try KeyFile.read(path)
-        do {
-            return try OpenPGPSigningKey(bytes: bytes, now: now)
-        } catch let error as CryptoError {
-            throw error.naming(path)
-        }
+        try KeyFile.load(path) { try OpenPGPSigningKey(bytes: $0, now: now) }
     }
 
     init(bytes: [UInt8], now: Date) throws {

@@ -27,12 +27,7 @@ public struct OpenPGPVerifyingKey: Sendable {
 
     /// Loads an armored or binary public key; errors start with the file name.
     public static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPVerifyingKey {
-        let bytes = try KeyFile.read(path)
-        do {
-            return try OpenPGPVerifyingKey(bytes: bytes, now: now)
-        } catch let error as CryptoError {
-            throw error.naming(path)
-        }
+        try KeyFile.load(path) { try OpenPGPVerifyingKey(bytes: $0, now: now) }
     }
 
     public init(bytes: [UInt8], now: Date = Date()) throws {

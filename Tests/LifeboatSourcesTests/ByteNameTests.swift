@@ -134,16 +134,7 @@ struct ByteNameTests {
         let tree = try ByteNameTree()
         let (_, bytes, _) = try archive(tree)
         let out = try outDir(tree, "safe")
-        let extractor = try SafeTarExtractor(targetDirectory: out)
-        try bytes.withUnsafeBytes { all in
-            var i = 0
-            while i < all.count {
-                let n = min(slice, all.count - i)
-                try extractor.write(UnsafeRawBufferPointer(rebasing: all[i..<(i + n)]))
-                i += n
-            }
-        }
-        try extractor.finish()
+        let extractor = try feedExtractor(bytes, into: out, slice: slice)
         #expect(extractor.report.files == 2 && extractor.report.warnings == [])
         tree.expectSame(under: out)
     }

@@ -17,17 +17,7 @@ struct SafeTarExtractorTests {
     @discardableResult
     func extract(_ bytes: [UInt8], into dir: String, slice: Int = 65_536) throws -> ArchiveReport {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let extractor = try SafeTarExtractor(targetDirectory: dir)
-        try bytes.withUnsafeBytes { all in
-            var i = 0
-            while i < all.count {
-                let n = min(slice, all.count - i)
-                try extractor.write(UnsafeRawBufferPointer(rebasing: all[i..<(i + n)]))
-                i += n
-            }
-        }
-        try extractor.finish()
-        return extractor.report
+        return try feedExtractor(bytes, into: dir, slice: slice).report
     }
 
     @Test(

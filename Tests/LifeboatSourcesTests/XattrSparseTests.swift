@@ -218,16 +218,7 @@ struct SparseRestoreTests {
         #expect(report.bytes == size + 100_000, "read as its data")
         let out = dir.file("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
-        let extractor = try SafeTarExtractor(targetDirectory: out)
-        try sink.bytes.withUnsafeBytes { all in
-            var i = 0
-            while i < all.count {
-                let n = min(slice, all.count - i)
-                try extractor.write(UnsafeRawBufferPointer(rebasing: all[i..<(i + n)]))
-                i += n
-            }
-        }
-        try extractor.finish()
+        try feedExtractor(sink.bytes, into: out, slice: slice)
         for name in ["disk.img", "zeros"] {
             var a = stat(), b = stat()
             #expect(stat(root + "/" + name, &a) == 0 && stat(out + root + "/" + name, &b) == 0)

@@ -1,0 +1,19 @@
+import Foundation
+@testable import LifeboatSources
+
+/// Feeds an archive to the safe extractor in slices of `slice` bytes, as restore feeds it chunk by
+/// chunk, then finishes it; the tests read its report.
+@discardableResult
+func feedExtractor(_ bytes: [UInt8], into dir: String, slice: Int = 65_536) throws -> SafeTarExtractor {
+    let extractor = try SafeTarExtractor(targetDirectory: dir)
+    try bytes.withUnsafeBytes { all in
+        var i = 0
+        while i < all.count {
+            let n = min(slice, all.count - i)
+            try extractor.write(UnsafeRawBufferPointer(rebasing: all[i..<(i + n)]))
+            i += n
+        }
+    }
+    try extractor.finish()
+    return extractor
+}
