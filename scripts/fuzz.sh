@@ -50,7 +50,9 @@ for target in "${TARGETS[@]}"; do
     start=$(date +%s)
     set +e
     # The outer timeout only guards against libFuzzer itself stalling; -timeout catches slow inputs.
-    LIFEBOAT_FUZZ_TARGET=$target timeout --kill-after=30 $(( seconds + 120 )) "$bin" \
+    # SWIFT_BACKTRACE: the Swift runtime's own crash handler would take the signal before libFuzzer
+    # could save the input.
+    SWIFT_BACKTRACE=enable=no LIFEBOAT_FUZZ_TARGET=$target timeout --kill-after=30 $(( seconds + 120 )) "$bin" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1
     status=$?

@@ -134,19 +134,35 @@ enum FuzzTargets {
     }()
 
     /// The safe extractor (and through it the stream parser and header decoder) into a fresh folder;
-    /// whatever the archive says, nothing may appear beside that folder.
+    /// whatever the archive says, nothing may appear beside that folder, and no file descriptor stays open.
     static func tar(_ input: UnsafeRawBufferPointer) {
         let run = sandbox + "/run"
         let target = run + "/target"
         let fm = FileManager.default
+        let descriptors = openDescriptors()
         require(mkdir(run, 0o700) == 0 && mkdir(target, 0o700) == 0, "tar: cannot make \(target): errno \(errno)")
-        defer { try? fm.removeItem(atPath: run) }
         tolerate(ArchiveError.self, "tar") {
             try feed(input, to: SafeTarExtractor(targetDirectory: target))
         }
-        let beside = (try? fm.contentsOfDirectory(atPath: sandbox)) ?? []
-        let inRun = (try? fm.contentsOfDirectory(atPath: run)) ?? []
-        require(beside == ["run"] && inRun == ["target"], "tar: extraction wrote outside its folder: \(beside) \(inRun)")
+        let leaked = openDescriptors()
+        require(leaked == descriptors, "tar: \(leaked - descriptors) file descriptors left open")
+        do {
+            let beside = try fm.contentsOfDirectory(atPath: sandbox)
+            let inRun = try fm.contentsOfDirectory(atPath: run)
+            require(beside == ["run"] && inRun == ["target"], "tar: extraction wrote outside its folder: \(beside) \(inRun)")
+            try fm.removeItem(atPath: run)
+        } catch {
+            require(false, "tar: cannot list or remove \(run): \(error)")
+        }
+    }
+
+    /// How many file descriptors this process holds.
+    static func openDescriptors() -> Int {
+        guard let dir = opendir("/proc/self/fd") else { return -1 }
+        defer { closedir(dir) }
+        var count = -1  // the one opendir holds
+        while readdir(dir) != nil { count += 1 }
+        return count - 2  // "." and ".."
     }
 
     // MARK: manifest
