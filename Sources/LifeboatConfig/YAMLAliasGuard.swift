@@ -47,7 +47,8 @@ enum YAMLAliasGuard {
                     let isMapping = event.type == YAML_MAPPING_START_EVENT
                     let anchor = name(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
                     if let parent = stack.last, parent.isMapping, parent.children % 2 == 0 {
-                        throw LifeboatError.badInput(file, line: line, "invalid YAML: a key must be a plain value, not a list or mapping")
+                        throw LifeboatError.badInput(
+                            file, line: line, "invalid YAML: a key must be a plain value, not a list or mapping")
                     }
                     stack.append(Frame(anchor: anchor, isMapping: isMapping))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -62,7 +63,9 @@ enum YAMLAliasGuard {
                 let count: Int
                 if let index = stack.indices.last {
                     if stack[index].isMapping, stack[index].children % 2 == 0, !node.scalar {
-                        throw LifeboatError.badInput(file, line: line, "invalid YAML: a key must be a plain value, not an alias to a list or mapping")
+                        throw LifeboatError.badInput(
+                            file, line: line,
+                            "invalid YAML: a key must be a plain value, not an alias to a list or mapping")
                     }
                     stack[index].children += 1
                     stack[index].nodes += node.nodes
@@ -72,7 +75,8 @@ enum YAMLAliasGuard {
                     count = documents
                 }
                 guard count <= maximumNodes else {
-                    throw LifeboatError.badInput(file, line: line, "invalid YAML: aliases expand it to more than \(maximumNodes) values")
+                    throw LifeboatError.badInput(
+                        file, line: line, "invalid YAML: aliases expand it to more than \(maximumNodes) values")
                 }
             }
         }

@@ -13,7 +13,10 @@ let verbose = ProcessInfo.processInfo.environment["LIFEBOAT_FUZZ_VERBOSE"] != ni
 nonisolated(unsafe) private var selected: ((UnsafeRawBufferPointer) -> Void)?
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+public func fuzzInitialize(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> Int32 {
     let environment = ProcessInfo.processInfo.environment
     if let folder = environment["LIFEBOAT_FUZZ_MAKE_SEEDS"] {
         do {
@@ -26,7 +29,8 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMu
     }
     let name = environment["LIFEBOAT_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTargets.all[name] else {
-        fputs("lifeboat-fuzz: set LIFEBOAT_FUZZ_TARGET to one of: \(FuzzTargets.names.joined(separator: " "))\n", stderr)
+        let names = FuzzTargets.names.joined(separator: " ")
+        fputs("lifeboat-fuzz: set LIFEBOAT_FUZZ_TARGET to one of: \(names)\n", stderr)
         exit(2)
     }
     selected = target

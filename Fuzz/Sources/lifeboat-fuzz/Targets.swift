@@ -149,7 +149,8 @@ enum FuzzTargets {
         do {
             let beside = try fm.contentsOfDirectory(atPath: sandbox)
             let inRun = try fm.contentsOfDirectory(atPath: run)
-            require(beside == ["run"] && inRun == ["target"], "tar: extraction wrote outside its folder: \(beside) \(inRun)")
+            require(beside == ["run"] && inRun == ["target"],
+                "tar: extraction wrote outside its folder: \(beside) \(inRun)")
             try fm.removeItem(atPath: run)
         } catch {
             require(false, "tar: cannot list or remove \(run): \(error)")
