@@ -68,3 +68,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Coverage-guided fuzz targets (libFuzzer), only when LIFEBOAT_FUZZ is set: scripts/fuzz.sh builds them
+// with -sanitize=fuzzer in a scratch path of their own, so the normal build and tests never see them.
+if Context.environment["LIFEBOAT_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "lifeboat-fuzz",
+        dependencies: ["LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources"],
+        path: "Fuzz/Sources/lifeboat-fuzz"))
+}

@@ -23,6 +23,7 @@ struct YAMLValue {
         } catch {
             throw LifeboatError.badInput(displayName, "cannot read: \(Self.reason(error))")
         }
+        try YAMLAliasGuard.check(text, file: displayName)
         do {
             guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
                 throw LifeboatError.badInput(displayName, "is empty")

@@ -26,7 +26,9 @@ final class TarStreamParser {
         case ended
     }
 
-    private let consumer: TarEntryConsumer
+    /// Unowned: the consumer owns its parser, and a strong reference back kept both alive (with the
+    /// extractor's folder descriptor) after a failure or an abandoned stream.
+    private unowned let consumer: TarEntryConsumer
     private var state = State.header
     private var block: [UInt8] = []
     private var metadata: [UInt8] = []

@@ -199,6 +199,41 @@ struct SafeTarExtractorTests {
     }
 }
 
+@Suite("tar extractor lifetime")
+struct TarExtractorLifetimeTests {
+    /// How many file descriptors this process holds.
+    static func openDescriptors() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+    }
+
+    @Test("an extractor that failed or was abandoned is freed with its folder descriptor (found by fuzzing)",
+          arguments: ["empty", "garbage", "abandoned"])
+    func freedAfterFailure(how: String) throws {
+        let dir = try TemporaryDirectory()
+        // The fuzzer's input (Fuzz/corpus/tar/regression-fd-leak-empty.tar): an empty archive, refused at
+        // finish(); before the fix each such extractor leaked its target folder's descriptor.
+        let input: [UInt8] = []
+        let before = try Self.openDescriptors()
+        weak var freed: SafeTarExtractor?
+        for round in 0..<20 {
+            let target = dir.file("t\(round)")
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            let extractor = try SafeTarExtractor(targetDirectory: target)
+            freed = extractor
+            switch how {
+            case "empty":
+                #expect(throws: ArchiveError.self) { try extractor.write(input); try extractor.finish() }
+            case "garbage":
+                #expect(throws: ArchiveError.self) { try extractor.write([UInt8](repeating: 0x41, count: 512)) }
+            default:
+                try extractor.write([UInt8](repeating: 0, count: 100))  // a stream given up half-way
+            }
+        }
+        #expect(freed == nil)
+        #expect(try Self.openDescriptors() == before)
+    }
+}
+
 @Suite("tar damage fuzzing")
 struct TarFuzzTests {
     @Test("random flips and cuts either throw an ArchiveError or extract inside the target")

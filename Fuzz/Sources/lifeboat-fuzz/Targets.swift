@@ -1,0 +1,206 @@
+import Foundation
+import LifeboatCore
+@testable import LifeboatConfig
+@testable import LifeboatCrypto
+@testable import LifeboatPipeline
+@testable import LifeboatSources
+
+/// The fuzz targets by name; each takes one input and traps on a finding.
+enum FuzzTargets {
+    static let all: [String: (UnsafeRawBufferPointer) -> Void] = [
+        "openpgp-key": openPGPKey,
+        "openpgp-message": openPGPMessage,
+        "armor": armor,
+        "signature": signature,
+        "gzip": gzip,
+        "tar": tar,
+        "manifest": manifest,
+        "config": config,
+    ]
+    static var names: [String] { all.keys.sorted() }
+
+    /// A fixed clock, so that expiry and "in the future" checks do not change from run to run.
+    static let now = Date(timeIntervalSince1970: 1_796_083_200)  // 2026-12-01T00:00:00Z
+
+    // MARK: OpenPGP
+
+    static let passphrase = "fuzz"
+
+    /// Every key parser: public keys (recipients), secret keys (restore's identity, possibly protected),
+    /// trusted signers' keys and the host's signing key.
+    static func openPGPKey(_ input: UnsafeRawBufferPointer) {
+        let bytes = [UInt8](input)
+        tolerate(CryptoError.self, "public key") { _ = try OpenPGPPublicKey(bytes: bytes, now: now) }
+        tolerate(CryptoError.self, "secret key") { _ = try OpenPGPSecretKey(bytes: bytes, passphrase: passphrase) }
+        tolerate(CryptoError.self, "verifying key") { _ = try OpenPGPVerifyingKey(bytes: bytes, now: now) }
+        tolerate(CryptoError.self, "signing key") { _ = try OpenPGPSigningKey(bytes: bytes, now: now) }
+    }
+
+    static let decryptionKey: OpenPGPSecretKey = {
+        do {
+            return try OpenPGPSecretKey(bytes: Array(FuzzKeys.decryptionSecret.utf8), passphrase: nil)
+        } catch {
+            fatalError("lifeboat-fuzz: the fixed decryption key does not load: \(error)")
+        }
+    }()
+
+    /// A message (binary or armored) decrypted with a fixed secret key, the way restore reads chunks.
+    static func openPGPMessage(_ input: UnsafeRawBufferPointer) {
+        let sink = MemorySink()
+        let decryptor = OpenPGPDecryptor(keys: [decryptionKey], output: sink)
+        var failed = false
+        do {
+            try feed(input, to: decryptor)
+        } catch let error as CryptoError {
+            if verbose { fputs("message: refused: \(error)\n", stderr) }
+            failed = true
+        } catch {
+            require(false, "message: unexpected error \(type(of: error)): \(error)")
+        }
+        // The output is finished only when the whole message, integrity check included, was good.
+        require(!(failed && sink.finished), "message: a refused message finished its output")
+    }
+
+    static let armorBlocks: [Armor.Block] = [.publicKey, .privateKey, .message, .signature]
+
+    /// Armor as keys and signatures read it, and as messages stream it; and encode-then-decode of the
+    /// input as data gives it back.
+    static func armor(_ input: UnsafeRawBufferPointer) {
+        let bytes = [UInt8](input)
+        tolerate(CryptoError.self, "armor") { _ = try Armor.decode(bytes, kind: .badKey) }
+        tolerate(CryptoError.self, "armor stream") {
+            var total = 0
+            let stream = ArmorStream { total += $0.count }
+            try stream.feed(input)
+            try stream.finish()
+        }
+        let block = armorBlocks[bytes.count % armorBlocks.count]
+        let text = Armor.encode(bytes, block: block)
+        do {
+            let (label, data) = try Armor.decode(Array(text.utf8), kind: .badKey)
+            require(label == block.rawValue && data == bytes, "armor: encode then decode changed the data")
+        } catch {
+            require(false, "armor: decode refused what encode wrote: \(error)")
+        }
+    }
+
+    static let trustedSigner: OpenPGPVerifyingKey = {
+        do {
+            return try OpenPGPVerifyingKey(bytes: Array(FuzzKeys.signerPublic.utf8), now: now)
+        } catch {
+            fatalError("lifeboat-fuzz: the fixed signer's key does not load: \(error)")
+        }
+    }()
+
+    /// The bytes the seed signatures sign: a manifest, as in a backup.
+    static let signedData = Array(SeedMaker.manifest.utf8)
+
+    /// A detached signature over fixed bytes, checked against one fixed trusted signer.
+    static func signature(_ input: UnsafeRawBufferPointer) {
+        tolerate(CryptoError.self, "signature") {
+            let verified = try DetachedSignature.verify(
+                signature: [UInt8](input), data: signedData, trusted: [trustedSigner], now: now)
+            require(verified.signer == trustedSigner.fingerprint, "signature: accepted for a key that is not trusted")
+        }
+    }
+
+    // MARK: gzip
+
+    /// The gzip reader on hostile bytes; and the writer's output of the input reads back as the input.
+    static func gzip(_ input: UnsafeRawBufferPointer) {
+        tolerate(CompressionError.self, "gzip") {
+            try feed(input, to: GzipReader(output: MemorySink(), concurrency: 2))
+        }
+        do {
+            let packed = MemorySink()
+            try feed(input, to: GzipMemberWriter(level: 1, output: packed, blockSize: 64, concurrency: 2))
+            let unpacked = MemorySink()
+            try packed.bytes.withUnsafeBytes { try feed($0, to: GzipReader(output: unpacked, concurrency: 2)) }
+            require(unpacked.bytes.elementsEqual(input), "gzip: write then read changed the data")
+        } catch {
+            require(false, "gzip: round trip failed: \(error)")
+        }
+    }
+
+    // MARK: tar
+
+    /// A private folder for the tar target; each input gets a fresh `run/target` inside it.
+    static let sandbox: String = {
+        var template = Array((NSTemporaryDirectory() + "/lifeboat-fuzz-tar.XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { fatalError("lifeboat-fuzz: mkdtemp failed") }
+        let path = String(cString: made)
+        atexit { try? FileManager.default.removeItem(atPath: FuzzTargets.sandbox) }
+        return path
+    }()
+
+    /// The safe extractor (and through it the stream parser and header decoder) into a fresh folder;
+    /// whatever the archive says, nothing may appear beside that folder, and no file descriptor stays open.
+    static func tar(_ input: UnsafeRawBufferPointer) {
+        let run = sandbox + "/run"
+        let target = run + "/target"
+        let fm = FileManager.default
+        let descriptors = openDescriptors()
+        require(mkdir(run, 0o700) == 0 && mkdir(target, 0o700) == 0, "tar: cannot make \(target): errno \(errno)")
+        tolerate(ArchiveError.self, "tar") {
+            try feed(input, to: SafeTarExtractor(targetDirectory: target))
+        }
+        let leaked = openDescriptors()
+        require(leaked == descriptors, "tar: \(leaked - descriptors) file descriptors left open")
+        do {
+            let beside = try fm.contentsOfDirectory(atPath: sandbox)
+            let inRun = try fm.contentsOfDirectory(atPath: run)
+            require(beside == ["run"] && inRun == ["target"],
+                "tar: extraction wrote outside its folder: \(beside) \(inRun)")
+            try fm.removeItem(atPath: run)
+        } catch {
+            require(false, "tar: cannot list or remove \(run): \(error)")
+        }
+    }
+
+    /// How many file descriptors this process holds.
+    static func openDescriptors() -> Int {
+        guard let dir = opendir("/proc/self/fd") else { return -1 }
+        defer { closedir(dir) }
+        var count = -1  // the one opendir holds
+        while readdir(dir) != nil { count += 1 }
+        return count - 2  // "." and ".."
+    }
+
+    // MARK: manifest
+
+    static let expectation = ManifestReader.Expectation(
+        host: "db1", policy: "tree", kind: "files", id: SeedMaker.manifestID, now: now)
+
+    /// The manifest reader; an accepted manifest names contiguous chunks whose sizes add up.
+    static func manifest(_ input: UnsafeRawBufferPointer) {
+        tolerate(ManifestReader.Refusal.self, "manifest") {
+            let m = try ManifestReader.read([UInt8](input), expecting: expectation)
+            require(!m.chunks.isEmpty, "manifest: accepted with no chunks")
+            for (index, chunk) in m.chunks.enumerated() {
+                require(chunk.name == String(format: "data.%06d", index) && Manifest.isChunkName(chunk.name),
+                        "manifest: chunk \(index) accepted as \(chunk.name)")
+            }
+            require(m.chunks.reduce(0) { $0 + $1.size } == m.bytesOut, "manifest: accepted sizes that do not add up")
+            require(m.id == expectation.id && m.host == expectation.host && m.policy == expectation.policy,
+                    "manifest: accepted for another backup")
+        }
+    }
+
+    // MARK: config
+
+    static let configFolder: String = {
+        var template = Array((NSTemporaryDirectory() + "/lifeboat-fuzz-config.XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { fatalError("lifeboat-fuzz: mkdtemp failed") }
+        let path = String(cString: made)
+        atexit { try? FileManager.default.removeItem(atPath: FuzzTargets.configFolder) }
+        return path
+    }()
+
+    /// A policy file and an agent config file with the input as their text.
+    static func config(_ input: UnsafeRawBufferPointer) {
+        let file = configFolder + "/input.yaml"
+        require(FileManager.default.createFile(atPath: file, contents: Data(input)), "config: cannot write \(file)")
+        tolerate(LifeboatError.self, "policy") { _ = try PolicyParser.parse(file: file) }
+        tolerate(LifeboatError.self, "agent config") { _ = try AgentConfig.load(file: file) }
+    }
+}
