@@ -15,4 +15,6 @@ if [ "$status" -ne 0 ]; then
     echo "swift test failed (exit $status)" >&2
     exit "$status"
 fi
+# Every parser of hostile input under coverage-guided fuzzing, 30 s each (a crash or hang fails the run).
+timeout --kill-after=30 1800 bash scripts/fuzz.sh "" "${LIFEBOAT_FUZZ_SECONDS:-30}"
 timeout --kill-after=30 2400 bash scripts/e2e.sh
