@@ -101,6 +101,7 @@ check "signing: of all the bent manifests none is imported" test "$ids" = "$ID"
 # A restore of the genuine backup whose manifest was rewritten with escaping chunk names and re-signed
 # by a trusted key: refused before any name becomes a path; nothing appears outside its work folder.
 cp "$BD/manifest.json" "$G/manifest.good"
+cp "$BD/manifest.json.sig" "$G/signature.good"
 python3 - "$BD/manifest.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -118,4 +119,24 @@ check "signing: a re-signed manifest with '../' chunk names fails the restore an
     bash -c "test $code -eq 1 && grep -q 'chunk 0 is named' '$G/restore3.out'"
 check "signing: that restore wrote nothing outside its work folder (no escaped file, no target)" \
     bash -c "test -z '$escaped' -a ! -e '$G/restored3' && test -z \"\$(comm -13 <(echo '$before') <(echo '$after') | grep -v '/state2')\""
+
+# The same with a name aimed at a sentinel file beside the setup (relative to restore's work folder in
+# the spool, and absolute): the sentinel keeps its bytes.
+echo "sentinel" >"$G/sentinel"
+for name in "../../../sentinel" "$G/sentinel"; do
+    python3 - "$G/manifest.good" "$BD/manifest.json" "$name" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["chunks"][0]["name"] = sys.argv[3]
+json.dump(m, open(sys.argv[2], "w"))
+PY
+    gpg --homedir "$GH" --batch --yes --armor --detach-sign --digest-algo SHA256 -u "$MAL" -o "$BD/manifest.json.sig" "$BD/manifest.json" 2>/dev/null
+    "$BIN" restore --config "$G/new-host.yaml" --signer "$G/mallory.pub.asc" tree --backup "$ID" --to "$G/restored4" \
+        --identity "$G/keys/ops.sec.asc" >/dev/null 2>&1
+    code=$?
+    check "signing: a chunk named '$name' cannot touch the sentinel (exit $code)" \
+        test "$code" -eq 1 -a "$(cat "$G/sentinel")" = sentinel -a ! -e "$G/restored4"
+done
 cp "$G/manifest.good" "$BD/manifest.json"
+cp "$G/signature.good" "$BD/manifest.json.sig"
+check "signing: the genuine backup, put back, verifies again" "$BIN" verify --config "$G/lifeboat.yaml" --backup "$ID"
