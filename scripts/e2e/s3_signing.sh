@@ -17,7 +17,7 @@ PLANT_GH=$ZG PLANT_EVIL=$Z/evil
 PLANT_MAL=$(gpg --homedir "$ZG" --with-colons --list-keys Mallory 2>/dev/null | awk -F: '/^fpr:/ {print $10; exit}')
 PLANT_OPS=$(gpg --homedir "$ZG" --with-colons --list-keys ops 2>/dev/null | awk -F: '/^fpr:/ {print $10; exit}')
 gpg --homedir "$ZG" --batch --armor --export "$PLANT_MAL" >"$Z/mallory.pub.asc"
-for m in dotdot absolute gap oversized host kind; do
+for m in dotdot absolute duplicate gap oversized host policy kind; do
     plant "$Z/plant" "$(future_id -600 "$(echo "${m}aaaaaa" | tr -dc 'a-z' | cut -c1-6)")" "$m" mallory
 done
 plant "$Z/plant" "$(future_id 86400 tomorr)" none mallory
@@ -30,9 +30,11 @@ while IFS=: read -r m want; do
 done <<'CASES'
 dotdot:chunk 0 is named '../
 absolute:chunk 0 is named '/tmp
+duplicate:chunk 1 is named 'data.000000'
 gap:chunk 0 is named 'data.000001'
 oversized:has size 1125899906842624
 host:names host 'another-host'
+policy:names policy 'another-policy'
 kind:names kind 'sqlite'
 tomorrow:in the future
 CASES
