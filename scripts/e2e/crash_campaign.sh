@@ -52,8 +52,11 @@ crashed "ship, mid-manifest (written, not renamed)" "local.object-written#7" bac
 crashed "ship, manifest in place, copy not recorded" ship.manifest-put backup --config "$CFG"
 crashed "ship, one destination recorded, the other not" ship.copy-recorded backup --config "$CFG"
 crashed "ship, complete, spool not removed" ship.complete backup --config "$CFG"
-# run: the same points reached from the timer's entry point
+# run: the same points reached from the timer's entry point. `run` works (and so reaches them) only
+# when something is due; a backup deleted more than its 1s grace ago is, so wait that second first.
+sleep 1.1
 crashed "run, between shipping and backing up" run.shipped run --config "$CFG"
+sleep 1.1
 crashed "run, before pruning" run.before-prune run --config "$CFG"
 # prune: marking, and mid-purge at a destination. Grace is 1s: two prunes a second apart move the
 # older backups to soft-deleted and past its grace, so the prune that is killed has something to purge.
