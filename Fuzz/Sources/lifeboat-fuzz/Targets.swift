@@ -125,13 +125,7 @@ enum FuzzTargets {
     // MARK: tar
 
     /// A private folder for the tar target; each input gets a fresh `run/target` inside it.
-    static let sandbox: String = {
-        var template = Array((NSTemporaryDirectory() + "/lifeboat-fuzz-tar.XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { fatalError("lifeboat-fuzz: mkdtemp failed") }
-        let path = String(cString: made)
-        atexit { try? FileManager.default.removeItem(atPath: FuzzTargets.sandbox) }
-        return path
-    }()
+    static let sandbox = privateFolder("tar")
 
     /// The safe extractor (and through it the stream parser and header decoder) into a fresh folder;
     /// whatever the archive says, nothing may appear beside that folder, and no file descriptor stays open.
@@ -188,13 +182,22 @@ enum FuzzTargets {
 
     // MARK: config
 
-    static let configFolder: String = {
-        var template = Array((NSTemporaryDirectory() + "/lifeboat-fuzz-config.XXXXXX").utf8CString)
+    static let configFolder = privateFolder("config")
+
+    /// Private folders the targets made, removed when the fuzzer exits.
+    nonisolated(unsafe) static var madeFolders: [String] = []
+
+    /// A fresh 0700 folder under the temporary directory, removed at exit.
+    static func privateFolder(_ name: String) -> String {
+        var template = Array((NSTemporaryDirectory() + "/lifeboat-fuzz-\(name).XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { fatalError("lifeboat-fuzz: mkdtemp failed") }
         let path = String(cString: made)
-        atexit { try? FileManager.default.removeItem(atPath: FuzzTargets.configFolder) }
+        if madeFolders.isEmpty {
+            atexit { for folder in FuzzTargets.madeFolders { try? FileManager.default.removeItem(atPath: folder) } }
+        }
+        madeFolders.append(path)
         return path
-    }()
+    }
 
     /// A policy file and an agent config file with the input as their text.
     static func config(_ input: UnsafeRawBufferPointer) {
