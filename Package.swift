@@ -66,7 +66,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
 
 // Coverage-guided fuzz targets (libFuzzer), only when LIFEBOAT_FUZZ is set: scripts/fuzz.sh builds them

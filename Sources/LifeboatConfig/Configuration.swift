@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LifeboatCore
 
 /// The agent config together with every policy it names, validated as a whole before anything runs.
@@ -52,16 +53,13 @@ public struct Configuration: Sendable {
 
 /// Maps an array on every core, keeping the order.
 enum ParallelMap {
-    static func run<T, R>(_ items: [T], _ body: (T) -> R) -> [R] {
+    static func run<T: Sendable, R: Sendable>(_ items: [T], _ body: @Sendable (T) -> R) -> [R] {
         guard items.count > 1 else { return items.map(body) }
-        var out = [R?](repeating: nil, count: items.count)
-        let lock = NSLock()
+        let out = Mutex([R?](repeating: nil, count: items.count))
         DispatchQueue.concurrentPerform(iterations: items.count) { i in
             let r = body(items[i])
-            lock.lock()
-            out[i] = r
-            lock.unlock()
+            out.withLock { $0[i] = r }
         }
-        return out.compactMap { $0 }
+        return out.withLock { $0.compactMap { $0 } }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A stage of a streaming pipeline: it takes bytes in order, passes them on, and flushes on `finish`.
 ///
 /// Every filter (compress, encrypt, hash, chunk) and every final consumer (a file, a tar extractor)
@@ -17,18 +19,22 @@ extension ByteSink {
 }
 
 /// A sink that keeps everything in memory: for tests and small messages only.
-public final class MemorySink: ByteSink {
-    public private(set) var bytes: [UInt8] = []
-    public private(set) var finished = false
+public final class MemorySink: ByteSink, Sendable {
+    private let state = Mutex<(bytes: [UInt8], finished: Bool)>(([], false))
 
     public init() {}
 
+    /// Everything written so far.
+    public var bytes: [UInt8] { state.withLock { $0.bytes } }
+    /// Whether `finish` was called.
+    public var finished: Bool { state.withLock { $0.finished } }
+
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        self.bytes.append(contentsOf: bytes)
+        state.withLock { $0.bytes.append(contentsOf: bytes) }
     }
 
     public func finish() throws {
-        finished = true
+        state.withLock { $0.finished = true }
     }
 }
 

@@ -57,9 +57,10 @@ struct BitRotDestination: Destination {
         try FileManager.default.removeItem(atPath: f.dir.file("second"))
         let ctx = try f.context()
         let policy = try #require(ctx.configuration.policies.first)
+        let secondRoot = f.dir.file("second")
         let shipper = Shipper(ctx: ctx) { spec in
             spec.name == "second"
-                ? BitRotDestination(base: LocalDestination(name: "second", root: f.dir.file("second")))
+                ? BitRotDestination(base: LocalDestination(name: "second", root: secondRoot))
                 : try DestinationFactory.makeBase(spec)
         }
         try await shipper.ship(id: id, policy: policy)

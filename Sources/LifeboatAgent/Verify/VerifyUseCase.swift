@@ -9,15 +9,15 @@ import LifeboatStorage
 /// streaming, and checks its size and sha256 against the catalog, and that the manifest there is
 /// signed by a trusted signer and lists the same chunks.
 /// Nothing is written anywhere; each destination gets its own verdict.
-public struct VerifyUseCase {
+public struct VerifyUseCase: Sendable {
     public let ctx: AgentContext
-    let makeDestination: (DestinationSpec) throws -> Destination
+    let makeDestination: @Sendable (DestinationSpec) throws -> Destination
 
     public init(_ ctx: AgentContext) {
         self.init(ctx, makeDestination: DestinationFactory.make)
     }
 
-    init(_ ctx: AgentContext, makeDestination: @escaping (DestinationSpec) throws -> Destination) {
+    init(_ ctx: AgentContext, makeDestination: @escaping @Sendable (DestinationSpec) throws -> Destination) {
         self.ctx = ctx
         self.makeDestination = makeDestination
     }
@@ -77,7 +77,8 @@ public struct VerifyUseCase {
                     // The catalog knows it is not there (yet): say so rather than list every chunk as missing.
                     var r = DestinationReport(destination: spec.name)
                     r.problems.append("not shipped here (\(copy.status.rawValue)" + (copy.error.map { ": \($0)" } ?? "") + ")")
-                    group.addTask { r }
+                    let report = r
+                    group.addTask { report }
                     continue
                 }
                 group.addTask {
