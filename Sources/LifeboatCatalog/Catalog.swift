@@ -4,7 +4,7 @@ import LifeboatCore
 
 /// The local record of every backup, chunk and copy: SQLite through GRDB, changed only in transactions,
 /// so a crash at any moment leaves the old state or the new one.
-public final class Catalog: @unchecked Sendable {
+public final class Catalog: Sendable {
     let db: DatabaseQueue
     public let path: String
 

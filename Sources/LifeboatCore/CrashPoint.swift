@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Named places where a debug build can kill its own process with SIGKILL, so the crash campaign
 /// (scripts/e2e/crash_campaign.sh) stops a backup, shipment, prune or restore at exactly one point and
@@ -12,8 +13,7 @@ public enum CrashPoint {
         let parts = raw.split(separator: "#", maxSplits: 1)
         return (String(parts[0]), parts.count == 2 ? Int(parts[1]) ?? 1 : 1)
     }()
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var passes = 0
+    private static let passes = Mutex(0)
     #endif
 
     /// Marks a point; kills the process here when the campaign asked for it.
@@ -21,7 +21,10 @@ public enum CrashPoint {
     public static func hit(_ name: String) {
         #if DEBUG
         guard let target, target.name == name else { return }
-        let n = lock.withLock { passes += 1; return passes }
+        let n = passes.withLock { count in
+            count += 1
+            return count
+        }
         if n == target.count { kill(getpid(), SIGKILL) }
         #endif
     }

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import Synchronization
 #endif
 
 /// A private (0700) temporary folder that says whether its owner still lives: the creating process
@@ -11,9 +12,10 @@ import Glibc
 /// a pid could not tell, since pids are reused.
 ///
 /// Folders are named `<prefix><pid>-XXXXXX`, so a sweep matches them by an exact, Lifeboat-only prefix.
-public final class OwnedFolder: @unchecked Sendable {
+public final class OwnedFolder: Sendable {
     public let path: String
-    private var lockFD: Int32
+    /// The owner lock's descriptor, -1 once the folder is removed.
+    private let lockFD: Mutex<Int32>
 
     /// Makes `<parent>/<prefix><pid>-XXXXXX` (0700) and takes its owner lock.
     public init(parent: String, prefix: String) throws {
@@ -30,15 +32,17 @@ public final class OwnedFolder: @unchecked Sendable {
             throw LifeboatError.failed("cannot lock \(folder): \(String(cString: strerror(code)))")
         }
         path = folder
-        lockFD = fd
+        lockFD = Mutex(fd)
     }
 
     /// Removes the folder and everything in it, then lets the lock go.
     public func remove() {
-        guard lockFD >= 0 else { return }
-        try? FileManager.default.removeItem(atPath: path)
-        close(lockFD)
-        lockFD = -1
+        lockFD.withLock { fd in
+            guard fd >= 0 else { return }
+            try? FileManager.default.removeItem(atPath: path)
+            close(fd)
+            fd = -1
+        }
     }
 
     deinit { remove() }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The real transport: AsyncHTTPClient, certificates verified, redirects refused, an idle-read
 /// timeout that catches a stalled server, and files streamed from disk in 1 MiB reads.
@@ -80,21 +81,24 @@ public struct HTTPClientTransport: S3Transport {
 
 /// One HTTPClient per timeout setting, for the life of the process.
 enum ClientPool {
-    nonisolated(unsafe) static var clients: [HTTPClientTransport.Timeouts: HTTPClient] = [:]
-    static let lock = NSLock()
+    static let clients = Mutex<[HTTPClientTransport.Timeouts: HTTPClient]>([:])
 
     static func client(for t: HTTPClientTransport.Timeouts) -> HTTPClient {
-        lock.lock()
-        defer { lock.unlock() }
-        if let c = clients[t] { return c }
+        clients.withLock { clients in
+            if let c = clients[t] { return c }
+            let c = make(t)
+            clients[t] = c
+            return c
+        }
+    }
+
+    private static func make(_ t: HTTPClientTransport.Timeouts) -> HTTPClient {
         var config = HTTPClient.Configuration()
         config.redirectConfiguration = .disallow
         config.timeout = .init(connect: .nanoseconds(Int64(t.connect.nanoseconds)), read: .nanoseconds(Int64(t.idle.nanoseconds)))
         config.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
         config.decompression = .disabled
-        let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-        clients[t] = c
-        return c
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A circuit breaker per destination: after `threshold` consecutive failures it opens, and the
 /// destination is skipped until `coolDown` has passed; then one probe is let through, and its outcome
@@ -106,25 +107,22 @@ public protocol BreakerStore: Sendable {
 }
 
 /// A store in memory, for tests and one-shot tools.
-public final class MemoryBreakerStore: BreakerStore, @unchecked Sendable {
-    private var states: [String: CircuitBreaker.State] = [:]
-    private let lock = NSLock()
+public final class MemoryBreakerStore: BreakerStore, Sendable {
+    private let states = Mutex<[String: CircuitBreaker.State]>([:])
 
     public init() {}
 
     public func update<T>(_ destination: String, _ body: (inout CircuitBreaker.State) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        var s = states[destination] ?? CircuitBreaker.State()
-        let r = try body(&s)
-        states[destination] = s
-        return r
+        try states.withLock { states in
+            var s = states[destination] ?? CircuitBreaker.State()
+            let r = try body(&s)
+            states[destination] = s
+            return r
+        }
     }
 
     public func state(_ destination: String) -> CircuitBreaker.State {
-        lock.lock()
-        defer { lock.unlock() }
-        return states[destination] ?? CircuitBreaker.State()
+        states.withLock { $0[destination] ?? CircuitBreaker.State() }
     }
 }
 

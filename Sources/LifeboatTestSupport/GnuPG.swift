@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 
 /// A throwaway GnuPG home for tests that check Lifeboat against real `gpg` (2.2): keys, encrypt, decrypt.
 ///
 /// The path is kept short (gpg-agent's socket path has a length limit) and the agent caches no
 /// passphrase, so wrong-passphrase tests mean what they say. Call `stop()` or let `atexit` kill the agent.
-public final class GnuPGHome: @unchecked Sendable {
+public final class GnuPGHome: Sendable {
     public let path: String
     private let directory: TemporaryDirectory
 
@@ -121,18 +122,15 @@ public final class GnuPGHome: @unchecked Sendable {
     }
 
     // Agents of homes that live in static test fixtures are killed when the test process exits.
-    nonisolated(unsafe) private static var homes: [String] = []
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var registered = false
+    private static let homes = Mutex<(paths: [String], registered: Bool)>(([], false))
 
     private static func register(_ path: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        homes.append(path)
-        if !registered {
-            registered = true
+        homes.withLock { homes in
+            homes.paths.append(path)
+            guard !homes.registered else { return }
+            homes.registered = true
             atexit {
-                for home in GnuPGHome.homes where FileManager.default.fileExists(atPath: home) {
+                for home in GnuPGHome.homes.withLock({ $0.paths }) where FileManager.default.fileExists(atPath: home) {
                     GnuPGHome.stopAgent(home)
                     if (try? FileManager.default.removeItem(atPath: home)) == nil {
                         usleep(200_000)

@@ -5,6 +5,7 @@ import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
 import Logging
+import Synchronization
 
 /// Flags every subcommand takes.
 struct GlobalOptions: ParsableArguments {
@@ -29,11 +30,10 @@ struct GlobalOptions: ParsableArguments {
 
 /// Sends log lines to standard error, once per process.
 enum LoggingSetup {
-    nonisolated(unsafe) static var done = false
+    private static let done = Atomic(false)
 
     static func bootstrap(verbose: Bool) {
-        guard !done else { return }
-        done = true
+        guard !done.exchange(true, ordering: .relaxed) else { return }
         let level: Logger.Level = verbose ? .info
             : Logger.Level(rawValue: ProcessInfo.processInfo.environment["LIFEBOAT_LOG_LEVEL"] ?? "") ?? .warning
         LoggingSystem.bootstrap { label in

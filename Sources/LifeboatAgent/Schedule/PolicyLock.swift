@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+import Synchronization
 
 /// An exclusive per-policy lock held with flock(2) on `<spool>/.locks/<policy>.lock`, so two
 /// overlapping runs (or a run and a prune) never work on the same policy at once. The kernel drops
@@ -74,11 +75,10 @@ public final class PolicyLock {
 }
 
 /// A set of lock paths shared by every thread of the process.
-private final class HeldSet: @unchecked Sendable {
-    private let lock = NSLock()
-    private var paths: Set<String> = []
+private final class HeldSet: Sendable {
+    private let paths = Mutex(Set<String>())
 
-    func contains(_ p: String) -> Bool { lock.withLock { paths.contains(p) } }
-    func insert(_ p: String) { lock.withLock { _ = paths.insert(p) } }
-    func remove(_ p: String) { lock.withLock { _ = paths.remove(p) } }
+    func contains(_ p: String) -> Bool { paths.withLock { $0.contains(p) } }
+    func insert(_ p: String) { paths.withLock { _ = $0.insert(p) } }
+    func remove(_ p: String) { paths.withLock { _ = $0.remove(p) } }
 }

@@ -4,11 +4,12 @@ import LifeboatConfig
 import LifeboatCore
 import LifeboatCrypto
 import Logging
+import Synchronization
 
 /// What every use case needs: the loaded configuration, the catalog, a logger and the clock.
 ///
 /// The clock is injected so decisions (due-ness, retention, RPO status) can be tested without sleeping.
-public final class AgentContext: @unchecked Sendable {
+public final class AgentContext: Sendable {
     public let configuration: Configuration
     public let catalog: Catalog
     public let logger: Logger
@@ -23,15 +24,14 @@ public final class AgentContext: @unchecked Sendable {
 
     public var agent: AgentConfig { configuration.agent }
 
-    private let signingKeyLock = NSLock()
-    private var cachedSigningKey: OpenPGPSigningKey?
+    private let cachedSigningKey = Mutex<OpenPGPSigningKey?>(nil)
 
     /// The host's signing key, loaded (or made) once per process, the first time a manifest is signed.
     public func signingKey() throws -> OpenPGPSigningKey {
-        try signingKeyLock.withLock {
-            if let key = cachedSigningKey { return key }
+        try cachedSigningKey.withLock { cached in
+            if let key = cached { return key }
             let key = try HostSigningKey.loadOrCreate(path: agent.signingKey, host: agent.host, logger: logger)
-            cachedSigningKey = key
+            cached = key
             return key
         }
     }
