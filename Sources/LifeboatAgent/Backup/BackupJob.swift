@@ -12,7 +12,7 @@ struct BackupJob {
     let policy: Policy
 
     /// The outcome of the spooling step.
-    struct Spooled {
+    struct Spooled: Sendable {
         let id: String
         let bytesIn: Int64
         let bytesOut: Int64

@@ -54,7 +54,8 @@ public struct BackupUseCase {
     func backUp(_ policy: Policy) async -> Outcome {
         let spooled: BackupJob.Spooled
         do {
-            spooled = try BackupJob(ctx: ctx, policy: policy).run()
+            let job = BackupJob(ctx: ctx, policy: policy)
+            spooled = try await BlockingWork.run { try job.run() }
         } catch {
             ctx.logger.error("\(policy.name): backup failed: \(error)")
             return Outcome(policy: policy.name, id: nil, status: "failed", message: String(describing: error))
