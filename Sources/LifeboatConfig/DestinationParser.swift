@@ -66,7 +66,7 @@ enum DestinationParser {
 
     /// `retry: {base, cap, attempts, max_elapsed}`, `breaker: {failures, cool_down}`, `concurrency`.
     static func parseShipping(_ f: Fields) throws -> (retry: RetrySpec, breaker: BreakerSpec, concurrency: Int) {
-        var d = (retry: RetrySpec(), breaker: BreakerSpec(), concurrency: 4)
+        var d = (retry: RetrySpec(), breaker: BreakerSpec(), concurrency: DestinationSpec.defaultConcurrency)
         if let x = f.optional("concurrency") { d.concurrency = try x.int("concurrency", in: 1...64) }
         if let r = f.optional("retry") {
             let g = try r.fields("retry")

@@ -8,7 +8,8 @@ public struct DestinationSpec: Sendable {
     public var retry = RetrySpec()
     public var breaker = BreakerSpec()
     /// Chunks of one backup uploaded at the same time.
-    public var concurrency: Int = 4
+    public var concurrency: Int = Self.defaultConcurrency
+    public static let defaultConcurrency = 4
 
     /// The type-specific part: each type with exactly the settings it needs, checked at load.
     public enum Location: Sendable {
