@@ -26,8 +26,9 @@ enum DestinationParser {
         let type = try f.required("type").oneOf("type", ["local", "s3"])
         let failureDomain = try f.optional("failure_domain")?.string("failure_domain")
         let shipping = try parseShipping(f)
-        let location: DestinationSpec.Location =
-            type == "s3" ? .s3(try parseS3(f, resolve: resolve)) : .local(path: resolve(try f.required("path").nonEmptyString("path")))
+        let location: DestinationSpec.Location = type == "s3"
+            ? .s3(try parseS3(f, resolve: resolve))
+            : .local(path: resolve(try f.required("path").nonEmptyString("path")))
         var d = DestinationSpec(name: name, location: location)
         d.failureDomain = failureDomain
         (d.retry, d.breaker, d.concurrency) = (shipping.retry, shipping.breaker, shipping.concurrency)

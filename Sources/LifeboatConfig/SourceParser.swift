@@ -22,7 +22,7 @@ enum SourceParser {
             if PostgresDSN.hasPassword(dsn) {
                 throw dsnValue.error("source.dsn holds a password, which pg_dump's command line would show to every user; put it in a file named by source.password_file (mode 0600)")
             }
-            let passwordFile = try f.optional("password_file").map { resolve(try $0.nonEmptyString("source.password_file")) }
+            let passwordFile = try parsePasswordFile(f, resolve: resolve)
             source = .postgres(.init(dsn: dsn, passwordFile: passwordFile, snapshot: try snapshot(f, resolve: resolve)))
         case .mariadb:
             let host = try f.optional("host")?.nonEmptyString("source.host")
@@ -30,7 +30,7 @@ enum SourceParser {
             let socket = try f.optional("socket").map { resolve(try $0.nonEmptyString("source.socket")) }
             let user = try f.optional("user")?.nonEmptyString("source.user")
             let database = try f.required("database").nonEmptyString("source.database")
-            let passwordFile = try f.optional("password_file").map { resolve(try $0.nonEmptyString("source.password_file")) }
+            let passwordFile = try parsePasswordFile(f, resolve: resolve)
             source = .mariadb(.init(
                 host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
                 snapshot: try snapshot(f, resolve: resolve)))
@@ -47,6 +47,11 @@ enum SourceParser {
         }
         try f.finish()
         return source
+    }
+
+    /// The optional `source.password_file`, resolved.
+    static func parsePasswordFile(_ f: Fields, resolve: (String) -> String) throws -> String? {
+        try f.optional("password_file").map { resolve(try $0.nonEmptyString("source.password_file")) }
     }
 
     /// The optional `source.snapshot` mapping.

@@ -106,7 +106,9 @@ struct RecordingDestination: Destination {
         let log = RemovalLog()
         func prune(dryRun: Bool = false) async throws -> PruneUseCase.Report {
             let r = await PruneUseCase(try f.context(), dryRun: dryRun) { spec in
-                guard case .local(let root) = spec.location else { throw LifeboatError(.usage, "a local destination only") }
+                guard case .local(let root) = spec.location else {
+                    throw LifeboatError(.usage, "a local destination only")
+                }
                 return RecordingDestination(inner: LocalDestination(name: spec.name, root: root), log: log)
             }.run(policies: [try f.policy("db")])
             #expect(r[0].errors.isEmpty)

@@ -7,7 +7,9 @@ import Testing
 /// line (exit 65); what loads comes out typed, with its defaults filled in.
 @Suite struct SourceAndDestinationCheckTests {
     /// A policy with the given `source:` body (from line 4) and `destinations:` list (line 8 on).
-    static func policy(kind: String, source: String, destinations: String = "  - { name: a, type: local, path: /x }") -> String {
+    static func policy(
+        kind: String, source: String, destinations: String = "  - { name: a, type: local, path: /x }"
+    ) -> String {
         """
         name: x
         kind: \(kind)

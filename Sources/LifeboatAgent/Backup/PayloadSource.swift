@@ -54,7 +54,9 @@ struct PayloadSource {
     }
 
     /// lock → sync → snapshot → unlock, then a tar of the snapshot's files.
-    static func snapshotted(_ policy: Policy, _ spec: SnapshotSpec, logger: Logger, stateDirectory: String?) -> PayloadSource {
+    static func snapshotted(
+        _ policy: Policy, _ spec: SnapshotSpec, logger: Logger, stateDirectory: String?
+    ) -> PayloadSource {
         let provider = spec.provider.make(stateDirectory: stateDirectory)
         var lock: DatabaseLock?
         var excludes: [String] = []
@@ -68,8 +70,8 @@ struct PayloadSource {
         case .command: break  // refused at load: a command takes its own snapshot
         }
         let coordinator = SnapshotCoordinator(
-            provider: provider, lock: spec.lock ? lock : nil, maxLock: .seconds(spec.maxLock.seconds), policy: policy.name,
-            logger: logger)
+            provider: provider, lock: spec.lock ? lock : nil, maxLock: .seconds(spec.maxLock.seconds),
+            policy: policy.name, logger: logger)
         return PayloadSource(payload: "tar") { sink, backupID in
             let (report, window) = try coordinator.run(id: backupID) { path, extra in
                 try SnapshotExtraFiles.write(extra, under: path, to: sink)
