@@ -23,46 +23,51 @@ enum DestinationParser {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw nameValue.error("destination name '\(name)' must use only letters, digits, - and _")
         }
-        let type = DestinationSpec.Kind(rawValue: try f.required("type").oneOf("type", ["local", "s3"])) ?? .local
-        var d = DestinationSpec(name: name, type: type)
-        if let x = f.optional("failure_domain") { d.failureDomain = try x.string("failure_domain") }
-        try parseShipping(f, into: &d)
-        switch type {
-        case .local:
-            d.path = resolve(try f.required("path").nonEmptyString("path"))
-        case .s3:
-            let e = try f.required("endpoint")
-            let endpoint = try e.nonEmptyString("endpoint")
-            guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw e.error("endpoint '\(endpoint)' must be an http or https URL")
-            }
-            d.endpoint = endpoint
-            d.bucket = try f.required("bucket").nonEmptyString("bucket")
-            d.region = try f.optional("region")?.nonEmptyString("region") ?? "us-east-1"
-            d.prefix = try f.optional("prefix")?.string("prefix")
-            if let c = f.optional("credentials") {
-                let path = resolve(try c.nonEmptyString("credentials"))
-                var st = stat()
-                guard stat(path, &st) == 0 else { throw c.error("credentials file \(path) cannot be read") }
-                guard st.st_mode & 0o044 == 0 else {
-                    throw c.error("credentials file \(path) is readable by group or others (chmod 600 it)")
-                }
-                d.credentials = path
-            }
-            if let x = f.optional("virtual_hosted") { d.virtualHosted = try x.bool("virtual_hosted") }
-            if let x = f.optional("multipart_threshold") { d.multipartThreshold = try x.size("multipart_threshold", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)).bytes }
-            if let x = f.optional("part_size") {
-                d.partSize = try x.size("part_size", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)).bytes
-            }
-            if let x = f.optional("timeout") { d.idleTimeout = try seconds(x, "timeout", 0.001...86_400) }
-            if let x = f.optional("connect_timeout") { d.connectTimeout = try seconds(x, "connect_timeout", 0.001...3600) }
-        }
+        let type = try f.required("type").oneOf("type", ["local", "s3"])
+        let failureDomain = try f.optional("failure_domain")?.string("failure_domain")
+        let shipping = try parseShipping(f)
+        let location: DestinationSpec.Location = type == "s3"
+            ? .s3(try parseS3(f, resolve: resolve))
+            : .local(path: resolve(try f.required("path").nonEmptyString("path")))
+        var d = DestinationSpec(name: name, location: location)
+        d.failureDomain = failureDomain
+        (d.retry, d.breaker, d.concurrency) = (shipping.retry, shipping.breaker, shipping.concurrency)
         try f.finish()
         return d
     }
 
+    /// The keys of `type: s3`: endpoint and bucket required, the rest with their defaults.
+    static func parseS3(_ f: Fields, resolve: (String) -> String) throws -> S3DestinationSpec {
+        let e = try f.required("endpoint")
+        let endpoint = try e.nonEmptyString("endpoint")
+        guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw e.error("endpoint '\(endpoint)' must be an http or https URL")
+        }
+        var d = S3DestinationSpec(endpoint: endpoint, bucket: try f.required("bucket").nonEmptyString("bucket"))
+        if let x = f.optional("region") { d.region = try x.nonEmptyString("region") }
+        if let x = f.optional("prefix") { d.prefix = try x.string("prefix") }
+        if let c = f.optional("credentials") {
+            let path = resolve(try c.nonEmptyString("credentials"))
+            var st = stat()
+            guard stat(path, &st) == 0 else { throw c.error("credentials file \(path) cannot be read") }
+            guard st.st_mode & 0o044 == 0 else {
+                throw c.error("credentials file \(path) is readable by group or others (chmod 600 it)")
+            }
+            d.credentials = path
+        }
+        if let x = f.optional("virtual_hosted") { d.virtualHosted = try x.bool("virtual_hosted") }
+        if let x = f.optional("multipart_threshold") { d.multipartThreshold = try x.size("multipart_threshold", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)).bytes }
+        if let x = f.optional("part_size") {
+            d.partSize = try x.size("part_size", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)).bytes
+        }
+        if let x = f.optional("timeout") { d.idleTimeout = try seconds(x, "timeout", 0.001...86_400) }
+        if let x = f.optional("connect_timeout") { d.connectTimeout = try seconds(x, "connect_timeout", 0.001...3600) }
+        return d
+    }
+
     /// `retry: {base, cap, attempts, max_elapsed}`, `breaker: {failures, cool_down}`, `concurrency`.
-    static func parseShipping(_ f: Fields, into d: inout DestinationSpec) throws {
+    static func parseShipping(_ f: Fields) throws -> (retry: RetrySpec, breaker: BreakerSpec, concurrency: Int) {
+        var d = (retry: RetrySpec(), breaker: BreakerSpec(), concurrency: DestinationSpec.defaultConcurrency)
         if let x = f.optional("concurrency") { d.concurrency = try x.int("concurrency", in: 1...64) }
         if let r = f.optional("retry") {
             let g = try r.fields("retry")
@@ -78,6 +83,7 @@ enum DestinationParser {
             if let x = g.optional("cool_down") { d.breaker.coolDown = try seconds(x, "breaker.cool_down", 0...2_592_000) }
             try g.finish()
         }
+        return d
     }
 
     /// A short duration in seconds, fractions and milliseconds allowed: `250ms`, `0.5s`, `2s`, `1m`,

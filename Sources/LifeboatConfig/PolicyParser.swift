@@ -77,7 +77,7 @@ enum PolicyParser {
         try top.finish()
 
         return Policy(
-            name: name, kind: kind, data: data, source: source, objectives: objectives, schedule: schedule,
+            name: name, data: data, source: source, objectives: objectives, schedule: schedule,
             recipients: recipients, compressionLevel: level, chunkSize: chunkSize, destinations: destinations,
             retention: retention, file: file)
     }

@@ -1,61 +1,90 @@
 import LifeboatCore
 
-/// Reads a policy's `source:` mapping: only the keys that belong to its kind are accepted.
+/// Reads a policy's `source:` mapping: only the keys that belong to its kind are accepted, and
+/// every combination the kind cannot run (a command with a snapshot) is refused here, at load.
 enum SourceParser {
     static func parse(_ v: YAMLValue, kind: Policy.Kind, resolve: (String) -> String) throws -> SourceSpec {
         let f = try v.fields("source")
-        var s = SourceSpec()
+        let source: SourceSpec
         switch kind {
         case .files:
             let p = try f.required("paths")
-            s.paths = try p.stringList("source.paths").map(resolve)
-            guard !s.paths.isEmpty else { throw p.error("source.paths must name at least one path") }
-            if let e = f.optional("exclude") { s.exclude = try e.stringList("source.exclude") }
+            let paths = try p.stringList("source.paths").map(resolve)
+            guard !paths.isEmpty else { throw p.error("source.paths must name at least one path") }
+            let exclude = try f.optional("exclude")?.stringList("source.exclude") ?? []
+            source = .files(.init(paths: paths, exclude: exclude, snapshot: try snapshot(f, resolve: resolve)))
         case .sqlite:
-            s.database = resolve(try f.required("database").nonEmptyString("source.database"))
+            let database = resolve(try f.required("database").nonEmptyString("source.database"))
+            source = .sqlite(.init(database: database, snapshot: try snapshot(f, resolve: resolve)))
         case .postgres:
             let dsnValue = try f.required("dsn")
-            s.dsn = try dsnValue.nonEmptyString("source.dsn")
-            if PostgresDSN.hasPassword(s.dsn ?? "") {
+            let dsn = try dsnValue.nonEmptyString("source.dsn")
+            if PostgresDSN.hasPassword(dsn) {
                 throw dsnValue.error("source.dsn holds a password, which pg_dump's command line would show to every user; put it in a file named by source.password_file (mode 0600)")
             }
-            if let p = f.optional("password_file") { s.passwordFile = resolve(try p.nonEmptyString("source.password_file")) }
+            let passwordFile = try parsePasswordFile(f, resolve: resolve)
+            source = .postgres(.init(dsn: dsn, passwordFile: passwordFile, snapshot: try snapshot(f, resolve: resolve)))
         case .mariadb:
-            if let x = f.optional("host") { s.host = try x.nonEmptyString("source.host") }
-            if let x = f.optional("port") { s.port = try x.int("source.port", in: 1...65535) }
-            if let x = f.optional("socket") { s.socket = resolve(try x.nonEmptyString("source.socket")) }
-            if let x = f.optional("user") { s.user = try x.nonEmptyString("source.user") }
-            s.database = try f.required("database").nonEmptyString("source.database")
-            if let p = f.optional("password_file") { s.passwordFile = resolve(try p.nonEmptyString("source.password_file")) }
+            let host = try f.optional("host")?.nonEmptyString("source.host")
+            let port = try f.optional("port")?.int("source.port", in: 1...65535)
+            let socket = try f.optional("socket").map { resolve(try $0.nonEmptyString("source.socket")) }
+            let user = try f.optional("user")?.nonEmptyString("source.user")
+            let database = try f.required("database").nonEmptyString("source.database")
+            let passwordFile = try parsePasswordFile(f, resolve: resolve)
+            source = .mariadb(.init(
+                host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
+                snapshot: try snapshot(f, resolve: resolve)))
         case .command:
             let c = try f.required("command")
-            s.command = try c.stringList("source.command")
-            guard let first = s.command.first, !first.isEmpty else { throw c.error("source.command must name a program") }
+            let argv = try c.stringList("source.command")
+            guard let first = argv.first, !first.isEmpty else { throw c.error("source.command must name a program") }
+            if let snap = f.optional("snapshot") {
+                // The snapshot would be archived in place of the command's output, which is never run.
+                throw snap.error("kind command cannot be combined with source.snapshot: "
+                    + "use kind files with a snapshot, or let the command take its own")
+            }
+            source = .command(.init(argv: argv))
         }
-        if let snap = f.optional("snapshot") { s.snapshot = try parseSnapshot(snap, resolve: resolve) }
         try f.finish()
-        return s
+        return source
+    }
+
+    /// The optional `source.password_file`, resolved.
+    static func parsePasswordFile(_ f: Fields, resolve: (String) -> String) throws -> String? {
+        try f.optional("password_file").map { resolve(try $0.nonEmptyString("source.password_file")) }
+    }
+
+    /// The optional `source.snapshot` mapping.
+    static func snapshot(_ f: Fields, resolve: (String) -> String) throws -> SnapshotSpec? {
+        try f.optional("snapshot").map { try parseSnapshot($0, resolve: resolve) }
     }
 
     static let providers = ["btrfs", "lvm", "zfs", "command"]
 
     static func parseSnapshot(_ v: YAMLValue, resolve: (String) -> String) throws -> SnapshotSpec {
         let f = try v.fields("source.snapshot")
-        let provider = try f.required("provider").oneOf("source.snapshot.provider", providers)
-        var spec = SnapshotSpec(provider: provider, volume: nil, lock: true, maxLock: DurationValue(seconds: 2))
-        if let x = f.optional("volume") { spec.volume = resolve(try x.nonEmptyString("source.snapshot.volume")) }
-        if let x = f.optional("lock") { spec.lock = try x.bool("source.snapshot.lock") }
-        if let x = f.optional("max_lock") { spec.maxLock = try x.duration("source.snapshot.max_lock", most: DurationValue(seconds: 3600)) }
-        if let x = f.optional("create") { spec.create = try x.stringList("source.snapshot.create") }
-        if let x = f.optional("delete") { spec.delete = try x.stringList("source.snapshot.delete") }
-        if let x = f.optional("size") { spec.size = try x.nonEmptyString("source.snapshot.size") }
-        if provider == "command", spec.create.isEmpty || spec.delete.isEmpty {
-            throw v.error("source.snapshot: provider command needs both create and delete commands")
-        }
-        if provider != "command", spec.volume == nil {
-            throw v.error("source.snapshot.volume is required for provider \(provider)")
+        let providerName = try f.required("provider").oneOf("source.snapshot.provider", providers)
+        let volume = try f.optional("volume").map { resolve(try $0.nonEmptyString("source.snapshot.volume")) }
+        let lock = try f.optional("lock")?.bool("source.snapshot.lock") ?? true
+        let maxLock = try f.optional("max_lock")?.duration("source.snapshot.max_lock", most: DurationValue(seconds: 3600))
+            ?? DurationValue(seconds: 2)
+        let create = try f.optional("create")?.stringList("source.snapshot.create") ?? []
+        let delete = try f.optional("delete")?.stringList("source.snapshot.delete") ?? []
+        let size = try f.optional("size")?.nonEmptyString("source.snapshot.size")
+        let provider: SnapshotSpec.Provider
+        switch (providerName, volume) {
+        case ("command", _):
+            guard !create.isEmpty, !delete.isEmpty else {
+                throw v.error("source.snapshot: provider command needs both create and delete commands")
+            }
+            provider = .command(create: create, delete: delete, volume: volume)
+        case (_, nil):
+            throw v.error("source.snapshot.volume is required for provider \(providerName)")
+        case ("btrfs", let volume?): provider = .btrfs(volume: volume)
+        case ("lvm", let volume?): provider = .lvm(volume: volume, size: size ?? "1G")
+        case (_, let volume?): provider = .zfs(volume: volume)
         }
         try f.finish()
-        return spec
+        return SnapshotSpec(provider: provider, lock: lock, maxLock: maxLock)
     }
 }

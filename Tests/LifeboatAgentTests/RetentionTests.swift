@@ -106,7 +106,10 @@ struct RecordingDestination: Destination {
         let log = RemovalLog()
         func prune(dryRun: Bool = false) async throws -> PruneUseCase.Report {
             let r = await PruneUseCase(try f.context(), dryRun: dryRun) { spec in
-                RecordingDestination(inner: LocalDestination(name: spec.name, root: spec.path ?? ""), log: log)
+                guard case .local(let root) = spec.location else {
+                    throw LifeboatError(.usage, "a local destination only")
+                }
+                return RecordingDestination(inner: LocalDestination(name: spec.name, root: root), log: log)
             }.run(policies: [try f.policy("db")])
             #expect(r[0].errors.isEmpty)
             return r[0]

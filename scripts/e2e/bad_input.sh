@@ -20,6 +20,19 @@ cp "$B/tree.yaml.good" "$B/policies/tree.yaml"
 sed -i 's/chunk_size: 1MiB/chunk_size: 1MB/' "$B/policies/tree.yaml"
 expect65 "a bad size is refused with its line" "tree.yaml:9" "$BIN" backup --config "$B/lifeboat.yaml"
 cp "$B/tree.yaml.good" "$B/policies/tree.yaml"
+cat >"$B/policies/dump.yaml" <<YAML
+name: dump
+kind: command
+source:
+  command: [echo, hi]
+  snapshot: { provider: btrfs, volume: $B, lock: false }
+objectives: { rpo: 24h }
+encryption: { recipients: [../keys/ops.pub.asc] }
+destinations:
+  - { name: nas, type: local, path: ../nas }
+YAML
+expect65 "a command policy with a snapshot is refused at load with its line" "dump.yaml:5" "$BIN" backup --config "$B/lifeboat.yaml"
+rm "$B/policies/dump.yaml"
 echo "hostname: x" >>"$B/lifeboat.yaml"
 expect65 "an unknown agent config key is refused" "lifeboat.yaml:5" "$BIN" list --config "$B/lifeboat.yaml"
 sed -i '/hostname/d' "$B/lifeboat.yaml"

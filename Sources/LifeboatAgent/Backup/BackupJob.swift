@@ -27,7 +27,6 @@ struct BackupJob {
             stateDirectory: (ctx.agent.catalog as NSString).deletingLastPathComponent + "/snapshots")
         let started = ctx.now()
         let id = BackupID(date: started).rawValue
-        source.run.backupID = id
         let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
         let room = try spoolRoom()
         try ctx.catalog.beginBackup(
@@ -37,12 +36,13 @@ struct BackupJob {
             let spooler = try ChunkSpooler(directory: spoolDir, chunkSize: policy.chunkSize.bytes, maxBytes: room)
             let encryptor = try OpenPGPEncryptor(recipients: recipients, output: spooler)
             let gzip = try GzipMemberWriter(level: policy.compressionLevel, output: encryptor)
-            let warnings = try source.produce(gzip)
+            let report = try source.produce(gzip, id)
+            let warnings = report.warnings
             for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
             CrashPoint.hit("backup.spooled")
             try ctx.catalog.sealBackup(
-                id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: source.run.lockWindowMs,
-                finished: ctx.now(), skipped: source.run.skipped)
+                id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: report.lockWindowMs,
+                finished: ctx.now(), skipped: report.skipped)
             CrashPoint.hit("backup.sealed")
             return Spooled(id: id, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, chunks: spooler.chunks, warnings: warnings)
         } catch {

@@ -11,20 +11,16 @@ import Logging
 enum DestinationFactory {
     /// The bare driver, without retries.
     static func makeBase(_ spec: DestinationSpec, logger: Logger? = nil) throws -> Destination {
-        switch spec.type {
-        case .local:
-            guard let path = spec.path else { throw LifeboatError(.badInput, "destination \(spec.name): path is required") }
+        switch spec.location {
+        case .local(let path):
             return LocalDestination(name: spec.name, root: path)
-        case .s3:
-            guard let endpoint = spec.endpoint, let bucket = spec.bucket else {
-                throw LifeboatError(.badInput, "destination \(spec.name): endpoint and bucket are required")
-            }
-            let credentials = try S3CredentialsFile.load(spec.credentials)
+        case .s3(let s3):
+            let credentials = try S3CredentialsFile.load(s3.credentials)
             let settings = S3Settings(
-                endpoint: endpoint, bucket: bucket, region: spec.region ?? "us-east-1", prefix: spec.prefix ?? "",
-                virtualHosted: spec.virtualHosted, multipartThreshold: spec.multipartThreshold, partSize: spec.partSize)
+                endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, prefix: s3.prefix,
+                virtualHosted: s3.virtualHosted, multipartThreshold: s3.multipartThreshold, partSize: s3.partSize)
             let transport = HTTPClientTransport(timeouts: .init(
-                connect: .milliseconds(Int64(spec.connectTimeout * 1000)), idle: .milliseconds(Int64(spec.idleTimeout * 1000))))
+                connect: .milliseconds(Int64(s3.connectTimeout * 1000)), idle: .milliseconds(Int64(s3.idleTimeout * 1000))))
             return try S3Destination(
                 name: spec.name, settings: settings, credentials: credentials, transport: transport,
                 partRetrier: retrier(spec, logger: logger))
@@ -49,9 +45,9 @@ enum DestinationFactory {
     /// The key a destination's breaker is kept under: the place, not the policy's name for it, so two
     /// policies shipping to the same bucket share what they learn about it.
     static func breakerKey(_ spec: DestinationSpec) -> String {
-        switch spec.type {
-        case .local: return "local:\(spec.path ?? spec.name)"
-        case .s3: return "s3:\(spec.endpoint ?? "")/\(spec.bucket ?? "")/\(spec.prefix ?? "")"
+        switch spec.location {
+        case .local(let path): return "local:\(path)"
+        case .s3(let s3): return "s3:\(s3.endpoint)/\(s3.bucket)/\(s3.prefix)"
         }
     }
 }

@@ -74,7 +74,7 @@ struct Shipper {
             try await Self.forEach(pending, concurrency: spec.concurrency) { index, chunk in
                 try ChunkCheck.spooled("\(spoolDir)/\(chunk.name)", chunk, destination: spec.name)
                 try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")
-                if spec.type == .local { try await ChunkCheck.landed(destination, key: prefix + chunk.name, chunk) }
+                if case .local = spec.location { try await ChunkCheck.landed(destination, key: prefix + chunk.name, chunk) }
                 CrashPoint.hit("ship.chunk-put")
                 try ctx.catalog.recordChunkShipped(id: id, destination: spec.name, index: index, at: ctx.now())
                 CrashPoint.hit("ship.chunk-recorded")

@@ -34,8 +34,8 @@ enum StaleStateRepair {
             if let staging = RestoreStaging.sweep(work: work) { staged.append(staging) }
         }
         removed += staged
-        for policy in ctx.configuration.policies where policy.kind == .sqlite {
-            if let db = policy.source.database { removed += SQLiteSource.sweepCopies(beside: db) }
+        for policy in ctx.configuration.policies {
+            if case .sqlite(let s) = policy.source { removed += SQLiteSource.sweepCopies(beside: s.database) }
         }
         for path in removed { ctx.logger.warning("removed \(path), left behind by an interrupted lifeboat process") }
     }

@@ -1,0 +1,72 @@
+/// The kind-specific part of a policy, one case per kind, each holding exactly the settings that
+/// kind needs, checked at load: consumers switch over it and never unwrap or re-check.
+public enum SourceSpec: Sendable {
+    case files(Files)
+    case sqlite(SQLite)
+    case postgres(Postgres)
+    case mariadb(MariaDB)
+    case command(Command)
+
+    /// A tree of files and folders, archived as pax tar.
+    public struct Files: Sendable {
+        /// Resolved, at least one.
+        public var paths: [String]
+        public var exclude: [String]
+        public var snapshot: SnapshotSpec?
+    }
+
+    /// One SQLite database file, copied consistently.
+    public struct SQLite: Sendable {
+        /// The resolved path of the database file.
+        public var database: String
+        public var snapshot: SnapshotSpec?
+    }
+
+    /// A PostgreSQL database dumped with pg_dump (or its data directory, under a snapshot).
+    public struct Postgres: Sendable {
+        /// A libpq connection string without a password.
+        public var dsn: String
+        /// The resolved path of a file holding the password; nil when libpq finds it itself.
+        public var passwordFile: String?
+        public var snapshot: SnapshotSpec?
+    }
+
+    /// A MariaDB or MySQL database dumped with mariadb-dump (or its files, under a snapshot).
+    /// Host, port, socket and user are the client's defaults when not given.
+    public struct MariaDB: Sendable {
+        public var host: String?
+        public var port: Int?
+        public var socket: String?
+        public var user: String?
+        public var database: String
+        public var passwordFile: String?
+        public var snapshot: SnapshotSpec?
+    }
+
+    /// An operator's program whose standard output is the dump; it takes its own snapshot if any.
+    public struct Command: Sendable {
+        /// The program and its arguments; the first is never empty.
+        public var argv: [String]
+    }
+
+    public var kind: Policy.Kind {
+        switch self {
+        case .files: .files
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        case .mariadb: .mariadb
+        case .command: .command
+        }
+    }
+
+    /// The lock–sync–snapshot–unlock settings, when the source is read through a snapshot.
+    public var snapshot: SnapshotSpec? {
+        switch self {
+        case .files(let s): s.snapshot
+        case .sqlite(let s): s.snapshot
+        case .postgres(let s): s.snapshot
+        case .mariadb(let s): s.snapshot
+        case .command: nil
+        }
+    }
+}
