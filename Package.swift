@@ -42,28 +42,34 @@ let package = Package(
             "LifeboatStorage", "LifeboatS3", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        .target(name: "LifeboatCLI", dependencies: [
+            "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
+        ]),
         .executableTarget(name: "lifeboat", dependencies: [
-            "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
+            "LifeboatCLI", "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "LifeboatTestSupport", dependencies: ["LifeboatCore", "LifeboatStorage"]),
 
         .testTarget(name: "LifeboatCoreTests", dependencies: ["LifeboatCore"]),
-        .testTarget(name: "LifeboatConfigTests", dependencies: ["LifeboatConfig", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatConfigTests", dependencies: ["LifeboatConfig", "LifeboatCLI", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatCryptoTests", dependencies: ["LifeboatCrypto", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatSourcesTests", dependencies: ["LifeboatSources", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatStorage", "LifeboatTestSupport"],
+        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatStorage", "LifeboatCLI", "LifeboatTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LifeboatCatalogTests", dependencies: [
             "LifeboatCatalog", "LifeboatCore", "LifeboatTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "LifeboatAgentTests", dependencies: [
-            "LifeboatAgent", "LifeboatTestSupport", "LifeboatCore", "LifeboatConfig", "LifeboatCatalog",
+            "LifeboatAgent", "LifeboatCLI", "LifeboatTestSupport", "LifeboatCore", "LifeboatConfig", "LifeboatCatalog",
             "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources", "LifeboatStorage",
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "LifeboatCLITests", dependencies: [
+            "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
         ]),
     ],
     swiftLanguageModes: [.v6]

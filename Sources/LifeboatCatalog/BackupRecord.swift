@@ -5,19 +5,15 @@ import LifeboatCore
 /// One backup as the catalog knows it, with the state of its copy at each destination.
 public struct BackupRecord: Sendable, Equatable {
     /// Progress of the backup itself and of its shipping.
-    public enum Status: String, Sendable {
-        case running, pending, complete, degraded, failed
-    }
+    public typealias Status = BackupStatus
 
     /// Where the backup stands in lazy deletion.
-    public enum Retention: String, Sendable {
-        case live, deleted, softDeleted = "soft-deleted", purged
-    }
+    public typealias Retention = RetentionState
 
     /// The state of one destination's copy.
     public struct Copy: Sendable, Equatable {
-        public enum Status: String, Sendable { case pending, shipped, failed }
-        public var destination: String
+        public typealias Status = CopyStatus
+        public var destination: DestinationName
         public var status: Status
         public var error: String?
     }

@@ -1,8 +1,9 @@
-/// The one error type that reaches the command line: what went wrong, where, and the exit code it maps to.
+/// The one error type that reaches the command line: what went wrong, where, and its kind, which the
+/// command line maps to an exit code.
 ///
 /// Messages are lowercase with no trailing period; `hint` tells the operator what to do.
 public struct LifeboatError: Error, CustomStringConvertible, Sendable {
-    /// The classes of failure; each has a fixed exit code.
+    /// The classes of failure; the command line gives each a fixed exit code.
     public enum Kind: Sendable, Equatable {
         /// A config, policy or key file is malformed (exit 65).
         case badInput
@@ -31,14 +32,6 @@ public struct LifeboatError: Error, CustomStringConvertible, Sendable {
 
     public static func failed(_ message: String, hint: String? = nil) -> LifeboatError {
         LifeboatError(.failed, message, hint: hint)
-    }
-
-    public var exitCode: Int32 {
-        switch kind {
-        case .badInput: return 65
-        case .usage: return 64
-        case .failed, .state: return 1
-        }
     }
 
     public var description: String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LifeboatAgent
+import LifeboatCLI
 
 extension Lifeboat {
     /// `lifeboat backup [POLICY...]`: back up now and print one line per backup.
@@ -25,10 +26,10 @@ extension Lifeboat {
                     if let m = o.message { line += ": \(m)" }
                     print(line)
                 }
-                let failed = outcomes.contains(where: { $0.status != "complete" })
+                let failed = outcomes.contains(where: { $0.status != .complete })
                 try? ctx.catalog.countRun(command: "backup", outcome: failed ? "failed" : "ok", at: ctx.now())
                 MetricsTextfile.refresh(ctx)
-                if failed { throw ExitCode(1) }
+                if failed { throw ExitCode(ExitCodeTable.failure) }
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LifeboatAgent
+import LifeboatCLI
 import LifeboatCore
 
 extension Lifeboat {
@@ -39,10 +40,10 @@ extension Lifeboat {
             } catch {
                 let message = (error as? LifeboatError)?.message ?? String(describing: error)
                 print(CheckOutput.unknown(message, policies: policies, json: json))
-                throw ExitCode(Compliance.Status.unknown.rawValue)
+                throw ExitCode(ExitCodeTable.code(for: Compliance.Status.unknown))
             }
             print(json ? try CheckOutput.json(results) : CheckOutput.line(results))
-            throw ExitCode(Compliance.overall(results).rawValue)
+            throw ExitCode(ExitCodeTable.code(for: Compliance.overall(results)))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LifeboatAgent
+import LifeboatCLI
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
@@ -49,18 +50,9 @@ enum Failure {
     static func exit(_ error: Error) -> ExitCode {
         if let e = error as? ExitCode { return e }
         if error is CleanExit { return .success }
-        let code: Int32
-        let text: String
-        switch error {
-        case let e as LifeboatError:
-            code = e.exitCode
-            text = e.description
-        default:
-            code = ErrorClassifier.exitCode(error)
-            text = String(describing: error)
-        }
+        let text = (error as? LifeboatError)?.description ?? String(describing: error)
         FileHandle.standardError.write(Data("lifeboat: \(text)\n".utf8))
-        return ExitCode(code)
+        return ExitCode(ExitCodeTable.code(for: error))
     }
 
     /// Runs a command body, mapping what it throws to one line and an exit code.

@@ -22,7 +22,7 @@ extension Lifeboat {
         func run() async throws {
             try CryptoCommand.guarded {
                 guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
-                    throw CryptoCommand.Usage(message: "--name must be a plain file name (no '/', not starting with '.')")
+                    throw CryptoCommand.usage("--name must be a plain file name (no '/', not starting with '.')")
                 }
                 let publicPath = "\(out)/\(name).pub.asc", secretPath = "\(out)/\(name).sec.asc"
                 for path in [publicPath, secretPath] where FileManager.default.fileExists(atPath: path) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LifeboatCLI
 import LifeboatCore
 
 /// The `lifeboat` command: one subcommand per file in this folder.
@@ -7,7 +8,7 @@ struct Lifeboat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lifeboat",
         abstract: "Back up databases and configuration off the host, encrypted to public keys only.",
-        discussion: ExitCodes.helpText,
+        discussion: ExitCodeTable.helpText,
         subcommands: [
             Backup.self,
             Run.self,

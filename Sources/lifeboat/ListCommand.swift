@@ -1,5 +1,6 @@
 import ArgumentParser
 import LifeboatAgent
+import LifeboatCLI
 
 extension Lifeboat {
     /// `lifeboat list [POLICY] [--json]`: the catalog's backups, newest first.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LifeboatCLI
 import LifeboatCore
 import LifeboatCrypto
 
@@ -22,7 +23,7 @@ extension Lifeboat.PGP {
 
         func run() async throws {
             try CryptoCommand.guarded {
-                guard !recipient.isEmpty else { throw CryptoCommand.Usage(message: "give at least one --recipient") }
+                guard !recipient.isEmpty else { throw CryptoCommand.usage("give at least one --recipient") }
                 let keys = try recipient.map { try OpenPGPPublicKey.load(contentsOf: $0) }
                 try CryptoCommand.pipe(input: input, output: output) { sink in
                     try OpenPGPEncryptor(recipients: keys, output: sink)
@@ -41,7 +42,7 @@ extension Lifeboat.PGP {
 
         func run() async throws {
             try CryptoCommand.guarded {
-                guard !identity.isEmpty else { throw CryptoCommand.Usage(message: "give --identity") }
+                guard !identity.isEmpty else { throw CryptoCommand.usage("give --identity") }
                 let passphrase = try passphraseFile.map { try CryptoCommand.readPassphrase($0) }
                 let keys = try identity.map { try OpenPGPSecretKey.load(contentsOf: $0, passphrase: passphrase) }
                 try CryptoCommand.pipe(input: input, output: output) { sink in
@@ -69,22 +70,18 @@ extension Lifeboat.PGP {
 
 /// Plumbing shared by the crypto commands: file descriptors, the passphrase file, errors to exit codes.
 enum CryptoCommand {
-    struct Usage: Error { let message: String }
+    /// The command line is wrong: exits as a usage error.
+    static func usage(_ message: String) -> LifeboatError { LifeboatError(.usage, message) }
 
     static func guarded(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let e as ExitCode {
             throw e
-        } catch let e as CryptoError {
-            FileHandle.standardError.write(Data("lifeboat: \(e.message)\n".utf8))
-            throw ExitCode(e.isBadInput ? 65 : 1)
-        } catch let e as Usage {
-            FileHandle.standardError.write(Data("lifeboat: \(e.message)\n".utf8))
-            throw ExitCode(64)
         } catch {
-            FileHandle.standardError.write(Data("lifeboat: \(error)\n".utf8))
-            throw ExitCode(1)
+            let text = (error as? CryptoError)?.message ?? "\(error)"
+            FileHandle.standardError.write(Data("lifeboat: \(text)\n".utf8))
+            throw ExitCode(ExitCodeTable.code(for: error))
         }
     }
 

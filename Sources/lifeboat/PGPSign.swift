@@ -13,7 +13,7 @@ extension Lifeboat.PGP {
 
         func run() async throws {
             try CryptoCommand.guarded {
-                guard `repeat` >= 1, `repeat` <= 1_000_000 else { throw CryptoCommand.Usage(message: "--repeat takes 1 to 1000000") }
+                guard `repeat` >= 1, `repeat` <= 1_000_000 else { throw CryptoCommand.usage("--repeat takes 1 to 1000000") }
                 let clock = ContinuousClock()
                 let loadStart = clock.now
                 let signingKey = try OpenPGPSigningKey.load(contentsOf: key)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LifeboatAgent
+import LifeboatCLI
 
 extension Lifeboat {
     /// `lifeboat prune [POLICY...] [--dry-run]`: retention with lazy deletion.
@@ -32,7 +33,7 @@ extension Lifeboat {
                 }
                 let failed = reports.contains { !$0.errors.isEmpty }
                 if !dryRun { try? ctx.catalog.countRun(command: "prune", outcome: failed ? "failed" : "ok", at: ctx.now()) }
-                if failed { throw ExitCode(1) }
+                if failed { throw ExitCode(ExitCodeTable.failure) }
             }
         }
     }

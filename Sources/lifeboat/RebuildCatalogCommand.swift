@@ -1,5 +1,6 @@
 import ArgumentParser
 import LifeboatAgent
+import LifeboatCLI
 
 extension Lifeboat {
     /// `lifeboat rebuild-catalog [POLICY...] [--host NAME]`: recover the catalog from the manifests at the destinations.
@@ -27,7 +28,7 @@ extension Lifeboat {
                     print("\(o.policy): \(o.added) backup(s) added, \(o.copies) more copies recorded")
                     for p in o.problems { print("  problem: \(p)") }
                 }
-                if outcomes.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(1) }
+                if outcomes.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(ExitCodeTable.failure) }
             }
         }
     }

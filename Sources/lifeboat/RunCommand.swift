@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LifeboatAgent
+import LifeboatCLI
 import LifeboatCore
 
 extension Lifeboat {
@@ -51,7 +52,7 @@ extension Lifeboat {
                 }
                 for line in report.lines { print(line) }
                 await useCase.heartbeat(report)
-                if report.failed { throw ExitCode(1) }
+                if report.failed { throw ExitCode(ExitCodeTable.failure) }
             }
         }
     }

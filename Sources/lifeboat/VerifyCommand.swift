@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LifeboatAgent
+import LifeboatCLI
 
 extension Lifeboat {
     /// `lifeboat verify [POLICY] [--backup ID]`: every chunk present and its sha256 right at every destination.
@@ -35,7 +36,7 @@ extension Lifeboat {
                         }
                     }
                 }
-                if !reports.allSatisfy(\.ok) { throw ExitCode(1) }
+                if !reports.allSatisfy(\.ok) { throw ExitCode(ExitCodeTable.failure) }
             }
         }
     }

@@ -79,7 +79,7 @@ final class AgentFixture {
         let ctx = try context()
         let outcomes = try await BackupUseCase(ctx).run(policies: ctx.configuration.policies)
         clock = clock.addingTimeInterval(3600)
-        guard let id = outcomes.first?.id, outcomes.first?.status == "complete" else {
+        guard let id = outcomes.first?.id, outcomes.first?.status == .complete else {
             throw LifeboatError.failed("backup did not complete: \(outcomes)")
         }
         return id

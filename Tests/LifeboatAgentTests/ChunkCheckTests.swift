@@ -41,7 +41,7 @@ struct BitRotDestination: Destination {
 
         let outcomes = try await ShipUseCase(ctx).shipPending()
 
-        #expect(outcomes.map(\.status) == ["degraded"])
+        #expect(outcomes.map(\.status) == [.degraded])
         let record = try #require(try ctx.catalog.backup(id: id))
         let second = try #require(record.copies.first { $0.destination == "second" })
         #expect(second.status == .failed)

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatAgent
+import LifeboatCLI
 import LifeboatCatalog
 import LifeboatCore
 import Testing

@@ -83,7 +83,7 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
     func backUpDegraded(_ f: AgentFixture) async throws -> String {
         let ctx = try f.context()
         let outcome = try #require(try await BackupUseCase(ctx).run(policies: ctx.configuration.policies).first)
-        #expect(outcome.status == "degraded")
+        #expect(outcome.status == .degraded)
         #expect(outcome.message?.contains("second") == true)
         return try #require(outcome.id)
     }
@@ -109,7 +109,7 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
 
         try FileManager.default.removeItem(atPath: f.dir.file("second"))
         let outcomes = try await ShipUseCase(ctx).shipPending()
-        #expect(outcomes.map(\.status) == ["complete"])
+        #expect(outcomes.map(\.status) == [.complete])
         #expect(try ctx.catalog.backup(id: id)?.status == .complete)
         #expect(!FileManager.default.fileExists(atPath: spool))
         let names = try FileManager.default.contentsOfDirectory(atPath: f.objectDirectory("second", id)).sorted()
@@ -160,7 +160,7 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         let f = try fixture(spoolMax: "1MiB")
         let ctx = try f.context()
         let outcome = try #require(try await BackupUseCase(ctx).run(policies: ctx.configuration.policies).first)
-        #expect(outcome.status == "failed")
+        #expect(outcome.status == .failed)
         #expect(outcome.message?.contains("spool_max") == true)
         // The backup stopped as it reached the limit: its spool is gone and the catalog says failed.
         let chunks = (FileManager.default.enumerator(atPath: ctx.agent.spool)?.allObjects as? [String] ?? [])
@@ -184,7 +184,7 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: stuck, withIntermediateDirectories: true)
         try Data(count: 2 << 20).write(to: URL(fileURLWithPath: stuck + "/data.000000"))
         let outcome = try #require(try await BackupUseCase(ctx).run(policies: ctx.configuration.policies).last)
-        #expect(outcome.status == "failed")
+        #expect(outcome.status == .failed)
         #expect(outcome.message?.contains("spool_max 1MiB reached") == true, "\(outcome.message ?? "")")
         #expect(try ctx.catalog.backups().map(\.id) == [stuckID])
         #expect(FileManager.default.fileExists(atPath: stuck + "/data.000000"))

@@ -44,7 +44,7 @@ import Testing
         try Data("x".utf8).write(to: URL(fileURLWithPath: f.dir.file("second")))  // `second` cannot be written
         let ctx = try f.context()
         let outcome = try #require(try await BackupUseCase(ctx).run(policies: ctx.configuration.policies).last)
-        #expect(outcome.status == "degraded")
+        #expect(outcome.status == .degraded)
         let r = try #require(try await VerifyUseCase(ctx).verify(policies: ctx.configuration.policies, id: nil).first)
         #expect(r.destinations[0].ok)
         #expect(r.destinations[1].problems.count == 1)

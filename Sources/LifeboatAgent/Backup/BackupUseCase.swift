@@ -13,7 +13,7 @@ public struct BackupUseCase {
     public struct Outcome: Sendable {
         public let policy: String
         public let id: String?
-        public let status: String
+        public let status: BackupStatus
         public let message: String?
     }
 
@@ -30,7 +30,7 @@ public struct BackupUseCase {
         for policy in policies {
             // The same per-policy lock `run` takes, so a manual backup and a timer run never overlap.
             guard let lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name) else {
-                outcomes.append(Outcome(policy: policy.name, id: nil, status: "failed",
+                outcomes.append(Outcome(policy: policy.name, id: nil, status: .failed,
                                         message: "another lifeboat process is working on this policy; try again later"))
                 continue
             }
@@ -58,19 +58,19 @@ public struct BackupUseCase {
             spooled = try await BlockingWork.run { try job.run() }
         } catch {
             ctx.logger.error("\(policy.name): backup failed: \(error)")
-            return Outcome(policy: policy.name, id: nil, status: "failed", message: String(describing: error))
+            return Outcome(policy: policy.name, id: nil, status: .failed, message: String(describing: error))
         }
         let shipper = Shipper(ctx: ctx)
         do {
             try await shipper.ship(id: spooled.id, policy: policy)
             let record = try ctx.catalog.backup(id: spooled.id)
-            let status = record?.status.rawValue ?? "failed"
+            let status = record?.status ?? .failed
             let failures = record?.copies.filter { $0.status != .shipped }
                 .map { "\($0.destination): \($0.error ?? $0.status.rawValue)" } ?? []
             return Outcome(policy: policy.name, id: spooled.id, status: status,
                            message: failures.isEmpty ? nil : failures.joined(separator: "; "))
         } catch {
-            return Outcome(policy: policy.name, id: spooled.id, status: "failed", message: String(describing: error))
+            return Outcome(policy: policy.name, id: spooled.id, status: .failed, message: String(describing: error))
         }
     }
 }

@@ -65,7 +65,7 @@ public struct RunUseCase {
             var line = "\(outcome.policy) \(outcome.id) \(outcome.status) (shipping retried)"
             if let m = outcome.message { line += ": \(m)" }
             report.lines.append(line)
-            if outcome.status != "complete" { report.failed = true }
+            if outcome.status != .complete { report.failed = true }
             touched.insert(outcome.policy)
         }
 
@@ -87,7 +87,7 @@ public struct RunUseCase {
             var line = "\(outcome.policy) \(outcome.id ?? "-") \(outcome.status)"
             if let m = outcome.message { line += ": \(m)" }
             report.lines.append(line)
-            if outcome.status != "complete" { report.failed = true }
+            if outcome.status != .complete { report.failed = true }
             touched.insert(policy.name)
         }
 

@@ -15,7 +15,7 @@ public struct ShipUseCase {
         public let policy: String
         public let id: String
         /// The backup's status afterwards: `complete`, `degraded`, `pending` or `failed`.
-        public let status: String
+        public let status: BackupStatus
         /// The destinations that still lack it, and why.
         public let message: String?
     }
@@ -46,10 +46,10 @@ public struct ShipUseCase {
                     let missing = after?.copies.filter { $0.status != .shipped }
                         .map { "\($0.destination): \($0.error ?? $0.status.rawValue)" } ?? []
                     outcomes.append(Outcome(
-                        policy: policy.name, id: b.id, status: after?.status.rawValue ?? "failed",
+                        policy: policy.name, id: b.id, status: after?.status ?? .failed,
                         message: missing.isEmpty ? nil : missing.joined(separator: "; ")))
                 } catch {
-                    outcomes.append(Outcome(policy: policy.name, id: b.id, status: "failed", message: String(describing: error)))
+                    outcomes.append(Outcome(policy: policy.name, id: b.id, status: .failed, message: String(describing: error)))
                 }
             }
         }

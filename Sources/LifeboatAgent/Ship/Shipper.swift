@@ -34,7 +34,7 @@ struct Shipper {
         let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
         let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: id)
         let todo = policy.destinations.filter { spec in
-            record.copies.contains { $0.destination == spec.name && $0.status != .shipped }
+            record.copies.contains { $0.destination == DestinationName(spec.name) && $0.status != .shipped }
         }
         await withTaskGroup(of: Void.self) { group in
             for spec in todo {
@@ -134,7 +134,7 @@ struct Shipper {
         guard let limit = ctx.agent.spoolMax?.bytes else { return }
         let used = SpaceProbe.spoolBytes(ctx.agent.spool)
         guard used > limit else { return }
-        let waiting = record.copies.filter { $0.status != .shipped }.map(\.destination).joined(separator: ", ")
+        let waiting = record.copies.filter { $0.status != .shipped }.map(\.destination.rawValue).joined(separator: ", ")
         let message =
             "spool_max \(ByteSize(bytes: limit)) reached: the spool holds \(ByteSize(bytes: used)) not yet at every destination; "
             + "backup not kept for \(waiting)"

@@ -73,7 +73,7 @@ public struct VerifyUseCase: Sendable {
         var out: [DestinationReport] = []
         await withTaskGroup(of: DestinationReport.self) { group in
             for spec in policy.destinations {
-                if let copy = record.copies.first(where: { $0.destination == spec.name }), copy.status != .shipped {
+                if let copy = record.copies.first(where: { $0.destination == DestinationName(spec.name) }), copy.status != .shipped {
                     // The catalog knows it is not there (yet): say so rather than list every chunk as missing.
                     var r = DestinationReport(destination: spec.name)
                     r.problems.append("not shipped here (\(copy.status.rawValue)" + (copy.error.map { ": \($0)" } ?? "") + ")")

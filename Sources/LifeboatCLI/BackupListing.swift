@@ -5,25 +5,7 @@ import LifeboatCore
 /// Renders the catalog's backups for `lifeboat list`: a table for people, JSON for scripts.
 public enum BackupListing {
     public static func json(_ records: [BackupRecord]) throws -> String {
-        let items: [[String: Any]] = records.map { r in
-            var o: [String: Any] = [
-                "id": r.id, "policy": r.policy, "host": r.host, "kind": r.kind, "status": r.displayStatus,
-                "started": Timestamp.iso8601(r.started),
-                "finished": r.finished.map(Timestamp.iso8601) ?? NSNull(),
-                "bytes_in": r.bytesIn, "bytes_out": r.bytesOut, "chunks": r.chunkCount,
-                "lock_window_ms": r.lockWindowMs.map { $0 as Any } ?? NSNull(),
-                "skipped": r.skipped,
-                "destinations": r.copies.map { c -> [String: Any] in
-                    var d: [String: Any] = ["name": c.destination, "status": c.status.rawValue]
-                    if let e = c.error { d["error"] = e }
-                    return d
-                },
-            ]
-            if let e = r.error { o["error"] = e }
-            return o
-        }
-        let data = try JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        try JSONText.encode(records.map(BackupListingItem.init))
     }
 
     public static func table(_ records: [BackupRecord]) -> String {

@@ -1,0 +1,10 @@
+import Foundation
+
+/// The JSON form every `--json` output shares: pretty-printed, keys sorted, slashes left as they are.
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
