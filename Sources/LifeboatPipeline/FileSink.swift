@@ -34,14 +34,10 @@ public final class FileSink: ByteSink {
     deinit { abandon() }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw LifeboatError.failed("cannot write \(temporaryPath): \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        do {
+            try FileDescriptorIO.writeAll(fd, bytes)
+        } catch {
+            throw LifeboatError.failed("cannot write \(temporaryPath): \(error.reason)")
         }
     }
 

@@ -122,9 +122,8 @@ enum CryptoCommand {
         let sink = try make(FileDescriptorSink(fd: outFD))
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(inFD, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { b in SystemCall.retryingInterrupts { read(inFD, b.baseAddress, b.count) } }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw CryptoError(.io, "reading input: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
@@ -146,15 +145,10 @@ final class FileDescriptorSink: ByteSink {
     init(fd: Int32) { self.fd = fd }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = Foundation.write(fd, base + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CryptoError(.io, "writing output: \(String(cString: strerror(errno)))")
-            }
-            done += n
+        do {
+            try FileDescriptorIO.writeAll(fd, bytes)
+        } catch {
+            throw CryptoError(.io, "writing output: \(error.reason)")
         }
     }
 
