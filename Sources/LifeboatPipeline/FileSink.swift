@@ -47,8 +47,8 @@ public final class FileSink: ByteSink {
             try file.rename()
         } catch {
             let reason = error.error.reason
-            if error.step == .rename { throw LifeboatError.failed("cannot rename \(temporaryPath) to \(path): \(reason)") }
-            throw LifeboatError.failed("cannot sync \(temporaryPath): \(reason)")
+            guard error.step == .rename else { throw LifeboatError.failed("cannot sync \(temporaryPath): \(reason)") }
+            throw LifeboatError.failed("cannot rename \(temporaryPath) to \(path): \(reason)")
         }
         rmdir(folder)
         done = true

@@ -11,7 +11,8 @@ enum TarSystem {
         return String(cString: text).lowercased()
     }
 
-    /// Reads up to `count` bytes (an interrupted read is retried); returns 0 at end of file, -1 with errno set on failure.
+    /// Reads up to `count` bytes (an interrupted read is retried); returns 0 at end of file, -1 with
+    /// errno set on failure.
     static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
         SystemCall.retryingInterrupts { Glibc.read(fd, buffer, count) }
     }

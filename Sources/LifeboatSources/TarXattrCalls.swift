@@ -16,7 +16,8 @@ enum TarXattrCalls {
         lifeboat_lgetxattr(path, name, value, size)
     }
 
-    static func fgetxattr(_ fd: Int32, _ name: UnsafePointer<CChar>, _ value: UnsafeMutableRawPointer?, _ size: Int) -> Int {
+    static func fgetxattr(_ fd: Int32, _ name: UnsafePointer<CChar>, _ value: UnsafeMutableRawPointer?,
+                          _ size: Int) -> Int {
         lifeboat_fgetxattr(fd, name, value, size)
     }
 

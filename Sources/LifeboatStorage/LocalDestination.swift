@@ -37,7 +37,9 @@ public struct LocalDestination: Destination {
         try write(key) { file in
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
-                let n = buffer.withUnsafeMutableBytes { b in SystemCall.retryingInterrupts { Glibc.read(input, b.baseAddress, b.count) } }
+                let n = buffer.withUnsafeMutableBytes { b in
+                    SystemCall.retryingInterrupts { Glibc.read(input, b.baseAddress, b.count) }
+                }
                 if n < 0 { throw fail("cannot read", source, errno: errno) }
                 if n == 0 { break }
                 try buffer.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[0..<n]), to: file) }
@@ -112,7 +114,9 @@ public struct LocalDestination: Destination {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total: Int64 = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { b in SystemCall.retryingInterrupts { Glibc.read(fd, b.baseAddress, b.count) } }
+            let n = buffer.withUnsafeMutableBytes { b in
+                SystemCall.retryingInterrupts { Glibc.read(fd, b.baseAddress, b.count) }
+            }
             if n < 0 { throw fail("cannot read", p, errno: errno) }
             if n == 0 { return total }
             total += Int64(n)

@@ -122,7 +122,9 @@ enum CryptoCommand {
         let sink = try make(FileDescriptorSink(fd: file?.descriptor ?? 1))
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { b in SystemCall.retryingInterrupts { read(inFD, b.baseAddress, b.count) } }
+            let n = buffer.withUnsafeMutableBytes { b in
+                SystemCall.retryingInterrupts { read(inFD, b.baseAddress, b.count) }
+            }
             if n < 0 {
                 throw CryptoError(.io, "reading input: \(String(cString: strerror(errno)))")
             }

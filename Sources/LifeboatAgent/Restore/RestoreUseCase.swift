@@ -206,7 +206,9 @@ enum FileFeeder {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { b in SystemCall.retryingInterrupts { read(fd, b.baseAddress, b.count) } }
+            let n = buffer.withUnsafeMutableBytes { b in
+                SystemCall.retryingInterrupts { read(fd, b.baseAddress, b.count) }
+            }
             if n < 0 {
                 throw LifeboatError.failed("cannot read \(path): \(String(cString: strerror(errno)))")
             }

@@ -31,7 +31,8 @@ public final class AtomicFile {
         let temporary = temporaryPath ?? "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         if replacingLeftover { ExclusiveFile.removeLeftover(temporary) }
         do {
-            descriptor = try FileDescriptorIO.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: mode)
+            descriptor = try FileDescriptorIO.open(
+                temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: mode)
         } catch {
             throw Failure(step: .create, path: temporary, error: error)
         }
@@ -52,7 +53,9 @@ public final class AtomicFile {
 
     /// Flushes the temporary file to disk (the first half of `commit`).
     public func sync() throws(Failure) {
-        guard fsync(descriptor) == 0 else { throw Failure(step: .sync, path: temporaryPath, error: SystemCallError(errno)) }
+        guard fsync(descriptor) == 0 else {
+            throw Failure(step: .sync, path: temporaryPath, error: SystemCallError(errno))
+        }
     }
 
     /// Closes the temporary file and renames it to `path` (the second half of `commit`, after `sync`).

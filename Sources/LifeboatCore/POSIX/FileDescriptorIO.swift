@@ -11,7 +11,9 @@ public enum FileDescriptorIO {
     }
 
     /// Reads up to `count` bytes into `buffer`; 0 at end of file.
-    public static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) throws(SystemCallError) -> Int {
+    public static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int)
+        throws(SystemCallError) -> Int
+    {
         try SystemCall.check { Glibc.read(fd, buffer, count) }
     }
 
