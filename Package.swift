@@ -18,8 +18,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLifeboatSystem"),
 
-        .target(name: "LifeboatCore"),
+        .target(name: "LifeboatCore", dependencies: ["CLifeboatSystem"]),
         .target(name: "LifeboatConfig", dependencies: [
             "LifeboatCore", .product(name: "Yams", package: "Yams"),
         ]),
@@ -58,7 +59,7 @@ let package = Package(
         .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatSourcesTests", dependencies: ["LifeboatSources", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatStorage", "LifeboatCLI", "LifeboatTestSupport"],
+        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatStorage", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LifeboatCatalogTests", dependencies: [
             "LifeboatCatalog", "LifeboatCore", "LifeboatTestSupport", .product(name: "GRDB", package: "GRDB.swift"),

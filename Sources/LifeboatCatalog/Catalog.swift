@@ -41,10 +41,10 @@ public final class Catalog: Sendable {
         // anyway: it opens without the lock.
         guard fd >= 0 else { return try body() }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                throw LifeboatError(.state, "catalog \(path).lock: cannot lock: \(String(cString: strerror(errno)))")
-            }
+        do {
+            try SystemCall.check { flock(fd, LOCK_EX) }
+        } catch {
+            throw LifeboatError(.state, "catalog \(path).lock: cannot lock: \(error.reason)")
         }
         defer { flock(fd, LOCK_UN) }
         return try body()

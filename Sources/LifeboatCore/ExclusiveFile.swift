@@ -14,12 +14,14 @@ public enum ExclusiveFile {
     public static func create(_ path: String, mode: mode_t = 0o600, replacingLeftover: Bool = false) throws -> Int32 {
         if replacingLeftover { removeLeftover(path) }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else {
-            let code = errno
-            throw LifeboatError.failed("cannot create \(path): \(String(cString: strerror(code)))"
-                + (code == EEXIST ? " (something is already there; remove it if no lifeboat process is running)" : ""))
-        }
+        guard fd >= 0 else { throw creationFailure(path, code: errno) }
         return fd
+    }
+
+    /// The error for a file that could not be created at `path`, with a hint when something is already there.
+    public static func creationFailure(_ path: String, code: Int32) -> LifeboatError {
+        LifeboatError.failed("cannot create \(path): \(String(cString: strerror(code)))"
+            + (code == EEXIST ? " (something is already there; remove it if no lifeboat process is running)" : ""))
     }
 
     /// Makes `path` a folder that only this user can enter (0700), made by this process: whatever was

@@ -1,3 +1,4 @@
+import CLifeboatSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -22,15 +23,13 @@ public enum ProcessHardening {
     public static func disableCoreDumps() {
         var none = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &none)
-        _ = prctlFn?(prSetDumpable, 0, 0, 0, 0)
+        _ = lifeboat_prctl(prSetDumpable, 0, 0, 0, 0)
     }
 
     /// Whether this process may dump core now (PR_GET_DUMPABLE): 0 after `disableCoreDumps`.
-    public static var isDumpable: Bool { (prctlFn?(prGetDumpable, 0, 0, 0, 0) ?? 1) != 0 }
+    public static var isDumpable: Bool { lifeboat_prctl(prGetDumpable, 0, 0, 0, 0) != 0 }
 
-    // prctl(2) is variadic in C, so Swift cannot call it directly: look it up with a fixed signature.
-    typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
-    static let prctlFn: Prctl? = dlsym(nil, "prctl").map { unsafeBitCast($0, to: Prctl.self) }
+    // prctl(2) is variadic in C, so Swift cannot call it directly: the C shim gives it a fixed signature.
     static let prGetDumpable: Int32 = 3
     static let prSetDumpable: Int32 = 4
 }

@@ -12,10 +12,10 @@ public final class ChunkSpooler: ByteSink {
     public private(set) var chunks: [Manifest.Chunk] = []
     public private(set) var bytesOut: Int64 = 0
 
-    private var fd: Int32 = -1
+    /// The chunk being written, under its temporary name until it is full.
+    private var file: AtomicFile?
     private var current: Int64 = 0
     private var hasher: SHA256Hasher?
-    private var tempPath = ""
 
     /// The most this backup may add to the spool; past it writing fails instead of filling the disk.
     public let maxBytes: Int64?
@@ -34,13 +34,6 @@ public final class ChunkSpooler: ByteSink {
         }
     }
 
-    deinit {
-        if fd >= 0 {
-            close(fd)
-            unlink(tempPath)
-        }
-    }
-
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         if let maxBytes, bytesOut + Int64(bytes.count) > maxBytes {
             throw LifeboatError.failed(
@@ -49,7 +42,7 @@ public final class ChunkSpooler: ByteSink {
         }
         var offset = 0
         while offset < bytes.count {
-            if fd < 0 { try openChunk() }
+            if file == nil { try openChunk() }
             let room = Int(min(Int64(bytes.count - offset), chunkSize - current))
             let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + room)])
             try writeAll(slice)
@@ -62,50 +55,58 @@ public final class ChunkSpooler: ByteSink {
     }
 
     public func finish() throws {
-        if fd >= 0 || chunks.isEmpty {
-            if fd < 0 { try openChunk() }
+        if file != nil || chunks.isEmpty {
+            if file == nil { try openChunk() }
             try closeChunk()
         }
-        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
-        }
+        AtomicFile.syncFolder(directory)
     }
 
     private func openChunk() throws {
         let name = Manifest.chunkName(chunks.count)
-        tempPath = "\(directory)/\(name).tmp"
-        fd = try ExclusiveFile.create(tempPath, replacingLeftover: true)
+        let tempPath = "\(directory)/\(name).tmp"
+        do {
+            file = try AtomicFile(path: "\(directory)/\(name)", temporaryPath: tempPath, replacingLeftover: true)
+        } catch {
+            throw ExclusiveFile.creationFailure(tempPath, code: error.error.code)
+        }
         current = 0
         hasher = SHA256Hasher()
     }
 
     private func closeChunk() throws {
+        guard let file else { return }
         let name = Manifest.chunkName(chunks.count)
-        guard fsync(fd) == 0 else { throw failure("cannot sync", tempPath) }
-        close(fd)
-        fd = -1
-        CrashPoint.hit("spool.chunk-synced")
-        guard rename(tempPath, "\(directory)/\(name)") == 0 else { throw failure("cannot rename", tempPath) }
+        do {
+            try file.sync()
+            CrashPoint.hit("spool.chunk-synced")
+            try file.rename()
+        } catch {
+            throw failure(error)
+        }
+        self.file = nil
         CrashPoint.hit("spool.chunk-renamed")
         let digest = hasher.take()?.finalize() ?? []
         chunks.append(Manifest.Chunk(name: name, size: current, sha256: digest.hexString))
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("cannot write", tempPath)
-            }
-            offset += n
+        do {
+            try file?.write(bytes)
+        } catch {
+            throw failure(error)
         }
     }
 
-    private func failure(_ what: String, _ path: String) -> LifeboatError {
-        LifeboatError.failed("spool: \(what) \(path): \(String(cString: strerror(errno)))")
+    /// The spool's wording of a failed step: the temporary chunk file it concerned and the reason.
+    private func failure(_ failure: AtomicFile.Failure) -> LifeboatError {
+        let what: String
+        switch failure.step {
+        case .create: what = "cannot create"
+        case .write: what = "cannot write"
+        case .sync: what = "cannot sync"
+        case .rename: what = "cannot rename"
+        }
+        return LifeboatError.failed("spool: \(what) \(file?.temporaryPath ?? failure.path): \(failure.error.reason)")
     }
 }

@@ -11,8 +11,8 @@ public final class FileSink: ByteSink {
     public let path: String
     /// The private folder holding the file while it is written.
     public let folder: String
-    public let temporaryPath: String
-    private var fd: Int32
+    public var temporaryPath: String { file.temporaryPath }
+    private let file: AtomicFile
     private var done = false
 
     public init(path: String, mode: mode_t = 0o600) throws {
@@ -21,38 +21,34 @@ public final class FileSink: ByteSink {
         let temporaryPath = "\(folder)/\(leaf.isEmpty ? "data" : leaf)"
         try ExclusiveFile.makePrivateFolder(folder)
         do {
-            fd = try ExclusiveFile.create(temporaryPath, mode: mode)
+            file = try AtomicFile(path: path, temporaryPath: temporaryPath, mode: mode)
         } catch {
             rmdir(folder)
-            throw error
+            throw ExclusiveFile.creationFailure(temporaryPath, code: error.error.code)
         }
         self.path = path
         self.folder = folder
-        self.temporaryPath = temporaryPath
     }
 
     deinit { abandon() }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw LifeboatError.failed("cannot write \(temporaryPath): \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        do {
+            try file.write(bytes)
+        } catch {
+            throw LifeboatError.failed("cannot write \(temporaryPath): \(error.error.reason)")
         }
     }
 
+    /// Syncs the file and renames it into place; the target's folder is not synced.
     public func finish() throws {
-        guard fsync(fd) == 0 else {
-            throw LifeboatError.failed("cannot sync \(temporaryPath): \(String(cString: strerror(errno)))")
-        }
-        close(fd)
-        fd = -1
-        guard rename(temporaryPath, path) == 0 else {
-            throw LifeboatError.failed("cannot rename \(temporaryPath) to \(path): \(String(cString: strerror(errno)))")
+        do {
+            try file.sync()
+            try file.rename()
+        } catch {
+            let reason = error.error.reason
+            guard error.step == .rename else { throw LifeboatError.failed("cannot sync \(temporaryPath): \(reason)") }
+            throw LifeboatError.failed("cannot rename \(temporaryPath) to \(path): \(reason)")
         }
         rmdir(folder)
         done = true
@@ -60,14 +56,8 @@ public final class FileSink: ByteSink {
 
     /// Removes the temporary file and its folder; called on every failure path and on release.
     public func abandon() {
-        if fd >= 0 {
-            close(fd)
-            fd = -1
-        }
-        if !done {
-            unlink(temporaryPath)
-            rmdir(folder)
-        }
+        file.abandon()
+        if !done { rmdir(folder) }
         done = true
     }
 }

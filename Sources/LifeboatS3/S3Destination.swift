@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatCore
 import LifeboatStorage
 
 /// Where and how to reach a bucket.
@@ -181,8 +182,9 @@ public struct S3Destination: Destination {
         var done: Int64 = 0
         while done < length {
             let want = Int(min(Int64(buffer.count), length - done))
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(offset + done)) }
-            if n < 0 && errno == EINTR { continue }
+            let n = buffer.withUnsafeMutableBytes {
+                (try? FileDescriptorIO.pread(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]), at: offset + done)) ?? -1
+            }
             guard n > 0 else { throw StorageError(.permanent, destination: name, "cannot read \(path): short read") }
             buffer.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             done += Int64(n)

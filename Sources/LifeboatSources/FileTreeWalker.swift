@@ -1,3 +1,5 @@
+import LifeboatCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -107,14 +109,14 @@ struct FileTreeWalker {
     }
 
     /// The names in a directory, without `.` and `..`, read as bytes.
-    static func list(_ path: [UInt8]) -> Result<[[UInt8]], Errno> {
-        guard let dir = opendir(TarBytes.c(path)) else { return .failure(Errno(errno)) }
+    static func list(_ path: [UInt8]) -> Result<[[UInt8]], SystemCallError> {
+        guard let dir = opendir(TarBytes.c(path)) else { return .failure(SystemCallError(errno)) }
         defer { closedir(dir) }
         var names: [[UInt8]] = []
         while true {
             errno = 0
             guard let entry = readdir(dir) else {
-                if errno != 0 { return .failure(Errno(errno)) }
+                if errno != 0 { return .failure(SystemCallError(errno)) }
                 return .success(names)
             }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
@@ -122,10 +124,4 @@ struct FileTreeWalker {
             names.append(name)
         }
     }
-}
-
-/// An errno value as an `Error`, so directory listing can return `Result`.
-struct Errno: Error {
-    let code: Int32
-    init(_ code: Int32) { self.code = code }
 }

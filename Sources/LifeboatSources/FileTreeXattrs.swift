@@ -1,3 +1,5 @@
+import LifeboatCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,15 +23,15 @@ enum FileTreeXattrs {
 
     /// The attributes of an open file.
     static func read(fd: Int32) -> (xattrs: [TarXattr], error: Int32?) {
-        guard let list = TarXattrCalls.flistxattr, let get = TarXattrCalls.fgetxattr else { return ([], nil) }
-        return collect(list: { list(fd, $0, $1) }, get: { name, buffer, size in get(fd, name, buffer, size) })
+        collect(list: { TarXattrCalls.flistxattr(fd, $0, $1) },
+                get: { name, buffer, size in TarXattrCalls.fgetxattr(fd, name, buffer, size) })
     }
 
     /// The attributes of `path` itself (a symlink is not followed).
     static func read(path: [UInt8]) -> (xattrs: [TarXattr], error: Int32?) {
-        guard let list = TarXattrCalls.llistxattr, let get = TarXattrCalls.lgetxattr else { return ([], nil) }
         let c = TarBytes.c(path)
-        return collect(list: { list(c, $0, $1) }, get: { name, buffer, size in get(c, name, buffer, size) })
+        return collect(list: { TarXattrCalls.llistxattr(c, $0, $1) },
+                       get: { name, buffer, size in TarXattrCalls.lgetxattr(c, name, buffer, size) })
     }
 
     /// Lists names, then reads each value; attributes that vanish in between are left out.
@@ -63,24 +65,24 @@ enum FileTreeXattrs {
     /// One attribute's value, its size asked first; nil when it vanished in between.
     private static func value(
         _ cName: [CChar], get: (UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
-    ) -> Result<[UInt8]?, Errno> {
+    ) -> Result<[UInt8]?, SystemCallError> {
         cName.withUnsafeBufferPointer { p in
             guard let name = p.baseAddress else { return .success(nil) }
             var size = get(name, nil, 0)
             for _ in 0..<2 {
                 if size < 0 {
                     let code = errno
-                    return code == ENODATA ? .success(nil) : .failure(Errno(code))
+                    return code == ENODATA ? .success(nil) : .failure(SystemCallError(code))
                 }
                 var value = [UInt8](repeating: 0, count: size)
                 let n = value.withUnsafeMutableBytes { get(name, $0.baseAddress, $0.count) }
                 if n >= 0 { return .success(Array(value[0..<n])) }
                 let code = errno
                 if code == ENODATA { return .success(nil) }
-                if code != ERANGE { return .failure(Errno(code)) }
+                if code != ERANGE { return .failure(SystemCallError(code)) }
                 size = maxValue  // it grew between the two calls
             }
-            return .failure(Errno(ERANGE))
+            return .failure(SystemCallError(ERANGE))
         }
     }
 }

@@ -153,18 +153,13 @@ public final class PostgresBackupLock: DatabaseLock {
 /// Writes a stream into a loader's stdin, naming the loader when it stops reading.
 enum LoaderPipe {
     static func write(_ bytes: UnsafeRawBufferPointer, to child: ProcessChild, what: String) throws {
-        var off = 0
-        while off < bytes.count {
-            let n = Glibc.write(child.stdinFD, bytes.baseAddress! + off, bytes.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno
-                child.closeStdin()
-                let t = child.wait()
-                if !t.succeeded { throw child.failure("\(what) failed", t) }
-                throw LifeboatError.failed("\(what) stopped reading: \(String(cString: strerror(e)))")
-            }
-            off += n
+        do {
+            try FileDescriptorIO.writeAll(child.stdinFD, bytes)
+        } catch {
+            child.closeStdin()
+            let t = child.wait()
+            if !t.succeeded { throw child.failure("\(what) failed", t) }
+            throw LifeboatError.failed("\(what) stopped reading: \(error.reason)")
         }
     }
 }

@@ -50,79 +50,27 @@ public final class ProcessChild: @unchecked Sendable {
                 stdout: Output = .pipe) throws {
         precondition(!argv.isEmpty)
         self.argv = argv
-        var fds: [Int32] = []
-        func makePipe() throws -> (Int32, Int32) {
-            var p: [Int32] = [-1, -1]
-            guard GNU.pipe2(&p, O_CLOEXEC) == 0 else {
-                throw LifeboatError.failed("cannot create a pipe: \(String(cString: strerror(errno)))")
-            }
-            fds += p
-            return (p[0], p[1])
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        var childEnds: [Int32] = []
-        var parentIn: Int32 = -1, parentOut: Int32 = -1
+        var spawner = ProcessSpawner(argv, environment: ProcessSpawner.environment(ChildEnvironment.make(environment)))
+        spawner.stdin = stdin == .pipe ? .pipe : .null
+        spawner.stdout = stdout == .pipe ? .pipe : .null
+        spawner.stderr = .pipe
+        spawner.newProcessGroup = true
+        spawner.clearSignalMask = true
+        spawner.signalDefaults = .only([SIGPIPE, SIGTERM, SIGINT, SIGHUP])
+        let child: SpawnedProcess
         do {
-            switch stdin {
-            case .null: posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            case .pipe:
-                let (r, w) = try makePipe()
-                posix_spawn_file_actions_adddup2(&actions, r, 0)
-                childEnds.append(r)
-                parentIn = w
-            }
-            switch stdout {
-            case .null: posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            case .pipe:
-                let (r, w) = try makePipe()
-                posix_spawn_file_actions_adddup2(&actions, w, 1)
-                childEnds.append(w)
-                parentOut = r
-            }
-            let (er, ew) = try makePipe()
-            posix_spawn_file_actions_adddup2(&actions, ew, 2)
-            childEnds.append(ew)
-
-            var attr = posix_spawnattr_t()
-            posix_spawnattr_init(&attr)
-            defer { posix_spawnattr_destroy(&attr) }
-            posix_spawnattr_setpgroup(&attr, 0)
-            var none = sigset_t()
-            sigemptyset(&none)
-            posix_spawnattr_setsigmask(&attr, &none)
-            var defaults = sigset_t()
-            sigemptyset(&defaults)
-            for s in [SIGPIPE, SIGTERM, SIGINT, SIGHUP] { sigaddset(&defaults, s) }
-            posix_spawnattr_setsigdefault(&attr, &defaults)
-            posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-            let env = ChildEnvironment.make(environment)
-            let cArgs = argv.map { strdup($0) } + [nil]
-            let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer {
-                cArgs.forEach { free($0) }
-                cEnv.forEach { free($0) }
-            }
-            var child: pid_t = 0
-            let rc = posix_spawnp(&child, argv[0], &actions, &attr, cArgs, cEnv)
-            for fd in childEnds { close(fd) }
-            guard rc == 0 else {
-                if parentIn >= 0 { close(parentIn) }
-                if parentOut >= 0 { close(parentOut) }
-                close(er)
-                throw LifeboatError.failed("cannot run \(argv[0]): \(String(cString: strerror(rc)))",
-                                           hint: "install it or put it on PATH")
-            }
-            pid = child
-            stdinFD = parentIn
-            stdoutFD = parentOut
-            stderrTail = StderrTail(fd: er)
+            child = try spawner.spawn()
         } catch {
-            for fd in fds { close(fd) }
-            throw error
+            switch error {
+            case .pipe(let e): throw LifeboatError.failed("cannot create a pipe: \(e.reason)")
+            case .spawn(let e):
+                throw LifeboatError.failed("cannot run \(argv[0]): \(e.reason)", hint: "install it or put it on PATH")
+            }
         }
+        pid = child.pid
+        stdinFD = child.stdin
+        stdoutFD = child.stdout
+        stderrTail = StderrTail(fd: child.stderr)
     }
 
     deinit {
@@ -138,10 +86,11 @@ public final class ProcessChild: @unchecked Sendable {
         defer { buffer.deallocate() }
         var total: Int64 = 0
         while true {
-            let n = read(stdoutFD, buffer.baseAddress, bufferSize)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw LifeboatError.failed("cannot read the output of \(argv[0]): \(String(cString: strerror(errno)))")
+            let n: Int
+            do {
+                n = try FileDescriptorIO.read(stdoutFD, buffer.baseAddress, bufferSize)
+            } catch {
+                throw LifeboatError.failed("cannot read the output of \(argv[0]): \(error.reason)")
             }
             if n == 0 { return total }
             do {
@@ -158,16 +107,12 @@ public final class ProcessChild: @unchecked Sendable {
     public func send(_ text: String) throws {
         precondition(stdinFD >= 0, "stdin is not a pipe")
         var bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(stdinFD, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw LifeboatError.failed("cannot write to \(argv[0]): \(String(cString: strerror(errno)))")
-            }
-            off += n
+        defer { bytes.removeAll() }
+        var failure: SystemCallError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(SystemCallError) { try FileDescriptorIO.writeAll(stdinFD, buffer) } catch { failure = error }
         }
-        bytes.removeAll()
+        if let failure { throw LifeboatError.failed("cannot write to \(argv[0]): \(failure.reason)") }
     }
 
     /// Closes the child's stdin: a SQL client reading it then ends its session and exits.
@@ -181,15 +126,14 @@ public final class ProcessChild: @unchecked Sendable {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while true {
-            let left = ContinuousClock.now.duration(to: deadline)
-            let ms = Int32(clamping: max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
             var p = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
-            let r = poll(&p, 1, ms)
-            if r < 0, errno == EINTR { continue }
+            let r = SystemCall.retryingInterrupts { () -> Int32 in
+                let left = ContinuousClock.now.duration(to: deadline)
+                let ms = Int32(clamping: max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+                return poll(&p, 1, ms)
+            }
             if r <= 0 { return nil }
-            let n = read(stdoutFD, &byte, 1)
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { return nil }
+            guard let n = try? FileDescriptorIO.read(stdoutFD, &byte, 1), n > 0 else { return nil }
             if byte == 0x0a { return String(decoding: line, as: UTF8.self) }
             line.append(byte)
         }
@@ -210,7 +154,7 @@ public final class ProcessChild: @unchecked Sendable {
         defer { lock.unlock() }
         if let termination { return termination }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = SystemCall.retryingInterrupts { waitpid(pid, &status, 0) }
         let t = Self.decode(status)
         termination = t
         stderrTail.join()
@@ -268,8 +212,7 @@ final class StderrTail: @unchecked Sendable {
         let thread = Thread { [self] in
             var buf = [UInt8](repeating: 0, count: 4096)
             while true {
-                let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
-                if n < 0, errno == EINTR { continue }
+                let n = buf.withUnsafeMutableBytes { try? FileDescriptorIO.read(fd, $0.baseAddress, 4096) } ?? -1
                 if n <= 0 { break }
                 lock.lock()
                 tail.append(contentsOf: buf[0..<n])

@@ -115,9 +115,12 @@ public struct SQLiteSource {
         defer { buffer.deallocate() }
         var total: Int64 = 0
         while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { throw LifeboatError.failed("sqlite: cannot read the copy: \(String(cString: strerror(errno)))") }
+            let n: Int
+            do {
+                n = try FileDescriptorIO.read(fd, into: buffer)
+            } catch {
+                throw LifeboatError.failed("sqlite: cannot read the copy: \(error.reason)")
+            }
             if n == 0 { break }
             try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             total += Int64(n)

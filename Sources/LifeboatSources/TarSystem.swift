@@ -1,3 +1,5 @@
+import LifeboatCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,29 +11,21 @@ enum TarSystem {
         return String(cString: text).lowercased()
     }
 
-    /// Reads up to `count` bytes, retrying on EINTR; returns 0 at end of file.
+    /// Reads up to `count` bytes (an interrupted read is retried); returns 0 at end of file, -1 with
+    /// errno set on failure.
     static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-        while true {
-            let n = Glibc.read(fd, buffer, count)
-            if n < 0 && errno == EINTR { continue }
-            return n
-        }
+        SystemCall.retryingInterrupts { Glibc.read(fd, buffer, count) }
     }
 
-    /// Writes all bytes, retrying on EINTR and short writes; returns false with errno set on failure.
+    /// Writes all bytes, completing short writes; returns false with errno set on failure.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard var p = bytes.baseAddress else { return true }
-        var left = bytes.count
-        while left > 0 {
-            let n = Glibc.write(fd, p, left)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            p += n
-            left -= n
+        do {
+            try FileDescriptorIO.writeAll(fd, bytes)
+            return true
+        } catch {
+            errno = error.code
+            return false
         }
-        return true
     }
 
     /// Whether a name is pure ASCII without control characters.

@@ -1,25 +1,33 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CLifeboatSystem
 
 /// The xattr system calls, which Swift's Glibc module does not export (it has no <sys/xattr.h>):
-/// looked up at run time in glibc, as `GNU` does for pipe2 and syncfs.
+/// called through the C shim that declares them.
 enum TarXattrCalls {
-    typealias List = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<CChar>?, Int) -> Int
-    typealias FList = @convention(c) (Int32, UnsafeMutablePointer<CChar>?, Int) -> Int
-    typealias Get = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
-    typealias FGet = @convention(c) (Int32, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
-    typealias FSet = @convention(c) (Int32, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
-    typealias Set = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
-
-    private static func symbol<T>(_ name: String, _ type: T.Type) -> T? {
-        dlsym(nil, name).map { unsafeBitCast($0, to: type) }
+    static func llistxattr(_ path: UnsafePointer<CChar>, _ list: UnsafeMutablePointer<CChar>?, _ size: Int) -> Int {
+        lifeboat_llistxattr(path, list, size)
     }
 
-    static let llistxattr = symbol("llistxattr", List.self)
-    static let flistxattr = symbol("flistxattr", FList.self)
-    static let lgetxattr = symbol("lgetxattr", Get.self)
-    static let fgetxattr = symbol("fgetxattr", FGet.self)
-    static let fsetxattr = symbol("fsetxattr", FSet.self)
-    static let lsetxattr = symbol("lsetxattr", Set.self)
+    static func flistxattr(_ fd: Int32, _ list: UnsafeMutablePointer<CChar>?, _ size: Int) -> Int {
+        lifeboat_flistxattr(fd, list, size)
+    }
+
+    static func lgetxattr(_ path: UnsafePointer<CChar>, _ name: UnsafePointer<CChar>, _ value: UnsafeMutableRawPointer?,
+                          _ size: Int) -> Int {
+        lifeboat_lgetxattr(path, name, value, size)
+    }
+
+    static func fgetxattr(_ fd: Int32, _ name: UnsafePointer<CChar>, _ value: UnsafeMutableRawPointer?,
+                          _ size: Int) -> Int {
+        lifeboat_fgetxattr(fd, name, value, size)
+    }
+
+    static func fsetxattr(_ fd: Int32, _ name: UnsafePointer<CChar>, _ value: UnsafeRawPointer?, _ size: Int,
+                          _ flags: Int32) -> Int32 {
+        lifeboat_fsetxattr(fd, name, value, size, flags)
+    }
+
+    static func lsetxattr(_ path: UnsafePointer<CChar>, _ name: UnsafePointer<CChar>, _ value: UnsafeRawPointer?,
+                          _ size: Int, _ flags: Int32) -> Int32 {
+        lifeboat_lsetxattr(path, name, value, size, flags)
+    }
 }

@@ -9,21 +9,15 @@ import Glibc
 enum TarXattrWriter {
     /// Sets each attribute on `fd`; returns one message per attribute the file system refused.
     static func apply(_ xattrs: [TarXattr], fd: Int32, name: String) -> [String] {
-        guard let set = TarXattrCalls.fsetxattr else { return missing(xattrs, name) }
-        return apply(xattrs, name: name) { set(fd, $0, $1, $2, 0) }
+        apply(xattrs, name: name) { TarXattrCalls.fsetxattr(fd, $0, $1, $2, 0) }
     }
 
     /// Sets each attribute on the symlink `leaf` in the directory `parentFD` (not on what it points
     /// to): a symlink cannot be opened for writing, so it is named through the directory's
     /// descriptor in /proc, and lsetxattr does not follow the last component.
     static func apply(_ xattrs: [TarXattr], symlink leaf: [UInt8], in parentFD: Int32, name: String) -> [String] {
-        guard let set = TarXattrCalls.lsetxattr else { return missing(xattrs, name) }
         let path = TarBytes.c(Array("/proc/self/fd/\(parentFD)/".utf8) + leaf)
-        return apply(xattrs, name: name) { set(path, $0, $1, $2, 0) }
-    }
-
-    private static func missing(_ xattrs: [TarXattr], _ name: String) -> [String] {
-        xattrs.isEmpty ? [] : ["cannot restore the extended attributes of \(name): this system cannot set them"]
+        return apply(xattrs, name: name) { TarXattrCalls.lsetxattr(path, $0, $1, $2, 0) }
     }
 
     private static func apply(

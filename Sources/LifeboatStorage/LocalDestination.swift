@@ -34,40 +34,47 @@ public struct LocalDestination: Destination {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw fail("cannot open", source, errno: errno) }
         defer { close(input) }
-        try write(key) { fd, target in
+        try write(key) { file in
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw fail("cannot read", source, errno: errno)
+                let n = buffer.withUnsafeMutableBytes { b in
+                    SystemCall.retryingInterrupts { Glibc.read(input, b.baseAddress, b.count) }
                 }
+                if n < 0 { throw fail("cannot read", source, errno: errno) }
                 if n == 0 { break }
-                try buffer.withUnsafeBytes { try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<n]), target) }
+                try buffer.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[0..<n]), to: file) }
             }
         }
     }
 
     public func put(_ key: String, bytes: [UInt8]) async throws {
-        try write(key) { fd, target in
-            try bytes.withUnsafeBytes { try writeAll(fd, $0, target) }
+        try write(key) { file in
+            try bytes.withUnsafeBytes { try append($0, to: file) }
         }
     }
 
-    func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ target: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("cannot write", target, errno: errno)
-            }
-            offset += n
+    func append(_ bytes: UnsafeRawBufferPointer, to file: AtomicFile) throws {
+        do {
+            try file.write(bytes)
+        } catch {
+            throw fail(error)
         }
+    }
+
+    /// The error for a failed step of writing an object, classified by its errno.
+    func fail(_ failure: AtomicFile.Failure) -> StorageError {
+        let what: String
+        switch failure.step {
+        case .create: what = "cannot create"
+        case .write: what = "cannot write"
+        case .sync: what = "cannot sync"
+        case .rename: what = "cannot rename into"
+        }
+        return fail(what, failure.path, errno: failure.error.code)
     }
 
     /// Writes through a temporary file, fsyncs it, renames it into place and fsyncs the folder.
-    func write(_ key: String, _ body: (Int32, String) throws -> Void) throws {
+    func write(_ key: String, _ body: (AtomicFile) throws -> Void) throws {
         let target = try path(key)
         let dir = (target as NSString).deletingLastPathComponent
         do {
@@ -75,26 +82,26 @@ public struct LocalDestination: Destination {
         } catch {
             throw StorageError(.permanent, destination: name, "cannot create \(dir): \(error.localizedDescription)")
         }
-        let temp = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw fail("cannot create", temp, errno: errno) }
+        let file: AtomicFile
         do {
-            try body(fd, temp)
-            CrashPoint.hit("local.object-written")
-            guard fsync(fd) == 0 else { throw fail("cannot sync", temp, errno: errno) }
-            close(fd)
-            guard rename(temp, target) == 0 else { throw fail("cannot rename into", target, errno: errno) }
-            CrashPoint.hit(key.hasSuffix("/manifest.json") ? "local.manifest-renamed" : "local.object-renamed")
+            file = try AtomicFile(path: target, mode: 0o640)
         } catch {
-            close(fd)
-            unlink(temp)
+            throw fail(error)
+        }
+        do {
+            try body(file)
+            CrashPoint.hit("local.object-written")
+            try file.sync()
+            try file.rename()
+            CrashPoint.hit(key.hasSuffix("/manifest.json") ? "local.manifest-renamed" : "local.object-renamed")
+        } catch let failure as AtomicFile.Failure {
+            file.abandon()
+            throw fail(failure)
+        } catch {
+            file.abandon()
             throw error
         }
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
-        }
+        AtomicFile.syncFolder(dir)
     }
 
     @discardableResult
@@ -107,11 +114,10 @@ public struct LocalDestination: Destination {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total: Int64 = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("cannot read", p, errno: errno)
+            let n = buffer.withUnsafeMutableBytes { b in
+                SystemCall.retryingInterrupts { Glibc.read(fd, b.baseAddress, b.count) }
             }
+            if n < 0 { throw fail("cannot read", p, errno: errno) }
             if n == 0 { return total }
             total += Int64(n)
             try buffer.withUnsafeBytes { try consumer(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }

@@ -30,69 +30,45 @@ public enum Command {
     ) throws -> CommandResult {
         precondition(!argv.isEmpty)
         ignoreSIGPIPE
-        let output = try pipe(), errors = try pipe()
-        var input: (read: Int32, write: Int32)?
-        let childStdin: Int32
+        var spawner = ProcessSpawner(
+            argv, environment: ProcessSpawner.environment(ProcessInfo.processInfo.environment, overriding: environment))
+        var stdinFD: Int32 = -1
         if let stdinFile {
-            childStdin = open(stdinFile, O_RDONLY | O_CLOEXEC)
-            guard childStdin >= 0 else { throw Failure(description: "cannot open \(stdinFile): \(String(cString: strerror(errno)))") }
-        } else if stdin != nil {
-            let p = try pipe()
-            input = p
-            childStdin = p.read
+            stdinFD = open(stdinFile, O_RDONLY | O_CLOEXEC)
+            guard stdinFD >= 0 else { throw Failure(description: "cannot open \(stdinFile): \(String(cString: strerror(errno)))") }
+            spawner.stdin = .descriptor(stdinFD)
         } else {
-            childStdin = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            spawner.stdin = stdin != nil ? .pipe : .null
         }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, childStdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
-
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in cArgs { free(p) }
-            for p in cEnv { free(p) }
-        }
+        spawner.stdout = .pipe
+        spawner.stderr = .pipe
         // The program gets SIGPIPE's default action back (this process ignores it).
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attr, cArgs, cEnv)
-        close(childStdin)
-        close(output.write)
-        close(errors.write)
-        guard rc == 0 else {
-            close(output.read)
-            close(errors.read)
-            if let input { close(input.write) }
-            throw Failure(description: "cannot run \(argv[0]): \(String(cString: strerror(rc)))")
+        spawner.signalDefaults = .only([SIGPIPE])
+        let child: SpawnedProcess
+        do {
+            child = try spawner.spawn()
+            if stdinFD >= 0 { close(stdinFD) }
+        } catch {
+            if stdinFD >= 0 { close(stdinFD) }
+            switch error {
+            case .pipe(let e): throw Failure(description: "cannot make a pipe: \(e.reason)")
+            case .spawn(let e): throw Failure(description: "cannot run \(argv[0]): \(e.reason)")
+            }
         }
 
         let group = DispatchGroup()
         nonisolated(unsafe) var out: [UInt8] = []
         nonisolated(unsafe) var err: [UInt8] = []
         group.enter()
-        DispatchQueue.global().async { out = drain(output.read); group.leave() }
+        DispatchQueue.global().async { out = drain(child.stdout); group.leave() }
         group.enter()
-        DispatchQueue.global().async { err = drain(errors.read); group.leave() }
-        if let input, let stdin {
-            feed(stdin, to: input.write)
-            close(input.write)
+        DispatchQueue.global().async { err = drain(child.stderr); group.leave() }
+        if child.stdin >= 0, let stdin {
+            // A program may stop reading early; the write then fails with EPIPE, which is no error here.
+            stdin.withUnsafeBytes { _ = try? FileDescriptorIO.writeAll(child.stdin, $0) }
+            close(child.stdin)
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let status = child.waitStatus()
         group.wait()
         // WIFEXITED / WEXITSTATUS, and the signal number for a killed program (as Process reported it).
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f
@@ -107,37 +83,8 @@ public enum Command {
     /// A write to a program that has stopped reading must fail with EPIPE, not kill the test process.
     private static let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    /// A pipe whose two ends are close-on-exec from the moment they exist.
-    private static func pipe() throws -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [-1, -1]
-        guard GNU.pipe2(&fds, O_CLOEXEC) == 0 else {
-            throw Failure(description: "cannot make a pipe: \(String(cString: strerror(errno)))")
-        }
-        return (fds[0], fds[1])
-    }
-
     private static func drain(_ fd: Int32) -> [UInt8] {
-        var all: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            all.append(contentsOf: buffer[0..<n])
-        }
-        close(fd)
-        return all
-    }
-
-    private static func feed(_ bytes: [UInt8], to fd: Int32) {
-        bytes.withUnsafeBytes { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }   // the program stopped reading
-                offset += n
-            }
-        }
+        defer { close(fd) }
+        return (try? FileDescriptorIO.readAll(fd)) ?? []
     }
 }

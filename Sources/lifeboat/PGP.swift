@@ -105,35 +105,37 @@ enum CryptoCommand {
             return fd
         } ?? 0
         defer { if inFD != 0 { close(inFD) } }
-        let temporary = output.map { "\($0).partial-\(getpid())" }
-        let outFD: Int32 = try temporary.map { path in
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw CryptoError(.io, "\(path): \(String(cString: strerror(errno)))") }
-            return fd
-        } ?? 1
-        var succeeded = false
-        defer {
-            if outFD != 1 { close(outFD) }
-            if !succeeded, let temporary { unlink(temporary) }
+        var file: AtomicFile?
+        if let output {
+            let temporary = "\(output).partial-\(getpid())"
+            do {
+                file = try AtomicFile(path: output, temporaryPath: temporary)
+            } catch {
+                throw CryptoError(.io, "\(temporary): \(error.error.reason)")
+            }
         }
-        let sink = try make(FileDescriptorSink(fd: outFD))
+        // The temporary file is removed on every way out but the rename (and stays open until then).
+        defer { file?.abandon() }
+        let sink = try make(FileDescriptorSink(fd: file?.descriptor ?? 1))
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(inFD, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { b in
+                SystemCall.retryingInterrupts { read(inFD, b.baseAddress, b.count) }
+            }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw CryptoError(.io, "reading input: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
         try sink.finish()
-        if let temporary, let output {
-            guard rename(temporary, output) == 0 else {
-                throw CryptoError(.io, "\(output): \(String(cString: strerror(errno)))")
+        if let file {
+            do {
+                try file.rename()
+            } catch {
+                throw CryptoError(.io, "\(file.path): \(error.error.reason)")
             }
         }
-        succeeded = true
     }
 }
 
@@ -143,15 +145,10 @@ final class FileDescriptorSink: ByteSink {
     init(fd: Int32) { self.fd = fd }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = Foundation.write(fd, base + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CryptoError(.io, "writing output: \(String(cString: strerror(errno)))")
-            }
-            done += n
+        do {
+            try FileDescriptorIO.writeAll(fd, bytes)
+        } catch {
+            throw CryptoError(.io, "writing output: \(error.reason)")
         }
     }
 

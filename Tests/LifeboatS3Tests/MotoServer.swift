@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatCore
 import LifeboatS3
 import LifeboatStorage
 import LifeboatTestSupport
@@ -40,30 +41,13 @@ final class MotoServer: @unchecked Sendable {
     /// Runs a program to its end with a clean signal mask (Foundation's Process leaves signals blocked in
     /// the child, so a server it starts could not be stopped with SIGTERM) and returns its exit status.
     static func spawn(_ argv: [String]) -> Int32 {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        sigdelset(&all, SIGKILL)
-        sigdelset(&all, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let cargs = (["/usr/bin/env"] + argv).map { strdup($0) } + [nil]
-        defer { cargs.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/usr/bin/env", &actions, &attr, cargs, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status >> 8) & 0xff
+        var spawner = ProcessSpawner(["/usr/bin/env"] + argv)
+        spawner.stdin = .null
+        spawner.stdout = .null
+        spawner.clearSignalMask = true
+        spawner.signalDefaults = .all
+        guard let child = try? spawner.spawn() else { return -1 }
+        return (child.waitStatus() >> 8) & 0xff
     }
 
     var endpoint: String { "http://127.0.0.1:\(port)" }

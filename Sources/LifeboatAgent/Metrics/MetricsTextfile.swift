@@ -142,30 +142,14 @@ public enum MetricsTextfile {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let temp = "\(path).tmp-\(getpid())"
-        ExclusiveFile.removeLeftover(temp)
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw LifeboatError(.state, "cannot write \(temp): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { buf -> Int in
-                guard let base = buf.baseAddress else { return 0 }
-                return Glibc.write(fd, base + off, buf.count - off)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temp)
-                throw LifeboatError(.state, "cannot write \(temp): \(String(cString: strerror(code)))")
-            }
-            off += n
-        }
-        close(fd)
-        guard rename(temp, path) == 0 else {
-            let code = errno
-            unlink(temp)
-            throw LifeboatError(.state, "cannot rename \(temp) to \(path): \(String(cString: strerror(code)))")
+        do {
+            let file = try AtomicFile(path: path, temporaryPath: temp, mode: 0o644, replacingLeftover: true)
+            try Array(text.utf8).withUnsafeBytes { try file.write($0) }
+            try file.commit(durable: false)
+        } catch let failure as AtomicFile.Failure {
+            let reason = failure.error.reason
+            if failure.step == .rename { throw LifeboatError(.state, "cannot rename \(temp) to \(path): \(reason)") }
+            throw LifeboatError(.state, "cannot write \(temp): \(reason)")
         }
     }
 

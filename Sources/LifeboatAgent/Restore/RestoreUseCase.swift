@@ -206,9 +206,10 @@ enum FileFeeder {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { b in
+                SystemCall.retryingInterrupts { read(fd, b.baseAddress, b.count) }
+            }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw LifeboatError.failed("cannot read \(path): \(String(cString: strerror(errno)))")
             }
             if n == 0 { return }

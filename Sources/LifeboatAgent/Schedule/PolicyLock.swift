@@ -40,8 +40,7 @@ public final class PolicyLock {
         guard fd >= 0 else {
             throw LifeboatError(.state, "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
         }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
+        if SystemCall.retryingInterrupts({ flock(fd, LOCK_EX | LOCK_NB) }) != 0 {
             let code = errno
             close(fd)
             if code == EWOULDBLOCK { return nil }

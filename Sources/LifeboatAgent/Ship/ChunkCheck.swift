@@ -22,11 +22,12 @@ enum ChunkCheck {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else {
+            let n: Int
+            do {
+                n = try FileDescriptorIO.read(fd, into: buffer)
+            } catch {
                 throw StorageError(.permanent, destination: destination,
-                                   "cannot read \(chunk.name) in the spool: \(String(cString: strerror(errno)))")
+                                   "cannot read \(chunk.name) in the spool: \(error.reason)")
             }
             if n == 0 { break }
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
