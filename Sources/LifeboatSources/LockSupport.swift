@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+import Synchronization
 
 /// A database's part in lock–sync–snapshot–unlock: something that makes the files on disk
 /// consistent while it is held (FLUSH TABLES WITH READ LOCK, the SQLite write lock,
@@ -20,31 +21,34 @@ public protocol DatabaseLock: AnyObject {
 /// database locked; the signal is re-raised (with its default action) as soon as the lock is let go.
 /// The window is bounded by max_lock, so a stop is only ever delayed by that much.
 public enum LockSignalGuard {
-    nonisolated(unsafe) static var pending: sig_atomic_t = 0
-    nonisolated(unsafe) static var saved: [Int32: sigaction] = [:]
+    /// The signal that arrived while held back; an atomic, since a signal handler may take no lock.
+    static let pending = Atomic<Int32>(0)
+    static let saved = Mutex<[Int32: sigaction]>([:])
     static let signals = [SIGTERM, SIGINT, SIGHUP]
 
     public static func begin() {
-        pending = 0
+        pending.store(0, ordering: .sequentiallyConsistent)
         for s in signals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { sig in LockSignalGuard.pending = sig }
+            action.__sigaction_handler.sa_handler = { sig in LockSignalGuard.pending.store(sig, ordering: .sequentiallyConsistent) }
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             var old = sigaction()
             sigaction(s, &action, &old)
-            saved[s] = old
+            saved.withLock { $0[s] = old }
         }
     }
 
     /// Restores the previous handlers and delivers a signal that arrived meanwhile.
     public static func end() {
-        for s in signals {
-            if var old = saved[s] { sigaction(s, &old, nil) }
+        let previous = saved.withLock { saved in
+            defer { saved = [:] }
+            return saved
         }
-        saved = [:]
-        let sig = pending
-        pending = 0
+        for s in signals {
+            if var old = previous[s] { sigaction(s, &old, nil) }
+        }
+        let sig = pending.exchange(0, ordering: .sequentiallyConsistent)
         if sig != 0 { kill(getpid(), sig) }
     }
 }

@@ -3,6 +3,7 @@ import LifeboatCore
 
 #if canImport(Glibc)
 import Glibc
+import Synchronization
 #endif
 
 /// How a child process ended.
@@ -30,19 +31,20 @@ public enum ProcessTermination: Sendable, Equatable, CustomStringConvertible {
 /// (psql, mariadb) line by line with deadlines, synchronously, while stop signals are held back,
 /// and must be able to kill the whole process group at `max_lock`; dumpers and loaders are driven
 /// from synchronous `ByteSink` writes. swift-subprocess's API is async throughout.
-public final class ProcessChild: @unchecked Sendable {
+public final class ProcessChild: Sendable {
     public enum Input { case null, pipe }
     public enum Output { case null, pipe }
 
     public let argv: [String]
     public let pid: pid_t
-    /// The read end of the child's stdout, when `Output.pipe` was asked for.
-    public private(set) var stdoutFD: Int32 = -1
-    /// The write end of the child's stdin, when `Input.pipe` was asked for.
-    public private(set) var stdinFD: Int32 = -1
+    /// The read end of the child's stdout, when `Output.pipe` was asked for (else -1).
+    public let stdoutFD: Int32
+    /// The write end of the child's stdin, when `Input.pipe` was asked for and until `closeStdin`.
+    public var stdinFD: Int32 { stdin.withLock { $0 } }
+    private let stdin: Mutex<Int32>
     private let stderrTail: StderrTail
-    private var termination: ProcessTermination?
-    private let lock = NSLock()
+    /// How the child ended, once a wait has seen it; held while waiting, so one waitpid reaps it.
+    private let termination = Mutex<ProcessTermination?>(nil)
 
     /// Starts `argv[0]` (searched on PATH) with `environment` added to the scrubbed one that
     /// `ChildEnvironment` keeps from this process's (no AWS_* or other secrets pass).
@@ -68,13 +70,13 @@ public final class ProcessChild: @unchecked Sendable {
             }
         }
         pid = child.pid
-        stdinFD = child.stdin
+        self.stdin = Mutex(child.stdin)
         stdoutFD = child.stdout
         stderrTail = StderrTail(fd: child.stderr)
     }
 
     deinit {
-        if stdinFD >= 0 { close(stdinFD) }
+        closeStdin()
         if stdoutFD >= 0 { close(stdoutFD) }
     }
 
@@ -117,7 +119,10 @@ public final class ProcessChild: @unchecked Sendable {
 
     /// Closes the child's stdin: a SQL client reading it then ends its session and exits.
     public func closeStdin() {
-        if stdinFD >= 0 { close(stdinFD); stdinFD = -1 }
+        stdin.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
     }
 
     /// Reads one line of stdout (without the newline); nil at end of file or after `deadline`.
@@ -141,41 +146,39 @@ public final class ProcessChild: @unchecked Sendable {
 
     /// Sends a signal to the child's whole process group.
     public func kill(_ signal: Int32 = SIGKILL) {
-        lock.lock()
-        let done = termination != nil
-        lock.unlock()
+        let done = termination.withLock { $0 != nil }
         if !done { Glibc.kill(-pid, signal) }
     }
 
     /// Waits for the child to end and for its stderr to be drained.
     @discardableResult
     public func wait() -> ProcessTermination {
-        lock.lock()
-        defer { lock.unlock() }
-        if let termination { return termination }
-        var status: Int32 = 0
-        _ = SystemCall.retryingInterrupts { waitpid(pid, &status, 0) }
-        let t = Self.decode(status)
-        termination = t
-        stderrTail.join()
-        return t
+        termination.withLock { termination in
+            if let termination { return termination }
+            var status: Int32 = 0
+            _ = SystemCall.retryingInterrupts { waitpid(pid, &status, 0) }
+            let t = Self.decode(status)
+            termination = t
+            stderrTail.join()
+            return t
+        }
     }
 
     /// Waits until `deadline`; nil when the child is still running then.
     public func wait(until deadline: ContinuousClock.Instant) -> ProcessTermination? {
         while true {
-            lock.lock()
-            if let termination { lock.unlock(); return termination }
-            var status: Int32 = 0
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid {
+            let seen: (ProcessTermination, fresh: Bool)? = termination.withLock { termination in
+                if let termination { return (termination, false) }
+                var status: Int32 = 0
+                guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
                 let t = Self.decode(status)
                 termination = t
-                lock.unlock()
-                stderrTail.join()
-                return t
+                return (t, true)
             }
-            lock.unlock()
+            if let seen {
+                if seen.fresh { stderrTail.join() }
+                return seen.0
+            }
             if ContinuousClock.now >= deadline { return nil }
             usleep(2000)
         }
@@ -200,12 +203,11 @@ public final class ProcessChild: @unchecked Sendable {
 }
 
 /// Drains a stderr pipe on its own thread, keeping only the last 8 KiB.
-final class StderrTail: @unchecked Sendable {
+final class StderrTail: Sendable {
     private let fd: Int32
-    private var tail: [UInt8] = []
+    private let tail = Mutex<[UInt8]>([])
     private let done = DispatchSemaphore(value: 0)
-    private var joined = false
-    private let lock = NSLock()
+    private let joined = Atomic(false)
 
     init(fd: Int32) {
         self.fd = fd
@@ -214,10 +216,10 @@ final class StderrTail: @unchecked Sendable {
             while true {
                 let n = buf.withUnsafeMutableBytes { try? FileDescriptorIO.read(fd, $0.baseAddress, 4096) } ?? -1
                 if n <= 0 { break }
-                lock.lock()
-                tail.append(contentsOf: buf[0..<n])
-                if tail.count > 8192 { tail.removeFirst(tail.count - 8192) }
-                lock.unlock()
+                tail.withLock { tail in
+                    tail.append(contentsOf: buf[0..<n])
+                    if tail.count > 8192 { tail.removeFirst(tail.count - 8192) }
+                }
             }
             close(fd)
             done.signal()
@@ -227,20 +229,14 @@ final class StderrTail: @unchecked Sendable {
 
     /// Waits for the pipe's end (every holder of its write end has exited or closed it).
     func join() {
-        lock.lock()
-        let already = joined
-        joined = true
-        lock.unlock()
-        if !already {
+        if !joined.exchange(true, ordering: .acquiringAndReleasing) {
             // A grandchild may keep the pipe open; do not wait for it forever.
             _ = done.wait(timeout: .now() + 2)
         }
     }
 
     func lastLines(_ n: Int) -> String {
-        lock.lock()
-        let text = String(decoding: tail, as: UTF8.self)
-        lock.unlock()
+        let text = tail.withLock { String(decoding: $0, as: UTF8.self) }
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         return lines.suffix(n).joined(separator: "; ")

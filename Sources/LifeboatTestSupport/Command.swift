@@ -3,6 +3,7 @@ import LifeboatCore
 
 #if canImport(Glibc)
 import Glibc
+import Synchronization
 #endif
 
 /// The outcome of running an external program in a test.
@@ -57,12 +58,19 @@ public enum Command {
         }
 
         let group = DispatchGroup()
-        nonisolated(unsafe) var out: [UInt8] = []
-        nonisolated(unsafe) var err: [UInt8] = []
+        let output = Mutex<(out: [UInt8], err: [UInt8])>(([], []))
         group.enter()
-        DispatchQueue.global().async { out = drain(child.stdout); group.leave() }
+        DispatchQueue.global().async {
+            let bytes = drain(child.stdout)
+            output.withLock { $0.out = bytes }
+            group.leave()
+        }
         group.enter()
-        DispatchQueue.global().async { err = drain(child.stderr); group.leave() }
+        DispatchQueue.global().async {
+            let bytes = drain(child.stderr)
+            output.withLock { $0.err = bytes }
+            group.leave()
+        }
         if child.stdin >= 0, let stdin {
             // A program may stop reading early; the write then fails with EPIPE, which is no error here.
             stdin.withUnsafeBytes { _ = try? FileDescriptorIO.writeAll(child.stdin, $0) }
@@ -70,6 +78,7 @@ public enum Command {
         }
         let status = child.waitStatus()
         group.wait()
+        let (out, err) = output.withLock { $0 }
         // WIFEXITED / WEXITSTATUS, and the signal number for a killed program (as Process reported it).
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f
         return CommandResult(status: code, stdout: out, stderr: String(decoding: err, as: UTF8.self))
