@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatDigest
 import LifeboatStorage
 
 /// Where and how to reach a bucket.
