@@ -44,7 +44,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "lifeboat", dependencies: [
-            "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
+            "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LifeboatCore
 import LifeboatCrypto
+import LifeboatPipeline
 
 extension Lifeboat {
     /// Low-level OpenPGP tools: scripts and benchmarks use them to encrypt and decrypt streams the way backups do.
@@ -137,30 +138,5 @@ enum CryptoCommand {
             }
         }
         succeeded = true
-    }
-}
-
-/// Writes a stream to a file descriptor, all of it, retrying short writes.
-final class FileDescriptorSink: ByteSink {
-    let fd: Int32
-    init(fd: Int32) { self.fd = fd }
-
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = Foundation.write(fd, base + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CryptoError(.io, "writing output: \(String(cString: strerror(errno)))")
-            }
-            done += n
-        }
-    }
-
-    func finish() throws {
-        if fd > 2, fsync(fd) != 0, errno != EINVAL {
-            throw CryptoError(.io, "flushing output: \(String(cString: strerror(errno)))")
-        }
     }
 }
