@@ -55,18 +55,10 @@ enum HashAlgorithm: UInt8, Sendable {
     var digestLength: Int { digestAlgorithm.length }
 
     static func digest(_ alg: HashAlgorithm, _ parts: [UInt8]...) -> [UInt8] {
-        let h = Hasher(alg)
+        let h = DigestHasher(alg.digestAlgorithm)
         for p in parts { h.update(p) }
         return h.finalize()
     }
-}
-
-/// OpenPGP code hashes through LifeboatDigest's incremental hasher under its old name.
-typealias Hasher = DigestHasher
-
-extension DigestHasher {
-    /// A hasher for an OpenPGP hash algorithm id already checked by `HashAlgorithm(id:kind:)`.
-    convenience init(_ algorithm: HashAlgorithm) { self.init(algorithm.digestAlgorithm) }
 }
 
 /// An owned EVP_PKEY: an RSA, Ed25519 or X25519 key built from OpenPGP key material.
