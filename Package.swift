@@ -24,22 +24,23 @@ let package = Package(
         .target(name: "LifeboatConfig", dependencies: [
             "LifeboatCore", .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "LifeboatCrypto", dependencies: ["LifeboatCore", "COpenSSL"]),
-        .target(name: "LifeboatPipeline", dependencies: ["LifeboatCore", "CDeflate", "CZlib", "COpenSSL", "LifeboatCrypto"]),
+        .target(name: "LifeboatDigest", dependencies: ["LifeboatCore", "COpenSSL"]),
+        .target(name: "LifeboatCrypto", dependencies: ["LifeboatCore", "LifeboatDigest", "COpenSSL"]),
+        .target(name: "LifeboatPipeline", dependencies: ["LifeboatCore", "LifeboatDigest", "LifeboatCrypto", "CDeflate", "CZlib"]),
         .target(name: "LifeboatSources", dependencies: [
             "LifeboatCore", "LifeboatConfig", .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "LifeboatStorage", dependencies: ["LifeboatCore"]),
         .target(name: "LifeboatS3", dependencies: [
-            "LifeboatStorage", "LifeboatCore", "COpenSSL", "LifeboatCrypto",
+            "LifeboatStorage", "LifeboatCore", "LifeboatDigest",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .target(name: "LifeboatCatalog", dependencies: [
             "LifeboatCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "LifeboatAgent", dependencies: [
-            "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
+            "LifeboatCore", "LifeboatConfig", "LifeboatDigest", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
             "LifeboatStorage", "LifeboatS3", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
@@ -47,7 +48,7 @@ let package = Package(
             "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
         ]),
         .executableTarget(name: "lifeboat", dependencies: [
-            "LifeboatCLI", "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
+            "LifeboatCLI", "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -55,11 +56,12 @@ let package = Package(
 
         .testTarget(name: "LifeboatCoreTests", dependencies: ["LifeboatCore"]),
         .testTarget(name: "LifeboatConfigTests", dependencies: ["LifeboatConfig", "LifeboatCLI", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatCryptoTests", dependencies: ["LifeboatCrypto", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatDigestTests", dependencies: ["LifeboatDigest"]),
+        .testTarget(name: "LifeboatCryptoTests", dependencies: ["LifeboatCrypto", "LifeboatDigest", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatDigest", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatSourcesTests", dependencies: ["LifeboatSources", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatStorage", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport"],
+        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatDigest", "LifeboatStorage", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LifeboatCatalogTests", dependencies: [
             "LifeboatCatalog", "LifeboatCore", "LifeboatTestSupport", .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,3 +1,5 @@
+import LifeboatDigest
+
 /// Reads big-endian fields from a packet body, throwing a `CryptoError` of a chosen kind when it runs short.
 struct ByteReader {
     let bytes: [UInt8]

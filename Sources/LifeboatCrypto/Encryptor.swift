@@ -1,4 +1,5 @@
 import LifeboatCore
+import LifeboatDigest
 
 /// Streams plaintext into one OpenPGP message (PKESK v3 per recipient, then SEIPD v1 with MDC) that GnuPG 2.2 reads.
 ///

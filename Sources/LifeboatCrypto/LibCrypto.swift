@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import LifeboatDigest
 
 /// Thin, throwing wrappers over the libcrypto calls LifeboatCrypto needs, so the OpenPGP code above stays readable.
 enum LibCrypto {
@@ -38,62 +39,25 @@ enum HashAlgorithm: UInt8, Sendable {
         self = alg
     }
 
-    var md: OpaquePointer? {
+    /// The libcrypto digest behind this OpenPGP id.
+    var digestAlgorithm: DigestAlgorithm {
         switch self {
-        case .sha1: EVP_sha1()
-        case .sha256: EVP_sha256()
-        case .sha384: EVP_sha384()
-        case .sha512: EVP_sha512()
-        case .sha224: EVP_sha224()
+        case .sha1: .sha1
+        case .sha256: .sha256
+        case .sha384: .sha384
+        case .sha512: .sha512
+        case .sha224: .sha224
         }
     }
 
-    var digestLength: Int {
-        switch self {
-        case .sha1: 20
-        case .sha256: 32
-        case .sha384: 48
-        case .sha512: 64
-        case .sha224: 28
-        }
-    }
+    var md: OpaquePointer? { digestAlgorithm.md }
+
+    var digestLength: Int { digestAlgorithm.length }
 
     static func digest(_ alg: HashAlgorithm, _ parts: [UInt8]...) -> [UInt8] {
-        let h = Hasher(alg)
+        let h = DigestHasher(alg.digestAlgorithm)
         for p in parts { h.update(p) }
         return h.finalize()
-    }
-}
-
-/// An incremental digest over any OpenPGP hash algorithm (MDC, signatures, S2K, KDF).
-final class Hasher {
-    private let context: OpaquePointer
-    let algorithm: HashAlgorithm
-
-    init(_ algorithm: HashAlgorithm) {
-        guard let ctx = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed: out of memory") }
-        EVP_DigestInit_ex(ctx, algorithm.md, nil)
-        context = ctx
-        self.algorithm = algorithm
-    }
-
-    deinit { EVP_MD_CTX_free(context) }
-
-    func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        EVP_DigestUpdate(context, base, bytes.count)
-    }
-
-    func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
-
-    func update(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { update($0) } }
-
-    /// The digest; the hasher must not be updated afterwards.
-    func finalize() -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        EVP_DigestFinal_ex(context, &out, &length)
-        return Array(out.prefix(Int(length)))
     }
 }
 

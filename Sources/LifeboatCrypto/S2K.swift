@@ -1,3 +1,5 @@
+import LifeboatDigest
+
 /// String-to-key specifiers (RFC 4880 3.7): how a passphrase becomes the key that protects secret key material.
 struct S2K: Sendable {
     enum Kind: UInt8, Sendable { case simple = 0, salted = 1, iterated = 3, gnuDummy = 101 }
@@ -47,7 +49,7 @@ struct S2K: Sendable {
         var out: [UInt8] = []
         var round = 0
         while out.count < length {
-            let hasher = Hasher(hash)
+            let hasher = DigestHasher(hash.digestAlgorithm)
             hasher.update([UInt8](repeating: 0, count: round))
             if kind == .iterated {
                 feedRepeated(data, total: max(count, data.count), into: hasher)
@@ -61,7 +63,7 @@ struct S2K: Sendable {
     }
 
     /// Hashes `total` bytes of `data` repeated, in large blocks so a 65 MB count stays fast.
-    private func feedRepeated(_ data: [UInt8], total: Int, into hasher: Hasher) {
+    private func feedRepeated(_ data: [UInt8], total: Int, into hasher: DigestHasher) {
         guard !data.isEmpty else { return }
         let repeats = max(1, 65536 / data.count)
         let block = [UInt8]((0..<repeats).flatMap { _ in data })

@@ -1,4 +1,5 @@
 import LifeboatCore
+import LifeboatDigest
 
 /// Decrypts a SEIPD v1 body as it streams: checks the quick-check prefix, holds back the last 22 bytes
 /// (the MDC packet) and verifies the SHA-1 MDC when the packet ends.

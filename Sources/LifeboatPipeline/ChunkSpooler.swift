@@ -1,6 +1,6 @@
 import Foundation
 import LifeboatCore
-import LifeboatCrypto
+import LifeboatDigest
 
 /// The last stage of a backup's pipeline: cuts the ciphertext into chunks of a fixed size and writes
 /// each to the spool under a temporary name, fsynced and renamed, with its sha256.

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+import LifeboatDigest
 import LifeboatStorage
 
 /// Where and how to reach a bucket.

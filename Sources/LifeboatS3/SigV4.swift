@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatDigest
 
 /// Access keys for S3. The secret and the token never appear in `description`, so a logged value is safe.
 public struct S3Credentials: Sendable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LifeboatCrypto
+import LifeboatPipeline
 
 extension Lifeboat {
     /// `lifeboat keygen --out DIR`: makes a backup key pair; run it off the host and keep the secret half elsewhere.

@@ -3,6 +3,7 @@ import Foundation
 import LifeboatCLI
 import LifeboatCore
 import LifeboatCrypto
+import LifeboatPipeline
 
 extension Lifeboat {
     /// Low-level OpenPGP tools: scripts and benchmarks use them to encrypt and decrypt streams the way backups do.
@@ -135,26 +136,6 @@ enum CryptoCommand {
             } catch {
                 throw CryptoError(.io, "\(file.path): \(error.error.reason)")
             }
-        }
-    }
-}
-
-/// Writes a stream to a file descriptor, all of it, retrying short writes.
-final class FileDescriptorSink: ByteSink {
-    let fd: Int32
-    init(fd: Int32) { self.fd = fd }
-
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        do {
-            try FileDescriptorIO.writeAll(fd, bytes)
-        } catch {
-            throw CryptoError(.io, "writing output: \(error.reason)")
-        }
-    }
-
-    func finish() throws {
-        if fd > 2, fsync(fd) != 0, errno != EINVAL {
-            throw CryptoError(.io, "flushing output: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+import LifeboatDigest
 import LifeboatTestSupport
 import Testing
 @testable import LifeboatCrypto

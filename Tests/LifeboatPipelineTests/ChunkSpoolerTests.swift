@@ -1,6 +1,6 @@
 import Foundation
 import LifeboatCore
-import LifeboatCrypto
+import LifeboatDigest
 import LifeboatPipeline
 import LifeboatTestSupport
 import Testing
@@ -37,11 +37,6 @@ import Testing
         #expect(!names.contains { $0.hasSuffix(".tmp") })
         let mode = try FileManager.default.attributesOfItem(atPath: dir.file("spool/p/id/data.000000"))[.posixPermissions] as? Int
         #expect(mode == 0o600)
-    }
-
-    @Test func sha256MatchesThePublishedVector() {
-        #expect(SHA256Hasher.digest(Array("abc".utf8)).hexString
-            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test func fileSinkAppearsOnlyOnFinishAndAbandonLeavesNothing() throws {

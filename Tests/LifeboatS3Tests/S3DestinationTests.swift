@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+import LifeboatDigest
 import LifeboatS3
 import LifeboatStorage
 import LifeboatTestSupport

@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatDigest
 import LifeboatS3
 import Testing
 

@@ -33,18 +33,18 @@ struct BackupJob {
             id: id, policy: policy.name, host: ctx.agent.host, kind: policy.kind.rawValue, payload: source.payload,
             started: started, recipients: recipients.map(\.fingerprint), destinations: policy.destinations.map(\.name))
         do {
-            let spooler = try ChunkSpooler(directory: spoolDir, chunkSize: policy.chunkSize.bytes, maxBytes: room)
-            let encryptor = try OpenPGPEncryptor(recipients: recipients, output: spooler)
-            let gzip = try GzipMemberWriter(level: policy.compressionLevel, output: encryptor)
-            let report = try source.produce(gzip, id)
+            let pipeline = BackupPipeline(
+                recipients: recipients, compressionLevel: policy.compressionLevel, chunkSize: policy.chunkSize.bytes,
+                spoolDirectory: spoolDir, maxSpoolBytes: room)
+            let (report, spooled) = try pipeline.run { try source.produce($0, id) }
             let warnings = report.warnings
             for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
             CrashPoint.hit("backup.spooled")
             try ctx.catalog.sealBackup(
-                id: id, chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, lockWindowMs: report.lockWindowMs,
-                finished: ctx.now(), skipped: report.skipped)
+                id: id, chunks: spooled.chunks, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut,
+                lockWindowMs: report.lockWindowMs, finished: ctx.now(), skipped: report.skipped)
             CrashPoint.hit("backup.sealed")
-            return Spooled(id: id, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, chunks: spooler.chunks, warnings: warnings)
+            return Spooled(id: id, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut, chunks: spooled.chunks, warnings: warnings)
         } catch {
             try? FileManager.default.removeItem(atPath: spoolDir)
             try? ctx.catalog.failBackup(id: id, error: String(describing: error), at: ctx.now())

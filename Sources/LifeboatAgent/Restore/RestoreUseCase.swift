@@ -133,22 +133,20 @@ public struct RestoreUseCase {
         if let partial = target.partialPath { try? partial.write(toFile: "\(work)/\(RestoreStaging.noteName)", atomically: false, encoding: .utf8) }
         var used: [String: Int] = [:]
         do {
-            let counter = CountingTee(next: target.sink)
-            let gunzip = GzipReader(output: counter)
-            let decryptor = OpenPGPDecryptor(keys: [request.identity], output: gunzip)
+            let pipeline = RestorePipeline(keys: [request.identity], consumer: target.sink)
             for chunk in chunks {
                 let fetched = try await fetcher.fetch(chunk)
                 for p in fetched.problems { ctx.logger.warning("backup \(record.id): \(p); used the copy at \(fetched.destination)") }
                 used[fetched.destination, default: 0] += 1
-                try FileFeeder.feed(path: fetched.path, into: decryptor)
+                try pipeline.feed(chunkFile: fetched.path)
                 unlink(fetched.path)
                 CrashPoint.hit("restore.chunk-fed")
             }
-            try decryptor.finish()
+            let restored = try pipeline.finish()
             CrashPoint.hit("restore.verified")
             try target.commit()
             for w in target.warnings { ctx.logger.warning("backup \(record.id): \(w)") }
-            return Result(id: record.id, bytes: counter.count, chunksByDestination: used, skipped: [])
+            return Result(id: record.id, bytes: restored.bytes, chunksByDestination: used, skipped: [])
         } catch {
             target.abandon()
             throw error
@@ -183,37 +181,5 @@ extension RestoreUseCase {
         }
         if problems.isEmpty { problems.append("no destination holds it") }
         throw LifeboatError.failed("refused: " + problems.joined(separator: "; "))
-    }
-}
-
-/// Passes bytes on while counting them.
-final class CountingTee: ByteSink {
-    let next: ByteSink
-    private(set) var count: Int64 = 0
-    init(next: ByteSink) { self.next = next }
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        count += Int64(bytes.count)
-        try next.write(bytes)
-    }
-    func finish() throws { try next.finish() }
-}
-
-/// Streams a file into a sink in 1 MiB reads.
-enum FileFeeder {
-    static func feed(path: String, into sink: ByteSink) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LifeboatError.failed("cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { b in
-                SystemCall.retryingInterrupts { read(fd, b.baseAddress, b.count) }
-            }
-            if n < 0 {
-                throw LifeboatError.failed("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { return }
-            try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import LifeboatConfig
 import LifeboatCore
-import LifeboatCrypto
+import LifeboatDigest
 import LifeboatStorage
 
 /// The two checks a chunk passes on its way out, against the size and sha256 the catalog recorded

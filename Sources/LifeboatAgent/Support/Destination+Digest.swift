@@ -1,4 +1,4 @@
-import LifeboatCrypto
+import LifeboatDigest
 import LifeboatStorage
 
 /// An object's size and sha256 as read back from a destination.

@@ -1,7 +1,6 @@
 import COpenSSL
-import LifeboatCrypto
 
-/// SHA-256 and HMAC-SHA256 on libcrypto, for request signing and payload hashes.
+/// SHA-256 and HMAC-SHA256 on libcrypto in one-shot form: S3 request signing and payload hashes use it.
 public enum Digest {
     /// Incremental SHA-256, for hashing a file before it is streamed: the one the chunks are hashed with.
     public typealias SHA256 = SHA256Hasher

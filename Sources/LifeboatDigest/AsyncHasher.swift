@@ -2,18 +2,18 @@ import Dispatch
 import Foundation
 
 /// A fixed-size byte buffer that moves between the stream thread and the hashing thread.
-final class ChunkBuffer: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
-    let capacity: Int
+public final class ChunkBuffer: @unchecked Sendable {
+    public let pointer: UnsafeMutableRawPointer
+    public let capacity: Int
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = capacity
         pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
     }
 
     deinit { pointer.deallocate() }
 
-    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+    public func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: pointer + range.lowerBound, count: range.count)
     }
 }
@@ -22,16 +22,16 @@ final class ChunkBuffer: @unchecked Sendable {
 ///
 /// Buffers come from a small pool: `takeBuffer` blocks while all are in flight, so memory stays bounded;
 /// `recycle` returns one after every job queued before it has hashed it.
-final class AsyncHasher: @unchecked Sendable {
-    private let hasher: Hasher
+public final class AsyncHasher: @unchecked Sendable {
+    private let hasher: DigestHasher
     private let queue = DispatchQueue(label: "lifeboat.crypto.hash")
     private let available: DispatchSemaphore
     private let lock = NSLock()
     private var pool: [ChunkBuffer] = []
-    let bufferSize: Int
+    public let bufferSize: Int
 
-    init(_ algorithm: HashAlgorithm, bufferSize: Int, buffers: Int = 3) {
-        hasher = Hasher(algorithm)
+    public init(_ algorithm: DigestAlgorithm, bufferSize: Int, buffers: Int = 3) {
+        hasher = DigestHasher(algorithm)
         self.bufferSize = bufferSize
         // Start at zero and signal: libdispatch traps when a semaphore is freed below its initial value,
         // which would happen whenever a stream is dropped while holding a buffer.
@@ -39,7 +39,7 @@ final class AsyncHasher: @unchecked Sendable {
         for _ in 0..<buffers { available.signal() }
     }
 
-    func takeBuffer() -> ChunkBuffer {
+    public func takeBuffer() -> ChunkBuffer {
         available.wait()
         lock.lock()
         defer { lock.unlock() }
@@ -47,20 +47,20 @@ final class AsyncHasher: @unchecked Sendable {
     }
 
     /// Hashes part of a pooled buffer; the caller must not change it before recycling it.
-    func hash(_ buffer: ChunkBuffer, _ range: Range<Int>) {
+    public func hash(_ buffer: ChunkBuffer, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
         queue.async { self.hasher.update(buffer.bytes(range)) }
     }
 
     /// Hashes a copy of small bytes (headers, held-back tails).
-    func hash(_ bytes: [UInt8]) {
+    public func hash(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
         queue.async { self.hasher.update(bytes) }
     }
 
-    func hash(_ bytes: UnsafeRawBufferPointer) { hash(Array(bytes)) }
+    public func hash(_ bytes: UnsafeRawBufferPointer) { hash(Array(bytes)) }
 
-    func recycle(_ buffer: ChunkBuffer) {
+    public func recycle(_ buffer: ChunkBuffer) {
         queue.async {
             self.lock.lock()
             self.pool.append(buffer)
@@ -70,7 +70,7 @@ final class AsyncHasher: @unchecked Sendable {
     }
 
     /// Waits for every queued job and returns the digest.
-    func finalize() -> [UInt8] {
+    public func finalize() -> [UInt8] {
         queue.sync { hasher.finalize() }
     }
 }
