@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -24,17 +25,18 @@ let package = Package(
         .target(name: "LifeboatConfig", dependencies: [
             "LifeboatCore", .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "LifeboatDigest", dependencies: ["LifeboatCore", "COpenSSL"]),
+        .target(name: "LifeboatDigest", dependencies: ["COpenSSL"]),
         .target(name: "LifeboatCrypto", dependencies: ["LifeboatCore", "LifeboatDigest", "COpenSSL"]),
         .target(name: "LifeboatPipeline", dependencies: ["LifeboatCore", "LifeboatDigest", "LifeboatCrypto", "CDeflate", "CZlib"]),
         .target(name: "LifeboatSources", dependencies: [
-            "LifeboatCore", "LifeboatConfig", .product(name: "Logging", package: "swift-log"),
+            "LifeboatCore", "LifeboatConfig", "CLifeboatSystem", .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "LifeboatStorage", dependencies: ["LifeboatCore"]),
         .target(name: "LifeboatS3", dependencies: [
             "LifeboatStorage", "LifeboatCore", "LifeboatDigest",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "LifeboatCatalog", dependencies: [
             "LifeboatCore", .product(name: "GRDB", package: "GRDB.swift"),
@@ -42,24 +44,27 @@ let package = Package(
         .target(name: "LifeboatAgent", dependencies: [
             "LifeboatCore", "LifeboatConfig", "LifeboatDigest", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
             "LifeboatStorage", "LifeboatS3", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "LifeboatCLI", dependencies: [
             "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
         ]),
         .executableTarget(name: "lifeboat", dependencies: [
-            "LifeboatCLI", "LifeboatAgent", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline",
+            "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
+            "LifeboatPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "LifeboatTestSupport", dependencies: ["LifeboatCore", "LifeboatStorage"]),
 
         .testTarget(name: "LifeboatCoreTests", dependencies: ["LifeboatCore"]),
-        .testTarget(name: "LifeboatConfigTests", dependencies: ["LifeboatConfig", "LifeboatCLI", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatConfigTests", dependencies: ["LifeboatConfig", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatDigestTests", dependencies: ["LifeboatDigest"]),
-        .testTarget(name: "LifeboatCryptoTests", dependencies: ["LifeboatCrypto", "LifeboatDigest", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatDigest", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatSourcesTests", dependencies: ["LifeboatSources", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatCryptoTests", dependencies: ["LifeboatCrypto", "LifeboatCore", "LifeboatDigest", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatCore", "LifeboatDigest", "LifeboatTestSupport"]),
+        .testTarget(name: "LifeboatSourcesTests", dependencies: [
+            "LifeboatSources", "LifeboatCore", "LifeboatTestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatDigest", "LifeboatStorage", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport"],
                     resources: [.copy("Fixtures")]),
@@ -74,8 +79,7 @@ let package = Package(
         .testTarget(name: "LifeboatCLITests", dependencies: [
             "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
         ]),
-    ],
-    swiftLanguageModes: [.v6]
+    ]
 )
 
 // Coverage-guided fuzz targets (libFuzzer), only when LIFEBOAT_FUZZ is set: scripts/fuzz.sh builds them
@@ -85,4 +89,9 @@ if Context.environment["LIFEBOAT_FUZZ"] != nil {
         name: "lifeboat-fuzz",
         dependencies: ["LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources"],
         path: "Fuzz/Sources/lifeboat-fuzz"))
+}
+
+// Every target in the Swift 6 language mode: complete concurrency checking, data races are errors.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.swiftLanguageMode(.v6)]
 }
