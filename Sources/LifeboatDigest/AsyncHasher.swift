@@ -1,7 +1,12 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A fixed-size byte buffer that moves between the stream thread and the hashing thread.
+///
+/// Raw memory the compiler cannot follow: the stream thread fills it before queueing a hash of it and
+/// takes it back only through `AsyncHasher.takeBuffer` after `recycle`, which the serial hash queue
+/// runs after every hash queued before it, so the two threads never touch it at the same time.
 public final class ChunkBuffer: @unchecked Sendable {
     public let pointer: UnsafeMutableRawPointer
     public let capacity: Int
@@ -22,16 +27,16 @@ public final class ChunkBuffer: @unchecked Sendable {
 ///
 /// Buffers come from a small pool: `takeBuffer` blocks while all are in flight, so memory stays bounded;
 /// `recycle` returns one after every job queued before it has hashed it.
-public final class AsyncHasher: @unchecked Sendable {
-    private let hasher: DigestHasher
+public final class AsyncHasher: Sendable {
+    /// Only the serial queue uses it; the mutex (never contended) lets the compiler see that.
+    private let hasher: Mutex<DigestHasher>
     private let queue = DispatchQueue(label: "lifeboat.crypto.hash")
     private let available: DispatchSemaphore
-    private let lock = NSLock()
-    private var pool: [ChunkBuffer] = []
+    private let pool = Mutex<[ChunkBuffer]>([])
     public let bufferSize: Int
 
     public init(_ algorithm: DigestAlgorithm, bufferSize: Int, buffers: Int = 3) {
-        hasher = DigestHasher(algorithm)
+        hasher = Mutex(DigestHasher(algorithm))
         self.bufferSize = bufferSize
         // Start at zero and signal: libdispatch traps when a semaphore is freed below its initial value,
         // which would happen whenever a stream is dropped while holding a buffer.
@@ -41,36 +46,32 @@ public final class AsyncHasher: @unchecked Sendable {
 
     public func takeBuffer() -> ChunkBuffer {
         available.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        return pool.popLast() ?? ChunkBuffer(capacity: bufferSize)
+        return pool.withLock { $0.popLast() } ?? ChunkBuffer(capacity: bufferSize)
     }
 
     /// Hashes part of a pooled buffer; the caller must not change it before recycling it.
     public func hash(_ buffer: ChunkBuffer, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
-        queue.async { self.hasher.update(buffer.bytes(range)) }
+        queue.async { self.hasher.withLock { $0.update(buffer.bytes(range)) } }
     }
 
     /// Hashes a copy of small bytes (headers, held-back tails).
     public func hash(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
-        queue.async { self.hasher.update(bytes) }
+        queue.async { self.hasher.withLock { $0.update(bytes) } }
     }
 
     public func hash(_ bytes: UnsafeRawBufferPointer) { hash(Array(bytes)) }
 
     public func recycle(_ buffer: ChunkBuffer) {
         queue.async {
-            self.lock.lock()
-            self.pool.append(buffer)
-            self.lock.unlock()
+            self.pool.withLock { $0.append(buffer) }
             self.available.signal()
         }
     }
 
     /// Waits for every queued job and returns the digest.
     public func finalize() -> [UInt8] {
-        queue.sync { hasher.finalize() }
+        queue.sync { hasher.withLock { $0.finalize() } }
     }
 }

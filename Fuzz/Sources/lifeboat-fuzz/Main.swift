@@ -23,14 +23,14 @@ public func fuzzInitialize(
             try SeedMaker.write(into: folder)
             exit(0)
         } catch {
-            fputs("lifeboat-fuzz: cannot make seeds: \(error)\n", stderr)
+            printError("lifeboat-fuzz: cannot make seeds: \(error)\n")
             exit(1)
         }
     }
     let name = environment["LIFEBOAT_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTargets.all[name] else {
         let names = FuzzTargets.names.joined(separator: " ")
-        fputs("lifeboat-fuzz: set LIFEBOAT_FUZZ_TARGET to one of: \(names)\n", stderr)
+        printError("lifeboat-fuzz: set LIFEBOAT_FUZZ_TARGET to one of: \(names)\n")
         exit(2)
     }
     selected = target
@@ -62,7 +62,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 /// Stops the run with the reason when a property fails; libFuzzer keeps the input as a crash.
 func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
     if !condition() {
-        fputs("lifeboat-fuzz: property failed: \(message())\n", stderr)
+        printError("lifeboat-fuzz: property failed: \(message())\n")
         abort()
     }
 }
@@ -72,9 +72,9 @@ func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () ->
 func tolerate<E: Error>(_ expected: E.Type, _ what: String, _ body: () throws -> Void) {
     do {
         try body()
-        if verbose { fputs("\(what): accepted\n", stderr) }
+        if verbose { printError("\(what): accepted\n") }
     } catch let error as E {
-        if verbose { fputs("\(what): refused: \(error)\n", stderr) }
+        if verbose { printError("\(what): refused: \(error)\n") }
     } catch {
         require(false, "\(what): unexpected error \(type(of: error)): \(error)")
     }
@@ -90,4 +90,10 @@ func feed(_ bytes: UnsafeRawBufferPointer, to sink: ByteSink) throws {
         offset += n
     }
     try sink.finish()
+}
+
+/// Writes a line to standard error with one write(2): libc's `stderr` is shared mutable state to Swift 6.
+func printError(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }

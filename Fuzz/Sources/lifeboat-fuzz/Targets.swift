@@ -7,7 +7,7 @@ import LifeboatCore
 
 /// The fuzz targets by name; each takes one input and traps on a finding.
 enum FuzzTargets {
-    static let all: [String: (UnsafeRawBufferPointer) -> Void] = [
+    static let all: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
         "openpgp-key": openPGPKey,
         "openpgp-message": openPGPMessage,
         "armor": armor,
@@ -52,7 +52,7 @@ enum FuzzTargets {
         do {
             try feed(input, to: decryptor)
         } catch let error as CryptoError {
-            if verbose { fputs("message: refused: \(error)\n", stderr) }
+            if verbose { printError("message: refused: \(error)\n") }
             failed = true
         } catch {
             require(false, "message: unexpected error \(type(of: error)): \(error)")

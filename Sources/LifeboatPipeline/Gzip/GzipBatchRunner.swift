@@ -7,7 +7,7 @@ import Dispatch
 /// waits for the one in flight and drains its slots in order on the caller's thread, so output
 /// order equals input order and at most two batches of memory exist.
 final class GzipBatchRunner {
-    typealias Work = @Sendable (_ worker: Int, _ slot: GzipSlot) -> Void
+    typealias Work = (_ worker: Int, _ slot: GzipSlot) -> Void
 
     let width: Int
     private let batches: [[GzipSlot]]
@@ -49,14 +49,21 @@ final class GzipBatchRunner {
 
     private func submit() throws {
         try waitAndDrain()
-        let slots = Array(batches[filling].prefix(filled))
-        let work = self.work
+        let handoff = Handoff(slots: Array(batches[filling].prefix(filled)), work: work)
         inFlight = (filling, filled)
         DispatchQueue.global().async(group: group) {
-            DispatchQueue.concurrentPerform(iterations: slots.count) { i in work(i, slots[i]) }
+            DispatchQueue.concurrentPerform(iterations: handoff.slots.count) { i in handoff.work(i, handoff.slots[i]) }
         }
         filling = 1 - filling
         filled = 0
+    }
+
+    /// The batch in flight, handed to the workers. The compiler cannot see why this is safe, so it is
+    /// said here: worker `i` alone touches slot `i` and the `i`-th libdeflate handle, and the caller
+    /// touches neither the slots nor the handles again until `group.wait()` has returned.
+    private struct Handoff: @unchecked Sendable {
+        let slots: [GzipSlot]
+        let work: Work
     }
 
     private func waitAndDrain() throws {

@@ -2,7 +2,7 @@
 ///
 /// Slots hand these to libdeflate on worker threads; a slot is only touched by one thread at a
 /// time (filled by the caller, then processed by one worker, then drained by the caller).
-final class GzipBuffer: @unchecked Sendable {
+final class GzipBuffer {
     private(set) var base: UnsafeMutableRawPointer
     private(set) var capacity: Int
     var count = 0
@@ -37,7 +37,7 @@ final class GzipBuffer: @unchecked Sendable {
 }
 
 /// One unit of parallel work: an input buffer the caller fills, an output buffer a worker fills.
-final class GzipSlot: @unchecked Sendable {
+final class GzipSlot {
     let input: GzipBuffer
     let output: GzipBuffer
     /// Where the input starts in the whole stream, for error messages.

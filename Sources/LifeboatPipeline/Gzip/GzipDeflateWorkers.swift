@@ -1,7 +1,7 @@
 import CDeflate
 
 /// One libdeflate compressor per worker: libdeflate compressors are not thread-safe.
-final class GzipCompressors: @unchecked Sendable {
+final class GzipCompressors {
     private let handles: [OpaquePointer]
     let level: Int
 
@@ -49,7 +49,7 @@ final class GzipCompressors: @unchecked Sendable {
 }
 
 /// One libdeflate decompressor per worker, for members that carry their own size.
-final class GzipDecompressors: @unchecked Sendable {
+final class GzipDecompressors {
     private let handles: [OpaquePointer]
 
     init(count: Int) {
