@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/prerequisites.sh
-swift build --build-tests
+# Package.swift names exactly what each target imports (SwiftPM's own check sees only this package's targets).
+python3 scripts/check-package.py
+swift build --build-tests --explicit-target-dependency-import-check error
 set +e
 # The suites take under a minute; a hung one fails the run in 15 minutes instead of holding it.
 timeout --kill-after=30 900 swift test --skip-build 2>&1 | grep --line-buffered -vE '^◇ (Test|Suite) .* started\.$'
