@@ -19,11 +19,12 @@ public final class OwnedFolder: Sendable {
 
     /// Makes `<parent>/<prefix><pid>-XXXXXX` (0700) and takes its owner lock.
     public init(parent: String, prefix: String) throws {
-        var template = Array("\(parent)/\(prefix)\(getpid())-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw LifeboatError.failed("cannot make a private folder in \(parent): \(String(cString: strerror(errno)))")
+        let folder: String
+        do {
+            folder = try UniqueFolder.make(template: "\(parent)/\(prefix)\(getpid())-XXXXXX")
+        } catch {
+            throw LifeboatError.failed("cannot make a private folder in \(parent): \(error.reason)")
         }
-        let folder = String(cString: made)
         let fd = open("\(folder)/.owner", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno

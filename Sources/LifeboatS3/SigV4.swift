@@ -147,7 +147,7 @@ public struct SigV4Signer: Sendable {
             values[key, default: []].append(trimAll(value))
         }
         let names = order.sorted()
-        let block = names.map { "\($0):\(values[$0]!.joined(separator: ","))\n" }.joined()
+        let block = names.map { "\($0):\(values[$0, default: []].joined(separator: ","))\n" }.joined()
         return (block, names.joined(separator: ";"))
     }
 

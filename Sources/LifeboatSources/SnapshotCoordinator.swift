@@ -73,8 +73,9 @@ public struct SnapshotCoordinator {
             if let lock {
                 try lock.acquire(deadline: .now + maxLock)
             }
-            lockStart = .now
-            let deadline = lockStart! + maxLock
+            let start = ContinuousClock.now
+            lockStart = start
+            let deadline = start + maxLock
             if let p = provider.syncPath {
                 if Self.syncFileSystem(p, deadline: deadline) == false {
                     throw LifeboatError.failed("syncing \(p) took longer than max_lock (\(maxLock)); snapshot abandoned, lock released")
@@ -101,13 +102,13 @@ public struct SnapshotCoordinator {
             lockWindowMs = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
         }
         LockSignalGuard.end()
-        if let failure {
+        guard failure == nil, let handle else {
             if let handle { try? provider.delete(handle) }
             removeLeftovers()
-            throw failure
+            throw failure ?? LifeboatError.failed("snapshot provider returned no snapshot")
         }
-        logger.info("snapshot \(handle!.ref) taken; lock held \(lockWindowMs.map { "\($0) ms" } ?? "not at all")")
-        return Taken(handle: handle!, lockWindowMs: lockWindowMs, extraFiles: extra)
+        logger.info("snapshot \(handle.ref) taken; lock held \(lockWindowMs.map { "\($0) ms" } ?? "not at all")")
+        return Taken(handle: handle, lockWindowMs: lockWindowMs, extraFiles: extra)
     }
 
     /// syncfs on the file system holding `path`, given up (returns false) at `deadline`.

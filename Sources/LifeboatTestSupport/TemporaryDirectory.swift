@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatCore
 
 /// A fresh directory under the system temp folder, removed when the value is released.
 public final class TemporaryDirectory: Sendable {
@@ -8,11 +9,11 @@ public final class TemporaryDirectory: Sendable {
     public init(prefix: String = "lb") throws {
         let base = FileManager.default.temporaryDirectory.path
         let template = "\(base)/\(prefix)-XXXXXX"
-        var bytes = Array(template.utf8CString)
-        guard let made = bytes.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        do {
+            path = try UniqueFolder.make(template: template)
+        } catch {
             throw CocoaError(.fileWriteUnknown)
         }
-        path = String(cString: made)
     }
 
     /// A path inside the directory.

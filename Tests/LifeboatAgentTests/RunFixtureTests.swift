@@ -140,6 +140,6 @@ final class RunFixture {
 /// 2024-... style UTC dates for readable tests.
 func utc(_ y: Int, _ m: Int, _ d: Int, _ h: Int = 0, _ mi: Int = 0) -> Date {
     var c = Calendar(identifier: .gregorian)
-    c.timeZone = TimeZone(identifier: "UTC")!
-    return c.date(from: DateComponents(year: y, month: m, day: d, hour: h, minute: mi))!
+    c.timeZone = .gmt
+    return c.date(from: DateComponents(year: y, month: m, day: d, hour: h, minute: mi)) ?? .distantPast
 }

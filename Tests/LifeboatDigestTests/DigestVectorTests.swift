@@ -5,7 +5,7 @@ import Testing
 struct DigestVectorTests {
     static func bytes(hex: String) -> [UInt8] {
         let chars = Array(hex.utf8)
-        return stride(from: 0, to: chars.count, by: 2).map { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+        return stride(from: 0, to: chars.count, by: 2).map { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16) ?? 0 }
     }
 
     /// FIPS 180-2 appendix B (one- and two-block messages) and the empty message.
