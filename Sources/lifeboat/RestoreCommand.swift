@@ -41,7 +41,7 @@ extension Lifeboat {
                 guard let p = try ctx.configuration.select([policy]).first else { return }
                 let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
                 let request = RestoreUseCase.Request(
-                    policy: p, target: to ?? "", identity: key, backupID: backup, includeSoftDeleted: includeSoftDeleted,
+                    policy: p, target: to ?? "", identity: key, backupID: backup.map(RequestedBackup.init), includeSoftDeleted: includeSoftDeleted,
                     signerFiles: signer, allowUnsigned: allowUnsigned)
                 let result: RestoreUseCase.Result
                 if let into {

@@ -14,7 +14,7 @@ extension Lifeboat {
         func run() async throws {
             try await Failure.guarded {
                 let ctx = try global.context()
-                let was = try UndeleteUseCase(ctx).run(id: id)
+                let was = try UndeleteUseCase(ctx).run(id: RequestedBackup(id))
                 print(was == .live ? "\(id) was live; now pinned" : "\(id) \(was.rawValue) -> live (pinned)")
             }
         }

@@ -25,7 +25,7 @@ extension Lifeboat {
             try await Failure.guarded {
                 let ctx = try global.context()
                 let policies = try ctx.configuration.select(policy.map { [$0] } ?? [])
-                let reports = try await VerifyUseCase(ctx).verify(policies: policies, id: backup, signerFiles: signer)
+                let reports = try await VerifyUseCase(ctx).verify(policies: policies, id: backup.map(RequestedBackup.init), signerFiles: signer)
                 for r in reports {
                     for d in r.destinations {
                         let what = "\(r.policy) \(r.id) \(d.destination):"
