@@ -24,7 +24,7 @@ extension Lifeboat {
             """) var into: String?
         @Option(help: "The secret key (OpenPGP, armored or binary); keep it off the host.") var identity: String
         @Option(help: "A file whose first line is the secret key's passphrase.") var passphraseFile: String?
-        @Option(help: "The backup id to restore.") var backup: String?
+        @Option(help: "The backup id to restore.") var backup: RequestedBackup?
         @Flag(help: "Allow restoring a soft-deleted backup.") var includeSoftDeleted = false
         @Option(help: "A public key trusted to sign backups, besides trusted_signers and this host's key (repeatable).")
         var signer: [String] = []
@@ -41,7 +41,7 @@ extension Lifeboat {
                 guard let p = try ctx.configuration.select([policy]).first else { return }
                 let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
                 let request = RestoreUseCase.Request(
-                    policy: p, target: to ?? "", identity: key, backupID: backup.map(RequestedBackup.init), includeSoftDeleted: includeSoftDeleted,
+                    policy: p, target: to ?? "", identity: key, backupID: backup, includeSoftDeleted: includeSoftDeleted,
                     signerFiles: signer, allowUnsigned: allowUnsigned)
                 let result: RestoreUseCase.Result
                 if let into {

@@ -17,7 +17,7 @@ extension Lifeboat {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Only this policy.") var policy: String?
-        @Option(help: "The backup to verify.") var backup: String?
+        @Option(help: "The backup to verify.") var backup: RequestedBackup?
         @Option(help: "A public key trusted to sign backups, besides trusted_signers and this host's key (repeatable).")
         var signer: [String] = []
 
@@ -25,7 +25,7 @@ extension Lifeboat {
             try await Failure.guarded {
                 let ctx = try global.context()
                 let policies = try ctx.configuration.select(policy.map { [$0] } ?? [])
-                let reports = try await VerifyUseCase(ctx).verify(policies: policies, id: backup.map(RequestedBackup.init), signerFiles: signer)
+                let reports = try await VerifyUseCase(ctx).verify(policies: policies, id: backup, signerFiles: signer)
                 for r in reports {
                     for d in r.destinations {
                         let what = "\(r.policy) \(r.id) \(d.destination):"
