@@ -13,7 +13,7 @@ public enum BackupListing {
         for r in records {
             let dests = r.copies.map { "\($0.destination):\($0.status.rawValue)" }.joined(separator: ",")
             lines.append([
-                pad(r.id, 24), pad(r.policy, 20), pad(r.displayStatus, 13), pad(human(r.bytesIn), 10),
+                pad(r.id.rawValue, 24), pad(r.policy, 20), pad(r.displayStatus, 13), pad(human(r.bytesIn), 10),
                 pad(human(r.bytesOut), 10), dests,
             ].joined(separator: " "))
         }

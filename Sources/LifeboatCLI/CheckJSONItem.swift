@@ -1,4 +1,5 @@
 import LifeboatAgent
+import LifeboatCore
 
 /// One policy as `check --json` prints it: every field present, null where there is nothing to say.
 struct CheckJSONItem: Encodable {
@@ -6,7 +7,7 @@ struct CheckJSONItem: Encodable {
     let rpoSeconds: Int64?
     let ageSeconds: Int64?
     let status: String
-    let newestBackup: String?
+    let newestBackup: BackupID?
     let message: String
 
     enum CodingKeys: String, CodingKey {

@@ -18,7 +18,7 @@ public struct BackupRecord: Sendable, Equatable {
         public var error: String?
     }
 
-    public var id: String
+    public var id: BackupID
     public var policy: String
     public var host: String
     public var kind: String

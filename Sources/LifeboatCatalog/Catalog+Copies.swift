@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import LifeboatCore
 
 extension Catalog {
     /// The indexes of the chunks of a backup that a destination already holds.
-    public func shippedChunks(id: String, destination: String) throws -> Set<Int> {
+    public func shippedChunks(id: BackupID, destination: String) throws -> Set<Int> {
         try wrap("read chunk copies") {
             try db.read { db in
                 Set(try Int.fetchAll(
@@ -14,7 +15,7 @@ extension Catalog {
     }
 
     /// Records that a destination holds one chunk of a backup.
-    public func recordChunkShipped(id: String, destination: String, index: Int, at: Date) throws {
+    public func recordChunkShipped(id: BackupID, destination: String, index: Int, at: Date) throws {
         try wrap("record chunk copy") {
             try db.write { db in
                 try db.execute(
@@ -25,7 +26,7 @@ extension Catalog {
     }
 
     /// Forgets what a destination holds of a backup (its copy was found damaged or missing).
-    public func forgetChunkCopies(id: String, destination: String) throws {
+    public func forgetChunkCopies(id: BackupID, destination: String) throws {
         try wrap("forget chunk copies") {
             try db.write { db in
                 try db.execute(
@@ -35,7 +36,7 @@ extension Catalog {
     }
 
     /// Live backups that still wait for some destination (pending or degraded), oldest first, of every policy.
-    public func backupsWaitingToShip() throws -> [(id: String, policy: String)] {
+    public func backupsWaitingToShip() throws -> [(id: BackupID, policy: String)] {
         try wrap("read backups waiting to ship") {
             try db.read { db in
                 try Row.fetchAll(

@@ -69,7 +69,8 @@ extension Catalog {
                         SELECT backup_id, ?, idx, ? FROM chunk WHERE backup_id = ?
                         """,
                     arguments: [destination, now, m.id])
-                try Self.deriveStatus(db, id: m.id, at: at)
+                // The row now holds the manifest's id as written: read it as the catalog's own.
+                try Self.deriveStatus(db, id: BackupID(trustedCatalogValue: m.id), at: at)
                 return outcome
             }
         }

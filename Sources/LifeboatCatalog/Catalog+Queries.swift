@@ -19,13 +19,13 @@ extension Catalog {
                 sql += " ORDER BY started DESC, id DESC"
                 let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
                 let copies = try Self.copiesByBackup(db)
-                return rows.map { BackupRecord(row: $0, copies: copies[$0["id"] as String] ?? []) }
+                return rows.map { BackupRecord(row: $0, copies: copies[$0["id"] as BackupID] ?? []) }
             }
         }
     }
 
     /// One backup by id, or nil.
-    public func backup(id: String) throws -> BackupRecord? {
+    public func backup(id: BackupID) throws -> BackupRecord? {
         try wrap("read backup") {
             try db.read { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM backup WHERE id = ?", arguments: [id])
@@ -39,7 +39,7 @@ extension Catalog {
     }
 
     /// The chunks of a backup in order.
-    public func chunks(id: String) throws -> [Manifest.Chunk] {
+    public func chunks(id: BackupID) throws -> [Manifest.Chunk] {
         try wrap("read chunks") {
             try db.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM chunk WHERE backup_id = ? ORDER BY idx", arguments: [id])
@@ -55,8 +55,8 @@ extension Catalog {
             error: row["error"])
     }
 
-    static func copiesByBackup(_ db: Database) throws -> [String: [BackupRecord.Copy]] {
-        var out: [String: [BackupRecord.Copy]] = [:]
+    static func copiesByBackup(_ db: Database) throws -> [BackupID: [BackupRecord.Copy]] {
+        var out: [BackupID: [BackupRecord.Copy]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM copy ORDER BY destination") {
             out[row["backup_id"], default: []].append(copy(row))
         }

@@ -4,7 +4,7 @@ import LifeboatCore
 
 /// One backup as retention sees it: its time, status, place in lazy deletion and whether it is pinned.
 public struct RetentionEntry: Sendable, Equatable {
-    public var id: String
+    public var id: BackupID
     public var policy: String
     public var host: String
     public var started: Date
@@ -16,7 +16,7 @@ public struct RetentionEntry: Sendable, Equatable {
     public var pinned: Bool
 
     public init(
-        id: String, policy: String, host: String = "", started: Date, status: BackupRecord.Status,
+        id: BackupID, policy: String, host: String = "", started: Date, status: BackupRecord.Status,
         retention: BackupRecord.Retention = .live, retentionChanged: Date? = nil, pinned: Bool = false
     ) {
         self.id = id
@@ -59,7 +59,7 @@ extension Catalog {
     /// prunes racing cannot skip a state). Returns whether it moved.
     @discardableResult
     public func setRetention(
-        id: String, from: BackupRecord.Retention, to: BackupRecord.Retention, at: Date
+        id: BackupID, from: BackupRecord.Retention, to: BackupRecord.Retention, at: Date
     ) throws -> Bool {
         try wrap("change retention") {
             try db.write { db in
@@ -74,7 +74,7 @@ extension Catalog {
     /// Brings a deleted or soft-deleted backup back to live and pins it, so prune keeps it.
     /// Returns the state it was in; throws when there is no such backup or it is already purged.
     @discardableResult
-    public func undelete(id: String, at: Date) throws -> BackupRecord.Retention {
+    public func undelete(id: BackupID, at: Date) throws -> BackupRecord.Retention {
         try wrap("undelete") {
             try db.write { db in
                 guard let raw = try String.fetchOne(db, sql: "SELECT retention FROM backup WHERE id = ?", arguments: [id])
@@ -94,7 +94,7 @@ extension Catalog {
     }
 
     /// Records that a backup's objects are gone everywhere: retention `purged`, its chunk rows dropped.
-    public func markPurged(id: String, at: Date) throws {
+    public func markPurged(id: BackupID, at: Date) throws {
         try wrap("mark purged") {
             try db.write { db in
                 try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])

@@ -6,14 +6,14 @@ import LifeboatCore
 public struct PolicySummary: Sendable, Equatable {
     /// The newest backup whose copies reached every destination (status complete, retention live or deleted).
     public struct Newest: Sendable, Equatable {
-        public var id: String
+        public var id: BackupID
         public var started: Date
         public var finished: Date?
         public var bytesIn: Int64
         public var bytesOut: Int64
         public var lockWindowMs: Int64?
 
-        public init(id: String, started: Date, finished: Date?, bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?) {
+        public init(id: BackupID, started: Date, finished: Date?, bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?) {
             self.id = id
             self.started = started
             self.finished = finished
@@ -25,7 +25,7 @@ public struct PolicySummary: Sendable, Equatable {
 
     public var policy: String
     /// The newest backup of any status: id, start and status.
-    public var lastID: String?
+    public var lastID: BackupID?
     public var lastStarted: Date?
     public var lastStatus: BackupRecord.Status?
     /// The newest start of a backup that got into the spool (pending, degraded or complete).
@@ -38,7 +38,7 @@ public struct PolicySummary: Sendable, Equatable {
     public var unshipped: Int
     /// The newest backup dated further ahead of the clock than allowed, when there is one: it is left
     /// out of every field above, so a row from the future neither stops backups nor satisfies the RPO.
-    public var futureID: String?
+    public var futureID: BackupID?
     public var futureStarted: Date?
 
     public init(policy: String) { self.policy = policy; unshipped = 0 }
@@ -46,7 +46,7 @@ public struct PolicySummary: Sendable, Equatable {
 
 /// A backup that still has copies to ship.
 public struct UnshippedBackup: Sendable, Equatable {
-    public var id: String
+    public var id: BackupID
     public var policy: String
     public var status: BackupRecord.Status
     public var pid: Int32?
@@ -119,7 +119,7 @@ extension Catalog {
         s.lastStarted = (row["last_started"] as Double?).map(Date.init(timeIntervalSince1970:))
         s.lastStatus = (row["last_status"] as String?).flatMap(BackupRecord.Status.init(rawValue:))
         s.lastSpooled = (row["last_spooled"] as Double?).map(Date.init(timeIntervalSince1970:))
-        if let id: String = row["newest_id"], let started: Double = row["n_started"] {
+        if let id: BackupID = row["newest_id"], let started: Double = row["n_started"] {
             s.newestComplete = PolicySummary.Newest(
                 id: id, started: Date(timeIntervalSince1970: started),
                 finished: (row["n_finished"] as Double?).map(Date.init(timeIntervalSince1970:)),

@@ -71,7 +71,7 @@ public final class Catalog: Sendable {
 
     /// Records a new backup as `running`, with a pending copy per destination.
     public func beginBackup(
-        id: String, policy: String, host: String, kind: String, payload: String, started: Date,
+        id: BackupID, policy: String, host: String, kind: String, payload: String, started: Date,
         recipients: [String], destinations: [String]
     ) throws {
         try wrap("begin backup") {
@@ -95,7 +95,7 @@ public final class Catalog: Sendable {
     /// Records the chunks and sizes of a backup whose message is fully in the spool; it becomes `pending`.
     /// `skipped`: entries of a file tree left out because they vanished or could not be read.
     public func sealBackup(
-        id: String, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date,
+        id: BackupID, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date,
         skipped: Int = 0
     ) throws {
         try wrap("seal backup") {
@@ -118,7 +118,7 @@ public final class Catalog: Sendable {
     }
 
     /// Records the outcome of shipping to one destination and derives the backup's status.
-    public func recordCopy(id: String, destination: String, shipped: Bool, error: String?, at: Date) throws {
+    public func recordCopy(id: BackupID, destination: String, shipped: Bool, error: String?, at: Date) throws {
         try wrap("record copy") {
             try db.write { db in
                 try db.execute(
@@ -129,7 +129,7 @@ public final class Catalog: Sendable {
         }
     }
 
-    static func deriveStatus(_ db: Database, id: String, at: Date) throws {
+    static func deriveStatus(_ db: Database, id: BackupID, at: Date) throws {
         let states = try String.fetchAll(db, sql: "SELECT status FROM copy WHERE backup_id = ?", arguments: [id])
         guard let current = try String.fetchOne(db, sql: "SELECT status FROM backup WHERE id = ?", arguments: [id]),
             current != "running"
@@ -152,7 +152,7 @@ public final class Catalog: Sendable {
     }
 
     /// Marks a backup failed with the reason; its chunks and copies are dropped.
-    public func failBackup(id: String, error: String, at: Date) throws {
+    public func failBackup(id: BackupID, error: String, at: Date) throws {
         try wrap("fail backup") {
             try db.write { db in
                 try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])
@@ -169,15 +169,15 @@ public final class Catalog: Sendable {
     /// Finds backups left `running` by a process that is gone, marks them failed and returns their ids
     /// so the caller can remove their spool files. `isAlive` answers for a backup's policy (whether some
     /// process still works on it); a pid is not asked, since after a reboot it may name another process.
-    public func failAbandoned(at: Date, isAlive: (_ policy: String) -> Bool) throws -> [String] {
+    public func failAbandoned(at: Date, isAlive: (_ policy: String) -> Bool) throws -> [BackupID] {
         try wrap("recover abandoned backups") {
             try db.write { db in
                 let rows = try Row.fetchAll(db, sql: "SELECT id, policy FROM backup WHERE status = 'running'")
-                var ids: [String] = []
+                var ids: [BackupID] = []
                 for row in rows {
                     let policy: String = row["policy"]
                     if isAlive(policy) { continue }
-                    let id: String = row["id"]
+                    let id: BackupID = row["id"]
                     ids.append(id)
                     try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])
                     try db.execute(

@@ -8,3 +8,13 @@ extension BackupStatus: DatabaseValueConvertible {}
 extension RetentionState: DatabaseValueConvertible {}
 extension CopyStatus: DatabaseValueConvertible {}
 extension DestinationName: DatabaseValueConvertible {}
+
+/// Backup ids are stored as their text. Rows are read back unchecked (`BackupID(trustedCatalogValue:)`):
+/// the catalog wrote them, and one odd row must not make the whole catalog unreadable.
+extension BackupID: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { rawValue.databaseValue }
+
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> BackupID? {
+        String.fromDatabaseValue(dbValue).map(BackupID.init(trustedCatalogValue:))
+    }
+}

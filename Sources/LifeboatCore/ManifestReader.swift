@@ -23,10 +23,10 @@ public enum ManifestReader {
         /// The policy's kind as written in the policy file; nil accepts any kind.
         public var kind: String?
         /// The id from the object's folder.
-        public var id: String
+        public var id: BackupID
         public var now: Date
 
-        public init(host: String, policy: String, kind: String?, id: String, now: Date) {
+        public init(host: String, policy: String, kind: String?, id: BackupID, now: Date) {
             self.host = host
             self.policy = policy
             self.kind = kind
@@ -60,7 +60,7 @@ public enum ManifestReader {
     /// The field checks alone, for a manifest already decoded.
     public static func check(_ m: Manifest, expecting e: Expectation) throws {
         guard (1...Manifest.currentFormat).contains(m.format) else { throw Refusal("manifest format \(m.format) is not one this version reads") }
-        guard m.id == e.id else { throw Refusal("manifest names backup \(quoted(m.id)) but lies in folder \(e.id)") }
+        guard m.id == e.id.rawValue else { throw Refusal("manifest names backup \(quoted(m.id)) but lies in folder \(e.id)") }
         guard let id = BackupID(m.id), let idTime = id.date else { throw Refusal("backup id \(quoted(m.id)) is malformed") }
         guard idTime.timeIntervalSince(e.now) <= allowedClockSkew else {
             throw Refusal("backup id \(m.id) is dated \(Timestamp.iso8601(idTime)), in the future")

@@ -47,7 +47,7 @@ public struct SnapshotCoordinator {
     }
 
     /// Runs the whole flow: `archive` gets the path of the snapshot's files and the extra files.
-    public func run<T>(id: String, archive: (String, [(name: String, contents: [UInt8])]) throws -> T) throws -> (T, Int64?) {
+    public func run<T>(id: BackupID, archive: (String, [(name: String, contents: [UInt8])]) throws -> T) throws -> (T, Int64?) {
         removeLeftovers()
         let taken = try take(name: SnapshotName.make(policy: policy, id: id))
         defer {

@@ -5,7 +5,7 @@ import LifeboatCore
 /// test would take `lifeboat-snap-db-2-…` (policy `db-2`) for one of `db`'s: the rest of the name
 /// must be a well-formed backup id, nothing else.
 public enum SnapshotName {
-    public static func make(policy: String, id: String) -> String { "lifeboat-snap-\(policy)-\(id)" }
+    public static func make(policy: String, id: BackupID) -> String { "lifeboat-snap-\(policy)-\(id)" }
 
     /// Whether `name` is exactly `lifeboat-snap-<policy>-<valid backup id>`.
     public static func belongs(_ name: String, to policy: String) -> Bool {

@@ -22,7 +22,7 @@ extension Lifeboat {
                 let selected = try ctx.configuration.select(policies)
                 let outcomes = try await BackupUseCase(ctx).run(policies: selected)
                 for o in outcomes {
-                    var line = "\(o.policy) \(o.id ?? "-") \(o.status)"
+                    var line = "\(o.policy) \(o.id?.rawValue ?? "-") \(o.status)"
                     if let m = o.message { line += ": \(m)" }
                     print(line)
                 }

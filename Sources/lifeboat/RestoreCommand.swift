@@ -24,7 +24,7 @@ extension Lifeboat {
             """) var into: String?
         @Option(help: "The secret key (OpenPGP, armored or binary); keep it off the host.") var identity: String
         @Option(help: "A file whose first line is the secret key's passphrase.") var passphraseFile: String?
-        @Option(help: "The backup id to restore.") var backup: String?
+        @Option(help: "The backup id to restore.") var backup: RequestedBackup?
         @Flag(help: "Allow restoring a soft-deleted backup.") var includeSoftDeleted = false
         @Option(help: "A public key trusted to sign backups, besides trusted_signers and this host's key (repeatable).")
         var signer: [String] = []

@@ -9,7 +9,7 @@ extension Lifeboat {
             abstract: "Bring a deleted or soft-deleted backup back to live (and keep it from later prunes).")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The backup id.") var id: String
+        @Argument(help: "The backup id.") var id: RequestedBackup
 
         func run() async throws {
             try await Failure.guarded {

@@ -17,7 +17,7 @@ extension Lifeboat {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Only this policy.") var policy: String?
-        @Option(help: "The backup to verify.") var backup: String?
+        @Option(help: "The backup to verify.") var backup: RequestedBackup?
         @Option(help: "A public key trusted to sign backups, besides trusted_signers and this host's key (repeatable).")
         var signer: [String] = []
 

@@ -75,7 +75,7 @@ final class AgentFixture {
     }
 
     /// Backs the tree up once and returns the backup id.
-    func backUp() async throws -> String {
+    func backUp() async throws -> BackupID {
         let ctx = try context()
         let outcomes = try await BackupUseCase(ctx).run(policies: ctx.configuration.policies)
         clock = clock.addingTimeInterval(3600)
@@ -86,18 +86,18 @@ final class AgentFixture {
     }
 
     func restore(
-        to target: String, backupID: String? = nil, key: OpenPGPSecretKey? = nil, signerFiles: [String] = [],
+        to target: String, backupID: BackupID? = nil, key: OpenPGPSecretKey? = nil, signerFiles: [String] = [],
         allowUnsigned: Bool = false
     ) async throws -> RestoreUseCase.Result {
         let ctx = try context()
         let policy = try require(ctx.configuration.policies.first)
         return try await RestoreUseCase(ctx).run(
-            .init(policy: policy, target: target, identity: key ?? secretKey, backupID: backupID, includeSoftDeleted: false,
+            .init(policy: policy, target: target, identity: key ?? secretKey, backupID: backupID.map(RequestedBackup.id), includeSoftDeleted: false,
                   signerFiles: signerFiles, allowUnsigned: allowUnsigned))
     }
 
     /// The folder of one backup at one destination.
-    func objectDirectory(_ destination: String, _ id: String) -> String {
+    func objectDirectory(_ destination: String, _ id: BackupID) -> String {
         dir.file("\(destination)/h1/tree/\(id)")
     }
 

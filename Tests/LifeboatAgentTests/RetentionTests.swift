@@ -39,7 +39,7 @@ struct RecordingDestination: Destination {
         """
 
     func entry(_ date: Date, _ status: BackupRecord.Status = .complete) -> RetentionEntry {
-        RetentionEntry(id: BackupID(date: date, random: "aaaaaa").rawValue, policy: "db", started: date, status: status)
+        RetentionEntry(id: BackupID(date: date, random: "aaaaaa"), policy: "db", started: date, status: status)
     }
 
     /// restic-style buckets: keep_last takes the newest N; each calendar rule the newest backup of its newest N buckets.
@@ -96,7 +96,7 @@ struct RecordingDestination: Destination {
     /// destinations, each manifest removed before its chunks.
     @Test func aYearOfDailyBackups() async throws {
         let f = try RunFixture(policies: ["db": Self.rules])
-        var ids: [Date: String] = [:]
+        var ids: [Date: BackupID] = [:]
         var day = utc(2024, 1, 1, 2)
         while day <= utc(2024, 12, 30, 2) {
             ids[day] = try f.insert(policy: "db", started: day, status: .complete)
@@ -136,7 +136,7 @@ struct RecordingDestination: Destination {
 
         // An operator brings back June 15th; later prunes keep it.
         let june = try #require(ids[utc(2024, 6, 15, 2)])
-        #expect(try UndeleteUseCase(try f.context()).run(id: june) == .deleted)
+        #expect(try UndeleteUseCase(try f.context()).run(id: .id(june)) == .deleted)
         #expect(try await prune().done.isEmpty)
 
         // 30 days on: deleted -> soft-deleted, nothing removed yet.
@@ -150,7 +150,7 @@ struct RecordingDestination: Destination {
 
         // Undelete from soft-deleted works too.
         let march = try #require(ids[utc(2024, 3, 2, 2)])
-        #expect(try UndeleteUseCase(try f.context()).run(id: march) == .softDeleted)
+        #expect(try UndeleteUseCase(try f.context()).run(id: .id(march)) == .softDeleted)
 
         // 15 more days: purged everywhere, manifest first; the records stay as purged.
         f.clock.now = f.clock.now.addingTimeInterval(15 * 86400)
@@ -162,10 +162,10 @@ struct RecordingDestination: Destination {
         #expect(records.filter { $0.retention == .purged }.count == 349)
         for root in [f.nas, f.nas2] {
             let left = Set(f.objects(root).map { String($0.split(separator: "/")[2]) })
-            #expect(left == survivors)
+            #expect(left == Set(survivors.map(\.rawValue)))
             // No empty folder is left where a purged backup was.
             let policyFolder = f.objects(root).first.map { root + "/" + $0.split(separator: "/")[0...1].joined(separator: "/") }
-            #expect(try Set(FileManager.default.contentsOfDirectory(atPath: try #require(policyFolder))) == survivors)
+            #expect(try Set(FileManager.default.contentsOfDirectory(atPath: try #require(policyFolder))) == Set(survivors.map(\.rawValue)))
         }
         let removed = log.all
         #expect(removed.count == 349 * 4)
@@ -173,6 +173,6 @@ struct RecordingDestination: Destination {
             let prefix = String(key.dropLast("manifest.json".count))
             #expect(removed[..<i].allSatisfy { !$0.hasPrefix(prefix) })
         }
-        #expect(throws: LifeboatError.self) { try UndeleteUseCase(try f.context()).run(id: soft) }
+        #expect(throws: LifeboatError.self) { try UndeleteUseCase(try f.context()).run(id: .id(soft)) }
     }
 }

@@ -85,8 +85,8 @@ final class RunFixture {
     /// Records a backup that started at `started` with the given outcome, and (for shipped copies) puts
     /// a fake chunk and manifest at the local destination. Returns its id.
     @discardableResult
-    func insert(policy: String, started: Date, status: Outcome, objects: Bool = true) throws -> String {
-        let id = BackupID(date: started).rawValue
+    func insert(policy: String, started: Date, status: Outcome, objects: Bool = true) throws -> BackupID {
+        let id = BackupID(date: started)
         try catalog.beginBackup(
             id: id, policy: policy, host: host, kind: "files", payload: "tar", started: started,
             recipients: [String(repeating: "a", count: 40)], destinations: ["nas", "nas2"])

@@ -80,7 +80,7 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         return f
     }
 
-    func backUpDegraded(_ f: AgentFixture) async throws -> String {
+    func backUpDegraded(_ f: AgentFixture) async throws -> BackupID {
         let ctx = try f.context()
         let outcome = try #require(try await BackupUseCase(ctx).run(policies: ctx.configuration.policies).first)
         #expect(outcome.status == .degraded)
@@ -103,7 +103,7 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         let record = try #require(try ctx.catalog.backup(id: id))
         #expect(record.copies.first { $0.destination == "first" }?.status == .shipped)
         #expect(record.copies.first { $0.destination == "second" }?.status == .failed)
-        let spool = ctx.agent.spool + "/tree/" + id
+        let spool = ctx.agent.spool + "/tree/" + id.rawValue
         #expect(FileManager.default.fileExists(atPath: spool))
         #expect(try ctx.catalog.shippedChunks(id: id, destination: "first").count == record.chunkCount)
 
@@ -173,7 +173,7 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         let f = try fixture(spoolMax: "1MiB")
         let ctx = try f.context()
         // 2 MiB still waiting to ship, for a policy this run does not ship (its destination is down).
-        let stuckID = "20200101T000000Z-aaaaaa"
+        let stuckID: BackupID = "20200101T000000Z-aaaaaa"
         try ctx.catalog.beginBackup(id: stuckID, policy: "other", host: "h", kind: "files", payload: "tar",
                                     started: Date(timeIntervalSince1970: 1_577_836_800), recipients: ["F"],
                                     destinations: ["offsite"])

@@ -23,7 +23,7 @@ import Testing
         return pid
     }
 
-    static func setPid(_ pid: pid_t, of id: String, catalog: String) throws {
+    static func setPid(_ pid: pid_t, of id: BackupID, catalog: String) throws {
         let r = try Command.run(["sqlite3", catalog, "UPDATE backup SET pid = \(pid) WHERE id = '\(id)'"])
         guard r.status == 0 else { throw LifeboatError.failed("sqlite3: \(r.stderr)") }
     }

@@ -26,7 +26,7 @@ import Testing
         #expect(results["db"]?.ageSeconds == 3600)
         #expect(results["db"]?.message.contains("\(future) is dated in the future") == true)
         #expect(results["old"]?.status == .critical)
-        #expect(results["old"]?.message.contains(planted) == true)
+        #expect(results["old"]?.message.contains(planted.rawValue) == true)
 
         // Due-ness ignores it too: `old` is due although its newest row says tomorrow.
         let summaries = try ctx.catalog.policySummaries(["db", "old"], now: now)

@@ -27,7 +27,7 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: chunk))
         try FileManager.default.removeItem(atPath: f.objectDirectory("second", id) + "/data.000002")
         let ctx = try f.context()
-        let r = try #require(try await VerifyUseCase(ctx).verify(policies: ctx.configuration.policies, id: id).first)
+        let r = try #require(try await VerifyUseCase(ctx).verify(policies: ctx.configuration.policies, id: .id(id)).first)
         #expect(!r.ok)
         #expect(r.destinations[0].ok)
         let problems = r.destinations[1].problems
@@ -55,7 +55,7 @@ import Testing
         let f = try AgentFixture()
         let ctx = try f.context()
         await #expect(throws: LifeboatError.self) {
-            _ = try await VerifyUseCase(ctx).verify(policies: ctx.configuration.policies, id: "nope")
+            _ = try await VerifyUseCase(ctx).verify(policies: ctx.configuration.policies, id: RequestedBackup("nope"))
         }
     }
 }

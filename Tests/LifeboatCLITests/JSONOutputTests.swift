@@ -18,7 +18,7 @@ import Testing
     static func referenceListing(_ records: [BackupRecord]) throws -> String {
         try reference(records.map { r -> [String: Any] in
             var o: [String: Any] = [
-                "id": r.id, "policy": r.policy, "host": r.host, "kind": r.kind, "status": r.displayStatus,
+                "id": r.id.rawValue, "policy": r.policy, "host": r.host, "kind": r.kind, "status": r.displayStatus,
                 "started": Timestamp.iso8601(r.started),
                 "finished": r.finished.map(Timestamp.iso8601) ?? NSNull(),
                 "bytes_in": r.bytesIn, "bytes_out": r.bytesOut, "chunks": r.chunkCount,
@@ -40,7 +40,7 @@ import Testing
             [
                 "policy": r.policy, "rpo_seconds": r.rpoSeconds,
                 "age_seconds": r.ageSeconds.map { $0 as Any } ?? NSNull(),
-                "status": r.status.name, "newest_backup": r.newestBackup.map { $0 as Any } ?? NSNull(),
+                "status": r.status.name, "newest_backup": r.newestBackup.map { $0.rawValue as Any } ?? NSNull(),
                 "message": r.message,
             ]
         })
@@ -49,15 +49,15 @@ import Testing
     @Test func listJSONIsByteIdentical() throws {
         let c = try Catalog()
         #expect(try BackupListing.json([]) == Self.referenceListing([]))
-        try c.beginBackup(id: "20231114T221320Z-abcdef", policy: "p", host: "h/1", kind: "files", payload: "tar",
+        try c.beginBackup(id: BackupID("20231114T221320Z-abcdef")!, policy: "p", host: "h/1", kind: "files", payload: "tar",
                           started: now, recipients: ["F"], destinations: ["a", "b"])
-        try c.beginBackup(id: "20231114T221321Z-bbbbbb", policy: "p", host: "h", kind: "postgres", payload: "pg_dump",
+        try c.beginBackup(id: BackupID("20231114T221321Z-bbbbbb")!, policy: "p", host: "h", kind: "postgres", payload: "pg_dump",
                           started: now.addingTimeInterval(1), recipients: ["F"], destinations: ["a"])
-        try c.sealBackup(id: "20231114T221320Z-abcdef", chunks: [], bytesIn: 123_456_789_012, bytesOut: 1, lockWindowMs: 42,
+        try c.sealBackup(id: BackupID("20231114T221320Z-abcdef")!, chunks: [], bytesIn: 123_456_789_012, bytesOut: 1, lockWindowMs: 42,
                          finished: now.addingTimeInterval(60), skipped: 4)
-        try c.recordCopy(id: "20231114T221320Z-abcdef", destination: "a", shipped: true, error: nil, at: now)
-        try c.recordCopy(id: "20231114T221320Z-abcdef", destination: "b", shipped: false, error: "down \"hard\" é", at: now)
-        try c.failBackup(id: "20231114T221321Z-bbbbbb", error: "pg_dump: exit 1", at: now)
+        try c.recordCopy(id: BackupID("20231114T221320Z-abcdef")!, destination: "a", shipped: true, error: nil, at: now)
+        try c.recordCopy(id: BackupID("20231114T221320Z-abcdef")!, destination: "b", shipped: false, error: "down \"hard\" é", at: now)
+        try c.failBackup(id: BackupID("20231114T221321Z-bbbbbb")!, error: "pg_dump: exit 1", at: now)
         let records = try c.backups(policy: "p", includeRemoved: true)
         #expect(records.count == 2)
         #expect(try BackupListing.json(records) == Self.referenceListing(records))
@@ -65,7 +65,7 @@ import Testing
 
     @Test func checkJSONIsByteIdentical() throws {
         var fresh = PolicySummary(policy: "fresh")
-        fresh.newestComplete = .init(id: "20231114T221320Z-abcdef", started: now.addingTimeInterval(-3600), finished: nil,
+        fresh.newestComplete = .init(id: BackupID("20231114T221320Z-abcdef")!, started: now.addingTimeInterval(-3600), finished: nil,
                                      bytesIn: 1, bytesOut: 1, lockWindowMs: nil)
         let rpo = DurationValue(seconds: 86400)
         let results = [

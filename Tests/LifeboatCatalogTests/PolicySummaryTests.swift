@@ -25,8 +25,8 @@ import Testing
     @Test func randomChangesKeepTheSummaryEqualToTheHistory() throws {
         let c = try Catalog()
         var rng = SeededGenerator(seed: 7)
-        var ids: [(id: String, policy: String)] = []
-        var sealed: Set<String> = []
+        var ids: [(id: BackupID, policy: String)] = []
+        var sealed: Set<BackupID> = []
         var statuses: Set<BackupRecord.Status> = []
         var retentions: Set<BackupRecord.Retention> = []
         for step in 0..<400 {
@@ -34,7 +34,7 @@ import Testing
             let now = t0.addingTimeInterval(Double(step) * 600)
             if action < 3 || ids.isEmpty {
                 let policy = policies.randomElement(using: &rng)!
-                let id = "b\(step)"
+                let id: BackupID = "b\(step)"
                 // Starts are not always in order: a backup's start may be older than the newest one's.
                 let started = now.addingTimeInterval(Double(Int.random(in: -3000...0, using: &rng)))
                 try c.beginBackup(id: id, policy: policy, host: "h", kind: "files", payload: "tar", started: started,

@@ -7,7 +7,7 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_780_000_000)
     var id: String { BackupID(date: now.addingTimeInterval(-3600), random: "abcdef").rawValue }
     var expectation: ManifestReader.Expectation {
-        .init(host: "db1", policy: "orders", kind: "postgres", id: id, now: now)
+        .init(host: "db1", policy: "orders", kind: "postgres", id: BackupID(id)!, now: now)
     }
 
     func manifest(_ edit: (inout Manifest) -> Void = { _ in }) -> Manifest {
@@ -73,7 +73,7 @@ import Testing
             let stamp = Timestamp.iso8601(now)
             let m = manifest { $0.id = future; $0.started = stamp; $0.finished = stamp }
             var e = expectation
-            e.id = future
+            e.id = BackupID(future)!
             if ok {
                 #expect(throws: Never.self) { try ManifestReader.read(try bytes(m), expecting: e) }
             } else {

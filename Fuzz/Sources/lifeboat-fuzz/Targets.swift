@@ -163,7 +163,7 @@ enum FuzzTargets {
     // MARK: manifest
 
     static let expectation = ManifestReader.Expectation(
-        host: "db1", policy: "tree", kind: "files", id: SeedMaker.manifestID, now: now)
+        host: "db1", policy: "tree", kind: "files", id: BackupID(SeedMaker.manifestID)!, now: now)
 
     /// The manifest reader; an accepted manifest names contiguous chunks whose sizes add up.
     static func manifest(_ input: UnsafeRawBufferPointer) {
@@ -175,7 +175,7 @@ enum FuzzTargets {
                         "manifest: chunk \(index) accepted as \(chunk.name)")
             }
             require(m.chunks.reduce(0) { $0 + $1.size } == m.bytesOut, "manifest: accepted sizes that do not add up")
-            require(m.id == expectation.id && m.host == expectation.host && m.policy == expectation.policy,
+            require(m.id == expectation.id.rawValue && m.host == expectation.host && m.policy == expectation.policy,
                     "manifest: accepted for another backup")
         }
     }

@@ -13,7 +13,7 @@ struct BackupJob {
 
     /// The outcome of the spooling step.
     struct Spooled: Sendable {
-        let id: String
+        let id: BackupID
         let bytesIn: Int64
         let bytesOut: Int64
         let chunks: [Manifest.Chunk]
@@ -26,7 +26,7 @@ struct BackupJob {
             for: policy, logger: ctx.logger,
             stateDirectory: (ctx.agent.catalog as NSString).deletingLastPathComponent + "/snapshots")
         let started = ctx.now()
-        let id = BackupID(date: started).rawValue
+        let id = BackupID(date: started)
         let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
         let room = try spoolRoom()
         try ctx.catalog.beginBackup(

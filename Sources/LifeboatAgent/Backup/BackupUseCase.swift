@@ -12,7 +12,7 @@ public struct BackupUseCase {
     /// One line of the report.
     public struct Outcome: Sendable {
         public let policy: String
-        public let id: String?
+        public let id: BackupID?
         public let status: BackupStatus
         public let message: String?
     }

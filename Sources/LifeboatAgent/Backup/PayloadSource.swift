@@ -10,7 +10,7 @@ struct PayloadSource {
     let payload: String
     /// Writes the whole payload into `sink`, finishing it; `backupID` names a snapshot. Returns what
     /// the run learnt: warnings, skipped entries, the lock window.
-    let produce: (_ sink: ByteSink, _ backupID: String) throws -> SourceReport
+    let produce: (_ sink: ByteSink, _ backupID: BackupID) throws -> SourceReport
 
     /// `stateDirectory` keeps markers of pending snapshots made by the operator's commands.
     static func make(for policy: Policy, logger: Logger, stateDirectory: String? = nil) throws -> PayloadSource {

@@ -58,7 +58,7 @@ public enum Compliance {
         public var rpoSeconds: Int64
         public var ageSeconds: Int64?
         public var status: Status
-        public var newestBackup: String?
+        public var newestBackup: BackupID?
         public var message: String
     }
 

@@ -44,7 +44,7 @@ public struct CatalogRebuild {
                             host: owner, policy: policy.name, kind: policy.kind.rawValue, id: id, now: ctx.now())
                         do {
                             let signed = try await SignedManifest.fetch(
-                                from: destination, prefix: prefix + id + "/", expecting: expectation, signers: signers)
+                                from: destination, prefix: prefix + id.rawValue + "/", expecting: expectation, signers: signers)
                             if try ctx.catalog.backup(id: id) != nil, try ctx.catalog.chunks(id: id) != signed.manifest.chunks {
                                 outcome.problems.append("\(spec.name): \(id): its manifest lists other chunks than the catalog has; not recorded")
                                 continue
@@ -72,16 +72,16 @@ public struct CatalogRebuild {
 
     /// The backup ids whose manifests a listing names, checked: a key that is not exactly
     /// `<prefix><valid id>/manifest.json` is reported and skipped.
-    func backupIDs(at destination: Destination, prefix: String, problems: inout [String]) async throws -> [String] {
+    func backupIDs(at destination: Destination, prefix: String, problems: inout [String]) async throws -> [BackupID] {
         let suffix = "/manifest.json"
-        var ids: [String] = []
+        var ids: [BackupID] = []
         for key in try await destination.list(prefix: prefix) where key.hasSuffix(suffix) {
             let middle = String(key.dropFirst(prefix.count).dropLast(suffix.count))
-            guard key.hasPrefix(prefix), key.count >= prefix.count + suffix.count, BackupID(middle) != nil else {
+            guard key.hasPrefix(prefix), key.count >= prefix.count + suffix.count, let id = BackupID(middle) else {
                 problems.append("\(destination.name): ignored \(ManifestReader.quoted(key)): not a backup's manifest")
                 continue
             }
-            ids.append(middle)
+            ids.append(id)
         }
         return ids.sorted()
     }

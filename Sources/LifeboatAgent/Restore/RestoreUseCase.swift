@@ -19,7 +19,7 @@ public struct RestoreUseCase {
         public var policy: Policy
         public var target: String
         public var identity: OpenPGPSecretKey
-        public var backupID: String?
+        public var backupID: RequestedBackup?
         public var includeSoftDeleted: Bool
         /// When set, the plaintext streams into this loader (a database) instead of `target`.
         public var loader: Loader?
@@ -29,7 +29,7 @@ public struct RestoreUseCase {
         public var allowUnsigned: Bool
 
         public init(
-            policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: String?, includeSoftDeleted: Bool,
+            policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: RequestedBackup?, includeSoftDeleted: Bool,
             loader: Loader? = nil, signerFiles: [String] = [], allowUnsigned: Bool = false
         ) {
             self.policy = policy
@@ -56,7 +56,7 @@ public struct RestoreUseCase {
 
     /// What was restored, from where, and which newer backups were passed over.
     public struct Result: Sendable {
-        public let id: String
+        public let id: BackupID
         public let bytes: Int64
         public let chunksByDestination: [String: Int]
         public let skipped: [String]
@@ -90,9 +90,9 @@ public struct RestoreUseCase {
     }
 
     func candidates(_ request: Request) throws -> [BackupRecord] {
-        if let id = request.backupID {
-            guard let r = try ctx.catalog.backup(id: id), r.policy == request.policy.name else {
-                throw LifeboatError(.usage, "policy \(request.policy.name) has no backup \(id)")
+        if let requested = request.backupID {
+            guard let id = requested.id, let r = try ctx.catalog.backup(id: id), r.policy == request.policy.name else {
+                throw LifeboatError(.usage, "policy \(request.policy.name) has no backup \(requested)")
             }
             switch r.retention {
             case .purged: throw LifeboatError.failed("backup \(id) was purged from every destination")

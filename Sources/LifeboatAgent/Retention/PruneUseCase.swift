@@ -122,7 +122,7 @@ public struct PruneUseCase {
     /// Removes every object under the backup's prefix `<host>/<policy>/<id>/` at every destination of
     /// the policy, the manifest first so a half-purged backup never looks complete. Throws (and the
     /// backup stays as it is) when any destination cannot be reached; the next prune tries again.
-    func removeObjects(host: String, id: String, policy: Policy, listing: inout ObjectListing) async throws {
+    func removeObjects(host: String, id: BackupID, policy: Policy, listing: inout ObjectListing) async throws {
         let policyPrefix = "\(host)/\(policy.name)/"
         let prefix = ctx.objectPrefix(host: host, policy: policy.name, id: id)
         for spec in policy.destinations {
@@ -136,7 +136,7 @@ public struct PruneUseCase {
                 }
                 listing.keys[cacheKey] = byID
             }
-            let keys = listing.keys[cacheKey]?[id] ?? []
+            let keys = listing.keys[cacheKey]?[id.rawValue] ?? []
             let manifest = prefix + "manifest.json"
             if keys.contains(manifest) { try await destination.remove(manifest) }
             CrashPoint.hit("prune.manifest-removed")
@@ -144,7 +144,7 @@ public struct PruneUseCase {
                 try await destination.remove(key)
                 CrashPoint.hit("prune.object-removed")
             }
-            listing.keys[cacheKey]?[id] = nil
+            listing.keys[cacheKey]?[id.rawValue] = nil
         }
     }
 }

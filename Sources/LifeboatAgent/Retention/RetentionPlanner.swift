@@ -21,7 +21,7 @@ public enum RetentionPlanner {
             case dropFailed = "drop-failed"
         }
 
-        public var id: String
+        public var id: BackupID
         public var kind: Kind
         public var reason: String
 
@@ -32,7 +32,7 @@ public enum RetentionPlanner {
     public struct Plan: Sendable, Equatable {
         public var actions: [Action] = []
         /// Kept backups with the rules that keep them ("last", "daily", "weekly", "monthly", "newest", "pinned").
-        public var kept: [String: [String]] = [:]
+        public var kept: [BackupID: [String]] = [:]
         /// Set when nothing may be pruned (the policy is out of its RPO).
         public var refused: String?
     }
@@ -46,7 +46,7 @@ public enum RetentionPlanner {
     /// The complete backups to keep: newest first, each rule keeps the newest backup of each of its
     /// newest N buckets (keep_last: every backup is its own bucket), as restic's `forget` does.
     /// The newest complete backup and pinned backups are always kept.
-    public static func keep(_ complete: [RetentionEntry], rules: Policy.Retention) -> [String: [String]] {
+    public static func keep(_ complete: [RetentionEntry], rules: Policy.Retention) -> [BackupID: [String]] {
         let sorted = complete.sorted { ($0.started, $0.id) > ($1.started, $1.id) }
         let cal = utc
         typealias Bucket = (RetentionEntry) -> Int
@@ -67,7 +67,7 @@ public enum RetentionPlanner {
         ]
         var remaining = buckets.map { $0.1 }
         var lastBucket = [Int?](repeating: nil, count: buckets.count)
-        var kept: [String: [String]] = [:]
+        var kept: [BackupID: [String]] = [:]
         for (i, e) in sorted.enumerated() {
             if i == 0 { kept[e.id, default: []].append("newest") }
             if e.pinned { kept[e.id, default: []].append("pinned") }

@@ -10,8 +10,8 @@ public struct UndeleteUseCase {
     public init(_ ctx: AgentContext) { self.ctx = ctx }
 
     /// Returns the state the backup was in.
-    public func run(id: String) throws -> BackupRecord.Retention {
-        guard BackupID(id) != nil else { throw LifeboatError(.usage, "'\(id)' is not a backup id") }
+    public func run(id requested: RequestedBackup) throws -> BackupRecord.Retention {
+        guard let id = requested.id else { throw LifeboatError(.usage, "'\(requested)' is not a backup id") }
         return try ctx.catalog.undelete(id: id, at: ctx.now())
     }
 }

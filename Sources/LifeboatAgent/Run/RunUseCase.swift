@@ -84,7 +84,7 @@ public struct RunUseCase {
                 running: fresh?.lastStatus == .running)
             guard decision.isDue else { continue }
             let outcome = await BackupUseCase(ctx).backUp(policy)
-            var line = "\(outcome.policy) \(outcome.id ?? "-") \(outcome.status)"
+            var line = "\(outcome.policy) \(outcome.id?.rawValue ?? "-") \(outcome.status)"
             if let m = outcome.message { line += ": \(m)" }
             report.lines.append(line)
             if outcome.status != .complete { report.failed = true }

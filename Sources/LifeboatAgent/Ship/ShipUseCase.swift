@@ -13,7 +13,7 @@ public struct ShipUseCase {
     /// One backup's shipping result.
     public struct Outcome: Sendable {
         public let policy: String
-        public let id: String
+        public let id: BackupID
         /// The backup's status afterwards: `complete`, `degraded`, `pending` or `failed`.
         public let status: BackupStatus
         /// The destinations that still lack it, and why.

@@ -24,7 +24,7 @@ struct Shipper {
         self.makeBase = makeBase
     }
 
-    func ship(id: String, policy: Policy) async throws {
+    func ship(id: BackupID, policy: Policy) async throws {
         guard let record = try ctx.catalog.backup(id: id) else { return }
         let fresh = record.copies.allSatisfy { $0.status == .pending }
         let chunks = try ctx.catalog.chunks(id: id)
@@ -54,7 +54,7 @@ struct Shipper {
     }
 
     func shipOne(
-        _ spec: DestinationSpec, id: String, chunks: [Manifest.Chunk], manifest: [UInt8], signature: [UInt8],
+        _ spec: DestinationSpec, id: BackupID, chunks: [Manifest.Chunk], manifest: [UInt8], signature: [UInt8],
         spoolDir: String, prefix: String
     ) async {
         let started = Date()
@@ -148,7 +148,7 @@ struct Shipper {
 enum ManifestBuilder {
     static func build(record: BackupRecord, chunks: [Manifest.Chunk], signer: String?) throws -> [UInt8] {
         var manifest = Manifest(
-            host: record.host, policy: record.policy, kind: record.kind, id: record.id,
+            host: record.host, policy: record.policy, kind: record.kind, id: record.id.rawValue,
             started: Timestamp.iso8601(record.started), finished: Timestamp.iso8601(record.finished ?? Date()),
             payload: record.payload, recipients: record.recipients, bytesIn: record.bytesIn,
             bytesOut: record.bytesOut, lockWindowMs: record.lockWindowMs, signer: signer, chunks: chunks)

@@ -37,12 +37,12 @@ public final class AgentContext: Sendable {
     }
 
     /// The spool folder of one backup.
-    func spoolDirectory(policy: String, id: String) -> String {
+    func spoolDirectory(policy: String, id: BackupID) -> String {
         "\(agent.spool)/\(policy)/\(id)"
     }
 
     /// The object key prefix of one backup at any destination: `<host>/<policy>/<id>/`.
-    func objectPrefix(host: String, policy: String, id: String) -> String {
+    func objectPrefix(host: String, policy: String, id: BackupID) -> String {
         "\(host)/\(policy)/\(id)/"
     }
 }

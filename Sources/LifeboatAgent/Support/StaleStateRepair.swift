@@ -51,7 +51,8 @@ enum StaleStateRepair {
             guard let ids = try? fm.contentsOfDirectory(atPath: folder) else { continue }
             for id in ids where !id.hasPrefix(".") {
                 let record: BackupRecord?
-                do { record = try ctx.catalog.backup(id: id) } catch { continue }
+                // A folder name that is not a backup id cannot be in the catalog.
+                do { record = try BackupID(id).flatMap(ctx.catalog.backup(id:)) } catch { continue }
                 if let record, needsSpool(record) { continue }
                 let dir = folder + "/" + id
                 guard (try? fm.removeItem(atPath: dir)) != nil else { continue }

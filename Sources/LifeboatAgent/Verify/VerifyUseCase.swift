@@ -34,18 +34,18 @@ public struct VerifyUseCase: Sendable {
 
     public struct Report: Sendable {
         public let policy: String
-        public let id: String
+        public let id: BackupID
         public var destinations: [DestinationReport]
         public var ok: Bool { destinations.allSatisfy(\.ok) }
     }
 
     /// Verifies backup `id`, or the newest backup of each policy that some destination holds.
-    public func verify(policies: [Policy], id: String?, signerFiles: [String] = []) async throws -> [Report] {
+    public func verify(policies: [Policy], id requested: RequestedBackup?, signerFiles: [String] = []) async throws -> [Report] {
         let signers = try TrustedSigners.load(ctx, extra: signerFiles)
         var reports: [Report] = []
-        if let id {
-            guard let record = try ctx.catalog.backup(id: id) else {
-                throw LifeboatError.failed("no backup \(id) in the catalog")
+        if let requested {
+            guard let id = requested.id, let record = try ctx.catalog.backup(id: id) else {
+                throw LifeboatError.failed("no backup \(requested) in the catalog")
             }
             guard let policy = policies.first(where: { $0.name == record.policy }) else {
                 throw LifeboatError.failed("backup \(id) belongs to policy \(record.policy), which is not configured")
