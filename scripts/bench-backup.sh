@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 BIN=${LIFEBOAT_BIN:-$(swift build -c release --show-bin-path)/lifeboat}
 SIZE_MIB=${SIZE_MIB:-1024}
 bash scripts/prerequisites.sh restic time bc
+# shellcheck source=lib/bench_policy.sh
+source scripts/lib/bench_policy.sh
 W=$(mktemp -d /tmp/lbbench.XXXXXX)
 export GNUPGHOME=$W/gh
 mkdir -m 700 "$GNUPGHOME"
@@ -47,13 +49,7 @@ host: bench
 catalog: state/catalog.sqlite
 spool: state/spool
 Y
-cat >"$W/policies/tree.yaml" <<Y
-name: tree
-kind: files
-source: { paths: [../tree] }
-objectives: { rpo: 24h }
-encryption: { recipients: [../bench.pub.asc] }
-compression: { level: 6 }
+bench_tree_policy "$W" 6 <<Y
 destinations: [{ name: nas, type: local, path: ../nas }]
 Y
 sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true

@@ -14,6 +14,8 @@ SIZE_MIB=${SIZE_MIB:-1024}
 CONCURRENCY=${CONCURRENCY:-4}
 CHUNK=${CHUNK:-64MiB}
 bash scripts/prerequisites.sh >/dev/null
+# shellcheck source=lib/bench_policy.sh
+source scripts/lib/bench_policy.sh
 W=$(mktemp -d /tmp/lbbench-s3.XXXXXX)
 trap '"$ROOT/scripts/servers/moto.sh" stop "$W/moto" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1
@@ -30,13 +32,7 @@ printf 'AWS_ACCESS_KEY_ID=bench\nAWS_SECRET_ACCESS_KEY=bench\n' >"$W/s3.env"
 chmod 600 "$W/s3.env"
 printf 'host: bench\npolicies: policies\ncatalog: state/catalog.sqlite\nspool: state/spool\n' >"$W/lifeboat.yaml"
 policy() {
-    cat >"$W/policies/tree.yaml" <<Y
-name: tree
-kind: files
-source: { paths: [../tree] }
-objectives: { rpo: 24h }
-encryption: { recipients: [../bench.pub.asc] }
-compression: { level: 1 }
+    bench_tree_policy "$W" 1 <<Y
 chunk_size: $CHUNK
 destinations:
   - name: s3

@@ -6,24 +6,14 @@
 #                           [--root DIR | --print] [--uninstall]
 set -euo pipefail
 
-BIN=/usr/local/bin/lifeboat
-CONFIG=/etc/lifeboat/lifeboat.yaml
+# shellcheck source=lib/installer_options.sh
+source "$(dirname "$0")/lib/installer_options.sh"
 MINUTES=15
 DELAY=5m
-ROOT=
-PRINT=0
-UNINSTALL=0
 while [ $# -gt 0 ]; do
     case $1 in
-        --bin) BIN=$2; shift 2 ;;
-        --config) CONFIG=$2; shift 2 ;;
         --minutes) MINUTES=$2; shift 2 ;;
-        --random-delay) DELAY=$2; shift 2 ;;
-        --root) ROOT=$2; shift 2 ;;
-        --print) PRINT=1; shift ;;
-        --uninstall) UNINSTALL=1; shift ;;
-        -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "install-cron.sh: unknown option $1" >&2; exit 64 ;;
+        *) installer_option install-cron.sh 6 "$@"; shift "$TAKEN" ;;
     esac
 done
 

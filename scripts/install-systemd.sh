@@ -10,28 +10,18 @@
 # tests); --print writes them to standard output.
 set -euo pipefail
 
-BIN=/usr/local/bin/lifeboat
-CONFIG=/etc/lifeboat/lifeboat.yaml
+# shellcheck source=lib/installer_options.sh
+source "$(dirname "$0")/lib/installer_options.sh"
 STATE=/var/lib/lifeboat
 EVERY='*:0/15'
 DELAY=300
-ROOT=
-PRINT=0
-UNINSTALL=0
 WRITE=()
 while [ $# -gt 0 ]; do
     case $1 in
-        --bin) BIN=$2; shift 2 ;;
-        --config) CONFIG=$2; shift 2 ;;
         --state-dir) STATE=$2; shift 2 ;;
         --write-path) WRITE+=("$2"); shift 2 ;;
         --every) EVERY=$2; shift 2 ;;
-        --random-delay) DELAY=$2; shift 2 ;;
-        --root) ROOT=$2; shift 2 ;;
-        --print) PRINT=1; shift ;;
-        --uninstall) UNINSTALL=1; shift ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "install-systemd.sh: unknown option $1" >&2; exit 64 ;;
+        *) installer_option install-systemd.sh 11 "$@"; shift "$TAKEN" ;;
     esac
 done
 

@@ -70,3 +70,11 @@ public enum SourceSpec: Sendable {
         }
     }
 }
+
+extension SourceSpec.MariaDB {
+    /// The connection settings alone, without a snapshot: a server a restore loads into.
+    public init(host: String?, port: Int?, socket: String?, user: String?, database: String, passwordFile: String?) {
+        self.init(host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
+                  snapshot: nil)
+    }
+}

@@ -1,8 +1,10 @@
+import LifeboatCore
+
 /// The one error type of LifeboatCrypto: a kind callers can switch on and a one-line message an operator can act on.
 ///
 /// Messages are lowercase without a trailing period; `isBadInput` tells the CLI to exit 65 (bad key,
 /// passphrase or file) rather than 1 (a failed or corrupted operation).
-public struct CryptoError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct CryptoError: MessageError, Equatable {
     /// What went wrong, as an open set of values so new kinds do not break callers.
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private let name: String
@@ -40,8 +42,6 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable, Equatable {
         self.kind = kind
         self.message = message
     }
-
-    public var description: String { message }
 
     /// True when the operator gave a bad input (key file, passphrase): the CLI exits 65 for these.
     public var isBadInput: Bool {

@@ -83,20 +83,20 @@ final class PKey {
     }
 
     func rawPublicKey() throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var len = 32
-        guard EVP_PKEY_get_raw_public_key(pointer, &out, &len) == 1, len == 32 else {
-            throw LibCrypto.failure("reading a raw public key")
-        }
-        return out
+        try raw32(EVP_PKEY_get_raw_public_key, "reading a raw public key")
     }
 
     func rawPrivateKey() throws -> [UInt8] {
+        try raw32(EVP_PKEY_get_raw_private_key, "reading a raw secret key")
+    }
+
+    /// The 32 raw bytes of a curve25519 key as `get` (the public or the private getter) gives them.
+    private func raw32(
+        _ get: (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>?) -> Int32, _ what: String
+    ) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         var len = 32
-        guard EVP_PKEY_get_raw_private_key(pointer, &out, &len) == 1, len == 32 else {
-            throw LibCrypto.failure("reading a raw secret key")
-        }
+        guard get(pointer, &out, &len) == 1, len == 32 else { throw LibCrypto.failure(what) }
         return out
     }
 

@@ -66,11 +66,7 @@ enum RSA {
             guard EVP_PKEY_sign_init(ctx) == 1, EVP_PKEY_CTX_set_rsa_padding(ctx, lifeboat_rsa_pkcs1_padding()) == 1,
                   EVP_PKEY_CTX_set_signature_md(ctx, hash.md) == 1
             else { throw LibCrypto.failure("rsa sign setup") }
-            var length = 0
-            guard EVP_PKEY_sign(ctx, nil, &length, digest, digest.count) == 1 else { throw LibCrypto.failure("rsa sign") }
-            var out = [UInt8](repeating: 0, count: length)
-            guard EVP_PKEY_sign(ctx, &out, &length, digest, digest.count) == 1 else { throw LibCrypto.failure("rsa sign") }
-            return Array(out.prefix(length))
+            return try sizedOutput("rsa sign") { EVP_PKEY_sign(ctx, $0, $1, digest, digest.count) }
         }
     }
 
@@ -80,12 +76,19 @@ enum RSA {
         return try key.withContext { ctx in
             guard EVP_PKEY_encrypt_init(ctx) == 1, EVP_PKEY_CTX_set_rsa_padding(ctx, lifeboat_rsa_pkcs1_padding()) == 1
             else { throw LibCrypto.failure("rsa encrypt setup") }
-            var length = 0
-            guard EVP_PKEY_encrypt(ctx, nil, &length, message, message.count) == 1 else { throw LibCrypto.failure("rsa encrypt") }
-            var out = [UInt8](repeating: 0, count: length)
-            guard EVP_PKEY_encrypt(ctx, &out, &length, message, message.count) == 1 else { throw LibCrypto.failure("rsa encrypt") }
-            return Array(out.prefix(length))
+            return try sizedOutput("rsa encrypt") { EVP_PKEY_encrypt(ctx, $0, $1, message, message.count) }
         }
+    }
+
+    /// Runs an EVP_PKEY operation the way OpenSSL sizes its output: once for the length, once to fill it.
+    private static func sizedOutput(
+        _ what: String, _ operation: (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>) -> Int32
+    ) throws -> [UInt8] {
+        var length = 0
+        guard operation(nil, &length) == 1 else { throw LibCrypto.failure(what) }
+        var out = [UInt8](repeating: 0, count: length)
+        guard operation(&out, &length) == 1 else { throw LibCrypto.failure(what) }
+        return Array(out.prefix(length))
     }
 
     /// Decrypts a PKESK's RSA value; nil when the padding does not check out.

@@ -100,13 +100,7 @@ public final class ChunkSpooler: ByteSink {
 
     /// The spool's wording of a failed step: the temporary chunk file it concerned and the reason.
     private func failure(_ failure: AtomicFile.Failure) -> LifeboatError {
-        let what: String
-        switch failure.step {
-        case .create: what = "cannot create"
-        case .write: what = "cannot write"
-        case .sync: what = "cannot sync"
-        case .rename: what = "cannot rename"
-        }
-        return LifeboatError.failed("spool: \(what) \(file?.temporaryPath ?? failure.path): \(failure.error.reason)")
+        LifeboatError.failed(
+            "spool: cannot \(failure.step.rawValue) \(file?.temporaryPath ?? failure.path): \(failure.error.reason)")
     }
 }

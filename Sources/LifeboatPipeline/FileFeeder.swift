@@ -11,17 +11,8 @@ public enum FileFeeder {
             throw LifeboatError.failed("cannot open \(path): \(error.reason)")
         }
         defer { close(fd) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n: Int
-            do {
-                n = try FileDescriptorIO.read(fd, into: buffer)
-            } catch {
-                throw LifeboatError.failed("cannot read \(path): \(error.reason)")
-            }
-            if n == 0 { return }
-            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        try FileDescriptorIO.forEachBlock(fd, readFailure: { LifeboatError.failed("cannot read \(path): \($0.reason)") }) {
+            try sink.write($0)
         }
     }
 }

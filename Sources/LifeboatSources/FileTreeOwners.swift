@@ -9,27 +9,29 @@ final class FileTreeOwners {
 
     func user(_ uid: uid_t) -> String {
         if let name = users[uid] { return name }
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        var name = ""
-        if getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let p = entry.pw_name {
-            name = String(cString: p)
-        }
+        let name = Self.name(of: uid, passwd(), getpwuid_r, \.pw_name)
         users[uid] = name
         return name
     }
 
     func group(_ gid: gid_t) -> String {
         if let name = groups[gid] { return name }
-        var entry = Glibc.group()
-        var result: UnsafeMutablePointer<Glibc.group>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        var name = ""
-        if getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let p = entry.gr_name {
-            name = String(cString: p)
-        }
+        let name = Self.name(of: gid, Glibc.group(), getgrgid_r, \.gr_name)
         groups[gid] = name
         return name
+    }
+
+    /// One reentrant lookup (`getpwuid_r`, `getgrgid_r`) into `entry`: the name it finds, or "" when none.
+    private static func name<Entry>(
+        of id: UInt32, _ entry: Entry,
+        _ lookup: (UInt32, UnsafeMutablePointer<Entry>, UnsafeMutablePointer<CChar>, Int,
+                   UnsafeMutablePointer<UnsafeMutablePointer<Entry>?>) -> Int32,
+        _ field: (Entry) -> UnsafeMutablePointer<CChar>?
+    ) -> String {
+        var entry = entry
+        var result: UnsafeMutablePointer<Entry>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard lookup(id, &entry, &buffer, buffer.count, &result) == 0, result != nil, let p = field(entry) else { return "" }
+        return String(cString: p)
     }
 }

@@ -1,25 +1,13 @@
 import Foundation
+import LifeboatConfig
 import LifeboatCore
 
-/// Where and as whom to reach a MariaDB server; credentials travel in a 0600 options file
+/// Where and as whom to reach a MariaDB server: the settings a policy gives (its snapshot is not used
+/// here), or those of a restore target. Credentials travel in a 0600 options file
 /// (`--defaults-extra-file`), never on a command line that ps shows.
-public struct MariaDBEndpoint: Sendable {
-    public var host: String?
-    public var port: Int?
-    public var socket: String?
-    public var user: String?
-    public var database: String
-    public var passwordFile: String?
+public typealias MariaDBEndpoint = SourceSpec.MariaDB
 
-    public init(host: String?, port: Int?, socket: String?, user: String?, database: String, passwordFile: String?) {
-        self.host = host
-        self.port = port
-        self.socket = socket
-        self.user = user
-        self.database = database
-        self.passwordFile = passwordFile
-    }
-
+extension SourceSpec.MariaDB {
     /// Parses `key=value` words (`host port socket user database password_file`), as `--into` takes.
     public init(dsn: String) throws {
         var fields: [String: String] = [:]
@@ -76,9 +64,8 @@ public struct MariaDBDumper {
 /// over a database that holds tables would replace them one by one, and a failure half-way would
 /// leave a mix. It therefore loads only into a new or empty database, and says so otherwise.
 public final class MariaDBLoader: ByteSink {
-    let child: ProcessChild
+    let pipe: LoaderPipe
     let folder: CredentialFolder
-    private var finished = false
 
     public init(endpoint: MariaDBEndpoint) throws {
         let (folder, options) = try endpoint.optionsFile()
@@ -89,8 +76,9 @@ public final class MariaDBLoader: ByteSink {
                                     stdout: .null)
         let t = make.wait()
         guard t.succeeded else { throw make.failure("cannot create database \(endpoint.database)", t) }
-        child = try ProcessChild([client, "--defaults-extra-file=\(options)", "--batch", "--", endpoint.database],
-                                 stdin: .pipe, stdout: .null)
+        let child = try ProcessChild([client, "--defaults-extra-file=\(options)", "--batch", "--", endpoint.database],
+                                     stdin: .pipe, stdout: .null)
+        pipe = LoaderPipe(child, what: "mariadb", failure: "loading into mariadb failed")
     }
 
     /// Refuses a target database that already holds tables; a missing one is fine (the loader makes it).
@@ -117,23 +105,11 @@ public final class MariaDBLoader: ByteSink {
         }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        try LoaderPipe.write(bytes, to: child, what: "mariadb")
-    }
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { try pipe.write(bytes) }
 
-    public func finish() throws {
-        guard !finished else { return }
-        finished = true
-        child.closeStdin()
-        let t = child.wait()
-        guard t.succeeded else { throw child.failure("loading into mariadb failed", t) }
-    }
+    public func finish() throws { try pipe.finish() }
 
-    public func abandon() {
-        child.kill()
-        child.closeStdin()
-        child.wait()
-    }
+    public func abandon() { pipe.abandon() }
 }
 
 /// The MariaDB part of lock–sync–snapshot–unlock: FLUSH TABLES WITH READ LOCK held in a live

@@ -44,37 +44,25 @@ public final class PostgresCredentials {
 /// Loads a `pg_dump --format=custom` stream into the database a DSN names, with pg_restore
 /// reading the stream on its stdin (`--no-owner --exit-on-error`, so a failure stops it).
 public final class PostgresLoader: ByteSink {
-    let child: ProcessChild
+    let pipe: LoaderPipe
     let creds: PostgresCredentials
-    private var finished = false
 
     public init(dsn: String, passwordFile: String?) throws {
         creds = try PostgresCredentials(passwordFile: passwordFile)
-        child = try ProcessChild(
+        let child = try ProcessChild(
             [ToolLocator.find("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
              "--no-password",
              "--dbname=\(dsn)"],
             environment: creds.environment, stdin: .pipe, stdout: .null)
+        pipe = LoaderPipe(child, what: "pg_restore", failure: "pg_restore failed")
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        try LoaderPipe.write(bytes, to: child, what: "pg_restore")
-    }
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { try pipe.write(bytes) }
 
-    public func finish() throws {
-        guard !finished else { return }
-        finished = true
-        child.closeStdin()
-        let t = child.wait()
-        guard t.succeeded else { throw child.failure("pg_restore failed", t) }
-    }
+    public func finish() throws { try pipe.finish() }
 
     /// Stops the load after a failure elsewhere.
-    public func abandon() {
-        child.kill()
-        child.closeStdin()
-        child.wait()
-    }
+    public func abandon() { pipe.abandon() }
 }
 
 /// The PostgreSQL part of lock–sync–snapshot–unlock: `pg_backup_start` and `pg_backup_stop` in one
@@ -147,19 +135,5 @@ public final class PostgresBackupLock: DatabaseLock {
             text.append(line)
         }
         throw LifeboatError.failed("pg_backup_stop did not answer: \(psql.stderrSummary())")
-    }
-}
-
-/// Writes a stream into a loader's stdin, naming the loader when it stops reading.
-enum LoaderPipe {
-    static func write(_ bytes: UnsafeRawBufferPointer, to child: ProcessChild, what: String) throws {
-        do {
-            try FileDescriptorIO.writeAll(child.stdinFD, bytes)
-        } catch {
-            child.closeStdin()
-            let t = child.wait()
-            if !t.succeeded { throw child.failure("\(what) failed", t) }
-            throw LifeboatError.failed("\(what) stopped reading: \(error.reason)")
-        }
     }
 }

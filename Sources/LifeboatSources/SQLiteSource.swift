@@ -111,19 +111,10 @@ public struct SQLiteSource {
         guard fd >= 0 else { throw LifeboatError.failed("sqlite: cannot read the copy: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         unlink(path)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
         var total: Int64 = 0
-        while true {
-            let n: Int
-            do {
-                n = try FileDescriptorIO.read(fd, into: buffer)
-            } catch {
-                throw LifeboatError.failed("sqlite: cannot read the copy: \(error.reason)")
-            }
-            if n == 0 { break }
-            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            total += Int64(n)
+        try FileDescriptorIO.forEachBlock(fd, readFailure: { LifeboatError.failed("sqlite: cannot read the copy: \($0.reason)") }) {
+            try sink.write($0)
+            total += Int64($0.count)
         }
         try sink.finish()
         return total

@@ -1,6 +1,8 @@
+import LifeboatCore
+
 /// Why an archive could not be written or extracted: one error type for the file-tree source,
 /// so a backup or restore can say which path and what went wrong in one line.
-public struct ArchiveError: Error, CustomStringConvertible, Equatable, Sendable {
+public struct ArchiveError: MessageError, Equatable {
     /// What kind of failure this is; a struct rather than an enum so new kinds do not break callers.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String
@@ -29,8 +31,6 @@ public struct ArchiveError: Error, CustomStringConvertible, Equatable, Sendable 
         self.message = message
         self.path = path
     }
-
-    public var description: String { message }
 
     /// An error for a failed system call, with the errno text.
     static func system(_ what: String, path: String, errno code: Int32) -> ArchiveError {

@@ -63,13 +63,7 @@ public struct LocalDestination: Destination {
 
     /// The error for a failed step of writing an object, classified by its errno.
     func fail(_ failure: AtomicFile.Failure) -> StorageError {
-        let what: String
-        switch failure.step {
-        case .create: what = "cannot create"
-        case .write: what = "cannot write"
-        case .sync: what = "cannot sync"
-        case .rename: what = "cannot rename into"
-        }
+        let what = failure.step == .rename ? "cannot rename into" : "cannot \(failure.step.rawValue)"
         return fail(what, failure.path, errno: failure.error.code)
     }
 

@@ -76,10 +76,8 @@ import Testing
     ])
     func refusesBadPolicies(text: String, message: String) throws {
         let f = try PolicyFixture(policy: text)
-        let e = try #require(throws: LifeboatError.self) { try Configuration.load(file: f.configPath) }
-        #expect(e.exitCode == 65)
+        let e = try Self.expectRefusal(of: f, saying: message)
         #expect(e.message.hasPrefix(f.policyPath), "\(e.message)")
-        #expect(e.message.contains(message), "\(e.message)")
     }
 
     @Test func refusesTwoPoliciesWithOneName() throws {
@@ -96,10 +94,20 @@ import Testing
         ("policies: nowhere\n", "cannot read the policies directory"),
     ])
     func refusesBadAgentConfigs(text: String, message: String) throws {
-        let f = try PolicyFixture(config: text)
-        let e = try #require(throws: LifeboatError.self) { try Configuration.load(file: f.configPath) }
-        #expect(e.exitCode == 65)
-        #expect(e.message.contains(message), "\(e.message)")
+        try Self.expectRefusal(of: PolicyFixture(config: text), saying: message)
+    }
+
+    /// Loading `f` fails as bad input (exit 65) with a message containing `message`; returns the error.
+    @discardableResult
+    static func expectRefusal(
+        of f: PolicyFixture, saying message: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> LifeboatError {
+        let e = try #require(throws: LifeboatError.self, sourceLocation: sourceLocation) {
+            try Configuration.load(file: f.configPath)
+        }
+        #expect(e.exitCode == 65, sourceLocation: sourceLocation)
+        #expect(e.message.contains(message), "\(e.message)", sourceLocation: sourceLocation)
+        return e
     }
 
     /// A heartbeat URL's path is a secret token: a refusal names the key and line, not the URL.

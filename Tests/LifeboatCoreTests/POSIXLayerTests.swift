@@ -16,29 +16,32 @@ import Testing
         try Array(text.utf8).withUnsafeBytes { try file.write($0) }
     }
 
-    @Test func anAtomicFileAppearsWholeOnCommitAndLeavesNoTemporaryName() throws {
-        let dir = try Self.folder()
+    /// Runs `body` with a fresh folder, its file `out` holding "old", and an AtomicFile open over `out`.
+    static func overAnOldFile(_ body: (_ dir: String, _ path: String, _ file: AtomicFile) throws -> Void) throws {
+        let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = "\(dir)/out"
         try "old".write(toFile: path, atomically: false, encoding: .utf8)
-        let file = try AtomicFile(path: path)
-        try Self.write(file, "new contents")
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
-        try file.commit()
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new contents")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out"])
+        try body(dir, path, try AtomicFile(path: path))
+    }
+
+    @Test func anAtomicFileAppearsWholeOnCommitAndLeavesNoTemporaryName() throws {
+        try Self.overAnOldFile { dir, path, file in
+            try Self.write(file, "new contents")
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+            try file.commit()
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "new contents")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out"])
+        }
     }
 
     @Test func anAbandonedAtomicFileLeavesTheOldFileAndNothingElse() throws {
-        let dir = try Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = "\(dir)/out"
-        try "old".write(toFile: path, atomically: false, encoding: .utf8)
-        let file = try AtomicFile(path: path)
-        try Self.write(file, "half")
-        file.abandon()
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out"])
+        try Self.overAnOldFile { dir, path, file in
+            try Self.write(file, "half")
+            file.abandon()
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out"])
+        }
     }
 
     @Test func anAtomicFileNeverWritesThroughALinkAtItsTemporaryName() throws {

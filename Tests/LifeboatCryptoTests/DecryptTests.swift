@@ -9,12 +9,7 @@ func lifeboatDecrypt(_ message: [UInt8], keys: [OpenPGPSecretKey], slice: Int = 
     let sink = MemorySink()
     let dec = OpenPGPDecryptor(keys: keys, output: sink)
     do {
-        var offset = 0
-        while offset < message.count {
-            let n = min(slice, message.count - offset)
-            try dec.write(Array(message[offset..<offset + n]))
-            offset += n
-        }
+        try dec.write(message, inSlicesOf: slice)
         try dec.finish()
         return (sink, nil)
     } catch {

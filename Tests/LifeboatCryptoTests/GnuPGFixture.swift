@@ -54,12 +54,7 @@ enum TestData {
                         slice: Int = 65536) throws -> [UInt8] {
         let sink = MemorySink()
         let enc = try OpenPGPEncryptor(recipients: keys, output: sink, chunkPower: chunkPower)
-        var offset = 0
-        while offset < plaintext.count {
-            let n = min(slice, plaintext.count - offset)
-            try enc.write(Array(plaintext[offset..<offset + n]))
-            offset += n
-        }
+        try enc.write(plaintext, inSlicesOf: slice)
         try enc.finish()
         return sink.bytes
     }

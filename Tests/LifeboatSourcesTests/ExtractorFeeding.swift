@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatTestSupport
 @testable import LifeboatSources
 
 /// Feeds an archive to the safe extractor in slices of `slice` bytes, as restore feeds it chunk by
@@ -6,14 +7,7 @@ import Foundation
 @discardableResult
 func feedExtractor(_ bytes: [UInt8], into dir: String, slice: Int = 65_536) throws -> SafeTarExtractor {
     let extractor = try SafeTarExtractor(targetDirectory: dir)
-    try bytes.withUnsafeBytes { all in
-        var i = 0
-        while i < all.count {
-            let n = min(slice, all.count - i)
-            try extractor.write(UnsafeRawBufferPointer(rebasing: all[i..<(i + n)]))
-            i += n
-        }
-    }
+    try extractor.write(bytes, inSlicesOf: slice)
     try extractor.finish()
     return extractor
 }

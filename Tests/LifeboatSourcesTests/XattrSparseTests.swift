@@ -102,26 +102,33 @@ struct XattrTests {
 
     @Test("GNU tar --xattrs restores them all; getcap and getfacl see them")
     func gnuTar() throws {
-        let tree = try XattrTree()
-        let (tar, _) = try archive(tree)
-        let out = tree.dir.file("gnu")
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
-        let result = try Command.run(["tar", "--xattrs", "--xattrs-include=*", "-xpf", tar, "-C", out])
-        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
-        tree.expectSame(under: out)
+        let (tree, out) = try extractedArchive(into: "gnu") { tar, out in
+            ["tar", "--xattrs", "--xattrs-include=*", "-xpf", tar, "-C", out]
+        }
         #expect(try Command.run(["getcap", out + tree.file]).stdoutText.contains("cap_net_raw=ep"))
         #expect(try Command.run(["getfacl", "-n", out + tree.file]).stdoutText.contains("user:1234:rw-"))
     }
 
     @Test("bsdtar restores them all, the ACLs from their SCHILY.acl text")
     func bsdtar() throws {
+        try extractedArchive(into: "bsd") { tar, out in ["bsdtar", "-xpf", tar, "-C", out] }
+    }
+
+    /// Archives a fresh tree, extracts it into the folder `name` with the command `argv` gives for the
+    /// archive and the folder, and checks the command succeeded and the tree came back the same.
+    @discardableResult
+    func extractedArchive(
+        into name: String, sourceLocation: SourceLocation = #_sourceLocation,
+        _ argv: (_ tar: String, _ out: String) -> [String]
+    ) throws -> (tree: XattrTree, out: String) {
         let tree = try XattrTree()
         let (tar, _) = try archive(tree)
-        let out = tree.dir.file("bsd")
+        let out = tree.dir.file(name)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
-        let result = try Command.run(["bsdtar", "-xpf", tar, "-C", out])
-        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
-        tree.expectSame(under: out)
+        let result = try Command.run(argv(tar, out))
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)", sourceLocation: sourceLocation)
+        tree.expectSame(under: out, sourceLocation: sourceLocation)
+        return (tree, out)
     }
 
     @Test("an ACL value becomes the short text bsdtar reads; a malformed one none")

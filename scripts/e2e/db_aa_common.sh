@@ -1,17 +1,7 @@
 # Helpers for the database end-to-end tests (db_*.sh); defines functions only.
 
 # db_setup DIR: a config and a key pair, no policies yet.
-db_setup() {
-    local d=$1
-    mkdir -p "$d/policies" "$d/keys" "$d/nas"
-    "$BIN" keygen --out "$d/keys" --name ops >/dev/null
-    cat >"$d/lifeboat.yaml" <<YAML
-host: e2e
-policies: policies
-catalog: state/catalog.sqlite
-spool: state/spool
-YAML
-}
+db_setup() { make_config "$1"; }
 
 # db_policy DIR NAME KIND SOURCE-YAML: writes policies/NAME.yaml (SOURCE-YAML is indented by 2).
 db_policy() {

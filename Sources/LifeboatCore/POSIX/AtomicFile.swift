@@ -9,7 +9,8 @@ import Glibc
 public final class AtomicFile {
     /// The step that failed, with the path it concerned and the errno.
     public struct Failure: Error, Sendable {
-        public enum Step: Sendable { case create, write, sync, rename }
+        /// Each step is named by its verb, as messages say it ("cannot sync …").
+        public enum Step: String, Sendable { case create, write, sync, rename }
         public let step: Step
         public let path: String
         public let error: SystemCallError

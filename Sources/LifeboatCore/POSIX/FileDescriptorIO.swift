@@ -39,6 +39,26 @@ public enum FileDescriptorIO {
         }
     }
 
+    /// Reads until end of file in blocks of `blockSize` bytes, handing each to `body`; a failed read is
+    /// thrown as `readFailure` words it, so each caller keeps its own message.
+    public static func forEachBlock(
+        _ fd: Int32, blockSize: Int = 1 << 20, readFailure: (SystemCallError) -> any Error,
+        _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n: Int
+            do {
+                n = try read(fd, into: buffer)
+            } catch {
+                throw readFailure(error)
+            }
+            if n == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
     /// Reads until end of file.
     public static func readAll(_ fd: Int32, bufferSize: Int = 1 << 16) throws(SystemCallError) -> [UInt8] {
         var all: [UInt8] = []

@@ -1,6 +1,8 @@
+import LifeboatCore
+
 /// Why a gzip stream could not be written or read: one error type for the compression stage,
 /// so callers (backup, restore, verify) can report a damaged backup without crashing.
-public struct CompressionError: Error, CustomStringConvertible, Equatable, Sendable {
+public struct CompressionError: MessageError, Equatable {
     /// What kind of failure this is; a struct rather than an enum so new kinds do not break callers.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String
@@ -30,6 +32,4 @@ public struct CompressionError: Error, CustomStringConvertible, Equatable, Senda
         self.code = code
         self.message = message
     }
-
-    public var description: String { message }
 }
