@@ -3,12 +3,12 @@ import LifeboatCatalog
 import LifeboatCore
 
 /// Renders the catalog's backups for `lifeboat list`: a table for people, JSON for scripts.
-public enum BackupListing {
-    public static func json(_ records: [BackupRecord]) throws -> String {
+package enum BackupListing {
+    package static func json(_ records: [BackupRecord]) throws -> String {
         try JSONText.encode(records.map(BackupListingItem.init))
     }
 
-    public static func table(_ records: [BackupRecord]) -> String {
+    package static func table(_ records: [BackupRecord]) -> String {
         var lines = ["ID                       POLICY               STATUS        SIZE IN    SIZE OUT   DESTINATIONS"]
         for r in records {
             let dests = r.copies.map { "\($0.destination):\($0.status.rawValue)" }.joined(separator: ",")

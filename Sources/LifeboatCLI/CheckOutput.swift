@@ -2,8 +2,8 @@ import Foundation
 import LifeboatAgent
 
 /// The `check` output: one Nagios summary line with perfdata, or the contract's JSON.
-public enum CheckOutput {
-    public static func line(_ results: [Compliance.Result]) -> String {
+package enum CheckOutput {
+    package static func line(_ results: [Compliance.Result]) -> String {
         let status = Compliance.overall(results)
         let bad = results.filter { $0.status != .ok }
         var text: String
@@ -24,13 +24,13 @@ public enum CheckOutput {
         return perf.isEmpty ? head : head + " | " + perf.joined(separator: " ")
     }
 
-    public static func json(_ results: [Compliance.Result]) throws -> String {
+    package static func json(_ results: [Compliance.Result]) throws -> String {
         try JSONText.encode(results.map(CheckJSONItem.init))
     }
 
     /// When the config or catalog cannot be read: UNKNOWN, one line (or one JSON object per policy
     /// named, with policy null when none was).
-    public static func unknown(_ message: String, policies: [String], json: Bool) -> String {
+    package static func unknown(_ message: String, policies: [String], json: Bool) -> String {
         let oneLine = message.split(separator: "\n").first.map(String.init) ?? message
         guard json else { return "LIFEBOAT UNKNOWN - \(oneLine)" }
         let names: [String?] = policies.isEmpty ? [nil] : policies

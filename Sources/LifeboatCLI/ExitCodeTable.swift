@@ -4,18 +4,18 @@ import LifeboatCrypto
 
 /// The one place that turns an outcome or an error into the exit code the command line documents,
 /// so every subcommand exits the same way for the same failure.
-public enum ExitCodeTable {
+package enum ExitCodeTable {
     /// Everything worked (check: OK).
-    public static let success: Int32 = 0
+    package static let success: Int32 = 0
     /// A backup, restore, verify or other operation failed or is degraded (check: WARNING).
-    public static let failure: Int32 = 1
+    package static let failure: Int32 = 1
     /// The command line is wrong (sysexits EX_USAGE).
-    public static let usage: Int32 = 64
+    package static let usage: Int32 = 64
     /// A config, policy or key file is malformed (sysexits EX_DATAERR).
-    public static let badInput: Int32 = 65
+    package static let badInput: Int32 = 65
 
     /// The exit code of any error a subcommand lets out.
-    public static func code(for error: Error) -> Int32 {
+    package static func code(for error: Error) -> Int32 {
         switch error {
         case let e as LifeboatError: return code(for: e.kind)
         case let e as CryptoError: return e.isBadInput ? badInput : failure
@@ -24,7 +24,7 @@ public enum ExitCodeTable {
     }
 
     /// The exit code of each class of `LifeboatError`.
-    public static func code(for kind: LifeboatError.Kind) -> Int32 {
+    package static func code(for kind: LifeboatError.Kind) -> Int32 {
         switch kind {
         case .badInput: return badInput
         case .usage: return usage
@@ -33,7 +33,7 @@ public enum ExitCodeTable {
     }
 
     /// `check` exits as a Nagios plugin: OK 0, WARNING 1, CRITICAL 2, UNKNOWN 3.
-    public static func code(for status: Compliance.Status) -> Int32 {
+    package static func code(for status: Compliance.Status) -> Int32 {
         switch status {
         case .ok: return 0
         case .warning: return 1
@@ -43,7 +43,7 @@ public enum ExitCodeTable {
     }
 
     /// The table as `--help` lists it.
-    public static let helpText = """
+    package static let helpText = """
         EXIT STATUS
           0   success (check: OK)
           1   a backup, restore or verify failed or is degraded (check: WARNING)

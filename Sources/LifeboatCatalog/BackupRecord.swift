@@ -3,42 +3,42 @@ import GRDB
 import LifeboatCore
 
 /// One backup as the catalog knows it, with the state of its copy at each destination.
-public struct BackupRecord: Sendable, Equatable {
+package struct BackupRecord: Sendable, Equatable {
     /// Progress of the backup itself and of its shipping.
-    public typealias Status = BackupStatus
+    package typealias Status = BackupStatus
 
     /// Where the backup stands in lazy deletion.
-    public typealias Retention = RetentionState
+    package typealias Retention = RetentionState
 
     /// The state of one destination's copy.
-    public struct Copy: Sendable, Equatable {
-        public typealias Status = CopyStatus
-        public var destination: DestinationName
-        public var status: Status
-        public var error: String?
+    package struct Copy: Sendable, Equatable {
+        package typealias Status = CopyStatus
+        package var destination: DestinationName
+        package var status: Status
+        package var error: String?
     }
 
-    public var id: BackupID
-    public var policy: String
-    public var host: String
-    public var kind: String
-    public var payload: String
-    public var status: Status
-    public var retention: Retention
-    public var started: Date
-    public var finished: Date?
-    public var bytesIn: Int64
-    public var bytesOut: Int64
-    public var chunkCount: Int
-    public var lockWindowMs: Int64?
+    package var id: BackupID
+    package var policy: String
+    package var host: String
+    package var kind: String
+    package var payload: String
+    package var status: Status
+    package var retention: Retention
+    package var started: Date
+    package var finished: Date?
+    package var bytesIn: Int64
+    package var bytesOut: Int64
+    package var chunkCount: Int
+    package var lockWindowMs: Int64?
     /// Entries of a file tree left out because they vanished or could not be read.
-    public var skipped: Int
-    public var recipients: [String]
-    public var error: String?
-    public var copies: [Copy]
+    package var skipped: Int
+    package var recipients: [String]
+    package var error: String?
+    package var copies: [Copy]
 
     /// The status the contract shows: a retention state once pruned, the shipping state before.
-    public var displayStatus: String {
+    package var displayStatus: String {
         retention == .live ? status.rawValue : retention.rawValue
     }
 

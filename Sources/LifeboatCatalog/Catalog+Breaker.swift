@@ -2,20 +2,20 @@ import Foundation
 import GRDB
 
 /// One destination's circuit breaker as the catalog keeps it (the decisions live in LifeboatStorage).
-public struct BreakerRow: Sendable, Equatable {
-    public var phase: String = "closed"
-    public var failures: Int = 0
-    public var openedAt: Double?
-    public var probeAt: Double?
-    public var lastError: String?
+package struct BreakerRow: Sendable, Equatable {
+    package var phase: String = "closed"
+    package var failures: Int = 0
+    package var openedAt: Double?
+    package var probeAt: Double?
+    package var lastError: String?
 
-    public init() {}
+    package init() {}
 }
 
 extension Catalog {
     /// Reads, changes and writes one breaker in a single transaction, so concurrent uploads and
     /// overlapping runs never lose a count.
-    public func updateBreaker<T>(_ destination: String, at: Date, _ body: (inout BreakerRow) throws -> T) throws -> T {
+    package func updateBreaker<T>(_ destination: String, at: Date, _ body: (inout BreakerRow) throws -> T) throws -> T {
         try wrap("update breaker") {
             try db.write { db in
                 var row = BreakerRow()
@@ -46,7 +46,7 @@ extension Catalog {
     }
 
     /// Every breaker the catalog knows, by destination key.
-    public func breakers() throws -> [String: BreakerRow] {
+    package func breakers() throws -> [String: BreakerRow] {
         try wrap("read breakers") {
             try db.read { db in
                 var out: [String: BreakerRow] = [:]

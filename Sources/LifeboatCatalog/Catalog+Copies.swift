@@ -4,7 +4,7 @@ import LifeboatCore
 
 extension Catalog {
     /// The indexes of the chunks of a backup that a destination already holds.
-    public func shippedChunks(id: BackupID, destination: String) throws -> Set<Int> {
+    package func shippedChunks(id: BackupID, destination: String) throws -> Set<Int> {
         try wrap("read chunk copies") {
             try db.read { db in
                 Set(try Int.fetchAll(
@@ -15,7 +15,7 @@ extension Catalog {
     }
 
     /// Records that a destination holds one chunk of a backup.
-    public func recordChunkShipped(id: BackupID, destination: String, index: Int, at: Date) throws {
+    package func recordChunkShipped(id: BackupID, destination: String, index: Int, at: Date) throws {
         try wrap("record chunk copy") {
             try db.write { db in
                 try db.execute(
@@ -26,7 +26,7 @@ extension Catalog {
     }
 
     /// Forgets what a destination holds of a backup (its copy was found damaged or missing).
-    public func forgetChunkCopies(id: BackupID, destination: String) throws {
+    package func forgetChunkCopies(id: BackupID, destination: String) throws {
         try wrap("forget chunk copies") {
             try db.write { db in
                 try db.execute(
@@ -36,7 +36,7 @@ extension Catalog {
     }
 
     /// Live backups that still wait for some destination (pending or degraded), oldest first, of every policy.
-    public func backupsWaitingToShip() throws -> [(id: BackupID, policy: String)] {
+    package func backupsWaitingToShip() throws -> [(id: BackupID, policy: String)] {
         try wrap("read backups waiting to ship") {
             try db.read { db in
                 try Row.fetchAll(

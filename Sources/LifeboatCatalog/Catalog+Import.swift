@@ -4,7 +4,7 @@ import LifeboatCore
 
 extension Catalog {
     /// What importing one manifest did.
-    public enum ImportOutcome: Sendable, Equatable {
+    package enum ImportOutcome: Sendable, Equatable {
         /// The backup was new to the catalog.
         case added
         /// The backup was known; this destination's copy is now recorded as shipped.
@@ -16,7 +16,7 @@ extension Catalog {
     /// Records a backup found at a destination from its manifest alone, so a new host with an empty
     /// catalog can restore: the backup, its chunks, and the destination's copy as shipped.
     /// The policy's other destinations are recorded as failed until a manifest is found there too.
-    public func importManifest(_ m: Manifest, destination: String, destinations: [String], at: Date) throws
+    package func importManifest(_ m: Manifest, destination: String, destinations: [String], at: Date) throws
         -> ImportOutcome
     {
         try wrap("import manifest \(m.id)") {

@@ -4,7 +4,7 @@ import LifeboatCore
 
 extension Catalog {
     /// Backups newest first, optionally of one policy, hiding pruned ones unless asked.
-    public func backups(policy: String? = nil, includeRemoved: Bool = false) throws -> [BackupRecord] {
+    package func backups(policy: String? = nil, includeRemoved: Bool = false) throws -> [BackupRecord] {
         try wrap("list backups") {
             try db.read { db in
                 var sql = "SELECT * FROM backup"
@@ -25,7 +25,7 @@ extension Catalog {
     }
 
     /// One backup by id, or nil.
-    public func backup(id: BackupID) throws -> BackupRecord? {
+    package func backup(id: BackupID) throws -> BackupRecord? {
         try wrap("read backup") {
             try db.read { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM backup WHERE id = ?", arguments: [id])
@@ -39,7 +39,7 @@ extension Catalog {
     }
 
     /// The chunks of a backup in order.
-    public func chunks(id: BackupID) throws -> [Manifest.Chunk] {
+    package func chunks(id: BackupID) throws -> [Manifest.Chunk] {
         try wrap("read chunks") {
             try db.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM chunk WHERE backup_id = ? ORDER BY idx", arguments: [id])

@@ -3,19 +3,19 @@ import GRDB
 import LifeboatCore
 
 /// One backup as retention sees it: its time, status, place in lazy deletion and whether it is pinned.
-public struct RetentionEntry: Sendable, Equatable {
-    public var id: BackupID
-    public var policy: String
-    public var host: String
-    public var started: Date
-    public var status: BackupRecord.Status
-    public var retention: BackupRecord.Retention
+package struct RetentionEntry: Sendable, Equatable {
+    package var id: BackupID
+    package var policy: String
+    package var host: String
+    package var started: Date
+    package var status: BackupRecord.Status
+    package var retention: BackupRecord.Retention
     /// When the backup entered its current retention state (nil while it has always been live).
-    public var retentionChanged: Date?
+    package var retentionChanged: Date?
     /// Set by `undelete`: prune keeps the backup from then on.
-    public var pinned: Bool
+    package var pinned: Bool
 
-    public init(
+    package init(
         id: BackupID, policy: String, host: String = "", started: Date, status: BackupRecord.Status,
         retention: BackupRecord.Retention = .live, retentionChanged: Date? = nil, pinned: Bool = false
     ) {
@@ -32,7 +32,7 @@ public struct RetentionEntry: Sendable, Equatable {
 
 extension Catalog {
     /// Every backup of a policy that is not purged, newest first.
-    public func retentionEntries(policy: String) throws -> [RetentionEntry] {
+    package func retentionEntries(policy: String) throws -> [RetentionEntry] {
         try wrap("read retention entries") {
             try db.read { db in
                 try Row.fetchAll(
@@ -58,7 +58,7 @@ extension Catalog {
     /// Moves a backup from one retention state to the next, only if it is still in `from` (so two
     /// prunes racing cannot skip a state). Returns whether it moved.
     @discardableResult
-    public func setRetention(
+    package func setRetention(
         id: BackupID, from: BackupRecord.Retention, to: BackupRecord.Retention, at: Date
     ) throws -> Bool {
         try wrap("change retention") {
@@ -74,7 +74,7 @@ extension Catalog {
     /// Brings a deleted or soft-deleted backup back to live and pins it, so prune keeps it.
     /// Returns the state it was in; throws when there is no such backup or it is already purged.
     @discardableResult
-    public func undelete(id: BackupID, at: Date) throws -> BackupRecord.Retention {
+    package func undelete(id: BackupID, at: Date) throws -> BackupRecord.Retention {
         try wrap("undelete") {
             try db.write { db in
                 guard let raw = try String.fetchOne(db, sql: "SELECT retention FROM backup WHERE id = ?", arguments: [id])
@@ -94,7 +94,7 @@ extension Catalog {
     }
 
     /// Records that a backup's objects are gone everywhere: retention `purged`, its chunk rows dropped.
-    public func markPurged(id: BackupID, at: Date) throws {
+    package func markPurged(id: BackupID, at: Date) throws {
         try wrap("mark purged") {
             try db.write { db in
                 try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])

@@ -3,17 +3,17 @@ import GRDB
 import LifeboatCore
 
 /// What `run` and `check` need to know about one policy, read with index seeks only.
-public struct PolicySummary: Sendable, Equatable {
+package struct PolicySummary: Sendable, Equatable {
     /// The newest backup whose copies reached every destination (status complete, retention live or deleted).
-    public struct Newest: Sendable, Equatable {
-        public var id: BackupID
-        public var started: Date
-        public var finished: Date?
-        public var bytesIn: Int64
-        public var bytesOut: Int64
-        public var lockWindowMs: Int64?
+    package struct Newest: Sendable, Equatable {
+        package var id: BackupID
+        package var started: Date
+        package var finished: Date?
+        package var bytesIn: Int64
+        package var bytesOut: Int64
+        package var lockWindowMs: Int64?
 
-        public init(id: BackupID, started: Date, finished: Date?, bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?) {
+        package init(id: BackupID, started: Date, finished: Date?, bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?) {
             self.id = id
             self.started = started
             self.finished = finished
@@ -23,33 +23,33 @@ public struct PolicySummary: Sendable, Equatable {
         }
     }
 
-    public var policy: String
+    package var policy: String
     /// The newest backup of any status: id, start and status.
-    public var lastID: BackupID?
-    public var lastStarted: Date?
-    public var lastStatus: BackupRecord.Status?
+    package var lastID: BackupID?
+    package var lastStarted: Date?
+    package var lastStatus: BackupRecord.Status?
     /// The newest start of a backup that got into the spool (pending, degraded or complete).
-    public var lastSpooled: Date?
-    public var newestComplete: Newest?
+    package var lastSpooled: Date?
+    package var newestComplete: Newest?
     /// The oldest retention change among deleted and among soft-deleted backups (when grace ends first).
-    public var oldestDeleted: Date?
-    public var oldestSoftDeleted: Date?
+    package var oldestDeleted: Date?
+    package var oldestSoftDeleted: Date?
     /// How many live backups still wait to be shipped somewhere.
-    public var unshipped: Int
+    package var unshipped: Int
     /// The newest backup dated further ahead of the clock than allowed, when there is one: it is left
     /// out of every field above, so a row from the future neither stops backups nor satisfies the RPO.
-    public var futureID: BackupID?
-    public var futureStarted: Date?
+    package var futureID: BackupID?
+    package var futureStarted: Date?
 
-    public init(policy: String) { self.policy = policy; unshipped = 0 }
+    package init(policy: String) { self.policy = policy; unshipped = 0 }
 }
 
 /// A backup that still has copies to ship.
-public struct UnshippedBackup: Sendable, Equatable {
-    public var id: BackupID
-    public var policy: String
-    public var status: BackupRecord.Status
-    public var pid: Int32?
+package struct UnshippedBackup: Sendable, Equatable {
+    package var id: BackupID
+    package var policy: String
+    package var status: BackupRecord.Status
+    package var pid: Int32?
 }
 
 extension Catalog {
@@ -58,7 +58,7 @@ extension Catalog {
     ///
     /// With `now`, a policy whose newest row started more than `futureSkew` after `now` is summarised
     /// from its history without the rows from the future (a rare, slower path), and names the newest of them.
-    public func policySummaries(_ policies: [String], now: Date? = nil) throws -> [PolicySummary] {
+    package func policySummaries(_ policies: [String], now: Date? = nil) throws -> [PolicySummary] {
         let summaries = try storedSummaries(policies)
         guard let now else { return summaries }
         let cutoff = now.addingTimeInterval(Self.futureSkew)
@@ -78,7 +78,7 @@ extension Catalog {
     }
 
     /// How far ahead of the clock a backup may have started before it counts as dated in the future.
-    public static let futureSkew = ClockSkew.allowed
+    package static let futureSkew = ClockSkew.allowed
 
     private func storedSummaries(_ policies: [String]) throws -> [PolicySummary] {
         guard !policies.isEmpty else { return [] }
@@ -132,7 +132,7 @@ extension Catalog {
     }
 
     /// Live backups whose copies are not all shipped: pending, degraded, or failed with chunks still recorded.
-    public func unshippedBackups(policy: String) throws -> [UnshippedBackup] {
+    package func unshippedBackups(policy: String) throws -> [UnshippedBackup] {
         try wrap("read unshipped backups") {
             try db.read { db in
                 try Row.fetchAll(
@@ -157,7 +157,7 @@ extension Catalog {
     // MARK: run counters
 
     /// Adds one to the count of `command` runs that ended with `outcome`.
-    public func countRun(command: String, outcome: String, at: Date) throws {
+    package func countRun(command: String, outcome: String, at: Date) throws {
         try wrap("count run") {
             try db.write { db in
                 try db.execute(
@@ -171,7 +171,7 @@ extension Catalog {
     }
 
     /// Every run counter: command, outcome, count.
-    public func runCounts() throws -> [(command: String, outcome: String, count: Int64)] {
+    package func runCounts() throws -> [(command: String, outcome: String, count: Int64)] {
         try wrap("read run counters") {
             try db.read { db in
                 try Row.fetchAll(db, sql: "SELECT command, outcome, count FROM run_counter ORDER BY command, outcome")
@@ -182,12 +182,12 @@ extension Catalog {
 
     /// The outcome of the newest finished copy at each destination of a policy (none yet: absent),
     /// among its newest backups (`PolicySummaryTriggers.outcomeLookBack`).
-    public func lastCopyOutcomes(policy: String) throws -> [String: BackupRecord.Copy.Status] {
+    package func lastCopyOutcomes(policy: String) throws -> [String: BackupRecord.Copy.Status] {
         try lastCopyOutcomes(policies: [policy])[policy] ?? [:]
     }
 
     /// `lastCopyOutcomes(policy:)` for many policies in one read of `destination_outcome`.
-    public func lastCopyOutcomes(policies: [String]) throws -> [String: [String: BackupRecord.Copy.Status]] {
+    package func lastCopyOutcomes(policies: [String]) throws -> [String: [String: BackupRecord.Copy.Status]] {
         let wanted = Set(policies)
         return try wrap("read copy outcomes") {
             try db.read { db in

@@ -4,12 +4,12 @@ import LifeboatCore
 
 /// The local record of every backup, chunk and copy: SQLite through GRDB, changed only in transactions,
 /// so a crash at any moment leaves the old state or the new one.
-public final class Catalog: Sendable {
+package final class Catalog: Sendable {
     let db: DatabaseQueue
-    public let path: String
+    package let path: String
 
     /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         do {
             let dir = (path as NSString).deletingLastPathComponent
@@ -51,7 +51,7 @@ public final class Catalog: Sendable {
     }
 
     /// An in-memory catalog, for tests.
-    public init() throws {
+    package init() throws {
         path = ":memory:"
         db = try DatabaseQueue()
         try CatalogSchema.migrator().migrate(db)
@@ -70,7 +70,7 @@ public final class Catalog: Sendable {
     // MARK: writing a backup
 
     /// Records a new backup as `running`, with a pending copy per destination.
-    public func beginBackup(
+    package func beginBackup(
         id: BackupID, policy: String, host: String, kind: String, payload: String, started: Date,
         recipients: [String], destinations: [String]
     ) throws {
@@ -94,7 +94,7 @@ public final class Catalog: Sendable {
 
     /// Records the chunks and sizes of a backup whose message is fully in the spool; it becomes `pending`.
     /// `skipped`: entries of a file tree left out because they vanished or could not be read.
-    public func sealBackup(
+    package func sealBackup(
         id: BackupID, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date,
         skipped: Int = 0
     ) throws {
@@ -118,7 +118,7 @@ public final class Catalog: Sendable {
     }
 
     /// Records the outcome of shipping to one destination and derives the backup's status.
-    public func recordCopy(id: BackupID, destination: String, shipped: Bool, error: String?, at: Date) throws {
+    package func recordCopy(id: BackupID, destination: String, shipped: Bool, error: String?, at: Date) throws {
         try wrap("record copy") {
             try db.write { db in
                 try db.execute(
@@ -152,7 +152,7 @@ public final class Catalog: Sendable {
     }
 
     /// Marks a backup failed with the reason; its chunks and copies are dropped.
-    public func failBackup(id: BackupID, error: String, at: Date) throws {
+    package func failBackup(id: BackupID, error: String, at: Date) throws {
         try wrap("fail backup") {
             try db.write { db in
                 try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])
@@ -169,7 +169,7 @@ public final class Catalog: Sendable {
     /// Finds backups left `running` by a process that is gone, marks them failed and returns their ids
     /// so the caller can remove their spool files. `isAlive` answers for a backup's policy (whether some
     /// process still works on it); a pid is not asked, since after a reboot it may name another process.
-    public func failAbandoned(at: Date, isAlive: (_ policy: String) -> Bool) throws -> [BackupID] {
+    package func failAbandoned(at: Date, isAlive: (_ policy: String) -> Bool) throws -> [BackupID] {
         try wrap("recover abandoned backups") {
             try db.write { db in
                 let rows = try Row.fetchAll(db, sql: "SELECT id, policy FROM backup WHERE status = 'running'")

@@ -12,9 +12,9 @@ extension DestinationName: DatabaseValueConvertible {}
 /// Backup ids are stored as their text. Rows are read back unchecked (`BackupID(trustedCatalogValue:)`):
 /// the catalog wrote them, and one odd row must not make the whole catalog unreadable.
 extension BackupID: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { rawValue.databaseValue }
+    package var databaseValue: DatabaseValue { rawValue.databaseValue }
 
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> BackupID? {
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> BackupID? {
         String.fromDatabaseValue(dbValue).map(BackupID.init(trustedCatalogValue:))
     }
 }

@@ -2,28 +2,28 @@ import Foundation
 import LifeboatCore
 
 /// The agent's own settings: this host's name and where its policies, catalog and spool live.
-public struct AgentConfig: Sendable {
-    public var host: String
-    public var policiesDirectory: String
-    public var catalog: String
-    public var spool: String
-    public var spoolMax: ByteSize?
-    public var metricsTextfile: String?
-    public var heartbeatURL: String?
+package struct AgentConfig: Sendable {
+    package var host: String
+    package var policiesDirectory: String
+    package var catalog: String
+    package var spool: String
+    package var spoolMax: ByteSize?
+    package var metricsTextfile: String?
+    package var heartbeatURL: String?
     /// The host's own signing key (secret, 0600): made the first time a backup is shipped.
-    public var signingKey: String
+    package var signingKey: String
     /// Public keys whose signatures readers accept on a backup's manifest, besides the host's own key.
-    public var trustedSigners: [String]
+    package var trustedSigners: [String]
     /// The config file, for messages.
-    public var file: String
+    package var file: String
 
     /// Where the config is looked for when `--config` is not given.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let p = environment["LIFEBOAT_CONFIG"], !p.isEmpty { return p }
         return "/etc/lifeboat/lifeboat.yaml"
     }
 
-    public static func load(file: String) throws -> AgentConfig {
+    package static func load(file: String) throws -> AgentConfig {
         let doc = try YAMLValue.load(file: file, displayName: file)
         let f = try doc.fields("the agent config", top: true)
         let base = (file as NSString).deletingLastPathComponent

@@ -3,12 +3,12 @@ import Synchronization
 import LifeboatCore
 
 /// The agent config together with every policy it names, validated as a whole before anything runs.
-public struct Configuration: Sendable {
-    public var agent: AgentConfig
-    public var policies: [Policy]
+package struct Configuration: Sendable {
+    package var agent: AgentConfig
+    package var policies: [Policy]
 
     /// Loads and validates everything; the first fault is thrown as one line with exit code 65.
-    public static func load(file: String) throws -> Configuration {
+    package static func load(file: String) throws -> Configuration {
         let agent = try AgentConfig.load(file: file)
         let policies = try loadPolicies(directory: agent.policiesDirectory)
         return Configuration(agent: agent, policies: policies)
@@ -40,7 +40,7 @@ public struct Configuration: Sendable {
     }
 
     /// The policies named on the command line (all when none), or a usage error naming the unknown one.
-    public func select(_ names: [String]) throws -> [Policy] {
+    package func select(_ names: [String]) throws -> [Policy] {
         if names.isEmpty { return policies }
         return try names.map { n in
             guard let p = policies.first(where: { $0.name == n }) else {

@@ -2,13 +2,13 @@ import LifeboatCore
 
 /// The lock–sync–snapshot–unlock settings of a source: which provider takes the snapshot, whether
 /// the database is locked meanwhile, and for how long at most.
-public struct SnapshotSpec: Sendable {
-    public var provider: Provider
-    public var lock: Bool
-    public var maxLock: DurationValue
+package struct SnapshotSpec: Sendable {
+    package var provider: Provider
+    package var lock: Bool
+    package var maxLock: DurationValue
 
     /// Who takes the snapshot, with what each provider needs (checked at load).
-    public enum Provider: Sendable {
+    package enum Provider: Sendable {
         /// A read-only snapshot of the btrfs subvolume `volume`.
         case btrfs(volume: String)
         /// `lvcreate -s` of the logical volume `volume` (`vg/lv`), with a copy-on-write area of `size` (`1G`).

@@ -1,6 +1,6 @@
 /// The kind-specific part of a policy, one case per kind, each holding exactly the settings that
 /// kind needs, checked at load: consumers switch over it and never unwrap or re-check.
-public enum SourceSpec: Sendable {
+package enum SourceSpec: Sendable {
     case files(Files)
     case sqlite(SQLite)
     case postgres(Postgres)
@@ -8,48 +8,48 @@ public enum SourceSpec: Sendable {
     case command(Command)
 
     /// A tree of files and folders, archived as pax tar.
-    public struct Files: Sendable {
+    package struct Files: Sendable {
         /// Resolved, at least one.
-        public var paths: [String]
-        public var exclude: [String]
-        public var snapshot: SnapshotSpec?
+        package var paths: [String]
+        package var exclude: [String]
+        package var snapshot: SnapshotSpec?
     }
 
     /// One SQLite database file, copied consistently.
-    public struct SQLite: Sendable {
+    package struct SQLite: Sendable {
         /// The resolved path of the database file.
-        public var database: String
-        public var snapshot: SnapshotSpec?
+        package var database: String
+        package var snapshot: SnapshotSpec?
     }
 
     /// A PostgreSQL database dumped with pg_dump (or its data directory, under a snapshot).
-    public struct Postgres: Sendable {
+    package struct Postgres: Sendable {
         /// A libpq connection string without a password.
-        public var dsn: String
+        package var dsn: String
         /// The resolved path of a file holding the password; nil when libpq finds it itself.
-        public var passwordFile: String?
-        public var snapshot: SnapshotSpec?
+        package var passwordFile: String?
+        package var snapshot: SnapshotSpec?
     }
 
     /// A MariaDB or MySQL database dumped with mariadb-dump (or its files, under a snapshot).
     /// Host, port, socket and user are the client's defaults when not given.
-    public struct MariaDB: Sendable {
-        public var host: String?
-        public var port: Int?
-        public var socket: String?
-        public var user: String?
-        public var database: String
-        public var passwordFile: String?
-        public var snapshot: SnapshotSpec?
+    package struct MariaDB: Sendable {
+        package var host: String?
+        package var port: Int?
+        package var socket: String?
+        package var user: String?
+        package var database: String
+        package var passwordFile: String?
+        package var snapshot: SnapshotSpec?
     }
 
     /// An operator's program whose standard output is the dump; it takes its own snapshot if any.
-    public struct Command: Sendable {
+    package struct Command: Sendable {
         /// The program and its arguments; the first is never empty.
-        public var argv: [String]
+        package var argv: [String]
     }
 
-    public var kind: Policy.Kind {
+    package var kind: Policy.Kind {
         switch self {
         case .files: .files
         case .sqlite: .sqlite
@@ -60,7 +60,7 @@ public enum SourceSpec: Sendable {
     }
 
     /// The lock–sync–snapshot–unlock settings, when the source is read through a snapshot.
-    public var snapshot: SnapshotSpec? {
+    package var snapshot: SnapshotSpec? {
         switch self {
         case .files(let s): s.snapshot
         case .sqlite(let s): s.snapshot
@@ -73,7 +73,7 @@ public enum SourceSpec: Sendable {
 
 extension SourceSpec.MariaDB {
     /// The connection settings alone, without a snapshot: a server a restore loads into.
-    public init(host: String?, port: Int?, socket: String?, user: String?, database: String, passwordFile: String?) {
+    package init(host: String?, port: Int?, socket: String?, user: String?, database: String, passwordFile: String?) {
         self.init(host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
                   snapshot: nil)
     }

@@ -1,17 +1,17 @@
 import Foundation
 
 /// A backup's name: `YYYYMMDDTHHMMSSZ-` and six random lowercase base32 characters, so ids sort by time.
-public struct BackupID: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
-    public let rawValue: String
+package struct BackupID: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    package let rawValue: String
 
-    public init(date: Date, random: String? = nil) {
+    package init(date: Date, random: String? = nil) {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
         let suffix = random ?? String((0..<6).map { _ in alphabet[Int.random(in: 0..<32)] })
         rawValue = "\(Timestamp.compact(date))-\(suffix)"
     }
 
     /// Accepts only well-formed ids, so a path built from one cannot escape its folder.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 16, parts[1].count == 6,
             Timestamp.parseCompact(String(parts[0])) != nil,
@@ -22,16 +22,16 @@ public struct BackupID: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     /// An id the catalog itself wrote (only checked ids go in), read back without checking again so
     /// one odd row never makes the whole catalog unreadable. Not for text from outside the catalog.
-    public init(trustedCatalogValue text: String) {
+    package init(trustedCatalogValue text: String) {
         rawValue = text
     }
 
-    public var date: Date? { Timestamp.parseCompact(String(rawValue.prefix(16))) }
+    package var date: Date? { Timestamp.parseCompact(String(rawValue.prefix(16))) }
 
-    public static func < (a: BackupID, b: BackupID) -> Bool { a.rawValue < b.rawValue }
-    public var description: String { rawValue }
+    package static func < (a: BackupID, b: BackupID) -> Bool { a.rawValue < b.rawValue }
+    package var description: String { rawValue }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = BackupID(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad backup id \(text)"))
@@ -39,26 +39,26 @@ public struct BackupID: Sendable, Hashable, Comparable, CustomStringConvertible,
         self = id
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
     }
 }
 
 /// UTC timestamps in the two forms the contract uses: ISO 8601 and the compact form inside ids.
-public enum Timestamp {
+package enum Timestamp {
     private static func calendar() -> Calendar {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = TimeZone(identifier: "UTC")!
         return c
     }
 
-    public static func compact(_ date: Date) -> String {
+    package static func compact(_ date: Date) -> String {
         let c = calendar().dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 
-    public static func parseCompact(_ text: String) -> Date? {
+    package static func parseCompact(_ text: String) -> Date? {
         let chars = Array(text)
         guard chars.count == 16, chars[8] == "T", chars[15] == "Z" else { return nil }
         func num(_ r: Range<Int>) -> Int? { Int(String(chars[r])) }
@@ -69,12 +69,12 @@ public enum Timestamp {
         return calendar().date(from: DateComponents(year: y, month: mo, day: d, hour: h, minute: mi, second: s))
     }
 
-    public static func iso8601(_ date: Date) -> String {
+    package static func iso8601(_ date: Date) -> String {
         let c = calendar().dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 
-    public static func parseISO8601(_ text: String) -> Date? {
+    package static func parseISO8601(_ text: String) -> Date? {
         let digits = text.filter { $0.isNumber }
         guard text.hasSuffix("Z"), digits.count == 14 else { return nil }
         return parseCompact(String(digits.prefix(8)) + "T" + String(digits.suffix(6)) + "Z")

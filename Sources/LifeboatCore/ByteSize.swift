@@ -1,15 +1,15 @@
 import Foundation
 
 /// An amount of bytes as the config writes it (`512KiB`, `64MiB`, `1GiB`, `1TiB`, or plain bytes).
-public struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let bytes: Int64
+package struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let bytes: Int64
 
-    public init(bytes: Int64) { self.bytes = bytes }
+    package init(bytes: Int64) { self.bytes = bytes }
 
     /// The largest size any setting accepts: 1 PiB.
-    public static let maximum = ByteSize(bytes: 1 << 50)
+    package static let maximum = ByteSize(bytes: 1 << 50)
 
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let t = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Int64)] = [
             ("PiB", 1 << 50), ("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1),
@@ -25,9 +25,9 @@ public struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible 
         bytes = n
     }
 
-    public static func < (a: ByteSize, b: ByteSize) -> Bool { a.bytes < b.bytes }
+    package static func < (a: ByteSize, b: ByteSize) -> Bool { a.bytes < b.bytes }
 
-    public var description: String {
+    package var description: String {
         for (unit, factor) in [("PiB", Int64(1 << 50)), ("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
         where bytes >= factor && bytes % factor == 0 {
             return "\(bytes / factor)\(unit)"

@@ -6,7 +6,7 @@ import Synchronization
 /// checks what the next run makes of it. `LIFEBOAT_CRASH_AT=NAME` kills at the first pass through
 /// NAME, `NAME#N` at the N-th. Release builds compile the hook to nothing, so the code path a crash
 /// test exercises is the one that runs in production, minus the kill.
-public enum CrashPoint {
+package enum CrashPoint {
     #if DEBUG
     private static let target: (name: String, count: Int)? = {
         guard let raw = getenv("LIFEBOAT_CRASH_AT").map({ String(cString: $0) }), !raw.isEmpty else { return nil }
@@ -18,7 +18,7 @@ public enum CrashPoint {
 
     /// Marks a point; kills the process here when the campaign asked for it.
     @inline(__always)
-    public static func hit(_ name: String) {
+    package static func hit(_ name: String) {
         #if DEBUG
         guard let target, target.name == name else { return }
         let n = passes.withLock { count in

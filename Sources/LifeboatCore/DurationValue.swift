@@ -1,17 +1,17 @@
 import Foundation
 
 /// A length of time as the config writes it (`45s`, `15m`, `1h`, `7d`, `2w`), kept in whole seconds.
-public struct DurationValue: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let seconds: Int64
+package struct DurationValue: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let seconds: Int64
 
-    public init(seconds: Int64) { self.seconds = seconds }
+    package init(seconds: Int64) { self.seconds = seconds }
 
     /// The longest duration any setting accepts: 100 years (of 365.25 days). Longer means a typo, and
     /// beyond some point a clock or a sleep computed from it overflows.
-    public static let maximum = DurationValue(seconds: 3_155_760_000)
+    package static let maximum = DurationValue(seconds: 3_155_760_000)
 
     /// Parses `<digits><unit>` with unit one of s, m, h, d, w; nil when the text is not of that form.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         var t = Substring(text)
         while let c = t.first, c == " " || c == "\t" { t.removeFirst() }
         while let c = t.last, c == " " || c == "\t" { t.removeLast() }
@@ -30,9 +30,9 @@ public struct DurationValue: Sendable, Hashable, Comparable, CustomStringConvert
         seconds = value
     }
 
-    public static func < (a: DurationValue, b: DurationValue) -> Bool { a.seconds < b.seconds }
+    package static func < (a: DurationValue, b: DurationValue) -> Bool { a.seconds < b.seconds }
 
-    public var description: String {
+    package var description: String {
         for (unit, factor) in [("w", Int64(604_800)), ("d", 86400), ("h", 3600), ("m", 60)]
         where seconds >= factor && seconds % factor == 0 {
             return "\(seconds / factor)\(unit)"

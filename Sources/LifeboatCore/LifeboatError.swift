@@ -2,9 +2,9 @@
 /// command line maps to an exit code.
 ///
 /// Messages are lowercase with no trailing period; `hint` tells the operator what to do.
-public struct LifeboatError: Error, CustomStringConvertible, Sendable {
+package struct LifeboatError: Error, CustomStringConvertible, Sendable {
     /// The classes of failure; the command line gives each a fixed exit code.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A config, policy or key file is malformed (exit 65).
         case badInput
         /// The command line is wrong (exit 64).
@@ -15,26 +15,26 @@ public struct LifeboatError: Error, CustomStringConvertible, Sendable {
         case state
     }
 
-    public let kind: Kind
-    public let message: String
-    public let hint: String?
+    package let kind: Kind
+    package let message: String
+    package let hint: String?
 
-    public init(_ kind: Kind, _ message: String, hint: String? = nil) {
+    package init(_ kind: Kind, _ message: String, hint: String? = nil) {
         self.kind = kind
         self.message = message
         self.hint = hint
     }
 
-    public static func badInput(_ file: String, line: Int? = nil, _ what: String) -> LifeboatError {
+    package static func badInput(_ file: String, line: Int? = nil, _ what: String) -> LifeboatError {
         let place = line.map { "\(file):\($0)" } ?? file
         return LifeboatError(.badInput, "\(place): \(what)")
     }
 
-    public static func failed(_ message: String, hint: String? = nil) -> LifeboatError {
+    package static func failed(_ message: String, hint: String? = nil) -> LifeboatError {
         LifeboatError(.failed, message, hint: hint)
     }
 
-    public var description: String {
+    package var description: String {
         if let hint { return "\(message)\nHINT: \(hint)" }
         return message
     }

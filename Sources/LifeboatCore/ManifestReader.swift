@@ -3,30 +3,30 @@ import Foundation
 /// Reads a `manifest.json` that came from a destination, where anyone with write access may have put
 /// it: size, JSON shape and every field are checked against what the reader expects before any use,
 /// so no chunk name, id or count from outside reaches a path, a query or a loop unchecked.
-public enum ManifestReader {
+package enum ManifestReader {
     /// A manifest larger than this is refused unread (a million chunks' worth of JSON is about 150 MB;
     /// a real one is a few KiB per thousand chunks).
-    public static let maximumSize = 16 << 20
+    package static let maximumSize = 16 << 20
     /// The most chunks one backup may have: 64 MiB chunks make that 64 TiB.
-    public static let maximumChunks = 1_000_000
+    package static let maximumChunks = 1_000_000
     /// One chunk at most this large (the largest `chunk_size` plus OpenPGP framing).
-    public static let maximumChunkSize: Int64 = 1 << 40
+    package static let maximumChunkSize: Int64 = 1 << 40
     /// How far ahead of the reader's clock a backup id's time may be.
-    public static let allowedClockSkew = ClockSkew.allowed
+    package static let allowedClockSkew = ClockSkew.allowed
     /// The payloads Lifeboat writes.
-    public static let payloads: Set<String> = ["tar", "sqlite", "pg_dump-custom", "sql", "raw"]
+    package static let payloads: Set<String> = ["tar", "sqlite", "pg_dump-custom", "sql", "raw"]
 
     /// What the reader knows before it reads: where the manifest was listed and which policy it serves.
-    public struct Expectation: Sendable {
-        public var host: String
-        public var policy: String
+    package struct Expectation: Sendable {
+        package var host: String
+        package var policy: String
         /// The policy's kind as written in the policy file; nil accepts any kind.
-        public var kind: String?
+        package var kind: String?
         /// The id from the object's folder.
-        public var id: BackupID
-        public var now: Date
+        package var id: BackupID
+        package var now: Date
 
-        public init(host: String, policy: String, kind: String?, id: BackupID, now: Date) {
+        package init(host: String, policy: String, kind: String?, id: BackupID, now: Date) {
             self.host = host
             self.policy = policy
             self.kind = kind
@@ -36,14 +36,14 @@ public enum ManifestReader {
     }
 
     /// Why a manifest was refused: one line an operator can act on.
-    public struct Refusal: Error, CustomStringConvertible, Sendable, Equatable {
-        public let reason: String
-        public var description: String { reason }
+    package struct Refusal: Error, CustomStringConvertible, Sendable, Equatable {
+        package let reason: String
+        package var description: String { reason }
         init(_ reason: String) { self.reason = reason }
     }
 
     /// Decodes and checks `bytes`; throws `Refusal` naming the first thing that is wrong.
-    public static func read(_ bytes: [UInt8], expecting e: Expectation) throws -> Manifest {
+    package static func read(_ bytes: [UInt8], expecting e: Expectation) throws -> Manifest {
         guard bytes.count <= maximumSize else { throw Refusal("manifest is \(bytes.count) bytes, over the \(maximumSize) allowed") }
         let m: Manifest
         do {
@@ -58,7 +58,7 @@ public enum ManifestReader {
     }
 
     /// The field checks alone, for a manifest already decoded.
-    public static func check(_ m: Manifest, expecting e: Expectation) throws {
+    package static func check(_ m: Manifest, expecting e: Expectation) throws {
         guard (1...Manifest.currentFormat).contains(m.format) else { throw Refusal("manifest format \(m.format) is not one this version reads") }
         guard m.id == e.id.rawValue else { throw Refusal("manifest names backup \(quoted(m.id)) but lies in folder \(e.id)") }
         guard let id = BackupID(m.id), let idTime = id.date else { throw Refusal("backup id \(quoted(m.id)) is malformed") }
@@ -104,7 +104,7 @@ public enum ManifestReader {
     }
 
     /// A value from outside, quoted and cut short so a hostile one cannot flood a log line.
-    public static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         let safe = s.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? String($0) : "?" }.joined()
         return "'" + (safe.count > 80 ? safe.prefix(80) + "…" : safe) + "'"
     }

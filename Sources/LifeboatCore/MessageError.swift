@@ -1,9 +1,9 @@
 /// The shape the typed errors of the targets share: a lowercase one-line message without a trailing
 /// period, which is also what the error prints as, so no error type writes its own `description`.
-public protocol MessageError: Error, CustomStringConvertible, Sendable {
+package protocol MessageError: Error, CustomStringConvertible, Sendable {
     var message: String { get }
 }
 
 extension MessageError {
-    public var description: String { message }
+    package var description: String { message }
 }

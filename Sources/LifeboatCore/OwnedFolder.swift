@@ -12,13 +12,13 @@ import Synchronization
 /// a pid could not tell, since pids are reused.
 ///
 /// Folders are named `<prefix><pid>-XXXXXX`, so a sweep matches them by an exact, Lifeboat-only prefix.
-public final class OwnedFolder: Sendable {
-    public let path: String
+package final class OwnedFolder: Sendable {
+    package let path: String
     /// The owner lock's descriptor, -1 once the folder is removed.
     private let lockFD: Mutex<Int32>
 
     /// Makes `<parent>/<prefix><pid>-XXXXXX` (0700) and takes its owner lock.
-    public init(parent: String, prefix: String) throws {
+    package init(parent: String, prefix: String) throws {
         let folder: String
         do {
             folder = try UniqueFolder.make(template: "\(parent)/\(prefix)\(getpid())-XXXXXX")
@@ -37,7 +37,7 @@ public final class OwnedFolder: Sendable {
     }
 
     /// Removes the folder and everything in it, then lets the lock go.
-    public func remove() {
+    package func remove() {
         lockFD.withLock { fd in
             guard fd >= 0 else { return }
             try? FileManager.default.removeItem(atPath: path)
@@ -53,7 +53,7 @@ public final class OwnedFolder: Sendable {
     /// or made by an older Lifeboat that held no lock: a day leaves any such run time to finish).
     /// Returns the paths removed. Never follows a symlink; never touches another user's folder.
     @discardableResult
-    public static func sweep(
+    package static func sweep(
         parent: String, prefix: String, now: Date = Date(), unlockedAge: TimeInterval = 86_400,
         beforeRemoving: (String) -> Void = { _ in }
     ) -> [String] {

@@ -3,10 +3,10 @@ import Foundation
 /// A libpq connection string as a policy's `dsn` or `restore --into` gives it, read only to keep
 /// passwords out of it: whatever is in a DSN reaches pg_dump's or pg_restore's command line, where
 /// `ps` shows it to every user of the host. Passwords go in a `password_file`.
-public enum PostgresDSN {
+package enum PostgresDSN {
     /// Whether `dsn` carries a password: a `password` keyword (`password=x`, `password = 'x'`), or in
     /// URI form a `user:password@` or a `password=` query parameter.
-    public static func hasPassword(_ dsn: String) -> Bool {
+    package static func hasPassword(_ dsn: String) -> Bool {
         let trimmed = dsn.drop { $0 == " " || $0 == "\t" || $0 == "\n" }
         if trimmed.hasPrefix("postgresql://") || trimmed.hasPrefix("postgres://") {
             let rest = trimmed.drop { $0 != "/" }.dropFirst(2)
@@ -21,7 +21,7 @@ public enum PostgresDSN {
 
     /// Splits out a `password_file=PATH` word (Lifeboat's, not libpq's) for `restore --into`; returns
     /// the DSN without it and the path.
-    public static func takingPasswordFile(_ dsn: String) -> (dsn: String, passwordFile: String?) {
+    package static func takingPasswordFile(_ dsn: String) -> (dsn: String, passwordFile: String?) {
         let pairs = keywords(dsn)
         guard let file = pairs.last(where: { $0.key == "password_file" })?.value else { return (dsn, nil) }
         let rest = pairs.filter { $0.key != "password_file" }.map { "\($0.key)='\(escape($0.value))'" }

@@ -12,22 +12,22 @@ import Glibc
 /// with status 141 before it can say anything or clean up. Core dumps are disabled (RLIMIT_CORE 0,
 /// inherited by children, and PR_SET_DUMPABLE 0), since a restore holds an unlocked secret key and a
 /// backup may hold a database password: a crash must not write them to disk.
-public enum ProcessHardening {
+package enum ProcessHardening {
     /// Applies both; safe to call more than once.
-    public static func atStart() {
+    package static func atStart() {
         signal(SIGPIPE, SIG_IGN)
         disableCoreDumps()
     }
 
     /// RLIMIT_CORE to 0 (soft and hard) and the process marked not dumpable.
-    public static func disableCoreDumps() {
+    package static func disableCoreDumps() {
         var none = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &none)
         _ = lifeboat_prctl(prSetDumpable, 0, 0, 0, 0)
     }
 
     /// Whether this process may dump core now (PR_GET_DUMPABLE): 0 after `disableCoreDumps`.
-    public static var isDumpable: Bool { lifeboat_prctl(prGetDumpable, 0, 0, 0, 0) != 0 }
+    package static var isDumpable: Bool { lifeboat_prctl(prGetDumpable, 0, 0, 0, 0) != 0 }
 
     // prctl(2) is variadic in C, so Swift cannot call it directly: the C shim gives it a fixed signature.
     static let prGetDumpable: Int32 = 3

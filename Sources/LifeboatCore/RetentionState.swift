@@ -1,7 +1,7 @@
 /// Where a backup stands in lazy deletion: live, then deleted, soft-deleted and purged as grace runs out.
 /// The raw values are the catalog's `retention` column and the words `list` and `undelete` print.
-public enum RetentionState: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+package enum RetentionState: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     case live, deleted, softDeleted = "soft-deleted", purged
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -4,47 +4,47 @@ import LifeboatCore
 ///
 /// Messages are lowercase without a trailing period; `isBadInput` tells the CLI to exit 65 (bad key,
 /// passphrase or file) rather than 1 (a failed or corrupted operation).
-public struct CryptoError: MessageError, Equatable {
+package struct CryptoError: MessageError, Equatable {
     /// What went wrong, as an open set of values so new kinds do not break callers.
-    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+    package struct Kind: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
-        public var description: String { name }
+        package var description: String { name }
 
         /// A key file that cannot be read, parsed or trusted (bad armor, bad binding signature, expired).
-        public static let badKey = Kind("badKey")
+        package static let badKey = Kind("badKey")
         /// Secret key material where only public keys belong.
-        public static let secretKeyOnHost = Kind("secretKeyOnHost")
+        package static let secretKeyOnHost = Kind("secretKeyOnHost")
         /// The passphrase does not open the secret key, or one is missing.
-        public static let wrongPassphrase = Kind("wrongPassphrase")
+        package static let wrongPassphrase = Kind("wrongPassphrase")
         /// A message encrypted to keys we do not have.
-        public static let noMatchingKey = Kind("noMatchingKey")
+        package static let noMatchingKey = Kind("noMatchingKey")
         /// A message that is truncated, malformed or uses something we do not read.
-        public static let badMessage = Kind("badMessage")
+        package static let badMessage = Kind("badMessage")
         /// A message whose integrity check (quick check or MDC) failed: tampered or corrupted.
-        public static let integrity = Kind("integrity")
+        package static let integrity = Kind("integrity")
         /// A detached signature that is missing, malformed, bad, or made by a key that is not trusted.
-        public static let badSignature = Kind("badSignature")
+        package static let badSignature = Kind("badSignature")
         /// An algorithm or feature this implementation does not support.
-        public static let unsupported = Kind("unsupported")
+        package static let unsupported = Kind("unsupported")
         /// Reading or writing a file failed.
-        public static let io = Kind("io")
+        package static let io = Kind("io")
         /// libcrypto refused an operation that should not fail.
-        public static let library = Kind("library")
+        package static let library = Kind("library")
         /// The stream was used after it finished or failed.
-        public static let misuse = Kind("misuse")
+        package static let misuse = Kind("misuse")
     }
 
-    public let kind: Kind
-    public let message: String
+    package let kind: Kind
+    package let message: String
 
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
     /// True when the operator gave a bad input (key file, passphrase): the CLI exits 65 for these.
-    public var isBadInput: Bool {
+    package var isBadInput: Bool {
         kind == .badKey || kind == .secretKeyOnHost || kind == .wrongPassphrase || kind == .io
     }
 

@@ -5,7 +5,7 @@ import LifeboatCore
 /// Plaintext flows on as it is decrypted, but `output.finish()` is called only once the MDC has checked
 /// out; on any error, `finish()` throws and the output is never finished, so callers write to a
 /// temporary name and remove it on error.
-public final class OpenPGPDecryptor: ByteSink, PacketHandler {
+package final class OpenPGPDecryptor: ByteSink, PacketHandler {
     private enum Input { case undecided, binary, armored(ArmorStream) }
     private enum Current { case none, collect(tag: Int, body: [UInt8]), seipd, skip }
 
@@ -21,12 +21,12 @@ public final class OpenPGPDecryptor: ByteSink, PacketHandler {
     private var failure: Error?
     private var finished = false
 
-    public init(keys: [OpenPGPSecretKey], output: ByteSink) {
+    package init(keys: [OpenPGPSecretKey], output: ByteSink) {
         self.keys = keys
         self.output = output
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         if let failure { throw failure }
         guard !finished else { throw CryptoError(.misuse, "write after the decrypted stream ended") }
         do {
@@ -37,7 +37,7 @@ public final class OpenPGPDecryptor: ByteSink, PacketHandler {
         }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         if let failure { throw failure }
         guard !finished else { throw CryptoError(.misuse, "finish called twice") }
         do {

@@ -6,20 +6,20 @@ import LifeboatCore
 ///
 /// Both the signature and the bytes come from a destination, so both are hostile: the signature's size,
 /// packets and fields are bounded and checked before any use, and every refusal says why in one line.
-public enum DetachedSignature {
+package enum DetachedSignature {
     /// A signature file larger than this is refused unread.
-    public static let maximumSize = 64 * 1024
+    package static let maximumSize = 64 * 1024
     /// How far ahead of the reader's clock a signature's creation time may be.
-    public static let allowedClockSkew = ClockSkew.allowed
+    package static let allowedClockSkew = ClockSkew.allowed
 
     /// Who made a signature that checked out, and when.
-    public struct Verified: Sendable, Equatable {
-        public let signer: String
-        public let created: Date
+    package struct Verified: Sendable, Equatable {
+        package let signer: String
+        package let created: Date
     }
 
     /// Verifies `signature` over `data`; returns the signer, or throws `.badSignature` saying why not.
-    public static func verify(
+    package static func verify(
         signature: [UInt8], data: [UInt8], trusted: [OpenPGPVerifyingKey], now: Date = Date()
     ) throws -> Verified {
         let sig = try parse(signature)

@@ -6,9 +6,9 @@ import LifeboatDigest
 /// Memory stays constant whatever the stream length: plaintext is framed into a literal packet and the
 /// ciphertext into the SEIPD packet, both with partial body lengths of `chunkSize` bytes. The SHA-1 MDC
 /// runs on a second thread while this one runs AES-256-CFB.
-public final class OpenPGPEncryptor: ByteSink {
+package final class OpenPGPEncryptor: ByteSink {
     /// The partial body chunk size: 2^20 = 1 MiB.
-    public static let defaultChunkPower = 20
+    package static let defaultChunkPower = 20
     /// Format 'b', empty file name, zero date: the six bytes that open the literal packet body.
     private static let literalHeader: [UInt8] = [0x62, 0, 0, 0, 0, 0]
 
@@ -29,7 +29,7 @@ public final class OpenPGPEncryptor: ByteSink {
 
     private enum State { case open, finished, failed }
 
-    public convenience init(recipients: [OpenPGPPublicKey], output: ByteSink) throws {
+    package convenience init(recipients: [OpenPGPPublicKey], output: ByteSink) throws {
         try self.init(recipients: recipients, output: output, chunkPower: Self.defaultChunkPower)
     }
 
@@ -74,7 +74,7 @@ public final class OpenPGPEncryptor: ByteSink {
         }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard state == .open else { throw CryptoError(.misuse, "write after the encrypted stream ended") }
         guard let base = bytes.baseAddress else { return }
         do {
@@ -92,7 +92,7 @@ public final class OpenPGPEncryptor: ByteSink {
         }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         guard state == .open else { throw CryptoError(.misuse, "finish after the encrypted stream ended") }
         state = .failed
         try flushLiteral(final: true)

@@ -2,7 +2,7 @@ import COpenSSL
 import Foundation
 
 /// Which kind of key pair `OpenPGPKeygen` makes.
-public enum OpenPGPKeyAlgorithm: Sendable {
+package enum OpenPGPKeyAlgorithm: Sendable {
     /// An ed25519 primary (certify, sign) with a cv25519 encryption subkey: small and fast.
     case curve25519
     /// An RSA-4096 primary (certify, sign) with an RSA-4096 encryption subkey: for sites that require RSA.
@@ -12,11 +12,11 @@ public enum OpenPGPKeyAlgorithm: Sendable {
 /// Makes OpenPGP key pairs that `gpg --import` accepts, so operators can create backup keys without GnuPG.
 ///
 /// Run it off the backup host: only the public half belongs there.
-public enum OpenPGPKeygen {
+package enum OpenPGPKeygen {
     /// The S2K count byte for protected keys: 0xFF, 65011712 bytes hashed, the most OpenPGP can code.
     static let s2kCount: UInt8 = 0xFF
 
-    public static func generate(
+    package static func generate(
         name: String, email: String?, passphrase: String?, algorithm: OpenPGPKeyAlgorithm, now: Date = Date()
     ) throws -> (publicArmored: String, secretArmored: String, fingerprint: String) {
         let created = UInt32(clamping: Int64(now.timeIntervalSince1970))

@@ -4,27 +4,27 @@ import Foundation
 ///
 /// It exists so the host can hold public keys only: loading checks self-signatures, binding signatures,
 /// expiry and revocation, and refuses any file that carries secret key material.
-public struct OpenPGPPublicKey: Sendable {
+package struct OpenPGPPublicKey: Sendable {
     let primary: KeyPacket
     let encryptionKey: KeyPacket
 
     /// The primary key fingerprint, 40 uppercase hex digits.
-    public var fingerprint: String { primary.fingerprintHex }
+    package var fingerprint: String { primary.fingerprintHex }
     /// The fingerprint of the subkey (or primary) that messages are encrypted to.
-    public var encryptionKeyFingerprint: String { encryptionKey.fingerprintHex }
+    package var encryptionKeyFingerprint: String { encryptionKey.fingerprintHex }
     /// The 16-hex-digit key id that PKESK packets name.
-    public var encryptionKeyID: String { encryptionKey.keyIDHex }
+    package var encryptionKeyID: String { encryptionKey.keyIDHex }
     /// User ids with a valid self-signature, as UTF-8 text.
-    public let userIDs: [String]
+    package let userIDs: [String]
     /// When encrypting to this key stops working (the primary's or the encryption subkey's expiry), nil for never.
-    public let expires: Date?
+    package let expires: Date?
 
     /// Loads an armored or binary key as `gpg --export` writes it; errors start with the file name.
-    public static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPPublicKey {
+    package static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPPublicKey {
         try KeyFile.load(path) { try OpenPGPPublicKey(bytes: $0, now: now) }
     }
 
-    public init(bytes: [UInt8]) throws {
+    package init(bytes: [UInt8]) throws {
         try self.init(bytes: bytes, now: Date())
     }
 

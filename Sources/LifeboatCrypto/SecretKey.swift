@@ -4,7 +4,7 @@ import Foundation
 ///
 /// It exists for restores, which run off the host or with the key brought in for the occasion; the
 /// backup host itself only ever holds `OpenPGPPublicKey`.
-public struct OpenPGPSecretKey: Sendable {
+package struct OpenPGPSecretKey: Sendable {
     /// A key that can open PKESK packets, with its secret in usable form.
     struct DecryptionKey: Sendable {
         let key: KeyPacket
@@ -17,18 +17,18 @@ public struct OpenPGPSecretKey: Sendable {
     }
 
     /// The primary key fingerprint, 40 uppercase hex digits.
-    public var fingerprint: String { primary.fingerprintHex }
+    package var fingerprint: String { primary.fingerprintHex }
     /// Key ids (16 hex digits) of the keys that can decrypt.
-    public var decryptionKeyIDs: [String] { keys.map { $0.key.keyIDHex } }
+    package var decryptionKeyIDs: [String] { keys.map { $0.key.keyIDHex } }
     let primary: KeyPacket
     let keys: [DecryptionKey]
 
     /// Loads a key as `gpg --export-secret-keys [--armor]` writes it; errors start with the file name.
-    public static func load(contentsOf path: String, passphrase: String?) throws -> OpenPGPSecretKey {
+    package static func load(contentsOf path: String, passphrase: String?) throws -> OpenPGPSecretKey {
         try KeyFile.load(path) { try OpenPGPSecretKey(bytes: $0, passphrase: passphrase) }
     }
 
-    public init(bytes: [UInt8], passphrase: String?) throws {
+    package init(bytes: [UInt8], passphrase: String?) throws {
         let (data, _) = try KeyFile.binary(bytes)
         let block = try KeyBlock.parse(try PacketReader.packets(data, kind: .badKey, what: "key"))
         guard block.hasSecretMaterial else {

@@ -6,30 +6,30 @@ import Foundation
 ///
 /// It can sign and never decrypt: a key file that also holds a decryption key is refused, so whoever
 /// takes the host can forge new backups from then on but reads nothing old.
-public struct OpenPGPSigningKey: Sendable {
+package struct OpenPGPSigningKey: Sendable {
     let primary: KeyPacket
     let seed: [UInt8]
     /// The key's packets with the secret part left out: what `publicArmored` exports.
     let publicPackets: [Packet]
     /// When the key expires, nil for never.
-    public let expires: Date?
+    package let expires: Date?
 
     /// The primary key fingerprint, 40 uppercase hex digits.
-    public var fingerprint: String { primary.fingerprintHex }
+    package var fingerprint: String { primary.fingerprintHex }
 
     /// The public half, armored, as `gpg --import` and `trusted_signers` read it.
-    public var publicArmored: String {
+    package var publicArmored: String {
         Armor.encode(publicPackets.flatMap { PacketWriter.packet(tag: $0.tag, body: $0.body) }, block: .publicKey)
     }
 
     /// The public half as a reader holds it, to check this key's own signatures.
-    public var verifyingKey: OpenPGPVerifyingKey {
+    package var verifyingKey: OpenPGPVerifyingKey {
         OpenPGPVerifyingKey(primary: primary, userIDs: [], expires: expires, revoked: false)
     }
 
     /// Makes a new key: an Ed25519 primary that may certify and sign, with one user id and no subkey.
     /// Returns the key and its secret file's text (unprotected: the host signs unattended).
-    public static func generate(userID: String, now: Date = Date()) throws -> (key: OpenPGPSigningKey, secretArmored: String) {
+    package static func generate(userID: String, now: Date = Date()) throws -> (key: OpenPGPSigningKey, secretArmored: String) {
         let created = UInt32(clamping: Int64(now.timeIntervalSince1970))
         let primary = try GeneratedKey.ed25519(created: created)
         guard let signer = primary.signing else { throw CryptoError(.library, "ed25519 key cannot sign") }
@@ -52,7 +52,7 @@ public struct OpenPGPSigningKey: Sendable {
 
     /// Loads a key file written by `generate` (or `gpg --export-secret-keys` of an unprotected Ed25519 key);
     /// errors start with the file name.
-    public static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPSigningKey {
+    package static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPSigningKey {
         try KeyFile.load(path) { try OpenPGPSigningKey(bytes: $0, now: now) }
     }
 
@@ -101,7 +101,7 @@ public struct OpenPGPSigningKey: Sendable {
 
     /// A detached signature over `data` (signature type 0x00, binary document, SHA-512), armored:
     /// `gpg --verify data.sig data` checks it with this key's public half.
-    public func sign(_ data: [UInt8], now: Date = Date()) throws -> [UInt8] {
+    package func sign(_ data: [UInt8], now: Date = Date()) throws -> [UInt8] {
         let created = UInt32(clamping: Int64(now.timeIntervalSince1970))
         let body = try SignaturePacket.build(
             type: SignatureType.binaryDocument, signer: primary, signerSecret: .ed25519(seed: seed), prefix: data,

@@ -6,17 +6,17 @@ import Foundation
 /// when a key they were given made it. Only the primary key signs here, as on the hosts' own keys and
 /// on keys `gpg --quick-gen-key` makes; a revoked key still loads, so signatures by it can be
 /// refused with a reason rather than the whole reader failing.
-public struct OpenPGPVerifyingKey: Sendable {
+package struct OpenPGPVerifyingKey: Sendable {
     let primary: KeyPacket
     /// User ids with a valid self-signature, as UTF-8 text.
-    public let userIDs: [String]
+    package let userIDs: [String]
     /// When the key expires, nil for never.
-    public let expires: Date?
+    package let expires: Date?
     /// Whether the key carries a valid revocation of its own.
-    public let revoked: Bool
+    package let revoked: Bool
 
     /// The primary key fingerprint, 40 uppercase hex digits.
-    public var fingerprint: String { primary.fingerprintHex }
+    package var fingerprint: String { primary.fingerprintHex }
 
     init(primary: KeyPacket, userIDs: [String], expires: Date?, revoked: Bool) {
         self.primary = primary
@@ -26,11 +26,11 @@ public struct OpenPGPVerifyingKey: Sendable {
     }
 
     /// Loads an armored or binary public key; errors start with the file name.
-    public static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPVerifyingKey {
+    package static func load(contentsOf path: String, now: Date = Date()) throws -> OpenPGPVerifyingKey {
         try KeyFile.load(path) { try OpenPGPVerifyingKey(bytes: $0, now: now) }
     }
 
-    public init(bytes: [UInt8], now: Date = Date()) throws {
+    package init(bytes: [UInt8], now: Date = Date()) throws {
         let (data, armoredPrivate) = try KeyFile.binary(bytes)
         let packets = try PacketReader.packets(data, kind: .badKey, what: "key")
         if armoredPrivate || packets.contains(where: { $0.tag == PacketTag.secretKey || $0.tag == PacketTag.secretSubkey }) {

@@ -2,11 +2,11 @@ import COpenSSL
 
 /// The digests libcrypto computes for Lifeboat: SHA-256 for chunks and S3, the others for OpenPGP
 /// (the SHA-1 MDC, fingerprints, signatures), named here so no caller touches an EVP_MD itself.
-public enum DigestAlgorithm: Sendable {
+package enum DigestAlgorithm: Sendable {
     case sha1, sha224, sha256, sha384, sha512
 
     /// libcrypto's EVP_MD, for calls that name a digest themselves (RSA signature padding).
-    public var md: OpaquePointer? {
+    package var md: OpaquePointer? {
         switch self {
         case .sha1: EVP_sha1()
         case .sha224: EVP_sha224()
@@ -17,7 +17,7 @@ public enum DigestAlgorithm: Sendable {
     }
 
     /// The digest's length in bytes.
-    public var length: Int {
+    package var length: Int {
         switch self {
         case .sha1: 20
         case .sha224: 28

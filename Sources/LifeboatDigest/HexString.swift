@@ -1,6 +1,6 @@
 extension Array where Element == UInt8 {
     /// Lowercase hexadecimal, as manifests and the catalog store digests.
-    public var hexString: String {
+    package var hexString: String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(count * 2)

@@ -6,11 +6,11 @@ import LifeboatDigest
 /// each to the spool under a temporary name, fsynced and renamed, with its sha256.
 ///
 /// Only ciphertext reaches it, so nothing readable ever lands on the host's disk.
-public final class ChunkSpooler: ByteSink {
-    public let directory: String
-    public let chunkSize: Int64
-    public private(set) var chunks: [Manifest.Chunk] = []
-    public private(set) var bytesOut: Int64 = 0
+package final class ChunkSpooler: ByteSink {
+    package let directory: String
+    package let chunkSize: Int64
+    package private(set) var chunks: [Manifest.Chunk] = []
+    package private(set) var bytesOut: Int64 = 0
 
     /// The chunk being written, under its temporary name until it is full.
     private var file: AtomicFile?
@@ -18,10 +18,10 @@ public final class ChunkSpooler: ByteSink {
     private var hasher: SHA256Hasher?
 
     /// The most this backup may add to the spool; past it writing fails instead of filling the disk.
-    public let maxBytes: Int64?
+    package let maxBytes: Int64?
 
     /// Creates `directory` (mode 0700) if needed; chunk files are named as the contract says.
-    public init(directory: String, chunkSize: Int64, maxBytes: Int64? = nil) throws {
+    package init(directory: String, chunkSize: Int64, maxBytes: Int64? = nil) throws {
         precondition(chunkSize > 0)
         self.directory = directory
         self.chunkSize = chunkSize
@@ -34,7 +34,7 @@ public final class ChunkSpooler: ByteSink {
         }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         if let maxBytes, bytesOut + Int64(bytes.count) > maxBytes {
             throw LifeboatError.failed(
                 "spool: this backup would take the spool past spool_max (room left: \(ByteSize(bytes: max(0, maxBytes))))",
@@ -54,7 +54,7 @@ public final class ChunkSpooler: ByteSink {
         }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         if file != nil || chunks.isEmpty {
             if file == nil { try openChunk() }
             try closeChunk()

@@ -2,8 +2,8 @@ import Foundation
 import LifeboatCore
 
 /// Streams a file into a sink in 1 MiB reads: how a fetched chunk enters the restore pipeline.
-public enum FileFeeder {
-    public static func feed(path: String, into sink: ByteSink) throws {
+package enum FileFeeder {
+    package static func feed(path: String, into sink: ByteSink) throws {
         let fd: Int32
         do {
             fd = try FileDescriptorIO.open(path, O_RDONLY | O_CLOEXEC)

@@ -7,15 +7,15 @@ import LifeboatCore
 /// The temporary file lives in a private folder beside the target, `<path>.lifeboat-partial-<pid>/`,
 /// made 0700 by this process and opened `O_EXCL|O_NOFOLLOW`: a symlink planted at either name is
 /// removed or refused, never written through, and no other user can read the plaintext meanwhile.
-public final class FileSink: ByteSink {
-    public let path: String
+package final class FileSink: ByteSink {
+    package let path: String
     /// The private folder holding the file while it is written.
-    public let folder: String
-    public var temporaryPath: String { file.temporaryPath }
+    package let folder: String
+    package var temporaryPath: String { file.temporaryPath }
     private let file: AtomicFile
     private var done = false
 
-    public init(path: String, mode: mode_t = 0o600) throws {
+    package init(path: String, mode: mode_t = 0o600) throws {
         let folder = "\(path).lifeboat-partial-\(getpid())"
         let leaf = (path as NSString).lastPathComponent
         let temporaryPath = "\(folder)/\(leaf.isEmpty ? "data" : leaf)"
@@ -32,7 +32,7 @@ public final class FileSink: ByteSink {
 
     deinit { abandon() }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         do {
             try file.write(bytes)
         } catch {
@@ -41,7 +41,7 @@ public final class FileSink: ByteSink {
     }
 
     /// Syncs the file and renames it into place; the target's folder is not synced.
-    public func finish() throws {
+    package func finish() throws {
         do {
             try file.sync()
             try file.rename()
@@ -55,7 +55,7 @@ public final class FileSink: ByteSink {
     }
 
     /// Removes the temporary file and its folder; called on every failure path and on release.
-    public func abandon() {
+    package func abandon() {
         file.abandon()
         if !done { rmdir(folder) }
         done = true

@@ -3,30 +3,30 @@ import LifeboatCrypto
 
 /// The restore half of the pipeline in one place: checked chunk files -> OpenPGP decrypt -> gunzip ->
 /// a consumer. The consumer sees the end of the stream only after the MDC has checked out.
-public final class RestorePipeline {
+package final class RestorePipeline {
     /// What reached the consumer.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Plaintext bytes handed to the consumer.
-        public let bytes: Int64
+        package let bytes: Int64
     }
 
     private let counter: CountingTee
     private let decryptor: OpenPGPDecryptor
 
     /// `keys` are the secret keys to try; `consumer` takes the plaintext and is finished by `finish`.
-    public init(keys: [OpenPGPSecretKey], consumer: ByteSink) {
+    package init(keys: [OpenPGPSecretKey], consumer: ByteSink) {
         counter = CountingTee(next: consumer)
         decryptor = OpenPGPDecryptor(keys: keys, output: GzipReader(output: counter))
     }
 
     /// Feeds the next chunk in the manifest's order: a file whose size and sha256 were already checked
     /// against the manifest as it was fetched (the fetch needs that verdict to try another copy).
-    public func feed(chunkFile path: String) throws {
+    package func feed(chunkFile path: String) throws {
         try FileFeeder.feed(path: path, into: decryptor)
     }
 
     /// Ends the message: checks the MDC, flushes the gunzip stage and finishes the consumer.
-    public func finish() throws -> Result {
+    package func finish() throws -> Result {
         try decryptor.finish()
         return Result(bytes: counter.count)
     }

@@ -3,18 +3,18 @@ import LifeboatCore
 /// Passes a stream on but keeps its last `holdBack` bytes until `finish`, so the next stage never
 /// sees the end of the stream before the stage in front has verified it (the OpenPGP MDC is
 /// checked only at the end). A loader such as pg_restore cannot complete a load without the tail.
-public final class TailHoldingSink: ByteSink {
+package final class TailHoldingSink: ByteSink {
     private let next: ByteSink
     private let holdBack: Int
     private var tail: [UInt8] = []
 
-    public init(next: ByteSink, holdBack: Int = 1 << 20) {
+    package init(next: ByteSink, holdBack: Int = 1 << 20) {
         self.next = next
         self.holdBack = max(1, holdBack)
         tail.reserveCapacity(2 * self.holdBack)
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         tail.append(contentsOf: bytes)
         if tail.count > 2 * holdBack {
             let release = tail.count - holdBack
@@ -23,7 +23,7 @@ public final class TailHoldingSink: ByteSink {
         }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         try next.write(tail)
         tail = []
         try next.finish()

@@ -6,13 +6,13 @@ import Synchronization
 
 /// The real transport: AsyncHTTPClient, certificates verified, redirects refused, an idle-read
 /// timeout that catches a stalled server, and files streamed from disk in 1 MiB reads.
-public struct HTTPClientTransport: S3Transport {
-    public struct Timeouts: Sendable, Hashable {
-        public var connect: Duration
+package struct HTTPClientTransport: S3Transport {
+    package struct Timeouts: Sendable, Hashable {
+        package var connect: Duration
         /// How long the server may stay silent before the request is abandoned.
-        public var idle: Duration
+        package var idle: Duration
 
-        public init(connect: Duration = .seconds(10), idle: Duration = .seconds(60)) {
+        package init(connect: Duration = .seconds(10), idle: Duration = .seconds(60)) {
             self.connect = connect
             self.idle = idle
         }
@@ -21,12 +21,12 @@ public struct HTTPClientTransport: S3Transport {
     let client: HTTPClient
     let timeouts: Timeouts
 
-    public init(timeouts: Timeouts = Timeouts()) {
+    package init(timeouts: Timeouts = Timeouts()) {
         self.timeouts = timeouts
         client = ClientPool.client(for: timeouts)
     }
 
-    public func send(_ request: S3HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) async throws
+    package func send(_ request: S3HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) async throws
         -> S3HTTPResponse
     {
         var r = HTTPClientRequest(url: request.url)

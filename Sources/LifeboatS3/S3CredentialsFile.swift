@@ -4,8 +4,8 @@ import LifeboatCore
 /// Reads S3 keys from the contract's env-style file (`AWS_ACCESS_KEY_ID=...`, `AWS_SECRET_ACCESS_KEY=...`,
 /// optional `AWS_SESSION_TOKEN=...`) or, without a file, from the standard AWS environment variables.
 /// A file that group or others can read is refused (exit 65), and no value is ever put in a message.
-public enum S3CredentialsFile {
-    public static func load(_ path: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+package enum S3CredentialsFile {
+    package static func load(_ path: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> S3Credentials
     {
         guard let path else {

@@ -4,22 +4,22 @@ import LifeboatDigest
 import LifeboatStorage
 
 /// Where and how to reach a bucket.
-public struct S3Settings: Sendable {
+package struct S3Settings: Sendable {
     /// `http(s)://host[:port][/base]`.
-    public var endpoint: String
-    public var bucket: String
-    public var region: String
+    package var endpoint: String
+    package var bucket: String
+    package var region: String
     /// Put in front of every key (`prod/`).
-    public var prefix: String
+    package var prefix: String
     /// `bucket.host` rather than `host/bucket`.
-    public var virtualHosted: Bool
+    package var virtualHosted: Bool
     /// Files larger than this go up in parts.
-    public var multipartThreshold: Int64
-    public var partSize: Int64
+    package var multipartThreshold: Int64
+    package var partSize: Int64
     /// Keys per ListObjectsV2 page (the server's default, 1000, when nil).
-    public var listPageSize: Int?
+    package var listPageSize: Int?
 
-    public init(
+    package init(
         endpoint: String, bucket: String, region: String = "us-east-1", prefix: String = "", virtualHosted: Bool = false,
         multipartThreshold: Int64 = 64 << 20, partSize: Int64 = 16 << 20
     ) {
@@ -36,9 +36,9 @@ public struct S3Settings: Sendable {
 /// An S3-compatible bucket as a `Destination`: SigV4-signed requests carrying the payload's real
 /// sha256, PUT or multipart upload (each part retried on its own, an unfinished upload aborted),
 /// ranged GET, ListObjectsV2 with continuation, DELETE, HEAD.
-public struct S3Destination: Destination {
-    public let name: String
-    public let settings: S3Settings
+package struct S3Destination: Destination {
+    package let name: String
+    package let settings: S3Settings
     let signer: SigV4Signer
     let transport: S3Transport
     /// Retries single parts of a multipart upload; whole operations are retried by a wrapper.
@@ -49,7 +49,7 @@ public struct S3Destination: Destination {
     let hostPort: String
     let basePath: String
 
-    public init(
+    package init(
         name: String, settings: S3Settings, credentials: S3Credentials, transport: S3Transport = HTTPClientTransport(),
         partRetrier: Retrier? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
@@ -131,7 +131,7 @@ public struct S3Destination: Destination {
 
     /// What a retry can fix: 5xx, 429, SlowDown and RequestTimeout. 404 NoSuchKey is not-found;
     /// everything else (403, other 4xx, a missing bucket) is permanent.
-    public static func classify(status: Int, code: String?) -> StorageError.Kind {
+    package static func classify(status: Int, code: String?) -> StorageError.Kind {
         switch status {
         case 404 where code == nil || code == "NoSuchKey" || code == "NotFound":
             return .notFound
@@ -148,13 +148,13 @@ public struct S3Destination: Destination {
 
     // MARK: Destination
 
-    public func put(_ key: String, bytes: [UInt8]) async throws {
+    package func put(_ key: String, bytes: [UInt8]) async throws {
         let hash = Digest.hex(Digest.sha256(bytes))
         let r = try request("PUT", key: key, headers: [("Content-Length", String(bytes.count))], body: .bytes(bytes), payloadHash: hash)
         try await send(r, what: "PUT \(key)")
     }
 
-    public func put(_ key: String, fromFile path: String) async throws {
+    package func put(_ key: String, fromFile path: String) async throws {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw StorageError(.permanent, destination: name, "cannot read \(path): \(String(cString: strerror(errno)))")
@@ -266,7 +266,7 @@ public struct S3Destination: Destination {
     }
 
     @discardableResult
-    public func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
         let headers = offset > 0 ? [("Range", "bytes=\(offset)-")] : []
         var total: Int64 = 0
         do {
@@ -282,7 +282,7 @@ public struct S3Destination: Destination {
         }
     }
 
-    public func size(_ key: String) async throws -> Int64? {
+    package func size(_ key: String) async throws -> Int64? {
         do {
             let response = try await send(request("HEAD", key: key), what: "HEAD \(key)")
             guard let length = response.header("Content-Length").flatMap({ Int64($0) }) else {
@@ -312,7 +312,7 @@ public struct S3Destination: Destination {
     /// A listing longer than this is taken as a hostile or broken server.
     static let maximumListed = 50_000_000
 
-    public func list(prefix: String) async throws -> [String] {
+    package func list(prefix: String) async throws -> [String] {
         var keys: [String] = []
         var token: String?
         repeat {
@@ -335,7 +335,7 @@ public struct S3Destination: Destination {
         return keys
     }
 
-    public func remove(_ key: String) async throws {
+    package func remove(_ key: String) async throws {
         do {
             try await send(request("DELETE", key: key), what: "DELETE \(key)")
         } catch let e as StorageError where e.isNotFound {
@@ -344,7 +344,7 @@ public struct S3Destination: Destination {
     }
 
     /// Makes the bucket (for tests and first set-up); an existing bucket of ours is fine.
-    public func createBucket() async throws {
+    package func createBucket() async throws {
         do {
             try await send(request("PUT", key: nil), what: "create bucket \(settings.bucket)")
         } catch let e as StorageError where e.message.contains("BucketAlreadyOwnedByYou") {
@@ -353,7 +353,7 @@ public struct S3Destination: Destination {
     }
 
     /// Names unfinished multipart uploads under the prefix (for tests and clean-up).
-    public func unfinishedUploads() async throws -> [String] {
+    package func unfinishedUploads() async throws -> [String] {
         var body: [UInt8] = []
         try await send(request("GET", key: nil, query: [("uploads", nil)]), what: "list multipart uploads") {
             body.append(contentsOf: $0)

@@ -2,31 +2,31 @@ import Foundation
 import LifeboatDigest
 
 /// Access keys for S3. The secret and the token never appear in `description`, so a logged value is safe.
-public struct S3Credentials: Sendable, CustomStringConvertible {
-    public var accessKeyID: String
-    public var secretAccessKey: String
-    public var sessionToken: String?
+package struct S3Credentials: Sendable, CustomStringConvertible {
+    package var accessKeyID: String
+    package var secretAccessKey: String
+    package var sessionToken: String?
 
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+    package init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
     }
 
-    public var description: String { "S3Credentials(\(accessKeyID), secret redacted)" }
+    package var description: String { "S3Credentials(\(accessKeyID), secret redacted)" }
 }
 
 /// AWS Signature Version 4, apart from any transport: canonical request, string to sign, signing key.
 ///
 /// S3 does not normalize paths (`a//b/../c` is a key, not a path), so `normalizePath` is off for
 /// S3 and on only for the published test suite's generic service.
-public struct SigV4Signer: Sendable {
-    public var credentials: S3Credentials
-    public var region: String
-    public var service: String
-    public var normalizePath: Bool
+package struct SigV4Signer: Sendable {
+    package var credentials: S3Credentials
+    package var region: String
+    package var service: String
+    package var normalizePath: Bool
 
-    public init(credentials: S3Credentials, region: String, service: String = "s3", normalizePath: Bool = false) {
+    package init(credentials: S3Credentials, region: String, service: String = "s3", normalizePath: Bool = false) {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -34,15 +34,15 @@ public struct SigV4Signer: Sendable {
     }
 
     /// A request as the signer sees it: path and query decoded, headers in the order given.
-    public struct Request: Sendable {
-        public var method: String
+    package struct Request: Sendable {
+        package var method: String
         /// The decoded path, starting with `/`.
-        public var path: String
+        package var path: String
         /// Decoded query items; a nil value is a key without `=`.
-        public var query: [(String, String?)]
-        public var headers: [(String, String)]
+        package var query: [(String, String?)]
+        package var headers: [(String, String)]
 
-        public init(method: String, path: String, query: [(String, String?)] = [], headers: [(String, String)] = []) {
+        package init(method: String, path: String, query: [(String, String?)] = [], headers: [(String, String)] = []) {
             self.method = method
             self.path = path
             self.query = query
@@ -52,7 +52,7 @@ public struct SigV4Signer: Sendable {
 
     // MARK: the three steps
 
-    public func canonicalRequest(_ r: Request, payloadHash: String) -> (request: String, signedHeaders: String) {
+    package func canonicalRequest(_ r: Request, payloadHash: String) -> (request: String, signedHeaders: String) {
         let (headerBlock, signed) = Self.canonicalHeaders(r.headers)
         let text = [
             r.method, canonicalURI(r.path), Self.canonicalQuery(r.query), headerBlock, signed, payloadHash,
@@ -60,18 +60,18 @@ public struct SigV4Signer: Sendable {
         return (text, signed)
     }
 
-    public func scope(date: String) -> String {
+    package func scope(date: String) -> String {
         "\(date.prefix(8))/\(region)/\(service)/aws4_request"
     }
 
-    public func stringToSign(canonicalRequest: String, amzDate: String) -> String {
+    package func stringToSign(canonicalRequest: String, amzDate: String) -> String {
         [
             "AWS4-HMAC-SHA256", amzDate, scope(date: amzDate),
             Digest.hex(Digest.sha256(canonicalRequest)),
         ].joined(separator: "\n")
     }
 
-    public func signingKey(date: String) -> [UInt8] {
+    package func signingKey(date: String) -> [UInt8] {
         let kDate = Digest.hmacSHA256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), Array(date.prefix(8).utf8))
         let kRegion = Digest.hmacSHA256(key: kDate, Array(region.utf8))
         let kService = Digest.hmacSHA256(key: kRegion, Array(service.utf8))
@@ -80,7 +80,7 @@ public struct SigV4Signer: Sendable {
 
     /// The Authorization header's value for a request whose headers already carry `X-Amz-Date`
     /// (and, for S3, `x-amz-content-sha256` and any session token).
-    public func authorization(_ r: Request, payloadHash: String, amzDate: String) -> String {
+    package func authorization(_ r: Request, payloadHash: String, amzDate: String) -> String {
         let (creq, signed) = canonicalRequest(r, payloadHash: payloadHash)
         let sts = stringToSign(canonicalRequest: creq, amzDate: amzDate)
         let signature = Digest.hex(Digest.hmacSHA256(key: signingKey(date: amzDate), Array(sts.utf8)))
@@ -89,7 +89,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Adds x-amz-date, x-amz-content-sha256, the session token and Authorization to an S3 request.
-    public func signS3(_ r: inout Request, payloadHash: String, now: Date) {
+    package func signS3(_ r: inout Request, payloadHash: String, now: Date) {
         let amzDate = Self.amzDate(now)
         r.headers.append(("x-amz-date", amzDate))
         r.headers.append(("x-amz-content-sha256", payloadHash))
@@ -98,7 +98,7 @@ public struct SigV4Signer: Sendable {
         r.headers.append(("Authorization", auth))
     }
 
-    public static func amzDate(_ date: Date) -> String {
+    package static func amzDate(_ date: Date) -> String {
         var t = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&t, &parts)
@@ -168,7 +168,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// URI-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~), and `/` when asked.
-    public static func encode(_ s: String, keepSlash: Bool) -> String {
+    package static func encode(_ s: String, keepSlash: Bool) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         let hex = Array("0123456789ABCDEF")

@@ -4,13 +4,13 @@ import LifeboatCore
 /// The `command` source: runs an operator's program whose stdout is the dump and streams it into
 /// the pipeline. A non-zero exit or a signal is a failure carrying the program's last stderr lines,
 /// and the sink is then never finished, so nothing downstream can seal a partial dump.
-public struct CommandDumper {
-    public let argv: [String]
-    public let environment: [String: String]
+package struct CommandDumper {
+    package let argv: [String]
+    package let environment: [String: String]
     /// Names the source in messages ("command", "pg_dump", "mariadb-dump").
-    public let what: String
+    package let what: String
 
-    public init(argv: [String], environment: [String: String] = [:], what: String = "command") {
+    package init(argv: [String], environment: [String: String] = [:], what: String = "command") {
         self.argv = argv
         self.environment = environment
         self.what = what
@@ -18,7 +18,7 @@ public struct CommandDumper {
 
     /// Streams the program's stdout into `sink` and finishes it when the program succeeded.
     @discardableResult
-    public func write(to sink: ByteSink) throws -> Int64 {
+    package func write(to sink: ByteSink) throws -> Int64 {
         let child = try ProcessChild(argv, environment: environment)
         let bytes: Int64
         do {

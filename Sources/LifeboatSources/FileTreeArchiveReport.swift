@@ -1,17 +1,17 @@
 /// What an archive run or an extraction did: counts for the catalog and the operator, and the
 /// warnings (vanished, changed or unreadable files, skipped special files) that did not stop it.
-public struct ArchiveReport: Sendable, Equatable {
-    public var files: Int
-    public var directories: Int
-    public var symlinks: Int
-    public var hardlinks: Int
+package struct ArchiveReport: Sendable, Equatable {
+    package var files: Int
+    package var directories: Int
+    package var symlinks: Int
+    package var hardlinks: Int
     /// Bytes of file content (not counting headers and padding).
-    public var bytes: Int64
+    package var bytes: Int64
     /// Entries left out because they vanished or could not be read while the tree was walked.
-    public var skipped: Int
-    public var warnings: [String]
+    package var skipped: Int
+    package var warnings: [String]
 
-    public init(
+    package init(
         files: Int = 0, directories: Int = 0, symlinks: Int = 0, hardlinks: Int = 0, bytes: Int64 = 0,
         skipped: Int = 0, warnings: [String] = []
     ) {

@@ -14,21 +14,21 @@ import Glibc
 /// (names that are not UTF-8 included). Extended attributes, ACLs and capabilities go with each
 /// file, directory and symlink as `SCHILY.xattr.*` records. Memory stays at one 1 MiB read buffer plus the
 /// hard-link table.
-public struct FileTreeArchiver {
-    public let paths: [String]
-    public let excludes: [String]
+package struct FileTreeArchiver {
+    package let paths: [String]
+    package let excludes: [String]
     let logger: Logger
     /// Tests use this to change the tree between listing, opening and reading a file.
     var hook: ((FileTreeArchiveStage, String) -> Void)?
 
-    public init(paths: [String], excludes: [String], logger: Logger) {
+    package init(paths: [String], excludes: [String], logger: Logger) {
         self.paths = paths
         self.excludes = excludes
         self.logger = logger
     }
 
     /// Writes the whole archive to `output`, then calls `output.finish()`.
-    public func write(to output: ByteSink) throws -> ArchiveReport {
+    package func write(to output: ByteSink) throws -> ArchiveReport {
         let roots = try FileTreeWalker.normalize(paths)
         let session = FileTreeArchiveSession(output: output, logger: logger, hook: hook)
         let walker = FileTreeWalker(roots: roots, excludes: excludes)

@@ -7,7 +7,7 @@ import Synchronization
 /// pg_backup_start) and lets go.
 ///
 /// `release` must be safe to call on every path, more than once, and must not wait long.
-public protocol DatabaseLock: AnyObject {
+package protocol DatabaseLock: AnyObject {
     /// Takes the lock; gives up (leaving nothing held) at `deadline`.
     func acquire(deadline: ContinuousClock.Instant) throws
     /// Lets go of the lock.
@@ -20,13 +20,13 @@ public protocol DatabaseLock: AnyObject {
 /// Holds back SIGTERM, SIGINT and SIGHUP while a lock is held, so a stop request cannot leave a
 /// database locked; the signal is re-raised (with its default action) as soon as the lock is let go.
 /// The window is bounded by max_lock, so a stop is only ever delayed by that much.
-public enum LockSignalGuard {
+package enum LockSignalGuard {
     /// The signal that arrived while held back; an atomic, since a signal handler may take no lock.
     static let pending = Atomic<Int32>(0)
     static let saved = Mutex<[Int32: sigaction]>([:])
     static let signals = [SIGTERM, SIGINT, SIGHUP]
 
-    public static func begin() {
+    package static func begin() {
         pending.store(0, ordering: .sequentiallyConsistent)
         for s in signals {
             var action = sigaction()
@@ -40,7 +40,7 @@ public enum LockSignalGuard {
     }
 
     /// Restores the previous handlers and delivers a signal that arrived meanwhile.
-    public static func end() {
+    package static func end() {
         let previous = saved.withLock { saved in
             defer { saved = [:] }
             return saved
@@ -55,10 +55,10 @@ public enum LockSignalGuard {
 
 /// Reads a password file: `KEY=value` lines (an env file: the first key that names a password wins)
 /// or else the first line. The file must not be readable by group or others.
-public enum PasswordFile {
+package enum PasswordFile {
     static let keys = ["PASSWORD", "PGPASSWORD", "MYSQL_PWD", "MARIADB_PASSWORD", "MYSQL_PASSWORD", "password"]
 
-    public static func read(_ path: String) throws -> String {
+    package static func read(_ path: String) throws -> String {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw LifeboatError.failed("cannot read password file \(path): \(String(cString: strerror(errno)))")
@@ -89,22 +89,22 @@ public enum PasswordFile {
 /// A private (0700) folder under the system temp folder holding credential files for one tool
 /// run (a PGPASSFILE, a MariaDB options file), removed when done. Never holds backup data.
 /// It is an `OwnedFolder`, so one left by a killed process is found and removed by `sweep()`.
-public final class CredentialFolder {
-    public static let parent = "/tmp"
-    public static let prefix = "lifeboat-cred-"
+package final class CredentialFolder {
+    package static let parent = "/tmp"
+    package static let prefix = "lifeboat-cred-"
     private let folder: OwnedFolder
-    public var path: String { folder.path }
+    package var path: String { folder.path }
 
-    public init() throws {
+    package init() throws {
         folder = try OwnedFolder(parent: Self.parent, prefix: Self.prefix)
     }
 
     /// Removes the credential folders of processes that are gone; returns their paths.
     @discardableResult
-    public static func sweep() -> [String] { OwnedFolder.sweep(parent: parent, prefix: prefix) }
+    package static func sweep() -> [String] { OwnedFolder.sweep(parent: parent, prefix: prefix) }
 
     /// Writes `text` to a new 0600 file in the folder and returns its path.
-    public func write(_ name: String, _ text: String) throws -> String {
+    package func write(_ name: String, _ text: String) throws -> String {
         let file = "\(path)/\(name)"
         let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw LifeboatError.failed("cannot write \(file): \(String(cString: strerror(errno)))") }
@@ -120,8 +120,8 @@ public final class CredentialFolder {
 }
 
 /// Finds a PostgreSQL or MariaDB tool: on PATH, else in the newest /usr/lib/postgresql/*/bin.
-public enum ToolLocator {
-    public static func find(_ name: String) -> String {
+package enum ToolLocator {
+    package static func find(_ name: String) -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for dir in path.split(separator: ":") where access("\(dir)/\(name)", X_OK) == 0 {
             return "\(dir)/\(name)"

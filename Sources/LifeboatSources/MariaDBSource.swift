@@ -5,11 +5,11 @@ import LifeboatCore
 /// Where and as whom to reach a MariaDB server: the settings a policy gives (its snapshot is not used
 /// here), or those of a restore target. Credentials travel in a 0600 options file
 /// (`--defaults-extra-file`), never on a command line that ps shows.
-public typealias MariaDBEndpoint = SourceSpec.MariaDB
+package typealias MariaDBEndpoint = SourceSpec.MariaDB
 
 extension SourceSpec.MariaDB {
     /// Parses `key=value` words (`host port socket user database password_file`), as `--into` takes.
-    public init(dsn: String) throws {
+    package init(dsn: String) throws {
         var fields: [String: String] = [:]
         for word in dsn.split(whereSeparator: \.isWhitespace) {
             let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
@@ -43,13 +43,13 @@ extension SourceSpec.MariaDB {
 
 /// The `mariadb` source: `mariadb-dump --single-transaction --routines --events --triggers` of one
 /// database (without CREATE DATABASE, so it loads into any database an operator names).
-public struct MariaDBDumper {
-    public let endpoint: MariaDBEndpoint
+package struct MariaDBDumper {
+    package let endpoint: MariaDBEndpoint
 
-    public init(endpoint: MariaDBEndpoint) { self.endpoint = endpoint }
+    package init(endpoint: MariaDBEndpoint) { self.endpoint = endpoint }
 
     @discardableResult
-    public func write(to sink: ByteSink) throws -> Int64 {
+    package func write(to sink: ByteSink) throws -> Int64 {
         let (folder, options) = try endpoint.optionsFile()
         defer { withExtendedLifetime(folder) {} }
         let argv = [ToolLocator.find("mariadb-dump"), "--defaults-extra-file=\(options)", "--single-transaction",
@@ -63,11 +63,11 @@ public struct MariaDBDumper {
 /// The client runs statements as they arrive and a dump drops and re-creates each table, so loading
 /// over a database that holds tables would replace them one by one, and a failure half-way would
 /// leave a mix. It therefore loads only into a new or empty database, and says so otherwise.
-public final class MariaDBLoader: ByteSink {
+package final class MariaDBLoader: ByteSink {
     let pipe: LoaderPipe
     let folder: CredentialFolder
 
-    public init(endpoint: MariaDBEndpoint) throws {
+    package init(endpoint: MariaDBEndpoint) throws {
         let (folder, options) = try endpoint.optionsFile()
         self.folder = folder
         let client = ToolLocator.find("mariadb")
@@ -84,7 +84,7 @@ public final class MariaDBLoader: ByteSink {
     /// Refuses a target database that already holds tables; a missing one is fine (the loader makes it).
     /// Called once before a restore starts: a walk back to an older backup loads over its own
     /// half-finished attempt, which is what it should replace.
-    public static func requireEmptyTarget(_ endpoint: MariaDBEndpoint) throws {
+    package static func requireEmptyTarget(_ endpoint: MariaDBEndpoint) throws {
         let (folder, options) = try endpoint.optionsFile()
         defer { withExtendedLifetime(folder) {} }
         let client = ToolLocator.find("mariadb")
@@ -105,28 +105,28 @@ public final class MariaDBLoader: ByteSink {
         }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws { try pipe.write(bytes) }
+    package func write(_ bytes: UnsafeRawBufferPointer) throws { try pipe.write(bytes) }
 
-    public func finish() throws { try pipe.finish() }
+    package func finish() throws { try pipe.finish() }
 
-    public func abandon() { pipe.abandon() }
+    package func abandon() { pipe.abandon() }
 }
 
 /// The MariaDB part of lock–sync–snapshot–unlock: FLUSH TABLES WITH READ LOCK held in a live
 /// `mariadb` session. If Lifeboat dies, the client sees its stdin close, ends the session, and the
 /// server drops the lock; a lock that cannot be had by the deadline is cancelled with KILL.
-public final class MariaDBGlobalReadLock: DatabaseLock {
+package final class MariaDBGlobalReadLock: DatabaseLock {
     let endpoint: MariaDBEndpoint
     private var child: ProcessChild?
     private var folder: CredentialFolder?
     private var options = ""
     private var connectionID: String?
 
-    public init(endpoint: MariaDBEndpoint) { self.endpoint = endpoint }
+    package init(endpoint: MariaDBEndpoint) { self.endpoint = endpoint }
 
-    public var extraFiles: [(name: String, contents: [UInt8])] { [] }
+    package var extraFiles: [(name: String, contents: [UInt8])] { [] }
 
-    public func acquire(deadline: ContinuousClock.Instant) throws {
+    package func acquire(deadline: ContinuousClock.Instant) throws {
         let (f, o) = try endpoint.optionsFile()
         folder = f
         options = o
@@ -165,7 +165,7 @@ public final class MariaDBGlobalReadLock: DatabaseLock {
         child = nil
     }
 
-    public func release() throws {
+    package func release() throws {
         guard let c = child else { return }
         var ok = false
         if (try? c.send("UNLOCK TABLES;\nSELECT 'lifeboat-unlocked';\n")) != nil {

@@ -4,17 +4,17 @@ import LifeboatCore
 /// The `postgres` source: `pg_dump --format=custom --compress=0` against the policy's DSN (a
 /// streaming replica is welcome), streamed into the pipeline, which compresses it. A password
 /// comes from `password_file` through a temporary PGPASSFILE (0600), never a command line.
-public struct PostgresDumper {
-    public let dsn: String
-    public let passwordFile: String?
+package struct PostgresDumper {
+    package let dsn: String
+    package let passwordFile: String?
 
-    public init(dsn: String, passwordFile: String?) {
+    package init(dsn: String, passwordFile: String?) {
         self.dsn = dsn
         self.passwordFile = passwordFile
     }
 
     @discardableResult
-    public func write(to sink: ByteSink) throws -> Int64 {
+    package func write(to sink: ByteSink) throws -> Int64 {
         let creds = try PostgresCredentials(passwordFile: passwordFile)
         let argv = [ToolLocator.find("pg_dump"), "--format=custom", "--compress=0", "--no-password", "--dbname=\(dsn)"]
         return try CommandDumper(argv: argv, environment: creds.environment, what: "pg_dump").write(to: sink)
@@ -22,11 +22,11 @@ public struct PostgresDumper {
 }
 
 /// A temporary PGPASSFILE holding the password for every host, port, database and user.
-public final class PostgresCredentials {
+package final class PostgresCredentials {
     let folder: CredentialFolder?
-    public let environment: [String: String]
+    package let environment: [String: String]
 
-    public init(passwordFile: String?) throws {
+    package init(passwordFile: String?) throws {
         guard let passwordFile else {
             folder = nil
             environment = [:]
@@ -43,11 +43,11 @@ public final class PostgresCredentials {
 
 /// Loads a `pg_dump --format=custom` stream into the database a DSN names, with pg_restore
 /// reading the stream on its stdin (`--no-owner --exit-on-error`, so a failure stops it).
-public final class PostgresLoader: ByteSink {
+package final class PostgresLoader: ByteSink {
     let pipe: LoaderPipe
     let creds: PostgresCredentials
 
-    public init(dsn: String, passwordFile: String?) throws {
+    package init(dsn: String, passwordFile: String?) throws {
         creds = try PostgresCredentials(passwordFile: passwordFile)
         let child = try ProcessChild(
             [ToolLocator.find("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
@@ -57,12 +57,12 @@ public final class PostgresLoader: ByteSink {
         pipe = LoaderPipe(child, what: "pg_restore", failure: "pg_restore failed")
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws { try pipe.write(bytes) }
+    package func write(_ bytes: UnsafeRawBufferPointer) throws { try pipe.write(bytes) }
 
-    public func finish() throws { try pipe.finish() }
+    package func finish() throws { try pipe.finish() }
 
     /// Stops the load after a failure elsewhere.
-    public func abandon() { pipe.abandon() }
+    package func abandon() { pipe.abandon() }
 }
 
 /// The PostgreSQL part of lock–sync–snapshot–unlock: `pg_backup_start` and `pg_backup_stop` in one
@@ -73,25 +73,25 @@ public final class PostgresLoader: ByteSink {
 /// make it wait for the WAL written up to pg_backup_stop, which only a WAL archive holds; so the label
 /// is kept as `backup_label.lifeboat` (rename it to `backup_label` to recover from an archive).
 /// A command's copy may be made file by file: there the label is `backup_label`, as PostgreSQL needs.
-public final class PostgresBackupLock: DatabaseLock {
+package final class PostgresBackupLock: DatabaseLock {
     let dsn: String
     let passwordFile: String?
     let atomicSnapshot: Bool
     private var child: ProcessChild?
     private var creds: PostgresCredentials?
-    public private(set) var extraFiles: [(name: String, contents: [UInt8])] = []
+    package private(set) var extraFiles: [(name: String, contents: [UInt8])] = []
 
     /// Files never to copy from a data directory: the running server's lock file and options, which
     /// would make a restored server think another one still runs.
-    public static let excludedFiles = ["postmaster.pid", "postmaster.opts"]
+    package static let excludedFiles = ["postmaster.pid", "postmaster.opts"]
 
-    public init(dsn: String, passwordFile: String?, atomicSnapshot: Bool) {
+    package init(dsn: String, passwordFile: String?, atomicSnapshot: Bool) {
         self.dsn = dsn
         self.passwordFile = passwordFile
         self.atomicSnapshot = atomicSnapshot
     }
 
-    public func acquire(deadline: ContinuousClock.Instant) throws {
+    package func acquire(deadline: ContinuousClock.Instant) throws {
         let c = try PostgresCredentials(passwordFile: passwordFile)
         creds = c
         let psql = try ProcessChild(
@@ -112,7 +112,7 @@ public final class PostgresBackupLock: DatabaseLock {
         }
     }
 
-    public func release() throws {
+    package func release() throws {
         guard let psql = child else { return }
         child = nil
         defer {

@@ -7,13 +7,13 @@ import Synchronization
 #endif
 
 /// How a child process ended.
-public enum ProcessTermination: Sendable, Equatable, CustomStringConvertible {
+package enum ProcessTermination: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
 
-    public var succeeded: Bool { self == .exited(0) }
+    package var succeeded: Bool { self == .exited(0) }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let code): return "exited with status \(code)"
         case .signaled(let sig): return "was killed by signal \(sig)"
@@ -31,16 +31,16 @@ public enum ProcessTermination: Sendable, Equatable, CustomStringConvertible {
 /// (psql, mariadb) line by line with deadlines, synchronously, while stop signals are held back,
 /// and must be able to kill the whole process group at `max_lock`; dumpers and loaders are driven
 /// from synchronous `ByteSink` writes. swift-subprocess's API is async throughout.
-public final class ProcessChild: Sendable {
-    public enum Input { case null, pipe }
-    public enum Output { case null, pipe }
+package final class ProcessChild: Sendable {
+    package enum Input { case null, pipe }
+    package enum Output { case null, pipe }
 
-    public let argv: [String]
-    public let pid: pid_t
+    package let argv: [String]
+    package let pid: pid_t
     /// The read end of the child's stdout, when `Output.pipe` was asked for (else -1).
-    public let stdoutFD: Int32
+    package let stdoutFD: Int32
     /// The write end of the child's stdin, when `Input.pipe` was asked for and until `closeStdin`.
-    public var stdinFD: Int32 { stdin.withLock { $0 } }
+    package var stdinFD: Int32 { stdin.withLock { $0 } }
     private let stdin: Mutex<Int32>
     private let stderrTail: StderrTail
     /// How the child ended, once a wait has seen it; held while waiting, so one waitpid reaps it.
@@ -48,7 +48,7 @@ public final class ProcessChild: Sendable {
 
     /// Starts `argv[0]` (searched on PATH) with `environment` added to the scrubbed one that
     /// `ChildEnvironment` keeps from this process's (no AWS_* or other secrets pass).
-    public init(_ argv: [String], environment: [String: String] = [:], stdin: Input = .null,
+    package init(_ argv: [String], environment: [String: String] = [:], stdin: Input = .null,
                 stdout: Output = .pipe) throws {
         precondition(!argv.isEmpty)
         self.argv = argv
@@ -82,7 +82,7 @@ public final class ProcessChild: Sendable {
 
     /// Copies the child's stdout into `sink` until end of file (without finishing the sink).
     /// On a sink error the child is killed so it does not block on a full pipe.
-    public func pumpStdout(into sink: ByteSink, bufferSize: Int = 1 << 20) throws -> Int64 {
+    package func pumpStdout(into sink: ByteSink, bufferSize: Int = 1 << 20) throws -> Int64 {
         precondition(stdoutFD >= 0, "stdout is not a pipe")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -106,7 +106,7 @@ public final class ProcessChild: Sendable {
     }
 
     /// Writes text to the child's stdin.
-    public func send(_ text: String) throws {
+    package func send(_ text: String) throws {
         precondition(stdinFD >= 0, "stdin is not a pipe")
         var bytes = Array(text.utf8)
         defer { bytes.removeAll() }
@@ -118,7 +118,7 @@ public final class ProcessChild: Sendable {
     }
 
     /// Closes the child's stdin: a SQL client reading it then ends its session and exits.
-    public func closeStdin() {
+    package func closeStdin() {
         stdin.withLock { fd in
             if fd >= 0 { close(fd) }
             fd = -1
@@ -126,7 +126,7 @@ public final class ProcessChild: Sendable {
     }
 
     /// Reads one line of stdout (without the newline); nil at end of file or after `deadline`.
-    public func readLine(deadline: ContinuousClock.Instant) -> String? {
+    package func readLine(deadline: ContinuousClock.Instant) -> String? {
         precondition(stdoutFD >= 0, "stdout is not a pipe")
         var line: [UInt8] = []
         var byte: UInt8 = 0
@@ -145,14 +145,14 @@ public final class ProcessChild: Sendable {
     }
 
     /// Sends a signal to the child's whole process group.
-    public func kill(_ signal: Int32 = SIGKILL) {
+    package func kill(_ signal: Int32 = SIGKILL) {
         let done = termination.withLock { $0 != nil }
         if !done { Glibc.kill(-pid, signal) }
     }
 
     /// Waits for the child to end and for its stderr to be drained.
     @discardableResult
-    public func wait() -> ProcessTermination {
+    package func wait() -> ProcessTermination {
         termination.withLock { termination in
             if let termination { return termination }
             var status: Int32 = 0
@@ -165,7 +165,7 @@ public final class ProcessChild: Sendable {
     }
 
     /// Waits until `deadline`; nil when the child is still running then.
-    public func wait(until deadline: ContinuousClock.Instant) -> ProcessTermination? {
+    package func wait(until deadline: ContinuousClock.Instant) -> ProcessTermination? {
         while true {
             let seen: (ProcessTermination, fresh: Bool)? = termination.withLock { termination in
                 if let termination { return (termination, false) }
@@ -185,7 +185,7 @@ public final class ProcessChild: Sendable {
     }
 
     /// The last lines the child wrote to stderr, joined by "; ".
-    public func stderrSummary(lines: Int = 3) -> String {
+    package func stderrSummary(lines: Int = 3) -> String {
         stderrTail.lastLines(lines)
     }
 
@@ -196,7 +196,7 @@ public final class ProcessChild: Sendable {
     }
 
     /// The error a failed tool turns into: what ran, how it ended, and its own last words.
-    public func failure(_ what: String, _ t: ProcessTermination) -> LifeboatError {
+    package func failure(_ what: String, _ t: ProcessTermination) -> LifeboatError {
         let said = stderrSummary()
         return LifeboatError.failed("\(what): \(argv[0]) \(t)" + (said.isEmpty ? "" : ": \(said)"))
     }

@@ -4,21 +4,21 @@ import LifeboatCore
 /// Runs short administrative commands (snapshot create and delete, listing) and reports what they
 /// said. Snapshot providers take one, so tests can inject a runner that records each argv instead
 /// of touching LVM or ZFS.
-public protocol CommandRunner: Sendable {
+package protocol CommandRunner: Sendable {
     /// Runs `argv` to its end or until `deadline`, when its process group is killed and
     /// `timedOut` is set. Throws only when the program cannot be started.
     func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws -> CommandOutcome
 }
 
 /// What a command did: how it ended, its stdout, and the last lines of its stderr.
-public struct CommandOutcome: Sendable {
-    public var termination: ProcessTermination?
-    public var stdout: String
-    public var stderr: String
-    public var timedOut: Bool { termination == nil }
-    public var succeeded: Bool { termination == .exited(0) }
+package struct CommandOutcome: Sendable {
+    package var termination: ProcessTermination?
+    package var stdout: String
+    package var stderr: String
+    package var timedOut: Bool { termination == nil }
+    package var succeeded: Bool { termination == .exited(0) }
 
-    public init(termination: ProcessTermination?, stdout: String = "", stderr: String = "") {
+    package init(termination: ProcessTermination?, stdout: String = "", stderr: String = "") {
         self.termination = termination
         self.stdout = stdout
         self.stderr = stderr
@@ -26,13 +26,13 @@ public struct CommandOutcome: Sendable {
 }
 
 extension CommandRunner {
-    public func run(_ argv: [String]) throws -> CommandOutcome {
+    package func run(_ argv: [String]) throws -> CommandOutcome {
         try run(argv, environment: [:], deadline: nil)
     }
 
     /// Runs `argv` and throws a clear error when it fails or times out.
     @discardableResult
-    public func check(_ argv: [String], environment: [String: String] = [:],
+    package func check(_ argv: [String], environment: [String: String] = [:],
                       deadline: ContinuousClock.Instant? = nil, what: String) throws -> CommandOutcome {
         let out = try run(argv, environment: environment, deadline: deadline)
         guard let t = out.termination else {
@@ -46,10 +46,10 @@ extension CommandRunner {
 }
 
 /// The real runner: spawns the program in its own process group.
-public struct SystemCommandRunner: CommandRunner {
-    public init() {}
+package struct SystemCommandRunner: CommandRunner {
+    package init() {}
 
-    public func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws -> CommandOutcome {
+    package func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws -> CommandOutcome {
         let child = try ProcessChild(argv, environment: environment)
         let sink = MemorySink()
         // Read stdout on a thread so a deadline can still fire while the program is silent.

@@ -4,11 +4,11 @@ import LifeboatCore
 
 /// A minimal handle on the system libsqlite3: what the sqlite source, its lock and its loader need
 /// (open, execute, one value, online backup, serialize), with errors that name the database.
-public final class SQLiteConnection {
+package final class SQLiteConnection {
     let db: OpaquePointer
-    public let path: String
+    package let path: String
 
-    public init(path: String, readOnly: Bool = false, busyTimeoutMs: Int32 = 10_000) throws {
+    package init(path: String, readOnly: Bool = false, busyTimeoutMs: Int32 = 10_000) throws {
         self.path = path
         var handle: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
@@ -28,13 +28,13 @@ public final class SQLiteConnection {
     var errorMessage: String { String(cString: sqlite3_errmsg(db)) }
 
     /// Runs one or more statements that return no rows.
-    public func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         let rc = sqlite3_exec(db, sql, nil, nil, nil)
         guard rc == SQLITE_OK else { throw LifeboatError.failed("sqlite: \(path): \(sql): \(errorMessage)") }
     }
 
     /// The first column of every row of a query, as text.
-    public func column(_ sql: String) throws -> [String] {
+    package func column(_ sql: String) throws -> [String] {
         var stmt: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK, let stmt else {
             throw LifeboatError.failed("sqlite: \(path): \(sql): \(errorMessage)")
@@ -50,10 +50,10 @@ public final class SQLiteConnection {
     }
 
     /// The first column of the first row, as text.
-    public func scalar(_ sql: String) throws -> String? { try column(sql).first }
+    package func scalar(_ sql: String) throws -> String? { try column(sql).first }
 
     /// `PRAGMA integrity_check`: nil when the database is sound, else what it found.
-    public func integrityProblems() throws -> String? {
+    package func integrityProblems() throws -> String? {
         let rows = try column("PRAGMA integrity_check")
         return rows == ["ok"] ? nil : rows.prefix(5).joined(separator: "; ")
     }

@@ -14,27 +14,27 @@ import LifeboatCore
 /// the original, on its own file system, removed as soon as it is streamed. That folder is an
 /// `OwnedFolder` named `.lifeboat-sqlite-copy-<pid>-XXXXXX`: one a killed backup left (plaintext)
 /// is removed by the next backup of the database, or by `sweepCopies` at the start of the next run.
-public struct SQLiteSource {
-    public let database: String
-    public var memoryLimit: Int64 = 256 << 20
+package struct SQLiteSource {
+    package let database: String
+    package var memoryLimit: Int64 = 256 << 20
 
     /// The name every large-database copy folder starts with.
-    public static let copyPrefix = ".lifeboat-sqlite-copy-"
+    package static let copyPrefix = ".lifeboat-sqlite-copy-"
 
     /// Removes the copy folders beside `database` whose backup process is gone; returns their paths.
     @discardableResult
-    public static func sweepCopies(beside database: String) -> [String] {
+    package static func sweepCopies(beside database: String) -> [String] {
         let dir = (database as NSString).deletingLastPathComponent
         return OwnedFolder.sweep(parent: dir.isEmpty ? "." : dir, prefix: copyPrefix)
     }
 
-    public init(database: String) {
+    package init(database: String) {
         self.database = database
     }
 
     /// Writes the consistent copy into `sink` and finishes it; returns its size.
     @discardableResult
-    public func write(to sink: ByteSink) throws -> Int64 {
+    package func write(to sink: ByteSink) throws -> Int64 {
         var st = stat()
         guard stat(database, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
             throw LifeboatError.failed("sqlite: \(database) is not a database file: \(String(cString: strerror(errno == 0 ? ENOENT : errno)))")
@@ -124,13 +124,13 @@ public struct SQLiteSource {
 
 /// The sqlite part of lock–sync–snapshot–unlock: the database's write lock (`BEGIN IMMEDIATE`),
 /// so no transaction commits while the file system is synced and snapshotted.
-public final class SQLiteWriteLock: DatabaseLock {
+package final class SQLiteWriteLock: DatabaseLock {
     let database: String
     private var connection: SQLiteConnection?
 
-    public init(database: String) { self.database = database }
+    package init(database: String) { self.database = database }
 
-    public func acquire(deadline: ContinuousClock.Instant) throws {
+    package func acquire(deadline: ContinuousClock.Instant) throws {
         let left = ContinuousClock.now.duration(to: deadline)
         let ms = Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
         let c = try SQLiteConnection(path: database, busyTimeoutMs: ms)
@@ -142,11 +142,11 @@ public final class SQLiteWriteLock: DatabaseLock {
         connection = c
     }
 
-    public func release() throws {
+    package func release() throws {
         guard let c = connection else { return }
         connection = nil
         try? c.execute("ROLLBACK")
     }
 
-    public var extraFiles: [(name: String, contents: [UInt8])] { [] }
+    package var extraFiles: [(name: String, contents: [UInt8])] { [] }
 }

@@ -7,15 +7,15 @@ import Logging
 /// The lock is let go on every path (errors, a stop signal, a hung snapshot command) and is
 /// held at most `maxLock`: when syncing or snapshotting is not done by then, the snapshot is
 /// abandoned (its command killed) and the lock released, never the other way round.
-public struct SnapshotCoordinator {
-    public let provider: SnapshotProvider
-    public let lock: DatabaseLock?
-    public let maxLock: Duration
+package struct SnapshotCoordinator {
+    package let provider: SnapshotProvider
+    package let lock: DatabaseLock?
+    package let maxLock: Duration
     /// The policy whose snapshots these are (see `SnapshotName`).
-    public let policy: String
-    public let logger: Logger
+    package let policy: String
+    package let logger: Logger
 
-    public init(provider: SnapshotProvider, lock: DatabaseLock?, maxLock: Duration, policy: String, logger: Logger) {
+    package init(provider: SnapshotProvider, lock: DatabaseLock?, maxLock: Duration, policy: String, logger: Logger) {
         self.provider = provider
         self.lock = lock
         self.maxLock = maxLock
@@ -24,15 +24,15 @@ public struct SnapshotCoordinator {
     }
 
     /// What the lock phase produced.
-    public struct Taken {
-        public var handle: SnapshotHandle
-        public var lockWindowMs: Int64?
-        public var extraFiles: [(name: String, contents: [UInt8])]
+    package struct Taken {
+        package var handle: SnapshotHandle
+        package var lockWindowMs: Int64?
+        package var extraFiles: [(name: String, contents: [UInt8])]
     }
 
     /// Deletes snapshots a killed run left behind; returns how many.
     @discardableResult
-    public func removeLeftovers() -> Int {
+    package func removeLeftovers() -> Int {
         var removed = 0
         for handle in (try? provider.leftovers(policy: policy)) ?? [] {
             do {
@@ -47,7 +47,7 @@ public struct SnapshotCoordinator {
     }
 
     /// Runs the whole flow: `archive` gets the path of the snapshot's files and the extra files.
-    public func run<T>(id: BackupID, archive: (String, [(name: String, contents: [UInt8])]) throws -> T) throws -> (T, Int64?) {
+    package func run<T>(id: BackupID, archive: (String, [(name: String, contents: [UInt8])]) throws -> T) throws -> (T, Int64?) {
         removeLeftovers()
         let taken = try take(name: SnapshotName.make(policy: policy, id: id))
         defer {
@@ -61,7 +61,7 @@ public struct SnapshotCoordinator {
     }
 
     /// Lock, sync, snapshot, unlock.
-    public func take(name: String) throws -> Taken {
+    package func take(name: String) throws -> Taken {
         // Flush most dirty data before locking, so the sync under the lock is short.
         if let p = provider.syncPath { _ = Self.syncFileSystem(p, deadline: .now + .seconds(60)) }
         LockSignalGuard.begin()
@@ -129,8 +129,8 @@ public struct SnapshotCoordinator {
 
 /// Writes tar entries for files that exist only in memory (PostgreSQL's backup_label) ahead of
 /// the archiver's own entries, named inside the snapshot's folder.
-public enum SnapshotExtraFiles {
-    public static func write(_ files: [(name: String, contents: [UInt8])], under root: String, to sink: ByteSink) throws {
+package enum SnapshotExtraFiles {
+    package static func write(_ files: [(name: String, contents: [UInt8])], under root: String, to sink: ByteSink) throws {
         let base = String(root.drop { $0 == "/" })
         let now = Int64(Date().timeIntervalSince1970)
         for f in files {

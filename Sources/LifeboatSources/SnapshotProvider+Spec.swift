@@ -3,7 +3,7 @@ import LifeboatConfig
 extension SnapshotSpec.Provider {
     /// The provider that takes the snapshots a policy asks for; `stateDirectory` keeps markers of
     /// pending snapshots made by the operator's commands.
-    public func make(stateDirectory: String?) -> SnapshotProvider {
+    package func make(stateDirectory: String?) -> SnapshotProvider {
         switch self {
         case .btrfs(let volume): BtrfsSnapshotProvider(volume: volume)
         case .lvm(let volume, let size): LVMSnapshotProvider(volume: volume, size: size)

@@ -3,15 +3,15 @@ import LifeboatCore
 
 /// One snapshot a provider made: its name, how the provider finds it again, and where its files
 /// can be read.
-public struct SnapshotHandle: Sendable, Equatable, Codable {
+package struct SnapshotHandle: Sendable, Equatable, Codable {
     /// The recognizable name: `lifeboat-snap-<policy>-<id>` (btrfs: with a leading dot).
-    public var name: String
+    package var name: String
     /// What the provider's tools call it: a path (btrfs), `vg/lv` (lvm), `pool/ds@name` (zfs).
-    public var ref: String
+    package var ref: String
     /// Where its files are read; for lvm, set once it is mounted.
-    public var readPath: String?
+    package var readPath: String?
 
-    public init(name: String, ref: String, readPath: String?) {
+    package init(name: String, ref: String, readPath: String?) {
         self.name = name
         self.ref = ref
         self.readPath = readPath
@@ -20,7 +20,7 @@ public struct SnapshotHandle: Sendable, Equatable, Codable {
 
 /// A way to take an instant, read-only image of a volume. Every command goes through `runner`,
 /// so the LVM and ZFS providers, which cannot run on every machine, are tested by their argv.
-public protocol SnapshotProvider {
+package protocol SnapshotProvider {
     /// Makes the snapshot; the command is killed at `deadline`.
     func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle
     /// Makes its files readable (lvm mounts it); returns the path to archive.
@@ -39,32 +39,32 @@ public protocol SnapshotProvider {
 
 /// btrfs: a read-only snapshot of the subvolume `volume`, made inside it as
 /// `<volume>/.lifeboat-snap-<policy>-<id>` (a nested subvolume, so not inside later snapshots).
-public struct BtrfsSnapshotProvider: SnapshotProvider {
-    public let volume: String
-    public let runner: CommandRunner
+package struct BtrfsSnapshotProvider: SnapshotProvider {
+    package let volume: String
+    package let runner: CommandRunner
 
-    public init(volume: String, runner: CommandRunner = SystemCommandRunner()) {
+    package init(volume: String, runner: CommandRunner = SystemCommandRunner()) {
         self.volume = volume
         self.runner = runner
     }
 
-    public var syncPath: String? { volume }
-    public var isAtomic: Bool { true }
+    package var syncPath: String? { volume }
+    package var isAtomic: Bool { true }
 
-    public func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
+    package func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         let path = "\(volume)/.\(name)"
         try runner.check(["btrfs", "subvolume", "snapshot", "-r", volume, path], deadline: deadline,
                          what: "btrfs snapshot of \(volume)")
         return SnapshotHandle(name: name, ref: path, readPath: path)
     }
 
-    public func open(_ handle: SnapshotHandle) throws -> String { handle.ref }
+    package func open(_ handle: SnapshotHandle) throws -> String { handle.ref }
 
-    public func delete(_ handle: SnapshotHandle) throws {
+    package func delete(_ handle: SnapshotHandle) throws {
         try runner.check(["btrfs", "subvolume", "delete", handle.ref], what: "delete btrfs snapshot \(handle.ref)")
     }
 
-    public func leftovers(policy: String) throws -> [SnapshotHandle] {
+    package func leftovers(policy: String) throws -> [SnapshotHandle] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: volume)) ?? []
         return names.filter { $0.hasPrefix(".") && SnapshotName.belongs(String($0.dropFirst()), to: policy) }.sorted().map {
             SnapshotHandle(name: String($0.dropFirst()), ref: "\(volume)/\($0)", readPath: "\(volume)/\($0)")
@@ -74,13 +74,13 @@ public struct BtrfsSnapshotProvider: SnapshotProvider {
 
 /// LVM: `lvcreate -s` of the logical volume `vg/lv` (which suspends the device, and so freezes its
 /// file system, for the instant of the snapshot), mounted read-only on a private folder to be read.
-public struct LVMSnapshotProvider: SnapshotProvider {
-    public let volume: String
-    public let size: String
-    public let mountBase: String
-    public let runner: CommandRunner
+package struct LVMSnapshotProvider: SnapshotProvider {
+    package let volume: String
+    package let size: String
+    package let mountBase: String
+    package let runner: CommandRunner
 
-    public init(volume: String, size: String = "1G", mountBase: String = "/run/lifeboat",
+    package init(volume: String, size: String = "1G", mountBase: String = "/run/lifeboat",
                 runner: CommandRunner = SystemCommandRunner()) {
         self.volume = volume
         self.size = size
@@ -89,30 +89,30 @@ public struct LVMSnapshotProvider: SnapshotProvider {
     }
 
     var vg: String { String(volume.split(separator: "/").first ?? "") }
-    public var syncPath: String? { nil }
-    public var isAtomic: Bool { true }
+    package var syncPath: String? { nil }
+    package var isAtomic: Bool { true }
 
-    public func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
+    package func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         try runner.check(["lvcreate", "--snapshot", "--name", name, "--size", size, volume], deadline: deadline,
                          what: "lvm snapshot of \(volume)")
         return SnapshotHandle(name: name, ref: "\(vg)/\(name)", readPath: nil)
     }
 
-    public func open(_ handle: SnapshotHandle) throws -> String {
+    package func open(_ handle: SnapshotHandle) throws -> String {
         let mountPoint = "\(mountBase)/\(handle.name)"
         try runner.check(["mkdir", "-p", "-m", "0700", mountPoint], what: "make mount point")
         try runner.check(["mount", "-o", "ro", "/dev/\(handle.ref)", mountPoint], what: "mount lvm snapshot \(handle.ref)")
         return mountPoint
     }
 
-    public func delete(_ handle: SnapshotHandle) throws {
+    package func delete(_ handle: SnapshotHandle) throws {
         let mountPoint = "\(mountBase)/\(handle.name)"
         _ = try? runner.run(["umount", mountPoint])
         _ = try? runner.run(["rmdir", mountPoint])
         try runner.check(["lvremove", "--yes", handle.ref], what: "remove lvm snapshot \(handle.ref)")
     }
 
-    public func leftovers(policy: String) throws -> [SnapshotHandle] {
+    package func leftovers(policy: String) throws -> [SnapshotHandle] {
         let out = try runner.check(["lvs", "--noheadings", "-o", "lv_name", vg], what: "list logical volumes of \(vg)")
         return out.stdout.split(whereSeparator: \.isWhitespace).map(String.init)
             .filter { SnapshotName.belongs($0, to: policy) }
@@ -121,24 +121,24 @@ public struct LVMSnapshotProvider: SnapshotProvider {
 }
 
 /// ZFS: `zfs snapshot pool/ds@name`, read through the dataset's `.zfs/snapshot/name` folder.
-public struct ZFSSnapshotProvider: SnapshotProvider {
-    public let volume: String
-    public let runner: CommandRunner
+package struct ZFSSnapshotProvider: SnapshotProvider {
+    package let volume: String
+    package let runner: CommandRunner
 
-    public init(volume: String, runner: CommandRunner = SystemCommandRunner()) {
+    package init(volume: String, runner: CommandRunner = SystemCommandRunner()) {
         self.volume = volume
         self.runner = runner
     }
 
-    public var syncPath: String? { nil }
-    public var isAtomic: Bool { true }
+    package var syncPath: String? { nil }
+    package var isAtomic: Bool { true }
 
-    public func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
+    package func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         try runner.check(["zfs", "snapshot", "\(volume)@\(name)"], deadline: deadline, what: "zfs snapshot of \(volume)")
         return SnapshotHandle(name: name, ref: "\(volume)@\(name)", readPath: nil)
     }
 
-    public func open(_ handle: SnapshotHandle) throws -> String {
+    package func open(_ handle: SnapshotHandle) throws -> String {
         let out = try runner.check(["zfs", "get", "-H", "-o", "value", "mountpoint", volume],
                                    what: "find the mount point of \(volume)")
         let mountPoint = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -148,11 +148,11 @@ public struct ZFSSnapshotProvider: SnapshotProvider {
         return "\(mountPoint)/.zfs/snapshot/\(handle.name)"
     }
 
-    public func delete(_ handle: SnapshotHandle) throws {
+    package func delete(_ handle: SnapshotHandle) throws {
         try runner.check(["zfs", "destroy", handle.ref], what: "destroy zfs snapshot \(handle.ref)")
     }
 
-    public func leftovers(policy: String) throws -> [SnapshotHandle] {
+    package func leftovers(policy: String) throws -> [SnapshotHandle] {
         let out = try runner.check(["zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-d", "1", volume],
                                    what: "list zfs snapshots of \(volume)")
         return out.stdout.split(whereSeparator: \.isNewline).map(String.init)
@@ -165,15 +165,15 @@ public struct ZFSSnapshotProvider: SnapshotProvider {
 /// set and prints the path of the snapshot's files as its last line of output (or the volume's
 /// path is used); `delete` runs with the same variables plus LIFEBOAT_SNAPSHOT_PATH. Leftovers
 /// are found through a marker the coordinator keeps while a snapshot exists.
-public struct CommandSnapshotProvider: SnapshotProvider {
-    public let createArgv: [String]
-    public let deleteArgv: [String]
-    public let volume: String?
-    public let runner: CommandRunner
+package struct CommandSnapshotProvider: SnapshotProvider {
+    package let createArgv: [String]
+    package let deleteArgv: [String]
+    package let volume: String?
+    package let runner: CommandRunner
     /// Where the marker of a pending snapshot is kept (`<state>/<snapshot name>.snapshot`).
-    public let stateDirectory: String?
+    package let stateDirectory: String?
 
-    public init(create: [String], delete: [String], volume: String?, stateDirectory: String?,
+    package init(create: [String], delete: [String], volume: String?, stateDirectory: String?,
                 runner: CommandRunner = SystemCommandRunner()) {
         createArgv = create
         deleteArgv = delete
@@ -182,8 +182,8 @@ public struct CommandSnapshotProvider: SnapshotProvider {
         self.runner = runner
     }
 
-    public var syncPath: String? { volume }
-    public var isAtomic: Bool { false }
+    package var syncPath: String? { volume }
+    package var isAtomic: Bool { false }
 
     func env(_ name: String, path: String?) -> [String: String] {
         var e = ["LIFEBOAT_SNAPSHOT_NAME": name]
@@ -192,7 +192,7 @@ public struct CommandSnapshotProvider: SnapshotProvider {
         return e
     }
 
-    public func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
+    package func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         try mark(SnapshotHandle(name: name, ref: name, readPath: nil))
         let out = try runner.check(createArgv, environment: env(name, path: nil), deadline: deadline,
                                    what: "snapshot command")
@@ -205,19 +205,19 @@ public struct CommandSnapshotProvider: SnapshotProvider {
         return handle
     }
 
-    public func open(_ handle: SnapshotHandle) throws -> String {
+    package func open(_ handle: SnapshotHandle) throws -> String {
         guard let p = handle.readPath else {
             throw LifeboatError.failed("snapshot command printed no path and the policy names no volume")
         }
         return p
     }
 
-    public func delete(_ handle: SnapshotHandle) throws {
+    package func delete(_ handle: SnapshotHandle) throws {
         try runner.check(deleteArgv, environment: env(handle.name, path: handle.readPath), what: "snapshot delete command")
         if let m = markerPath(handle.name) { unlink(m) }
     }
 
-    public func leftovers(policy: String) throws -> [SnapshotHandle] {
+    package func leftovers(policy: String) throws -> [SnapshotHandle] {
         guard let dir = stateDirectory else { return [] }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         return names.filter {

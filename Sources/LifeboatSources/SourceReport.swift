@@ -1,21 +1,21 @@
 /// What producing one backup's plaintext learnt besides the bytes, returned to the backup that
 /// records it: warnings worth reporting, entries left out and how long a database lock was held.
-public struct SourceReport: Sendable, Equatable {
+package struct SourceReport: Sendable, Equatable {
     /// Faults that did not stop the backup (vanished, changed or unreadable files...).
-    public var warnings: [String]
+    package var warnings: [String]
     /// Entries of a file tree left out because they vanished or could not be read.
-    public var skipped: Int
+    package var skipped: Int
     /// How long the database lock was held around a snapshot; nil when none was taken.
-    public var lockWindowMs: Int64?
+    package var lockWindowMs: Int64?
 
-    public init(warnings: [String] = [], skipped: Int = 0, lockWindowMs: Int64? = nil) {
+    package init(warnings: [String] = [], skipped: Int = 0, lockWindowMs: Int64? = nil) {
         self.warnings = warnings
         self.skipped = skipped
         self.lockWindowMs = lockWindowMs
     }
 
     /// The report of a file tree's archive, with the lock window of the snapshot it was read from.
-    public init(_ archive: ArchiveReport, lockWindowMs: Int64? = nil) {
+    package init(_ archive: ArchiveReport, lockWindowMs: Int64? = nil) {
         self.init(warnings: archive.warnings, skipped: archive.skipped, lockWindowMs: lockWindowMs)
     }
 }

@@ -2,31 +2,31 @@ import LifeboatCore
 
 /// Why an archive could not be written or extracted: one error type for the file-tree source,
 /// so a backup or restore can say which path and what went wrong in one line.
-public struct ArchiveError: MessageError, Equatable {
+package struct ArchiveError: MessageError, Equatable {
     /// What kind of failure this is; a struct rather than an enum so new kinds do not break callers.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String
-        public var description: String { name }
+        package var description: String { name }
 
         /// A header with a bad checksum, a bad number, a malformed pax record.
-        public static let corrupt = Code(name: "corrupt")
+        package static let corrupt = Code(name: "corrupt")
         /// The archive ended before its end marker or inside an entry.
-        public static let truncated = Code(name: "truncated")
+        package static let truncated = Code(name: "truncated")
         /// An entry that would write outside the target directory or through a symlink.
-        public static let unsafePath = Code(name: "unsafe path")
+        package static let unsafePath = Code(name: "unsafe path")
         /// A system call on the local file system failed.
-        public static let io = Code(name: "io")
+        package static let io = Code(name: "io")
         /// The caller asked for something impossible.
-        public static let invalidArgument = Code(name: "invalid argument")
+        package static let invalidArgument = Code(name: "invalid argument")
     }
 
-    public let code: Code
+    package let code: Code
     /// A lowercase message without a trailing period, naming the path concerned.
-    public let message: String
+    package let message: String
     /// The path concerned, when there is one.
-    public let path: String?
+    package let path: String?
 
-    public init(_ code: Code, _ message: String, path: String? = nil) {
+    package init(_ code: Code, _ message: String, path: String? = nil) {
         self.code = code
         self.message = message
         self.path = path

@@ -14,9 +14,9 @@ import Glibc
 /// of zeros as holes), names as bytes (not only UTF-8), modes (mode & 0o7777), owners and extended
 /// attributes (ACLs, capabilities, SELinux labels) when running as root, mtimes (directories' at
 /// `finish()`, deepest first) and hard links. Devices, fifos and unknown types are skipped with a warning.
-public final class SafeTarExtractor: ByteSink {
+package final class SafeTarExtractor: ByteSink {
     /// What was extracted so far.
-    public private(set) var report = ArchiveReport()
+    package private(set) var report = ArchiveReport()
 
     private let target: TarSafeDirectory
     private var parser: TarStreamParser?
@@ -28,7 +28,7 @@ public final class SafeTarExtractor: ByteSink {
     private var done = false
 
     /// `targetDirectory` must exist; the caller makes a fresh staging directory.
-    public convenience init(targetDirectory: String) throws {
+    package convenience init(targetDirectory: String) throws {
         try self.init(targetDirectory: targetDirectory, asRoot: geteuid() == 0)
     }
 
@@ -43,7 +43,7 @@ public final class SafeTarExtractor: ByteSink {
         if let file { close(file.writer.fd) }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         if let failure { throw failure }
         guard !done, let parser else { throw ArchiveError(.invalidArgument, "tar extractor used after finish") }
         do { try parser.feed(bytes) } catch {
@@ -52,7 +52,7 @@ public final class SafeTarExtractor: ByteSink {
         }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         if let failure { throw failure }
         guard !done else { return }
         do {

@@ -6,33 +6,33 @@ import Synchronization
 /// closes the breaker or opens it again. Pure functions of the state and the time, so it is tested
 /// without sleeping; the state is kept by a `BreakerStore` (the catalog), since each timer run is a
 /// new process.
-public enum CircuitBreaker {
-    public struct Settings: Sendable, Equatable {
-        public var threshold: Int
+package enum CircuitBreaker {
+    package struct Settings: Sendable, Equatable {
+        package var threshold: Int
         /// Seconds.
-        public var coolDown: Double
+        package var coolDown: Double
         /// Seconds after which a probe that never reported is presumed lost (its process died).
-        public var probeTimeout: Double
+        package var probeTimeout: Double
 
-        public init(threshold: Int = 5, coolDown: Double = 300, probeTimeout: Double = 600) {
+        package init(threshold: Int = 5, coolDown: Double = 300, probeTimeout: Double = 600) {
             self.threshold = threshold
             self.coolDown = coolDown
             self.probeTimeout = probeTimeout
         }
     }
 
-    public enum Phase: String, Sendable, Codable { case closed, open, halfOpen = "half-open" }
+    package enum Phase: String, Sendable, Codable { case closed, open, halfOpen = "half-open" }
 
-    public struct State: Sendable, Equatable, Codable {
-        public var phase: Phase
-        public var consecutiveFailures: Int
+    package struct State: Sendable, Equatable, Codable {
+        package var phase: Phase
+        package var consecutiveFailures: Int
         /// When it last opened (seconds since 1970).
-        public var openedAt: Double?
+        package var openedAt: Double?
         /// When the probe was let through, while half-open.
-        public var probeAt: Double?
-        public var lastError: String?
+        package var probeAt: Double?
+        package var lastError: String?
 
-        public init(
+        package init(
             phase: Phase = .closed, consecutiveFailures: Int = 0, openedAt: Double? = nil, probeAt: Double? = nil,
             lastError: String? = nil
         ) {
@@ -44,7 +44,7 @@ public enum CircuitBreaker {
         }
     }
 
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         case allow
         /// This call is the single probe; the state must be saved as half-open before it runs.
         case probe
@@ -52,7 +52,7 @@ public enum CircuitBreaker {
         case reject(retryAt: Double)
     }
 
-    public static func decide(_ s: State, _ settings: Settings, now: Double) -> Decision {
+    package static func decide(_ s: State, _ settings: Settings, now: Double) -> Decision {
         switch s.phase {
         case .closed:
             return .allow
@@ -67,7 +67,7 @@ public enum CircuitBreaker {
     }
 
     /// The state once the decision is taken (a probe marks the breaker half-open).
-    public static func admitted(_ s: State, _ d: Decision, now: Double) -> State {
+    package static func admitted(_ s: State, _ d: Decision, now: Double) -> State {
         guard d == .probe else { return s }
         var n = s
         n.phase = .halfOpen
@@ -76,7 +76,7 @@ public enum CircuitBreaker {
     }
 
     /// The state after an operation's outcome. `wasProbe` is true for the call that `decide` made the probe.
-    public static func record(_ s: State, success: Bool, error: String? = nil, wasProbe: Bool, _ settings: Settings, now: Double)
+    package static func record(_ s: State, success: Bool, error: String? = nil, wasProbe: Bool, _ settings: Settings, now: Double)
         -> State
     {
         var n = s
@@ -102,17 +102,17 @@ public enum CircuitBreaker {
 }
 
 /// Keeps breaker states, changing one atomically (the catalog does it in a transaction).
-public protocol BreakerStore: Sendable {
+package protocol BreakerStore: Sendable {
     func update<T>(_ destination: String, _ body: (inout CircuitBreaker.State) throws -> T) throws -> T
 }
 
 /// A store in memory, for tests and one-shot tools.
-public final class MemoryBreakerStore: BreakerStore, Sendable {
+package final class MemoryBreakerStore: BreakerStore, Sendable {
     private let states = Mutex<[String: CircuitBreaker.State]>([:])
 
-    public init() {}
+    package init() {}
 
-    public func update<T>(_ destination: String, _ body: (inout CircuitBreaker.State) throws -> T) throws -> T {
+    package func update<T>(_ destination: String, _ body: (inout CircuitBreaker.State) throws -> T) throws -> T {
         try states.withLock { states in
             var s = states[destination] ?? CircuitBreaker.State()
             let r = try body(&s)
@@ -121,22 +121,22 @@ public final class MemoryBreakerStore: BreakerStore, Sendable {
         }
     }
 
-    public func state(_ destination: String) -> CircuitBreaker.State {
+    package func state(_ destination: String) -> CircuitBreaker.State {
         states.withLock { $0[destination] ?? CircuitBreaker.State() }
     }
 }
 
 /// Any destination behind a circuit breaker. While open, every call fails at once with a transient
 /// error that says when the destination will be tried again. Not-found answers count as successes.
-public struct CircuitBreakerDestination: Destination {
-    public let base: Destination
-    public let store: BreakerStore
-    public let settings: CircuitBreaker.Settings
-    public let now: @Sendable () -> Double
+package struct CircuitBreakerDestination: Destination {
+    package let base: Destination
+    package let store: BreakerStore
+    package let settings: CircuitBreaker.Settings
+    package let now: @Sendable () -> Double
     /// What the state is kept under (the place, so policies sharing a bucket share its breaker).
-    public let key: String
+    package let key: String
 
-    public init(
+    package init(
         _ base: Destination, store: BreakerStore, settings: CircuitBreaker.Settings, key: String? = nil,
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
@@ -147,10 +147,10 @@ public struct CircuitBreakerDestination: Destination {
         self.now = now
     }
 
-    public var name: String { base.name }
+    package var name: String { base.name }
 
     /// Whether a call now would be let through, without taking the probe.
-    public func isOpen() throws -> (open: Bool, retryAt: Double?, lastError: String?) {
+    package func isOpen() throws -> (open: Bool, retryAt: Double?, lastError: String?) {
         try store.update(key) { s in
             if case .reject(let at) = CircuitBreaker.decide(s, settings, now: now()) { return (true, at, s.lastError) }
             return (false, nil, s.lastError)
@@ -182,30 +182,30 @@ public struct CircuitBreakerDestination: Destination {
         }
     }
 
-    public func put(_ key: String, fromFile path: String) async throws {
+    package func put(_ key: String, fromFile path: String) async throws {
         try await guarded { try await base.put(key, fromFile: path) }
     }
 
-    public func put(_ key: String, bytes: [UInt8]) async throws {
+    package func put(_ key: String, bytes: [UInt8]) async throws {
         try await guarded { try await base.put(key, bytes: bytes) }
     }
 
     @discardableResult
-    public func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
         try await withoutActuallyEscaping(consumer) { c in
             try await guarded { try await base.read(key, offset: offset, consumer: c) }
         }
     }
 
-    public func size(_ key: String) async throws -> Int64? {
+    package func size(_ key: String) async throws -> Int64? {
         try await guarded { try await base.size(key) }
     }
 
-    public func list(prefix: String) async throws -> [String] {
+    package func list(prefix: String) async throws -> [String] {
         try await guarded { try await base.list(prefix: prefix) }
     }
 
-    public func remove(_ key: String) async throws {
+    package func remove(_ key: String) async throws {
         try await guarded { try await base.remove(key) }
     }
 }

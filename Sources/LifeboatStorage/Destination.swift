@@ -8,7 +8,7 @@
 /// - `list` returns every key that starts with `prefix`, in no particular order;
 /// - `remove` of a missing object is not an error.
 /// Failures are thrown as `StorageError`, which says whether a retry can help.
-public protocol Destination: Sendable {
+package protocol Destination: Sendable {
     /// The destination's name in the policy, for messages and the catalog.
     var name: String { get }
     func put(_ key: String, fromFile path: String) async throws
@@ -22,7 +22,7 @@ public protocol Destination: Sendable {
 
 extension Destination {
     /// Reads a whole (small) object, such as a manifest, into memory.
-    public func readAll(_ key: String) async throws -> [UInt8] {
+    package func readAll(_ key: String) async throws -> [UInt8] {
         var out: [UInt8] = []
         try await read(key, offset: 0) { out.append(contentsOf: $0) }
         return out
@@ -30,8 +30,8 @@ extension Destination {
 }
 
 /// Why a destination operation failed, and whether trying again can help.
-public struct StorageError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable, Equatable {
+package struct StorageError: Error, CustomStringConvertible, Sendable {
+    package enum Kind: Sendable, Equatable {
         /// The object is not there.
         case notFound
         /// Retrying will not help: refused credentials, a bad request, a full or read-only disk.
@@ -40,17 +40,17 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         case transient
     }
 
-    public let kind: Kind
-    public let destination: String
-    public let message: String
+    package let kind: Kind
+    package let destination: String
+    package let message: String
 
-    public init(_ kind: Kind, destination: String, _ message: String) {
+    package init(_ kind: Kind, destination: String, _ message: String) {
         self.kind = kind
         self.destination = destination
         self.message = message
     }
 
-    public var isNotFound: Bool { kind == .notFound }
-    public var isPermanent: Bool { kind == .permanent }
-    public var description: String { "destination \(destination): \(message)" }
+    package var isNotFound: Bool { kind == .notFound }
+    package var isPermanent: Bool { kind == .permanent }
+    package var description: String { "destination \(destination): \(message)" }
 }

@@ -5,11 +5,11 @@ import LifeboatCore
 ///
 /// Writes go to a temporary name in the same folder, are fsynced and renamed, and the folder is
 /// fsynced, so an object is there whole or not at all, even across a power cut.
-public struct LocalDestination: Destination {
-    public let name: String
-    public let root: String
+package struct LocalDestination: Destination {
+    package let name: String
+    package let root: String
 
-    public init(name: String, root: String) {
+    package init(name: String, root: String) {
         self.name = name
         self.root = root
     }
@@ -30,7 +30,7 @@ public struct LocalDestination: Destination {
         return StorageError(kind, destination: name, "\(what) \(path): \(reason)")
     }
 
-    public func put(_ key: String, fromFile source: String) async throws {
+    package func put(_ key: String, fromFile source: String) async throws {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw fail("cannot open", source, errno: errno) }
         defer { close(input) }
@@ -47,7 +47,7 @@ public struct LocalDestination: Destination {
         }
     }
 
-    public func put(_ key: String, bytes: [UInt8]) async throws {
+    package func put(_ key: String, bytes: [UInt8]) async throws {
         try write(key) { file in
             try bytes.withUnsafeBytes { try append($0, to: file) }
         }
@@ -99,7 +99,7 @@ public struct LocalDestination: Destination {
     }
 
     @discardableResult
-    public func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
         let p = try path(key)
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw fail("cannot open", p, errno: errno) }
@@ -118,7 +118,7 @@ public struct LocalDestination: Destination {
         }
     }
 
-    public func size(_ key: String) async throws -> Int64? {
+    package func size(_ key: String) async throws -> Int64? {
         let p = try path(key)
         var st = stat()
         if stat(p, &st) != 0 {
@@ -128,7 +128,7 @@ public struct LocalDestination: Destination {
         return Int64(st.st_size)
     }
 
-    public func list(prefix: String) async throws -> [String] {
+    package func list(prefix: String) async throws -> [String] {
         var out: [String] = []
         guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
         while let rel = e.nextObject() as? String {
@@ -142,7 +142,7 @@ public struct LocalDestination: Destination {
     /// Removes the object, then its folder once that is empty (a purged backup leaves no empty
     /// `<host>/<policy>/<id>/` behind). Only that one folder: the policy's folder may be receiving a
     /// new backup at this moment.
-    public func remove(_ key: String) async throws {
+    package func remove(_ key: String) async throws {
         let p = try path(key)
         if unlink(p) != 0, errno != ENOENT { throw fail("cannot remove", p, errno: errno) }
         guard let slash = key.lastIndex(of: "/") else { return }

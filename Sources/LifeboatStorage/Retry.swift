@@ -3,15 +3,15 @@ import Foundation
 /// Runs an operation again after transient failures, spaced by a `BackoffPolicy`. Only what can succeed
 /// on a retry is retried (`StorageError.Kind.transient`); not-found and permanent errors go straight
 /// back, with the server's message. Clock, sleep and randomness are injected so tests do not sleep.
-public struct Retrier: Sendable {
-    public var policy: BackoffPolicy
-    public var now: @Sendable () -> Double
-    public var sleep: @Sendable (Double) async throws -> Void
-    public var random: @Sendable () -> Double
+package struct Retrier: Sendable {
+    package var policy: BackoffPolicy
+    package var now: @Sendable () -> Double
+    package var sleep: @Sendable (Double) async throws -> Void
+    package var random: @Sendable () -> Double
     /// Told of each retry: operation, failures so far, the wait, the error.
-    public var onRetry: @Sendable (String, Int, Double, StorageError) -> Void
+    package var onRetry: @Sendable (String, Int, Double, StorageError) -> Void
 
-    public init(
+    package init(
         policy: BackoffPolicy,
         now: @escaping @Sendable () -> Double = { Retrier.monotonicSeconds() },
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) },
@@ -25,13 +25,13 @@ public struct Retrier: Sendable {
         self.onRetry = onRetry
     }
 
-    public static func monotonicSeconds() -> Double {
+    package static func monotonicSeconds() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    public func run<T>(_ what: String, _ operation: () async throws -> T) async throws -> T {
+    package func run<T>(_ what: String, _ operation: () async throws -> T) async throws -> T {
         let start = now()
         var failures = 0
         while true {
@@ -53,27 +53,27 @@ public struct Retrier: Sendable {
 
 /// Any destination, with each operation retried on transient failures. A read that breaks part way
 /// resumes from the last byte it delivered, so the consumer sees every byte exactly once.
-public struct RetryingDestination: Destination {
-    public let base: Destination
-    public let retrier: Retrier
+package struct RetryingDestination: Destination {
+    package let base: Destination
+    package let retrier: Retrier
 
-    public init(_ base: Destination, retrier: Retrier) {
+    package init(_ base: Destination, retrier: Retrier) {
         self.base = base
         self.retrier = retrier
     }
 
-    public var name: String { base.name }
+    package var name: String { base.name }
 
-    public func put(_ key: String, fromFile path: String) async throws {
+    package func put(_ key: String, fromFile path: String) async throws {
         try await retrier.run("put \(key)") { try await base.put(key, fromFile: path) }
     }
 
-    public func put(_ key: String, bytes: [UInt8]) async throws {
+    package func put(_ key: String, bytes: [UInt8]) async throws {
         try await retrier.run("put \(key)") { try await base.put(key, bytes: bytes) }
     }
 
     @discardableResult
-    public func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
         var delivered: Int64 = 0
         return try await withoutActuallyEscaping(consumer) { consumer in
             try await retrier.run("get \(key)") {
@@ -86,15 +86,15 @@ public struct RetryingDestination: Destination {
         }
     }
 
-    public func size(_ key: String) async throws -> Int64? {
+    package func size(_ key: String) async throws -> Int64? {
         try await retrier.run("head \(key)") { try await base.size(key) }
     }
 
-    public func list(prefix: String) async throws -> [String] {
+    package func list(prefix: String) async throws -> [String] {
         try await retrier.run("list \(prefix)") { try await base.list(prefix: prefix) }
     }
 
-    public func remove(_ key: String) async throws {
+    package func remove(_ key: String) async throws {
         try await retrier.run("delete \(key)") { try await base.remove(key) }
     }
 }

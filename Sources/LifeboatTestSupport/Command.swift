@@ -7,11 +7,11 @@ import Synchronization
 #endif
 
 /// The outcome of running an external program in a test.
-public struct CommandResult: Sendable {
-    public let status: Int32
-    public let stdout: [UInt8]
-    public let stderr: String
-    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+package struct CommandResult: Sendable {
+    package let status: Int32
+    package let stdout: [UInt8]
+    package let stderr: String
+    package var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
 }
 
 /// Runs real external programs (gpg, gunzip, tar, python3) from tests, feeding stdin from memory or a file.
@@ -20,13 +20,13 @@ public struct CommandResult: Sendable {
 /// program started meanwhile by another test (a server that outlives it, gpg's agent) cannot inherit
 /// one and hold it open; Foundation's `Process` gave no such guarantee, and a test hung once waiting
 /// for an end of file that never came.
-public enum Command {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+package enum Command {
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
     @discardableResult
-    public static func run(
+    package static func run(
         _ argv: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, environment: [String: String] = [:]
     ) throws -> CommandResult {
         precondition(!argv.isEmpty)
@@ -85,7 +85,7 @@ public enum Command {
     }
 
     /// Whether a program is on PATH.
-    public static func exists(_ name: String) -> Bool {
+    package static func exists(_ name: String) -> Bool {
         (try? run(["sh", "-c", "command -v \(name)"]).status) == 0
     }
 

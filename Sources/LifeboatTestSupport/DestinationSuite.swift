@@ -3,8 +3,8 @@ import LifeboatStorage
 import Testing
 
 /// The behaviour every destination must show, whatever it stores to.
-public enum DestinationSuite {
-    public static func run(_ d: Destination) async throws {
+package enum DestinationSuite {
+    package static func run(_ d: Destination) async throws {
         let payload = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         try await d.put("h/p/id/data.000000", bytes: payload)
         #expect(try await d.size("h/p/id/data.000000") == Int64(payload.count))

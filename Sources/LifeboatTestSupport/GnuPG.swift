@@ -5,16 +5,16 @@ import Synchronization
 ///
 /// The path is kept short (gpg-agent's socket path has a length limit) and the agent caches no
 /// passphrase, so wrong-passphrase tests mean what they say. Call `stop()` or let `atexit` kill the agent.
-public final class GnuPGHome: Sendable {
-    public let path: String
+package final class GnuPGHome: Sendable {
+    package let path: String
     private let directory: TemporaryDirectory
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-        public init(description: String) { self.description = description }
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
+        package init(description: String) { self.description = description }
     }
 
-    public init() throws {
+    package init() throws {
         directory = try TemporaryDirectory(prefix: "g")
         path = directory.path
         chmod(path, 0o700)
@@ -26,7 +26,7 @@ public final class GnuPGHome: Sendable {
     deinit { stop() }
 
     /// Stops this home's gpg-agent and waits (up to 2 s) until it has let go of the directory.
-    public func stop() {
+    package func stop() {
         GnuPGHome.stopAgent(path)
     }
 
@@ -41,7 +41,7 @@ public final class GnuPGHome: Sendable {
 
     /// Runs gpg in this home in batch mode; throws with gpg's stderr when it fails and `check` is set.
     @discardableResult
-    public func gpg(_ args: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, check: Bool = true) throws -> CommandResult {
+    package func gpg(_ args: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, check: Bool = true) throws -> CommandResult {
         let result = try Command.run(["gpg", "--homedir", path, "--batch", "--no-tty", "--quiet"] + args,
                                      stdin: stdin, stdinFile: stdinFile)
         if check, result.status != 0 {
@@ -55,7 +55,7 @@ public final class GnuPGHome: Sendable {
     }
 
     /// Makes an RSA key (sign,cert primary, encrypt subkey) and returns its fingerprint.
-    public func generateRSA(name: String, bits: Int = 3072, passphrase: String? = nil) throws -> String {
+    package func generateRSA(name: String, bits: Int = 3072, passphrase: String? = nil) throws -> String {
         let spec = """
             \(passphrase == nil ? "%no-protection" : "")
             Key-Type: RSA
@@ -76,7 +76,7 @@ public final class GnuPGHome: Sendable {
     }
 
     /// Makes an ed25519 primary with a cv25519 encryption subkey and returns its fingerprint.
-    public func generateCurve25519(name: String, passphrase: String? = nil) throws -> String {
+    package func generateCurve25519(name: String, passphrase: String? = nil) throws -> String {
         let uid = "\(name) <\(name.lowercased())@example.invalid>"
         try gpg(passphraseArgs(passphrase) + ["--quick-gen-key", uid, "ed25519", "sign,cert", "0"])
         let fpr = try fingerprint(of: "\(name.lowercased())@example.invalid")
@@ -85,7 +85,7 @@ public final class GnuPGHome: Sendable {
     }
 
     /// The primary fingerprint of the key matching `query`.
-    public func fingerprint(of query: String) throws -> String {
+    package func fingerprint(of query: String) throws -> String {
         let listing = try gpg(["--with-colons", "--list-keys", query]).stdoutText
         guard let line = listing.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") }),
               let fpr = line.split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first
@@ -93,31 +93,31 @@ public final class GnuPGHome: Sendable {
         return String(fpr)
     }
 
-    public func exportPublic(_ fpr: String, armor: Bool = true) throws -> [UInt8] {
+    package func exportPublic(_ fpr: String, armor: Bool = true) throws -> [UInt8] {
         try gpg((armor ? ["--armor"] : []) + ["--export", fpr]).stdout
     }
 
-    public func exportSecret(_ fpr: String, passphrase: String? = nil) throws -> [UInt8] {
+    package func exportSecret(_ fpr: String, passphrase: String? = nil) throws -> [UInt8] {
         try gpg(passphraseArgs(passphrase) + ["--armor", "--export-secret-keys", fpr]).stdout
     }
 
-    public func importKey(_ bytes: [UInt8], passphrase: String? = nil) throws {
+    package func importKey(_ bytes: [UInt8], passphrase: String? = nil) throws {
         try gpg(passphraseArgs(passphrase) + ["--import"], stdin: bytes)
     }
 
     /// Encrypts with gpg, uncompressed, trusting the recipients.
-    public func encrypt(_ plaintext: [UInt8], to recipients: [String], armor: Bool = false) throws -> [UInt8] {
+    package func encrypt(_ plaintext: [UInt8], to recipients: [String], armor: Bool = false) throws -> [UInt8] {
         let r = recipients.flatMap { ["-r", $0] }
         return try gpg(["--trust-model", "always", "-z", "0", "--encrypt"] + (armor ? ["--armor"] : []) + r,
                        stdin: plaintext).stdout
     }
 
     /// Decrypts with gpg; returns the full result so tests can look at status and stderr.
-    public func decrypt(_ ciphertext: [UInt8], passphrase: String? = nil) throws -> CommandResult {
+    package func decrypt(_ ciphertext: [UInt8], passphrase: String? = nil) throws -> CommandResult {
         try gpg(passphraseArgs(passphrase) + ["--decrypt"], stdin: ciphertext, check: false)
     }
 
-    public func decrypt(file: String, passphrase: String? = nil) throws -> CommandResult {
+    package func decrypt(file: String, passphrase: String? = nil) throws -> CommandResult {
         try gpg(passphraseArgs(passphrase) + ["--decrypt", file], check: false)
     }
 

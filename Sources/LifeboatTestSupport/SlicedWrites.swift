@@ -3,7 +3,7 @@ import LifeboatCore
 extension ByteSink {
     /// Writes `bytes` in slices of `slice` bytes (the last one shorter), the way a stream arrives in
     /// pieces; nothing for no bytes. The sink is not finished.
-    public func write(_ bytes: [UInt8], inSlicesOf slice: Int) throws {
+    package func write(_ bytes: [UInt8], inSlicesOf slice: Int) throws {
         try bytes.withUnsafeBytes { all in
             var offset = 0
             while offset < all.count {

@@ -13,7 +13,7 @@ let verbose = ProcessInfo.processInfo.environment["LIFEBOAT_FUZZ_VERBOSE"] != ni
 nonisolated(unsafe) private var selected: ((UnsafeRawBufferPointer) -> Void)?
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(
+package func fuzzInitialize(
     _ argc: UnsafeMutablePointer<Int32>,
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
 ) -> Int32 {
@@ -40,7 +40,7 @@ public func fuzzInitialize(
 /// SwiftPM links a debug executable with `main` renamed to `<module>_main`; hand the process to libFuzzer's
 /// driver from there (without the rename, libFuzzer's own `main` runs and this goes unused).
 @_cdecl("lifeboat_fuzz_main")
-public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+package func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     var count = argc
     var arguments = argv
     return LLVMFuzzerRunDriver(&count, &arguments, fuzzOne)
@@ -54,7 +54,7 @@ func LLVMFuzzerRunDriver(
 ) -> Int32
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+package func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     selected?(UnsafeRawBufferPointer(start: data, count: size))
     return 0
 }

@@ -4,21 +4,21 @@ import LifeboatConfig
 import LifeboatCore
 
 /// The `backup` use case: back up the named policies now, ship each, and report one line per backup.
-public struct BackupUseCase {
-    public let ctx: AgentContext
+package struct BackupUseCase {
+    package let ctx: AgentContext
 
-    public init(_ ctx: AgentContext) { self.ctx = ctx }
+    package init(_ ctx: AgentContext) { self.ctx = ctx }
 
     /// One line of the report.
-    public struct Outcome: Sendable {
-        public let policy: String
-        public let id: BackupID?
-        public let status: BackupStatus
-        public let message: String?
+    package struct Outcome: Sendable {
+        package let policy: String
+        package let id: BackupID?
+        package let status: BackupStatus
+        package let message: String?
     }
 
     /// Runs the backups in order; a failed one does not stop the others.
-    public func run(policies: [Policy]) async throws -> [Outcome] {
+    package func run(policies: [Policy]) async throws -> [Outcome] {
         try Self.checkRecipients(policies)
         // The signing key (made here the first time): a bad key file is exit 65 before anything is written.
         _ = try ctx.signingKey()
@@ -41,13 +41,13 @@ public struct BackupUseCase {
     }
 
     /// Loads every recipient key of the policies: a bad or secret key file is exit 65, before anything is written.
-    public static func checkRecipients(_ policies: [Policy]) throws {
+    package static func checkRecipients(_ policies: [Policy]) throws {
         for p in policies { _ = try KeyLoading.recipients(of: p) }
     }
 
     /// Loads the host's signing key when its file exists: one that is not a signing key, is protected,
     /// or that others can read is exit 65, before anything is written. (A missing one is made later.)
-    public static func checkSigningKey(_ agent: AgentConfig) throws {
+    package static func checkSigningKey(_ agent: AgentConfig) throws {
         _ = try HostSigningKey.load(path: agent.signingKey)
     }
 

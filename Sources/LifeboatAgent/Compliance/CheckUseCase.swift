@@ -4,12 +4,12 @@ import LifeboatConfig
 import LifeboatCore
 
 /// The `check` use case: RPO compliance of the named policies (all when none), for Nagios and Icinga.
-public struct CheckUseCase {
-    public let ctx: AgentContext
+package struct CheckUseCase {
+    package let ctx: AgentContext
 
-    public init(_ ctx: AgentContext) { self.ctx = ctx }
+    package init(_ ctx: AgentContext) { self.ctx = ctx }
 
-    public func run(policies: [Policy]) throws -> [Compliance.Result] {
+    package func run(policies: [Policy]) throws -> [Compliance.Result] {
         let summaries = try ctx.catalog.policySummaries(policies.map(\.name), now: ctx.now())
         let byName = Dictionary(summaries.map { ($0.policy, $0) }, uniquingKeysWith: { a, _ in a })
         let space = SpaceProbe.measure(spool: ctx.agent.spool, spoolMax: ctx.agent.spoolMax?.bytes)
@@ -26,8 +26,8 @@ public struct CheckUseCase {
 }
 
 /// Measures the spool and the file system it lives on.
-public enum SpaceProbe {
-    public static func measure(spool: String, spoolMax: Int64?) -> Compliance.Space {
+package enum SpaceProbe {
+    package static func measure(spool: String, spoolMax: Int64?) -> Compliance.Space {
         var space = Compliance.Space(spoolBytes: spoolBytes(spool), spoolMax: spoolMax)
         // The spool may not exist yet: ask about the nearest folder that does.
         var dir = spool
@@ -46,7 +46,7 @@ public enum SpaceProbe {
     }
 
     /// Bytes of the regular files under the spool (lock files excluded).
-    public static func spoolBytes(_ spool: String) -> Int64 {
+    package static func spoolBytes(_ spool: String) -> Int64 {
         guard let e = FileManager.default.enumerator(atPath: spool) else { return 0 }
         var total: Int64 = 0
         while let rel = e.nextObject() as? String {

@@ -4,12 +4,12 @@ import LifeboatCore
 
 /// RPO compliance of one policy, as Nagios and Icinga read it: a pure function of the catalog's
 /// summary, the spool and disk figures and the clock.
-public enum Compliance {
+package enum Compliance {
     /// Nagios states, in order of severity; the raw value is the plugin exit code.
-    public enum Status: Int32, Sendable, Comparable, CaseIterable {
+    package enum Status: Int32, Sendable, Comparable, CaseIterable {
         case ok = 0, warning = 1, critical = 2, unknown = 3
 
-        public var name: String {
+        package var name: String {
             switch self {
             case .ok: return "ok"
             case .warning: return "warning"
@@ -28,23 +28,23 @@ public enum Compliance {
             }
         }
 
-        public static func < (a: Status, b: Status) -> Bool { a.severity < b.severity }
+        package static func < (a: Status, b: Status) -> Bool { a.severity < b.severity }
     }
 
     /// Past this fraction of the RPO the policy is a warning.
-    public static let warningFraction = 0.8
+    package static let warningFraction = 0.8
     /// The spool or the disk holding it is "near full" from this fraction on.
-    public static let nearFullFraction = 0.9
+    package static let nearFullFraction = 0.9
 
     /// Space figures that are the same for every policy.
-    public struct Space: Sendable, Equatable {
-        public var spoolBytes: Int64
-        public var spoolMax: Int64?
+    package struct Space: Sendable, Equatable {
+        package var spoolBytes: Int64
+        package var spoolMax: Int64?
         /// Bytes used and total of the file system that holds the spool (nil when unknown).
-        public var diskUsed: Int64?
-        public var diskTotal: Int64?
+        package var diskUsed: Int64?
+        package var diskTotal: Int64?
 
-        public init(spoolBytes: Int64 = 0, spoolMax: Int64? = nil, diskUsed: Int64? = nil, diskTotal: Int64? = nil) {
+        package init(spoolBytes: Int64 = 0, spoolMax: Int64? = nil, diskUsed: Int64? = nil, diskTotal: Int64? = nil) {
             self.spoolBytes = spoolBytes
             self.spoolMax = spoolMax
             self.diskUsed = diskUsed
@@ -53,20 +53,20 @@ public enum Compliance {
     }
 
     /// The verdict on one policy.
-    public struct Result: Sendable, Equatable {
-        public var policy: String
-        public var rpoSeconds: Int64
-        public var ageSeconds: Int64?
-        public var status: Status
-        public var newestBackup: BackupID?
-        public var message: String
+    package struct Result: Sendable, Equatable {
+        package var policy: String
+        package var rpoSeconds: Int64
+        package var ageSeconds: Int64?
+        package var status: Status
+        package var newestBackup: BackupID?
+        package var message: String
     }
 
     /// CRITICAL when the newest backup that reached every destination is older than the RPO or there
     /// is none; WARNING past 80% of the RPO, when the newest backup is degraded or failed, when the newest
     /// complete backup left entries out (`skipped` of them), or when the spool or its disk is near full;
     /// OK otherwise.
-    public static func evaluate(
+    package static func evaluate(
         policy: String, rpo: DurationValue, summary: PolicySummary?, space: Space, now: Date, skipped: Int = 0
     ) -> Result {
         let rpoSeconds = rpo.seconds
@@ -117,7 +117,7 @@ public enum Compliance {
     }
 
     /// The state of several policies together: the worst of them.
-    public static func overall(_ results: [Result]) -> Status {
+    package static func overall(_ results: [Result]) -> Status {
         results.map(\.status).max() ?? .ok
     }
 }

@@ -6,19 +6,19 @@ import LifeboatCrypto
 /// Whether a policy's keys still work and for how long: a recipient or the host's signing key that
 /// expires within `warningWindow` is a warning, a policy left with no usable recipient (or a signing
 /// key that has expired, whose signatures readers refuse) is critical.
-public struct KeyHealth: Sendable, Equatable {
-    public static let warningWindow: TimeInterval = 30 * 86400
+package struct KeyHealth: Sendable, Equatable {
+    package static let warningWindow: TimeInterval = 30 * 86400
 
-    public var warnings: [String] = []
-    public var critical: [String] = []
+    package var warnings: [String] = []
+    package var critical: [String] = []
 
-    public init(warnings: [String] = [], critical: [String] = []) {
+    package init(warnings: [String] = [], critical: [String] = []) {
         self.warnings = warnings
         self.critical = critical
     }
 
     /// Folds the key findings into an RPO verdict: the worse state wins, the messages are appended.
-    public func applied(to result: Compliance.Result) -> Compliance.Result {
+    package func applied(to result: Compliance.Result) -> Compliance.Result {
         var r = result
         let notes = critical + warnings
         guard !notes.isEmpty else { return r }

@@ -8,31 +8,31 @@ import NIOCore
 ///
 /// It speaks HTTP through AsyncHTTPClient, the client the S3 destination already uses, so the binary
 /// does not load Foundation's URLSession stack (libcurl and its TLS and Kerberos libraries) at start-up.
-public struct Heartbeat: Sendable {
-    public let url: String
-    public let timeout: TimeInterval
+package struct Heartbeat: Sendable {
+    package let url: String
+    package let timeout: TimeInterval
 
-    public init(url: String, timeout: TimeInterval = 10) {
+    package init(url: String, timeout: TimeInterval = 10) {
         self.url = url
         self.timeout = timeout
     }
 
     /// What logs say instead of the URL, whose path and query are the check's secret token:
     /// `https://hc-ping.com/…`.
-    public static func redacted(_ url: String) -> String {
+    package static func redacted(_ url: String) -> String {
         guard let u = URL(string: url), let scheme = u.scheme, let host = u.host else { return "the heartbeat URL" }
         return "\(scheme)://\(host)\(u.port.map { ":\($0)" } ?? "")/…"
     }
 
     /// The URL pinged for a run's outcome.
-    public func target(success: Bool) -> String {
+    package func target(success: Bool) -> String {
         if success { return url }
         return (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/fail"
     }
 
     /// Sends the ping; returns the HTTP status, or nil when it could not be delivered (already logged).
     @discardableResult
-    public func send(success: Bool, logger: Logger) async -> Int? {
+    package func send(success: Bool, logger: Logger) async -> Int? {
         let target = target(success: success)
         guard let u = URL(string: target), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
               u.host != nil

@@ -4,40 +4,40 @@ import LifeboatConfig
 import LifeboatCore
 
 /// The state of a destination's circuit breaker, as the metrics show it (the catalog's, in use).
-public protocol BreakerStateProvider: Sendable {
+package protocol BreakerStateProvider: Sendable {
     /// 0 closed, 1 half-open, 2 open.
     func state(policy: String, destination: String) -> (name: String, value: Int)
 }
 
 /// Every breaker closed.
-public struct AlwaysClosedBreakers: BreakerStateProvider {
-    public init() {}
-    public func state(policy: String, destination: String) -> (name: String, value: Int) { ("closed", 0) }
+package struct AlwaysClosedBreakers: BreakerStateProvider {
+    package init() {}
+    package func state(policy: String, destination: String) -> (name: String, value: Int) { ("closed", 0) }
 }
 
 /// Renders and writes the Prometheus textfile that node_exporter's textfile collector reads.
-public enum MetricsTextfile {
+package enum MetricsTextfile {
     /// What goes into the file, gathered from the catalog, the spool and the clock.
-    public struct Snapshot: Sendable {
-        public struct PolicyFigures: Sendable {
-            public var policy: String
-            public var rpoSeconds: Int64
-            public var status: Compliance.Status
-            public var newest: PolicySummary.Newest?
-            public var ageSeconds: Int64?
+    package struct Snapshot: Sendable {
+        package struct PolicyFigures: Sendable {
+            package var policy: String
+            package var rpoSeconds: Int64
+            package var status: Compliance.Status
+            package var newest: PolicySummary.Newest?
+            package var ageSeconds: Int64?
             /// destination name -> last copy outcome (nil: none finished yet).
-            public var destinations: [(name: String, up: Bool?)]
+            package var destinations: [(name: String, up: Bool?)]
         }
 
-        public var policies: [PolicyFigures] = []
-        public var spoolBytes: Int64 = 0
-        public var spoolMax: Int64?
-        public var runs: [(command: String, outcome: String, count: Int64)] = []
-        public var generated: Date
+        package var policies: [PolicyFigures] = []
+        package var spoolBytes: Int64 = 0
+        package var spoolMax: Int64?
+        package var runs: [(command: String, outcome: String, count: Int64)] = []
+        package var generated: Date
     }
 
     /// Gathers the figures; `summaries` may be passed in when the caller already read them.
-    public static func snapshot(
+    package static func snapshot(
         _ ctx: AgentContext, summaries: [PolicySummary]? = nil, breakers: BreakerStateProvider = AlwaysClosedBreakers()
     ) throws -> Snapshot {
         let policies = ctx.configuration.policies
@@ -62,7 +62,7 @@ public enum MetricsTextfile {
         return snap
     }
 
-    public static func render(_ s: Snapshot, breakers: BreakerStateProvider = AlwaysClosedBreakers()) -> String {
+    package static func render(_ s: Snapshot, breakers: BreakerStateProvider = AlwaysClosedBreakers()) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -119,7 +119,7 @@ public enum MetricsTextfile {
     }
 
     /// Escapes a label value as the text format wants: backslash, double quote, newline.
-    public static func escape(_ v: String) -> String {
+    package static func escape(_ v: String) -> String {
         guard v.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") })
         else { return v }
         var out = ""
@@ -138,7 +138,7 @@ public enum MetricsTextfile {
     /// Writes `text` to `path` atomically: a temporary file in the same folder, then rename, so the
     /// collector never reads half a file. No fsync: the file is rewritten on every run and check, and
     /// waiting for the disk would put the slowest part of an idle `run` on a busy host's I/O queue.
-    public static func write(_ text: String, to path: String) throws {
+    package static func write(_ text: String, to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let temp = "\(path).tmp-\(getpid())"
@@ -155,7 +155,7 @@ public enum MetricsTextfile {
 
     /// Refreshes the textfile when the config names one; a failure is logged, never thrown, so
     /// metrics never fail a backup, run or check.
-    public static func refresh(_ ctx: AgentContext, summaries: [PolicySummary]? = nil) {
+    package static func refresh(_ ctx: AgentContext, summaries: [PolicySummary]? = nil) {
         guard let path = ctx.agent.metricsTextfile else { return }
         do {
             try write(render(try snapshot(ctx, summaries: summaries), breakers: CatalogBreakerStates(ctx)), to: path)

@@ -6,24 +6,24 @@ import LifeboatStorage
 
 /// Rebuilds the catalog from the manifests at each policy's destinations: on a new host after a
 /// disaster the catalog is gone, but every backup describes itself, so restore can start from there.
-public struct CatalogRebuild {
-    public let ctx: AgentContext
+package struct CatalogRebuild {
+    package let ctx: AgentContext
 
-    public init(_ ctx: AgentContext) { self.ctx = ctx }
+    package init(_ ctx: AgentContext) { self.ctx = ctx }
 
     /// Counts for one policy.
-    public struct Outcome: Sendable {
-        public var policy: String
-        public var added = 0
-        public var copies = 0
-        public var problems: [String] = []
+    package struct Outcome: Sendable {
+        package var policy: String
+        package var added = 0
+        package var copies = 0
+        package var problems: [String] = []
     }
 
     /// Scans `<host>/<policy>/` at every destination of each policy. `host` defaults to this host's name:
     /// name the old host to take over its backups. Only manifests signed by a trusted signer, whose
     /// fields describe a backup of that host and policy, are recorded; every other one is named in
     /// the outcome's problems and left out.
-    public func run(policies: [Policy], host: String? = nil, signerFiles: [String] = []) async throws -> [Outcome] {
+    package func run(policies: [Policy], host: String? = nil, signerFiles: [String] = []) async throws -> [Outcome] {
         let signers = try TrustedSigners.load(ctx, extra: signerFiles)
         guard !signers.isEmpty else {
             throw LifeboatError(

@@ -12,9 +12,9 @@ import LifeboatSources
 /// leaves the database as it was; the mariadb client runs statements as they come, so it loads only
 /// into a new or empty database, and a failed load can leave that one partly loaded. A postgres
 /// database must exist (createdb NAME); a mariadb database is created when missing.
-public enum DatabaseLoader {
+package enum DatabaseLoader {
     /// Restores the chosen backup and loads it into the database `dsn` names.
-    public static func restoreInto(_ ctx: AgentContext, _ request: RestoreUseCase.Request, into dsn: String) async throws
+    package static func restoreInto(_ ctx: AgentContext, _ request: RestoreUseCase.Request, into dsn: String) async throws
         -> RestoreUseCase.Result
     {
         let policy = request.policy
@@ -61,7 +61,7 @@ public enum DatabaseLoader {
     }
 
     /// Opens a restored SQLite database and runs `PRAGMA integrity_check`.
-    public static func checkSQLite(_ path: String) throws {
+    package static func checkSQLite(_ path: String) throws {
         let c = try SQLiteConnection(path: path, readOnly: true)
         if let problems = try c.integrityProblems() {
             throw LifeboatError.failed("restored database \(path) fails integrity_check: \(problems)")

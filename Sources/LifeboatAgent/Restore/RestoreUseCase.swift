@@ -9,26 +9,26 @@ import LifeboatStorage
 /// The `restore` use case: picks the newest restorable backup (or the one named), fetches each chunk
 /// from a destination with a good copy, decrypts, gunzips and writes the result into the target;
 /// when a backup cannot be restored it walks back to the next older one and says so.
-public struct RestoreUseCase {
-    public let ctx: AgentContext
+package struct RestoreUseCase {
+    package let ctx: AgentContext
 
-    public init(_ ctx: AgentContext) { self.ctx = ctx }
+    package init(_ ctx: AgentContext) { self.ctx = ctx }
 
     /// What to restore and where.
-    public struct Request {
-        public var policy: Policy
-        public var target: String
-        public var identity: OpenPGPSecretKey
-        public var backupID: RequestedBackup?
-        public var includeSoftDeleted: Bool
+    package struct Request {
+        package var policy: Policy
+        package var target: String
+        package var identity: OpenPGPSecretKey
+        package var backupID: RequestedBackup?
+        package var includeSoftDeleted: Bool
         /// When set, the plaintext streams into this loader (a database) instead of `target`.
-        public var loader: Loader?
+        package var loader: Loader?
         /// Public keys trusted as signers besides the config's `trusted_signers` and the host's own key.
-        public var signerFiles: [String]
+        package var signerFiles: [String]
         /// Read a backup that has no signature (one made before signing existed), with a warning.
-        public var allowUnsigned: Bool
+        package var allowUnsigned: Bool
 
-        public init(
+        package init(
             policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: RequestedBackup?, includeSoftDeleted: Bool,
             loader: Loader? = nil, signerFiles: [String] = [], allowUnsigned: Bool = false
         ) {
@@ -44,25 +44,25 @@ public struct RestoreUseCase {
     }
 
     /// Makes a fresh sink for each attempt (a walk back starts a new load) and says how to stop it.
-    public struct Loader {
-        public var description: String
-        public var make: () throws -> (sink: ByteSink, abandon: () -> Void)
+    package struct Loader {
+        package var description: String
+        package var make: () throws -> (sink: ByteSink, abandon: () -> Void)
 
-        public init(description: String, make: @escaping () throws -> (sink: ByteSink, abandon: () -> Void)) {
+        package init(description: String, make: @escaping () throws -> (sink: ByteSink, abandon: () -> Void)) {
             self.description = description
             self.make = make
         }
     }
 
     /// What was restored, from where, and which newer backups were passed over.
-    public struct Result: Sendable {
-        public let id: BackupID
-        public let bytes: Int64
-        public let chunksByDestination: [String: Int]
-        public let skipped: [String]
+    package struct Result: Sendable {
+        package let id: BackupID
+        package let bytes: Int64
+        package let chunksByDestination: [String: Int]
+        package let skipped: [String]
     }
 
-    public func run(_ request: Request) async throws -> Result {
+    package func run(_ request: Request) async throws -> Result {
         let candidates = try self.candidates(request)
         guard !candidates.isEmpty else {
             throw LifeboatError.failed("policy \(request.policy.name): no restorable backup in the catalog")
@@ -110,7 +110,7 @@ public struct RestoreUseCase {
     }
 
     /// Restore's work folders in the spool: `.restore-<pid>-XXXXXX`.
-    public static let workPrefix = ".restore-"
+    package static let workPrefix = ".restore-"
 
     func restore(_ record: BackupRecord, _ request: Request, signers: [OpenPGPVerifyingKey]) async throws -> Result {
         let shipped = Set(record.copies.filter { $0.status == .shipped }.map(\.destination))

@@ -7,35 +7,35 @@ import LifeboatStorage
 /// The `prune` use case: plans retention for each policy and carries the plan out under the
 /// policy's lock: live -> deleted -> soft-deleted -> purged, with the purge removing every object of
 /// the backup at every destination, the manifest first, before the catalog calls it purged.
-public struct PruneUseCase {
-    public let ctx: AgentContext
-    public let dryRun: Bool
+package struct PruneUseCase {
+    package let ctx: AgentContext
+    package let dryRun: Bool
     /// Makes the destination of a spec; tests put a recording wrapper here.
     let makeDestination: (DestinationSpec) throws -> Destination
 
-    public init(_ ctx: AgentContext, dryRun: Bool = false) {
+    package init(_ ctx: AgentContext, dryRun: Bool = false) {
         self.init(ctx, dryRun: dryRun, makeDestination: DestinationFactory.make)
     }
 
     /// With the destinations made by `makeDestination` (tests wrap them to watch the order of removals).
-    public init(_ ctx: AgentContext, dryRun: Bool, makeDestination: @escaping (DestinationSpec) throws -> Destination) {
+    package init(_ ctx: AgentContext, dryRun: Bool, makeDestination: @escaping (DestinationSpec) throws -> Destination) {
         self.ctx = ctx
         self.dryRun = dryRun
         self.makeDestination = makeDestination
     }
 
     /// What prune did (or would do) to one policy.
-    public struct Report: Sendable {
-        public var policy: String
-        public var plan: RetentionPlanner.Plan
+    package struct Report: Sendable {
+        package var policy: String
+        package var plan: RetentionPlanner.Plan
         /// Actions carried out (all planned actions on a dry run).
-        public var done: [RetentionPlanner.Action] = []
-        public var errors: [String] = []
+        package var done: [RetentionPlanner.Action] = []
+        package var errors: [String] = []
         /// Another process holds the policy's lock.
-        public var busy = false
+        package var busy = false
 
         /// One line per action, for people; a dry run says "would".
-        public func lines(dryRun: Bool) -> [String] {
+        package func lines(dryRun: Bool) -> [String] {
             if busy { return ["\(policy): skipped, another lifeboat process is working on it"] }
             if let refused = plan.refused { return ["\(policy): nothing pruned, \(refused)"] }
             var out = done.map { "\(policy): \(dryRun ? "would " : "")\($0.kind.rawValue) \($0.id) (\($0.reason))" }
@@ -44,7 +44,7 @@ public struct PruneUseCase {
         }
     }
 
-    public func run(policies: [Policy]) async -> [Report] {
+    package func run(policies: [Policy]) async -> [Report] {
         var reports: [Report] = []
         for p in policies { reports.append(await prune(p)) }
         return reports

@@ -6,10 +6,10 @@ import LifeboatCore
 /// Decides what prune does to one policy's backups: which complete backups to keep (restic-style
 /// calendar buckets in UTC) and which move along lazy deletion. A pure function of the catalog's
 /// entries, the policy's retention settings, whether the policy meets its RPO, and the clock.
-public enum RetentionPlanner {
+package enum RetentionPlanner {
     /// One step for one backup.
-    public struct Action: Sendable, Equatable, CustomStringConvertible {
-        public enum Kind: String, Sendable {
+    package struct Action: Sendable, Equatable, CustomStringConvertible {
+        package enum Kind: String, Sendable {
             /// live -> deleted: hidden from `list`, still restorable by id.
             case delete
             /// deleted -> soft-deleted: restorable only with `--include-soft-deleted`.
@@ -21,20 +21,20 @@ public enum RetentionPlanner {
             case dropFailed = "drop-failed"
         }
 
-        public var id: BackupID
-        public var kind: Kind
-        public var reason: String
+        package var id: BackupID
+        package var kind: Kind
+        package var reason: String
 
-        public var description: String { "\(kind.rawValue) \(id): \(reason)" }
+        package var description: String { "\(kind.rawValue) \(id): \(reason)" }
     }
 
     /// What prune would do, and which backups it keeps and why.
-    public struct Plan: Sendable, Equatable {
-        public var actions: [Action] = []
+    package struct Plan: Sendable, Equatable {
+        package var actions: [Action] = []
         /// Kept backups with the rules that keep them ("last", "daily", "weekly", "monthly", "newest", "pinned").
-        public var kept: [BackupID: [String]] = [:]
+        package var kept: [BackupID: [String]] = [:]
         /// Set when nothing may be pruned (the policy is out of its RPO).
-        public var refused: String?
+        package var refused: String?
     }
 
     static var utc: Calendar {
@@ -46,7 +46,7 @@ public enum RetentionPlanner {
     /// The complete backups to keep: newest first, each rule keeps the newest backup of each of its
     /// newest N buckets (keep_last: every backup is its own bucket), as restic's `forget` does.
     /// The newest complete backup and pinned backups are always kept.
-    public static func keep(_ complete: [RetentionEntry], rules: Policy.Retention) -> [BackupID: [String]] {
+    package static func keep(_ complete: [RetentionEntry], rules: Policy.Retention) -> [BackupID: [String]] {
         let sorted = complete.sorted { ($0.started, $0.id) > ($1.started, $1.id) }
         let cal = utc
         typealias Bucket = (RetentionEntry) -> Int
@@ -85,7 +85,7 @@ public enum RetentionPlanner {
 
     /// The plan for one policy. `meetsRPO` false (no complete backup, or the newest is older than
     /// the RPO) refuses everything: nothing is pruned while the policy is out of its RPO.
-    public static func plan(_ entries: [RetentionEntry], rules: Policy.Retention, meetsRPO: Bool, now: Date) -> Plan {
+    package static func plan(_ entries: [RetentionEntry], rules: Policy.Retention, meetsRPO: Bool, now: Date) -> Plan {
         var plan = Plan()
         guard meetsRPO else {
             plan.refused = "out of its rpo: nothing is pruned until a new backup reaches every destination"

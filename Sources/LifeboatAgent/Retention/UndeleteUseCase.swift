@@ -4,13 +4,13 @@ import LifeboatCore
 
 /// The `undelete` use case: brings a deleted or soft-deleted backup back to live and pins it, so
 /// later prunes keep it.
-public struct UndeleteUseCase {
-    public let ctx: AgentContext
+package struct UndeleteUseCase {
+    package let ctx: AgentContext
 
-    public init(_ ctx: AgentContext) { self.ctx = ctx }
+    package init(_ ctx: AgentContext) { self.ctx = ctx }
 
     /// Returns the state the backup was in.
-    public func run(id requested: RequestedBackup) throws -> BackupRecord.Retention {
+    package func run(id requested: RequestedBackup) throws -> BackupRecord.Retention {
         guard let id = requested.id else { throw LifeboatError(.usage, "'\(requested)' is not a backup id") }
         return try ctx.catalog.undelete(id: id, at: ctx.now())
     }

@@ -8,24 +8,24 @@ import LifeboatCore
 /// policy is worked on under its own flock, so overlapping runs never back the same policy up twice.
 ///
 /// When nothing is due it reads one summary query and returns: no keys loaded, no locks taken.
-public struct RunUseCase {
-    public let ctx: AgentContext
+package struct RunUseCase {
+    package let ctx: AgentContext
 
-    public init(_ ctx: AgentContext) { self.ctx = ctx }
+    package init(_ ctx: AgentContext) { self.ctx = ctx }
 
     /// What a run did.
-    public struct Report: Sendable {
+    package struct Report: Sendable {
         /// One line per backup, shipping retry and prune action.
-        public var lines: [String] = []
-        public var failed = false
+        package var lines: [String] = []
+        package var failed = false
         /// False when nothing was due.
-        public var didWork = false
-        public var outcome: String { failed ? "failed" : didWork ? "ok" : "idle" }
+        package var didWork = false
+        package var outcome: String { failed ? "failed" : didWork ? "ok" : "idle" }
 
-        public init(failed: Bool = false) { self.failed = failed }
+        package init(failed: Bool = false) { self.failed = failed }
     }
 
-    public func run() async throws -> Report {
+    package func run() async throws -> Report {
         let policies = ctx.configuration.policies
         let names = policies.map(\.name)
         // Credentials and plaintext a killed run left go first, even when nothing is due.
@@ -113,7 +113,7 @@ public struct RunUseCase {
     }
 
     /// Pings the heartbeat URL, when configured, for the run's outcome.
-    public func heartbeat(_ report: Report) async {
+    package func heartbeat(_ report: Report) async {
         guard let url = ctx.agent.heartbeatURL else { return }
         await Heartbeat(url: url).send(success: !report.failed, logger: ctx.logger)
     }

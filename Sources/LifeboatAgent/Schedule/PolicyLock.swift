@@ -5,9 +5,9 @@ import Synchronization
 /// An exclusive per-policy lock held with flock(2) on `<spool>/.locks/<policy>.lock`, so two
 /// overlapping runs (or a run and a prune) never work on the same policy at once. The kernel drops
 /// the lock when its holder dies, so a lock left by a killed process is simply taken over.
-public final class PolicyLock {
+package final class PolicyLock {
     let fd: Int32
-    public let path: String
+    package let path: String
     /// Until `release`: this value's lock, released once (a later holder of the same file keeps its own).
     private var holding = true
 
@@ -17,7 +17,7 @@ public final class PolicyLock {
 
     /// Whether some process, this one included, works on `policy` now. This is how a backup row left
     /// `running` is told from a live one: the lock dies with its holder, while a pid may be reused.
-    public static func isHeld(spool: String, policy: String) throws -> Bool {
+    package static func isHeld(spool: String, policy: String) throws -> Bool {
         if held.contains(Self.path(spool: spool, policy: policy)) { return true }
         guard let probe = try tryAcquire(spool: spool, policy: policy) else { return true }
         probe.release()
@@ -27,7 +27,7 @@ public final class PolicyLock {
     static func path(spool: String, policy: String) -> String { "\(spool)/.locks/\(policy).lock" }
 
     /// Takes the lock without waiting; nil when another process holds it.
-    public static func tryAcquire(spool: String, policy: String) throws -> PolicyLock? {
+    package static func tryAcquire(spool: String, policy: String) throws -> PolicyLock? {
         let dir = "\(spool)/.locks"
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -60,7 +60,7 @@ public final class PolicyLock {
     }
 
     /// Lets the lock go (also done when the value is released or the process ends).
-    public func release() {
+    package func release() {
         guard holding else { return }
         holding = false
         flock(fd, LOCK_UN)

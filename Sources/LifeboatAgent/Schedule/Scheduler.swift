@@ -5,26 +5,26 @@ import LifeboatCore
 
 /// Decides which policies are due and in what order: a pure function of the catalog's summary,
 /// the policies and the clock, so it is tested over a simulated clock without sleeping.
-public enum Scheduler {
+package enum Scheduler {
     /// After a failed attempt, the policy is tried again once this much time has passed (or its
     /// interval, when that is shorter), so a broken source is not hammered on every timer tick.
-    public static let retryAfter: TimeInterval = 15 * 60
+    package static let retryAfter: TimeInterval = 15 * 60
 
     /// What the scheduler knows about one policy.
-    public struct State: Sendable, Equatable {
+    package struct State: Sendable, Equatable {
         /// The start of the newest backup that got into the spool (pending, degraded or complete).
-        public var lastSpooled: Date?
+        package var lastSpooled: Date?
         /// The start and outcome of the newest attempt of any kind.
-        public var lastAttempt: Date?
-        public var lastAttemptFailed: Bool
+        package var lastAttempt: Date?
+        package var lastAttemptFailed: Bool
 
-        public init(lastSpooled: Date? = nil, lastAttempt: Date? = nil, lastAttemptFailed: Bool = false) {
+        package init(lastSpooled: Date? = nil, lastAttempt: Date? = nil, lastAttemptFailed: Bool = false) {
             self.lastSpooled = lastSpooled
             self.lastAttempt = lastAttempt
             self.lastAttemptFailed = lastAttemptFailed
         }
 
-        public init(_ summary: PolicySummary) {
+        package init(_ summary: PolicySummary) {
             self.init(
                 lastSpooled: summary.lastSpooled, lastAttempt: summary.lastStarted,
                 lastAttemptFailed: summary.lastStatus == .failed)
@@ -32,18 +32,18 @@ public enum Scheduler {
     }
 
     /// Whether a policy is due now, and if so by how long it is overdue.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// Due; `overdue` seconds past the time it became due (`nil`: never backed up).
         case due(overdue: TimeInterval?)
         /// Not due before `next`; `running` when a backup of it is in progress.
         case notDue(next: Date, running: Bool)
 
-        public var isDue: Bool { if case .due = self { return true } else { return false } }
+        package var isDue: Bool { if case .due = self { return true } else { return false } }
     }
 
     /// Due when no spooled backup started within `interval`, unless the last attempt failed less
     /// than `min(interval, retryAfter)` ago, or a backup of it is running right now.
-    public static func decide(interval: DurationValue, state: State, now: Date, running: Bool = false) -> Decision {
+    package static func decide(interval: DurationValue, state: State, now: Date, running: Bool = false) -> Decision {
         let every = TimeInterval(interval.seconds)
         if running { return .notDue(next: now.addingTimeInterval(every), running: true) }
         var dueAt = state.lastSpooled.map { $0.addingTimeInterval(every) }
@@ -58,7 +58,7 @@ public enum Scheduler {
 
     /// The due policies, highest priority first, then the most overdue first (never backed up counts
     /// as the most overdue), then by name so the order is stable.
-    public static func duePolicies(
+    package static func duePolicies(
         _ policies: [Policy], summaries: [String: PolicySummary], now: Date
     ) -> [(policy: Policy, overdue: TimeInterval?)] {
         var due: [(policy: Policy, overdue: TimeInterval?)] = []

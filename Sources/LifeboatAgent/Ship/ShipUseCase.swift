@@ -5,23 +5,23 @@ import LifeboatCore
 
 /// Ships everything the spool still holds: every live backup that some destination of its policy does
 /// not have yet, oldest first, each policy under its own lock. What `run` calls before backing up.
-public struct ShipUseCase {
-    public let ctx: AgentContext
+package struct ShipUseCase {
+    package let ctx: AgentContext
 
-    public init(_ ctx: AgentContext) { self.ctx = ctx }
+    package init(_ ctx: AgentContext) { self.ctx = ctx }
 
     /// One backup's shipping result.
-    public struct Outcome: Sendable {
-        public let policy: String
-        public let id: BackupID
+    package struct Outcome: Sendable {
+        package let policy: String
+        package let id: BackupID
         /// The backup's status afterwards: `complete`, `degraded`, `pending` or `failed`.
-        public let status: BackupStatus
+        package let status: BackupStatus
         /// The destinations that still lack it, and why.
-        public let message: String?
+        package let message: String?
     }
 
     /// Ships the pending backups of `policies` (all the configuration's when nil).
-    public func shipPending(policies: [Policy]? = nil) async throws -> [Outcome] {
+    package func shipPending(policies: [Policy]? = nil) async throws -> [Outcome] {
         var outcomes: [Outcome] = []
         for policy in policies ?? ctx.configuration.policies {
             let waiting = try ctx.catalog.unshippedBackups(policy: policy.name)

@@ -9,25 +9,25 @@ import Synchronization
 /// What every use case needs: the loaded configuration, the catalog, a logger and the clock.
 ///
 /// The clock is injected so decisions (due-ness, retention, RPO status) can be tested without sleeping.
-public final class AgentContext: Sendable {
-    public let configuration: Configuration
-    public let catalog: Catalog
-    public let logger: Logger
-    public let now: @Sendable () -> Date
+package final class AgentContext: Sendable {
+    package let configuration: Configuration
+    package let catalog: Catalog
+    package let logger: Logger
+    package let now: @Sendable () -> Date
 
-    public init(configuration: Configuration, catalog: Catalog, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(configuration: Configuration, catalog: Catalog, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration
         self.catalog = catalog
         self.logger = logger
         self.now = now
     }
 
-    public var agent: AgentConfig { configuration.agent }
+    package var agent: AgentConfig { configuration.agent }
 
     private let cachedSigningKey = Mutex<OpenPGPSigningKey?>(nil)
 
     /// The host's signing key, loaded (or made) once per process, the first time a manifest is signed.
-    public func signingKey() throws -> OpenPGPSigningKey {
+    package func signingKey() throws -> OpenPGPSigningKey {
         try cachedSigningKey.withLock { cached in
             if let key = cached { return key }
             let key = try HostSigningKey.loadOrCreate(path: agent.signingKey, host: agent.host, logger: logger)

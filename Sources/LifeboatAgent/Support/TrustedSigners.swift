@@ -4,8 +4,8 @@ import LifeboatCrypto
 
 /// The keys whose signatures a reader accepts: the config's `trusted_signers`, any `--signer FILE`,
 /// and, on a backup host, its own signing key (read, never made, by a reader).
-public enum TrustedSigners {
-    public static func load(_ ctx: AgentContext, extra: [String] = []) throws -> [OpenPGPVerifyingKey] {
+package enum TrustedSigners {
+    package static func load(_ ctx: AgentContext, extra: [String] = []) throws -> [OpenPGPVerifyingKey] {
         var keys = try (ctx.agent.trustedSigners + extra).map { path -> OpenPGPVerifyingKey in
             do {
                 return try OpenPGPVerifyingKey.load(contentsOf: path, now: ctx.now())

@@ -9,11 +9,11 @@ import LifeboatStorage
 /// streaming, and checks its size and sha256 against the catalog, and that the manifest there is
 /// signed by a trusted signer and lists the same chunks.
 /// Nothing is written anywhere; each destination gets its own verdict.
-public struct VerifyUseCase: Sendable {
-    public let ctx: AgentContext
+package struct VerifyUseCase: Sendable {
+    package let ctx: AgentContext
     let makeDestination: @Sendable (DestinationSpec) throws -> Destination
 
-    public init(_ ctx: AgentContext) {
+    package init(_ ctx: AgentContext) {
         self.init(ctx, makeDestination: DestinationFactory.make)
     }
 
@@ -23,24 +23,24 @@ public struct VerifyUseCase: Sendable {
     }
 
     /// One destination's verdict on one backup.
-    public struct DestinationReport: Sendable {
-        public let destination: String
-        public var chunksChecked = 0
-        public var bytesChecked: Int64 = 0
+    package struct DestinationReport: Sendable {
+        package let destination: String
+        package var chunksChecked = 0
+        package var bytesChecked: Int64 = 0
         /// One line per problem: a missing or damaged chunk, a missing manifest, an unreachable destination.
-        public var problems: [String] = []
-        public var ok: Bool { problems.isEmpty }
+        package var problems: [String] = []
+        package var ok: Bool { problems.isEmpty }
     }
 
-    public struct Report: Sendable {
-        public let policy: String
-        public let id: BackupID
-        public var destinations: [DestinationReport]
-        public var ok: Bool { destinations.allSatisfy(\.ok) }
+    package struct Report: Sendable {
+        package let policy: String
+        package let id: BackupID
+        package var destinations: [DestinationReport]
+        package var ok: Bool { destinations.allSatisfy(\.ok) }
     }
 
     /// Verifies backup `id`, or the newest backup of each policy that some destination holds.
-    public func verify(policies: [Policy], id requested: RequestedBackup?, signerFiles: [String] = []) async throws -> [Report] {
+    package func verify(policies: [Policy], id requested: RequestedBackup?, signerFiles: [String] = []) async throws -> [Report] {
         let signers = try TrustedSigners.load(ctx, extra: signerFiles)
         var reports: [Report] = []
         if let requested {

@@ -6,27 +6,27 @@ import Glibc
 /// folder, fsynced, renamed over the name, and the folder fsynced, so even a power cut leaves either
 /// the old file or the new one. The temporary file is created `O_EXCL|O_NOFOLLOW`, never through a
 /// name someone planted.
-public final class AtomicFile {
+package final class AtomicFile {
     /// The step that failed, with the path it concerned and the errno.
-    public struct Failure: Error, Sendable {
+    package struct Failure: Error, Sendable {
         /// Each step is named by its verb, as messages say it ("cannot sync …").
-        public enum Step: String, Sendable { case create, write, sync, rename }
-        public let step: Step
-        public let path: String
-        public let error: SystemCallError
+        package enum Step: String, Sendable { case create, write, sync, rename }
+        package let step: Step
+        package let path: String
+        package let error: SystemCallError
     }
 
     /// The name the file gets on `commit`.
-    public let path: String
+    package let path: String
     /// The name it is written under meanwhile.
-    public let temporaryPath: String
+    package let temporaryPath: String
     /// The descriptor of the temporary file, open for writing until `commit` or `abandon`.
-    public private(set) var descriptor: Int32
+    package private(set) var descriptor: Int32
     private var finished = false
 
     /// Creates the temporary file (by default `<path>.tmp-<pid>-<random>`); something already at that
     /// name is removed first when `replacingLeftover` (a link is removed, never followed).
-    public init(path: String, temporaryPath: String? = nil, mode: mode_t = 0o600, replacingLeftover: Bool = false)
+    package init(path: String, temporaryPath: String? = nil, mode: mode_t = 0o600, replacingLeftover: Bool = false)
         throws(Failure)
     {
         let temporary = temporaryPath ?? "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -44,7 +44,7 @@ public final class AtomicFile {
     deinit { abandon() }
 
     /// Appends bytes to the temporary file.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
         do {
             try FileDescriptorIO.writeAll(descriptor, bytes)
         } catch {
@@ -53,14 +53,14 @@ public final class AtomicFile {
     }
 
     /// Flushes the temporary file to disk (the first half of `commit`).
-    public func sync() throws(Failure) {
+    package func sync() throws(Failure) {
         guard fsync(descriptor) == 0 else {
             throw Failure(step: .sync, path: temporaryPath, error: SystemCallError(errno))
         }
     }
 
     /// Closes the temporary file and renames it to `path` (the second half of `commit`, after `sync`).
-    public func rename() throws(Failure) {
+    package func rename() throws(Failure) {
         close(descriptor)
         descriptor = -1
         guard Glibc.rename(temporaryPath, path) == 0 else {
@@ -71,14 +71,14 @@ public final class AtomicFile {
 
     /// Syncs, renames into place and syncs the folder. `durable: false` skips both fsyncs, for a file
     /// rewritten so often that only its being whole matters.
-    public func commit(durable: Bool = true) throws(Failure) {
+    package func commit(durable: Bool = true) throws(Failure) {
         if durable { try sync() }
         try rename()
         if durable { Self.syncFolder(of: path) }
     }
 
     /// Closes and removes the temporary file unless it was renamed; called on every failure path and on release.
-    public func abandon() {
+    package func abandon() {
         if descriptor >= 0 {
             close(descriptor)
             descriptor = -1
@@ -88,13 +88,13 @@ public final class AtomicFile {
     }
 
     /// Fsyncs the folder holding `path`, so a rename in it survives a power cut.
-    public static func syncFolder(of path: String) {
+    package static func syncFolder(of path: String) {
         let slash = path.lastIndex(of: "/")
         syncFolder(slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? ".")
     }
 
     /// Fsyncs the folder `folder` (a failure to open it is ignored, as a folder sync is best effort).
-    public static func syncFolder(_ folder: String) {
+    package static func syncFolder(_ folder: String) {
         guard let fd = try? FileDescriptorIO.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) else { return }
         fsync(fd)
         close(fd)

@@ -4,33 +4,33 @@ import Glibc
 
 /// Reads and writes on raw file descriptors with interrupted calls retried and short writes
 /// completed, so no caller writes its own loop for either.
-public enum FileDescriptorIO {
+package enum FileDescriptorIO {
     /// Opens `path`; throws the errno on failure.
-    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(SystemCallError) -> Int32 {
+    package static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(SystemCallError) -> Int32 {
         try SystemCall.check { Glibc.open(path, flags, mode) }
     }
 
     /// Reads up to `count` bytes into `buffer`; 0 at end of file.
-    public static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int)
+    package static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int)
         throws(SystemCallError) -> Int
     {
         try SystemCall.check { Glibc.read(fd, buffer, count) }
     }
 
     /// Reads up to `buffer.count` bytes; 0 at end of file.
-    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> Int {
+    package static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> Int {
         try read(fd, buffer.baseAddress, buffer.count)
     }
 
     /// Reads up to `buffer.count` bytes at `offset` without moving the file position; 0 at end of file.
-    public static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64)
+    package static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64)
         throws(SystemCallError) -> Int
     {
         try SystemCall.check { Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset)) }
     }
 
     /// Writes every byte, continuing after short writes.
-    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
+    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
         guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
@@ -41,7 +41,7 @@ public enum FileDescriptorIO {
 
     /// Reads until end of file in blocks of `blockSize` bytes, handing each to `body`; a failed read is
     /// thrown as `readFailure` words it, so each caller keeps its own message.
-    public static func forEachBlock(
+    package static func forEachBlock(
         _ fd: Int32, blockSize: Int = 1 << 20, readFailure: (SystemCallError) -> any Error,
         _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
@@ -60,7 +60,7 @@ public enum FileDescriptorIO {
     }
 
     /// Reads until end of file.
-    public static func readAll(_ fd: Int32, bufferSize: Int = 1 << 16) throws(SystemCallError) -> [UInt8] {
+    package static func readAll(_ fd: Int32, bufferSize: Int = 1 << 16) throws(SystemCallError) -> [UInt8] {
         var all: [UInt8] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }

@@ -5,14 +5,14 @@ import Glibc
 #endif
 
 /// glibc functions that Swift's Glibc module hides behind _GNU_SOURCE, called through the C shim.
-public enum GNU {
+package enum GNU {
     /// pipe2(2): both ends get `flags` (O_CLOEXEC) from the moment they exist.
-    public static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
+    package static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
         lifeboat_pipe2(fds, flags)
     }
 
     /// syncfs(2): flushes the file system holding `fd`.
-    public static func syncfs(_ fd: Int32) {
+    package static func syncfs(_ fd: Int32) {
         _ = lifeboat_syncfs(fd)
     }
 }

@@ -7,9 +7,9 @@ import Glibc
 /// The one way Lifeboat starts another program: posix_spawnp with the standard streams, the
 /// environment, the process group and the signal state it should start with. Every pipe it makes is
 /// close-on-exec from the moment it exists, so no other child started meanwhile can inherit one.
-public struct ProcessSpawner: Sendable {
+package struct ProcessSpawner: Sendable {
     /// What a standard stream of the child is connected to.
-    public enum Stream: Sendable {
+    package enum Stream: Sendable {
         /// The same as this process's.
         case inherit
         /// /dev/null.
@@ -21,38 +21,38 @@ public struct ProcessSpawner: Sendable {
     }
 
     /// Which signals the child gets back with their default action (this process may ignore some).
-    public enum SignalDefaults: Sendable {
+    package enum SignalDefaults: Sendable {
         case only([Int32])
         /// Every signal that can be caught.
         case all
     }
 
     /// The program (searched on PATH) and its arguments.
-    public var arguments: [String]
+    package var arguments: [String]
     /// The child's whole environment as `NAME=value` strings; nil passes this process's own.
-    public var environment: [String]?
-    public var stdin: Stream = .inherit
-    public var stdout: Stream = .inherit
-    public var stderr: Stream = .inherit
+    package var environment: [String]?
+    package var stdin: Stream = .inherit
+    package var stdout: Stream = .inherit
+    package var stderr: Stream = .inherit
     /// Starts the child in a process group of its own, so it and what it starts can be signalled together.
-    public var newProcessGroup = false
+    package var newProcessGroup = false
     /// Starts the child with no signal blocked.
-    public var clearSignalMask = false
-    public var signalDefaults: SignalDefaults = .only([])
+    package var clearSignalMask = false
+    package var signalDefaults: SignalDefaults = .only([])
 
-    public init(_ arguments: [String], environment: [String]? = nil) {
+    package init(_ arguments: [String], environment: [String]? = nil) {
         precondition(!arguments.isEmpty)
         self.arguments = arguments
         self.environment = environment
     }
 
     /// `environment` with `overrides` set on top, as `NAME=value` strings.
-    public static func environment(_ base: [String: String], overriding overrides: [String: String] = [:]) -> [String] {
+    package static func environment(_ base: [String: String], overriding overrides: [String: String] = [:]) -> [String] {
         base.merging(overrides) { $1 }.map { "\($0.key)=\($0.value)" }
     }
 
     /// Starts the program; throws when a pipe cannot be made or the program cannot be started.
-    public func spawn() throws(SpawnError) -> SpawnedProcess {
+    package func spawn() throws(SpawnError) -> SpawnedProcess {
         var made: [Int32] = []
         var childEnds: [Int32] = []
         func closeAll(_ fds: [Int32]) { for fd in fds { close(fd) } }
@@ -133,7 +133,7 @@ public struct ProcessSpawner: Sendable {
 }
 
 /// Why a program could not be started.
-public enum SpawnError: Error, Sendable {
+package enum SpawnError: Error, Sendable {
     /// A pipe for a standard stream could not be made.
     case pipe(SystemCallError)
     /// posix_spawnp failed (the program is missing, not executable, ...).
@@ -141,17 +141,17 @@ public enum SpawnError: Error, Sendable {
 }
 
 /// A program just started: its pid and this process's ends of the pipes asked for (-1 for the others).
-public struct SpawnedProcess: Sendable {
-    public let pid: pid_t
+package struct SpawnedProcess: Sendable {
+    package let pid: pid_t
     /// The write end of the child's stdin.
-    public let stdin: Int32
+    package let stdin: Int32
     /// The read end of the child's stdout.
-    public let stdout: Int32
+    package let stdout: Int32
     /// The read end of the child's stderr.
-    public let stderr: Int32
+    package let stderr: Int32
 
     /// Waits for the child to end and returns its raw wait status (as waitpid gives it).
-    public func waitStatus() -> Int32 {
+    package func waitStatus() -> Int32 {
         var status: Int32 = 0
         _ = SystemCall.retryingInterrupts { waitpid(pid, &status, 0) }
         return status

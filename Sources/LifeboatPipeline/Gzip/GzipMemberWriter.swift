@@ -6,11 +6,11 @@ import LifeboatCore
 ///
 /// The result is one standard gzip file (gunzip, pigz and Python read it whole). Memory stays at
 /// about `4 × concurrency × blockSize` whatever the stream's size.
-public final class GzipMemberWriter: ByteSink {
+package final class GzipMemberWriter: ByteSink {
     /// Plaintext bytes taken so far.
-    public private(set) var bytesIn: Int64 = 0
+    package private(set) var bytesIn: Int64 = 0
     /// Compressed bytes written to the output so far.
-    public var bytesOut: Int64 { tally.count }
+    package var bytesOut: Int64 { tally.count }
 
     private let output: ByteSink
     private let blockSize: Int
@@ -19,7 +19,7 @@ public final class GzipMemberWriter: ByteSink {
     private var blocks = 0
     private var done = false
 
-    public init(
+    package init(
         level: Int = 6, output: ByteSink, blockSize: Int = 1 << 20,
         concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws {
@@ -46,7 +46,7 @@ public final class GzipMemberWriter: ByteSink {
             })
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard !done else { throw CompressionError(.misuse, "gzip writer used after finish") }
         var rest = bytes
         while rest.count > 0 {
@@ -59,7 +59,7 @@ public final class GzipMemberWriter: ByteSink {
         }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         guard !done else { return }
         done = true
         if runner.current.input.count > 0 || blocks == 0 { try commitBlock() }

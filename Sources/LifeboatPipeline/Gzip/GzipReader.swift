@@ -7,11 +7,11 @@ import LifeboatCore
 /// inflating and inflated on all cores with libdeflate; from the first member without that
 /// field on, the rest of the stream goes through zlib. Damage, truncation, lying size fields and
 /// trailing garbage throw `CompressionError`; memory stays at a few blocks whatever the size.
-public final class GzipReader: ByteSink {
+package final class GzipReader: ByteSink {
     /// Compressed bytes taken so far.
-    public private(set) var bytesIn: Int64 = 0
+    package private(set) var bytesIn: Int64 = 0
     /// Decompressed bytes written to the output so far.
-    public var bytesOut: Int64 { tally.count + (zlib?.bytesOut ?? 0) }
+    package var bytesOut: Int64 { tally.count + (zlib?.bytesOut ?? 0) }
 
     private enum Mode {
         case header
@@ -30,7 +30,7 @@ public final class GzipReader: ByteSink {
     private var zlib: GzipZlibInflater?
     private var failure: CompressionError?
 
-    public init(output: ByteSink, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    package init(output: ByteSink, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
         let width = max(1, min(concurrency, 64))
         let decompressors = GzipDecompressors(count: width)
         let tally = self.tally
@@ -45,7 +45,7 @@ public final class GzipReader: ByteSink {
             })
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         if let failure { throw failure }
         do {
             try take(bytes)
@@ -55,7 +55,7 @@ public final class GzipReader: ByteSink {
         }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         if let failure { throw failure }
         do {
             try end()
