@@ -5,7 +5,7 @@ let package = Package(
     name: "Lifeboat",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "lifeboat", targets: ["lifeboat"]),
+        .executable(name: "lifeboat", targets: ["lifeboat"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,73 +22,112 @@ let package = Package(
         .systemLibrary(name: "CLifeboatSystem"),
 
         .target(name: "LifeboatCore", dependencies: ["CLifeboatSystem"]),
-        .target(name: "LifeboatConfig", dependencies: [
-            "LifeboatCore", .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(
+            name: "LifeboatConfig",
+            dependencies: [
+                "LifeboatCore", .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "LifeboatDigest", dependencies: ["COpenSSL"]),
         .target(name: "LifeboatCrypto", dependencies: ["LifeboatCore", "LifeboatDigest", "COpenSSL"]),
-        .target(name: "LifeboatPipeline", dependencies: ["LifeboatCore", "LifeboatDigest", "LifeboatCrypto", "CDeflate", "CZlib"]),
-        .target(name: "LifeboatSources", dependencies: [
-            "LifeboatCore", "LifeboatConfig", "CLifeboatSystem", .product(name: "Logging", package: "swift-log"),
-            .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "LifeboatPipeline",
+            dependencies: ["LifeboatCore", "LifeboatDigest", "LifeboatCrypto", "CDeflate", "CZlib"]),
+        .target(
+            name: "LifeboatSources",
+            dependencies: [
+                "LifeboatCore", "LifeboatConfig", "CLifeboatSystem", .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(name: "LifeboatStorage", dependencies: ["LifeboatCore"]),
-        .target(name: "LifeboatS3", dependencies: [
-            "LifeboatStorage", "LifeboatCore", "LifeboatDigest",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
-        .target(name: "LifeboatCatalog", dependencies: [
-            "LifeboatCore", .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
-        .target(name: "LifeboatAgent", dependencies: [
-            "LifeboatCore", "LifeboatConfig", "LifeboatDigest", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
-            "LifeboatStorage", "LifeboatS3", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
-        ]),
-        .target(name: "LifeboatCLI", dependencies: [
-            "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
-        ]),
-        .executableTarget(name: "lifeboat", dependencies: [
-            "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
-            "LifeboatPipeline",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "LifeboatS3",
+            dependencies: [
+                "LifeboatStorage", "LifeboatCore", "LifeboatDigest",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
+            name: "LifeboatCatalog",
+            dependencies: [
+                "LifeboatCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .target(
+            name: "LifeboatAgent",
+            dependencies: [
+                "LifeboatCore", "LifeboatConfig", "LifeboatDigest", "LifeboatCrypto", "LifeboatPipeline",
+                "LifeboatSources",
+                "LifeboatStorage", "LifeboatS3", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .target(
+            name: "LifeboatCLI",
+            dependencies: [
+                "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
+            ]),
+        .executableTarget(
+            name: "lifeboat",
+            dependencies: [
+                "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
+                "LifeboatPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "LifeboatTestSupport", dependencies: ["LifeboatCore", "LifeboatStorage"]),
 
         .testTarget(name: "LifeboatCoreTests", dependencies: ["LifeboatCore"]),
-        .testTarget(name: "LifeboatConfigTests", dependencies: ["LifeboatConfig", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport"]),
+        .testTarget(
+            name: "LifeboatConfigTests",
+            dependencies: ["LifeboatConfig", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport"]),
         .testTarget(name: "LifeboatDigestTests", dependencies: ["LifeboatDigest"]),
-        .testTarget(name: "LifeboatCryptoTests", dependencies: ["LifeboatCrypto", "LifeboatCore", "LifeboatDigest", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatPipelineTests", dependencies: ["LifeboatPipeline", "LifeboatCore", "LifeboatDigest", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatSourcesTests", dependencies: [
-            "LifeboatSources", "LifeboatCore", "LifeboatTestSupport", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "LifeboatCryptoTests",
+            dependencies: ["LifeboatCrypto", "LifeboatCore", "LifeboatDigest", "LifeboatTestSupport"]),
+        .testTarget(
+            name: "LifeboatPipelineTests",
+            dependencies: ["LifeboatPipeline", "LifeboatCore", "LifeboatDigest", "LifeboatTestSupport"]),
+        .testTarget(
+            name: "LifeboatSourcesTests",
+            dependencies: [
+                "LifeboatSources", "LifeboatCore", "LifeboatTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
-        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3", "LifeboatDigest", "LifeboatStorage", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "LifeboatCatalogTests", dependencies: [
-            "LifeboatCatalog", "LifeboatCore", "LifeboatTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
-        .testTarget(name: "LifeboatAgentTests", dependencies: [
-            "LifeboatAgent", "LifeboatCLI", "LifeboatTestSupport", "LifeboatCore", "LifeboatConfig", "LifeboatCatalog",
-            "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources", "LifeboatStorage",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .testTarget(name: "LifeboatCLITests", dependencies: [
-            "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
-        ]),
+        .testTarget(
+            name: "LifeboatS3Tests",
+            dependencies: [
+                "LifeboatS3", "LifeboatDigest", "LifeboatStorage", "LifeboatCLI", "LifeboatCore", "LifeboatTestSupport",
+            ],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "LifeboatCatalogTests",
+            dependencies: [
+                "LifeboatCatalog", "LifeboatCore", "LifeboatTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "LifeboatAgentTests",
+            dependencies: [
+                "LifeboatAgent", "LifeboatCLI", "LifeboatTestSupport", "LifeboatCore", "LifeboatConfig",
+                "LifeboatCatalog",
+                "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources", "LifeboatStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "LifeboatCLITests",
+            dependencies: [
+                "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
+            ]),
     ]
 )
 
 // Coverage-guided fuzz targets (libFuzzer), only when LIFEBOAT_FUZZ is set: scripts/fuzz.sh builds them
 // with -sanitize=fuzzer in a scratch path of their own, so the normal build and tests never see them.
 if Context.environment["LIFEBOAT_FUZZ"] != nil {
-    package.targets.append(.executableTarget(
-        name: "lifeboat-fuzz",
-        dependencies: ["LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources"],
-        path: "Fuzz/Sources/lifeboat-fuzz"))
+    package.targets.append(
+        .executableTarget(
+            name: "lifeboat-fuzz",
+            dependencies: ["LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources"],
+            path: "Fuzz/Sources/lifeboat-fuzz"))
 }
 
 // Every target in the Swift 6 language mode: complete concurrency checking, data races are errors.

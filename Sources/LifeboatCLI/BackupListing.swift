@@ -12,15 +12,18 @@ package enum BackupListing {
         var lines = ["ID                       POLICY               STATUS        SIZE IN    SIZE OUT   DESTINATIONS"]
         for r in records {
             let dests = r.copies.map { "\($0.destination):\($0.status.rawValue)" }.joined(separator: ",")
-            lines.append([
-                pad(r.id.rawValue, 24), pad(r.policy, 20), pad(r.displayStatus, 13), pad(human(r.bytesIn), 10),
-                pad(human(r.bytesOut), 10), dests,
-            ].joined(separator: " "))
+            lines.append(
+                [
+                    pad(r.id.rawValue, 24), pad(r.policy, 20), pad(r.displayStatus, 13), pad(human(r.bytesIn), 10),
+                    pad(human(r.bytesOut), 10), dests,
+                ].joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
 
     static func human(_ bytes: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]

@@ -7,7 +7,9 @@ struct BackupListingItem: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, policy, host, kind, status, started, finished, chunks, skipped, destinations, error
-        case bytesIn = "bytes_in", bytesOut = "bytes_out", lockWindowMs = "lock_window_ms"
+        case bytesIn = "bytes_in"
+        case bytesOut = "bytes_out"
+        case lockWindowMs = "lock_window_ms"
     }
 
     /// One destination's copy: its name, status and, when it failed, why.

@@ -12,7 +12,9 @@ struct CheckJSONItem: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case policy, status, message
-        case rpoSeconds = "rpo_seconds", ageSeconds = "age_seconds", newestBackup = "newest_backup"
+        case rpoSeconds = "rpo_seconds"
+        case ageSeconds = "age_seconds"
+        case newestBackup = "newest_backup"
     }
 
     init(_ r: Compliance.Result) {

@@ -19,7 +19,9 @@ extension Catalog {
         try wrap("update breaker") {
             try db.write { db in
                 var row = BreakerRow()
-                if let r = try Row.fetchOne(db, sql: "SELECT * FROM breaker WHERE destination = ?", arguments: [destination]) {
+                if let r = try Row.fetchOne(
+                    db, sql: "SELECT * FROM breaker WHERE destination = ?", arguments: [destination])
+                {
                     row.phase = r["phase"]
                     row.failures = r["failures"]
                     row.openedAt = r["opened_at"]
@@ -37,8 +39,10 @@ extension Catalog {
                                 opened_at = excluded.opened_at, probe_at = excluded.probe_at,
                                 last_error = excluded.last_error, updated = excluded.updated
                             """,
-                        arguments: [destination, row.phase, row.failures, row.openedAt, row.probeAt, row.lastError,
-                                    at.timeIntervalSince1970])
+                        arguments: [
+                            destination, row.phase, row.failures, row.openedAt, row.probeAt, row.lastError,
+                            at.timeIntervalSince1970,
+                        ])
                 }
                 return result
             }

@@ -7,9 +7,10 @@ extension Catalog {
     package func shippedChunks(id: BackupID, destination: String) throws -> Set<Int> {
         try wrap("read chunk copies") {
             try db.read { db in
-                Set(try Int.fetchAll(
-                    db, sql: "SELECT idx FROM chunk_copy WHERE backup_id = ? AND destination = ?",
-                    arguments: [id, destination]))
+                Set(
+                    try Int.fetchAll(
+                        db, sql: "SELECT idx FROM chunk_copy WHERE backup_id = ? AND destination = ?",
+                        arguments: [id, destination]))
             }
         }
     }

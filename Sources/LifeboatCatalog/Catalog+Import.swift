@@ -39,9 +39,11 @@ extension Catalog {
                                 bytes_out, chunk_count, lock_window_ms, recipients, skipped)
                             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
-                        arguments: [m.id, m.policy, m.host, m.kind, m.payload, started.timeIntervalSince1970,
-                                    finished.timeIntervalSince1970, m.bytesIn, m.bytesOut, m.chunks.count,
-                                    m.lockWindowMs, m.recipients.joined(separator: ","), max(0, m.skipped ?? 0)])
+                        arguments: [
+                            m.id, m.policy, m.host, m.kind, m.payload, started.timeIntervalSince1970,
+                            finished.timeIntervalSince1970, m.bytesIn, m.bytesOut, m.chunks.count,
+                            m.lockWindowMs, m.recipients.joined(separator: ","), max(0, m.skipped ?? 0),
+                        ])
                     for (i, c) in m.chunks.enumerated() {
                         try db.execute(
                             sql: "INSERT INTO chunk (backup_id, idx, name, size, sha256) VALUES (?, ?, ?, ?, ?)",

@@ -77,7 +77,8 @@ extension Catalog {
     package func undelete(id: BackupID, at: Date) throws -> BackupRecord.Retention {
         try wrap("undelete") {
             try db.write { db in
-                guard let raw = try String.fetchOne(db, sql: "SELECT retention FROM backup WHERE id = ?", arguments: [id])
+                guard
+                    let raw = try String.fetchOne(db, sql: "SELECT retention FROM backup WHERE id = ?", arguments: [id])
                 else { throw LifeboatError.failed("no backup with id \(id) in the catalog") }
                 let state = BackupRecord.Retention(rawValue: raw) ?? .live
                 if state == .purged {

@@ -13,7 +13,9 @@ package struct PolicySummary: Sendable, Equatable {
         package var bytesOut: Int64
         package var lockWindowMs: Int64?
 
-        package init(id: BackupID, started: Date, finished: Date?, bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?) {
+        package init(
+            id: BackupID, started: Date, finished: Date?, bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?
+        ) {
             self.id = id
             self.started = started
             self.finished = finished
@@ -41,7 +43,10 @@ package struct PolicySummary: Sendable, Equatable {
     package var futureID: BackupID?
     package var futureStarted: Date?
 
-    package init(policy: String) { self.policy = policy; unshipped = 0 }
+    package init(policy: String) {
+        self.policy = policy
+        unshipped = 0
+    }
 }
 
 /// A backup that still has copies to ship.
@@ -67,8 +72,10 @@ extension Catalog {
             var fixed = try wrap("read policy summaries") {
                 try db.read { db in
                     let sql = PolicySummaryTriggers.summarySelect(":p", startedBefore: ":cutoff")
-                    return try Row.fetchOne(db, sql: sql, arguments: ["p": s.policy, "cutoff": cutoff.timeIntervalSince1970])
-                        .map(Self.summary)
+                    return try Row.fetchOne(
+                        db, sql: sql, arguments: ["p": s.policy, "cutoff": cutoff.timeIntervalSince1970]
+                    )
+                    .map(Self.summary)
                 } ?? PolicySummary(policy: s.policy)
             }
             fixed.futureID = id
@@ -85,7 +92,8 @@ extension Catalog {
         let rows = try wrap("read policy summaries") {
             try db.read { db in
                 if policies.count == 1 {
-                    return try Row.fetchAll(db, sql: "SELECT * FROM policy_summary WHERE policy = ?", arguments: [policies[0]])
+                    return try Row.fetchAll(
+                        db, sql: "SELECT * FROM policy_summary WHERE policy = ?", arguments: [policies[0]])
                 }
                 return try Row.fetchAll(db, sql: "SELECT * FROM policy_summary")
             }
@@ -105,7 +113,9 @@ extension Catalog {
             try db.read { db in
                 let sql = PolicySummaryTriggers.summarySelect("?")
                 return try policies.map { name in
-                    let s = try Row.fetchOne(db, sql: sql, arguments: [name]).map(Self.summary) ?? PolicySummary(policy: name)
+                    let s =
+                        try Row.fetchOne(db, sql: sql, arguments: [name]).map(Self.summary)
+                        ?? PolicySummary(policy: name)
                     // A policy without backups has no row in the table; the history gives one of nulls.
                     return s.lastID == nil ? PolicySummary(policy: name) : s
                 }
@@ -195,7 +205,9 @@ extension Catalog {
                 let rows = try Row.fetchCursor(db, sql: "SELECT policy, destination, status FROM destination_outcome")
                 while let row = try rows.next() {
                     let policy: String = row[0]
-                    guard wanted.contains(policy), let status = BackupRecord.Copy.Status(rawValue: row[2]) else { continue }
+                    guard wanted.contains(policy), let status = BackupRecord.Copy.Status(rawValue: row[2]) else {
+                        continue
+                    }
                     all[policy, default: [:]][row[1]] = status
                 }
                 return all
@@ -208,7 +220,9 @@ extension Catalog {
         try wrap("read copy outcomes") {
             try db.read { db in
                 var out: [String: BackupRecord.Copy.Status] = [:]
-                for row in try Row.fetchAll(db, sql: PolicySummaryTriggers.outcomesSelect(":p"), arguments: ["p": policy]) {
+                for row in try Row.fetchAll(
+                    db, sql: PolicySummaryTriggers.outcomesSelect(":p"), arguments: ["p": policy])
+                {
                     out[row["destination"]] = BackupRecord.Copy.Status(rawValue: row["status"])
                 }
                 return out

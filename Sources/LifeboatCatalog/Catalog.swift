@@ -81,8 +81,10 @@ package final class Catalog: Sendable {
                         INSERT INTO backup (id, policy, host, kind, payload, status, started, recipients, pid)
                         VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)
                         """,
-                    arguments: [id, policy, host, kind, payload, started.timeIntervalSince1970,
-                                recipients.joined(separator: ","), Int(getpid())])
+                    arguments: [
+                        id, policy, host, kind, payload, started.timeIntervalSince1970,
+                        recipients.joined(separator: ","), Int(getpid()),
+                    ])
                 for d in destinations {
                     try db.execute(
                         sql: "INSERT INTO copy (backup_id, destination, status, updated) VALUES (?, ?, 'pending', ?)",
@@ -112,7 +114,9 @@ package final class Catalog: Sendable {
                         UPDATE backup SET status = 'pending', bytes_in = ?, bytes_out = ?, chunk_count = ?,
                         lock_window_ms = ?, finished = ?, skipped = ? WHERE id = ? AND status = 'running'
                         """,
-                    arguments: [bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, skipped, id])
+                    arguments: [
+                        bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, skipped, id,
+                    ])
             }
         }
     }
@@ -181,7 +185,8 @@ package final class Catalog: Sendable {
                     ids.append(id)
                     try db.execute(sql: "DELETE FROM chunk WHERE backup_id = ?", arguments: [id])
                     try db.execute(
-                        sql: "UPDATE copy SET status = 'failed', error = 'interrupted', updated = ? WHERE backup_id = ?",
+                        sql:
+                            "UPDATE copy SET status = 'failed', error = 'interrupted', updated = ? WHERE backup_id = ?",
                         arguments: [at.timeIntervalSince1970, id])
                     try db.execute(
                         sql: """

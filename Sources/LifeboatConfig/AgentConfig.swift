@@ -31,10 +31,13 @@ package struct AgentConfig: Sendable {
         var host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
         if let h = f.optional("host") {
             host = try h.nonEmptyString("host")
-            guard !host.contains("/"), host != ".", host != ".." else { throw h.error("host '\(host)' must not contain /") }
+            guard !host.contains("/"), host != ".", host != ".." else {
+                throw h.error("host '\(host)' must not contain /")
+            }
         }
         let policies = resolve(try f.optional("policies")?.nonEmptyString("policies") ?? "policies")
-        let catalog = resolve(try f.optional("catalog")?.nonEmptyString("catalog") ?? "/var/lib/lifeboat/catalog.sqlite")
+        let catalog = resolve(
+            try f.optional("catalog")?.nonEmptyString("catalog") ?? "/var/lib/lifeboat/catalog.sqlite")
         let spool = resolve(try f.optional("spool")?.nonEmptyString("spool") ?? "/var/lib/lifeboat/spool")
         let spoolMax = try f.optional("spool_max")?.size("spool_max")
         let metrics = try f.optional("metrics_textfile").map { resolve(try $0.nonEmptyString("metrics_textfile")) }
@@ -48,12 +51,15 @@ package struct AgentConfig: Sendable {
             heartbeat = s
         }
         // Beside the catalog by default: the state folder, which the host's backups already depend on.
-        let signingKey = resolve(try f.optional("signing_key")?.nonEmptyString("signing_key")
-            ?? ((catalog as NSString).deletingLastPathComponent as NSString).appendingPathComponent("signing-key.asc"))
+        let signingKey = resolve(
+            try f.optional("signing_key")?.nonEmptyString("signing_key")
+                ?? ((catalog as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                    "signing-key.asc"))
         let trusted = try f.optional("trusted_signers")?.stringList("trusted_signers").map(resolve) ?? []
         try f.finish()
         return AgentConfig(
             host: host, policiesDirectory: policies, catalog: catalog, spool: spool, spoolMax: spoolMax,
-            metricsTextfile: metrics, heartbeatURL: heartbeat, signingKey: signingKey, trustedSigners: trusted, file: file)
+            metricsTextfile: metrics, heartbeatURL: heartbeat, signingKey: signingKey, trustedSigners: trusted,
+            file: file)
     }
 }

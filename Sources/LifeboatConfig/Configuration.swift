@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import LifeboatCore
+import Synchronization
 
 /// The agent config together with every policy it names, validated as a whole before anything runs.
 package struct Configuration: Sendable {

@@ -26,7 +26,8 @@ enum DestinationParser {
         let type = try f.required("type").oneOf("type", ["local", "s3"])
         let failureDomain = try f.optional("failure_domain")?.string("failure_domain")
         let shipping = try parseShipping(f)
-        let location: DestinationSpec.Location = type == "s3"
+        let location: DestinationSpec.Location =
+            type == "s3"
             ? .s3(try parseS3(f, resolve: resolve))
             : .local(path: resolve(try f.required("path").nonEmptyString("path")))
         var d = DestinationSpec(name: name, location: location)
@@ -56,7 +57,11 @@ enum DestinationParser {
             d.credentials = path
         }
         if let x = f.optional("virtual_hosted") { d.virtualHosted = try x.bool("virtual_hosted") }
-        if let x = f.optional("multipart_threshold") { d.multipartThreshold = try x.size("multipart_threshold", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)).bytes }
+        if let x = f.optional("multipart_threshold") {
+            d.multipartThreshold = try x.size(
+                "multipart_threshold", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)
+            ).bytes
+        }
         if let x = f.optional("part_size") {
             d.partSize = try x.size("part_size", least: ByteSize(bytes: 5 << 20), most: ByteSize(bytes: 5 << 30)).bytes
         }
@@ -74,13 +79,17 @@ enum DestinationParser {
             if let x = g.optional("base") { d.retry.base = try seconds(x, "retry.base", 0...3600) }
             if let x = g.optional("cap") { d.retry.cap = try seconds(x, "retry.cap", 0...86_400) }
             if let x = g.optional("attempts") { d.retry.attempts = try x.int("retry.attempts", in: 1...100) }
-            if let x = g.optional("max_elapsed") { d.retry.maxElapsed = try seconds(x, "retry.max_elapsed", 0...604_800) }
+            if let x = g.optional("max_elapsed") {
+                d.retry.maxElapsed = try seconds(x, "retry.max_elapsed", 0...604_800)
+            }
             try g.finish()
         }
         if let b = f.optional("breaker") {
             let g = try b.fields("breaker")
             if let x = g.optional("failures") { d.breaker.failures = try x.int("breaker.failures", in: 1...1000) }
-            if let x = g.optional("cool_down") { d.breaker.coolDown = try seconds(x, "breaker.cool_down", 0...2_592_000) }
+            if let x = g.optional("cool_down") {
+                d.breaker.coolDown = try seconds(x, "breaker.cool_down", 0...2_592_000)
+            }
             try g.finish()
         }
         return d
@@ -95,7 +104,9 @@ enum DestinationParser {
             guard let n = Double(s.dropLast(suffix.count)), n.isNaN == false else { break }
             let value = n * factor
             guard range.contains(value) else {
-                throw v.error("\(name): '\(s)' is out of range (from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound)))")
+                throw v.error(
+                    "\(name): '\(s)' is out of range (from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound)))"
+                )
             }
             return value
         }

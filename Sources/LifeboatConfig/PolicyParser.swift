@@ -24,7 +24,8 @@ enum PolicyParser {
         if let d = top.optional("data") {
             let s = try d.string("data")
             if s == "fixed" || s == "transient" {
-                throw d.error("data: \(s) data is not backed up; remove this policy or mark it configuration or persistent")
+                throw d.error(
+                    "data: \(s) data is not backed up; remove this policy or mark it configuration or persistent")
             }
             data = try d.oneOf("data", dataClasses)
         } else {
@@ -46,7 +47,9 @@ enum PolicyParser {
                 }
                 throw s.error("schedule: '\(text)' must read 'every <duration>', like 'every 6h'")
             }
-            guard d <= .maximum else { throw s.outOfRange("schedule", text, "every 1s", "every \(DurationValue.maximum)") }
+            guard d <= .maximum else {
+                throw s.outOfRange("schedule", text, "every 1s", "every \(DurationValue.maximum)")
+            }
             schedule = d
         }
 
@@ -54,7 +57,9 @@ enum PolicyParser {
         let enc = try encValue.fields("encryption")
         let recipientsValue = try enc.required("recipients")
         let recipients = try recipientsValue.stringList("encryption.recipients").map(resolve)
-        guard !recipients.isEmpty else { throw recipientsValue.error("encryption.recipients must name at least one public key") }
+        guard !recipients.isEmpty else {
+            throw recipientsValue.error("encryption.recipients must name at least one public key")
+        }
         try enc.finish()
 
         var level = 6
@@ -88,7 +93,8 @@ enum PolicyParser {
         let rto = try f.optional("rto")?.duration("objectives.rto")
         var priority = Policy.Priority.medium
         if let p = f.optional("priority") {
-            priority = Policy.Priority(rawValue: try p.oneOf("objectives.priority", ["high", "medium", "low"])) ?? .medium
+            priority =
+                Policy.Priority(rawValue: try p.oneOf("objectives.priority", ["high", "medium", "low"])) ?? .medium
         }
         let scenario = try f.optional("scenario")?.string("objectives.scenario")
         try f.finish()

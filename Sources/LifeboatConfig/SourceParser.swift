@@ -20,7 +20,9 @@ enum SourceParser {
             let dsnValue = try f.required("dsn")
             let dsn = try dsnValue.nonEmptyString("source.dsn")
             if PostgresDSN.hasPassword(dsn) {
-                throw dsnValue.error("source.dsn holds a password, which pg_dump's command line would show to every user; put it in a file named by source.password_file (mode 0600)")
+                throw dsnValue.error(
+                    "source.dsn holds a password, which pg_dump's command line would show to every user; put it in a file named by source.password_file (mode 0600)"
+                )
             }
             let passwordFile = try parsePasswordFile(f, resolve: resolve)
             source = .postgres(.init(dsn: dsn, passwordFile: passwordFile, snapshot: try snapshot(f, resolve: resolve)))
@@ -31,17 +33,19 @@ enum SourceParser {
             let user = try f.optional("user")?.nonEmptyString("source.user")
             let database = try f.required("database").nonEmptyString("source.database")
             let passwordFile = try parsePasswordFile(f, resolve: resolve)
-            source = .mariadb(.init(
-                host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
-                snapshot: try snapshot(f, resolve: resolve)))
+            source = .mariadb(
+                .init(
+                    host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
+                    snapshot: try snapshot(f, resolve: resolve)))
         case .command:
             let c = try f.required("command")
             let argv = try c.stringList("source.command")
             guard let first = argv.first, !first.isEmpty else { throw c.error("source.command must name a program") }
             if let snap = f.optional("snapshot") {
                 // The snapshot would be archived in place of the command's output, which is never run.
-                throw snap.error("kind command cannot be combined with source.snapshot: "
-                    + "use kind files with a snapshot, or let the command take its own")
+                throw snap.error(
+                    "kind command cannot be combined with source.snapshot: "
+                        + "use kind files with a snapshot, or let the command take its own")
             }
             source = .command(.init(argv: argv))
         }
@@ -66,7 +70,8 @@ enum SourceParser {
         let providerName = try f.required("provider").oneOf("source.snapshot.provider", providers)
         let volume = try f.optional("volume").map { resolve(try $0.nonEmptyString("source.snapshot.volume")) }
         let lock = try f.optional("lock")?.bool("source.snapshot.lock") ?? true
-        let maxLock = try f.optional("max_lock")?.duration("source.snapshot.max_lock", most: DurationValue(seconds: 3600))
+        let maxLock =
+            try f.optional("max_lock")?.duration("source.snapshot.max_lock", most: DurationValue(seconds: 3600))
             ?? DurationValue(seconds: 2)
         let create = try f.optional("create")?.stringList("source.snapshot.create") ?? []
         let delete = try f.optional("delete")?.stringList("source.snapshot.delete") ?? []

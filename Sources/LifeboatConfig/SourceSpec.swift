@@ -74,7 +74,8 @@ package enum SourceSpec: Sendable {
 extension SourceSpec.MariaDB {
     /// The connection settings alone, without a snapshot: a server a restore loads into.
     package init(host: String?, port: Int?, socket: String?, user: String?, database: String, passwordFile: String?) {
-        self.init(host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
-                  snapshot: nil)
+        self.init(
+            host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
+            snapshot: nil)
     }
 }

@@ -97,7 +97,9 @@ struct YAMLValue {
     func size(_ name: String, least: ByteSize = ByteSize(bytes: 1), most: ByteSize = .maximum) throws -> ByteSize {
         let s = try string(name)
         guard let b = ByteSize(parsing: s), b.bytes > 0 else {
-            if Self.looksNumeric(s, units: Self.sizeUnits) { throw outOfRange(name, s, least.description, most.description) }
+            if Self.looksNumeric(s, units: Self.sizeUnits) {
+                throw outOfRange(name, s, least.description, most.description)
+            }
             throw error("\(name): '\(s)' is not a size (like 512KiB, 64MiB, 1GiB)")
         }
         guard b >= least, b <= most else { throw outOfRange(name, s, least.description, most.description) }
@@ -181,8 +183,9 @@ final class Fields {
     /// Refuses any key that no reader asked for.
     func finish() throws {
         for key in order where !used.contains(key) {
-            throw LifeboatError.badInput(owner.file, line: keyLines[key] ?? owner.line,
-                                         "unknown key '\(qualified(key))'")
+            throw LifeboatError.badInput(
+                owner.file, line: keyLines[key] ?? owner.line,
+                "unknown key '\(qualified(key))'")
         }
     }
 }

@@ -34,7 +34,8 @@ package struct BackupID: Sendable, Hashable, Comparable, CustomStringConvertible
     package init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = BackupID(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad backup id \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "bad backup id \(text)"))
         }
         self = id
     }
@@ -71,7 +72,8 @@ package enum Timestamp {
 
     package static func iso8601(_ date: Date) -> String {
         let c = calendar().dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 
     package static func parseISO8601(_ text: String) -> Date? {

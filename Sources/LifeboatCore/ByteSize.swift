@@ -28,7 +28,9 @@ package struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible
     package static func < (a: ByteSize, b: ByteSize) -> Bool { a.bytes < b.bytes }
 
     package var description: String {
-        for (unit, factor) in [("PiB", Int64(1 << 50)), ("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+        for (unit, factor) in [
+            ("PiB", Int64(1 << 50)), ("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10),
+        ]
         where bytes >= factor && bytes % factor == 0 {
             return "\(bytes / factor)\(unit)"
         }

@@ -40,4 +40,3 @@ package struct DurationValue: Sendable, Hashable, Comparable, CustomStringConver
         return "\(seconds)s"
     }
 }
-

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one way Lifeboat creates a file or folder for output: never through a name someone else
@@ -20,8 +20,9 @@ package enum ExclusiveFile {
 
     /// The error for a file that could not be created at `path`, with a hint when something is already there.
     package static func creationFailure(_ path: String, code: Int32) -> LifeboatError {
-        LifeboatError.failed("cannot create \(path): \(String(cString: strerror(code)))"
-            + (code == EEXIST ? " (something is already there; remove it if no lifeboat process is running)" : ""))
+        LifeboatError.failed(
+            "cannot create \(path): \(String(cString: strerror(code)))"
+                + (code == EEXIST ? " (something is already there; remove it if no lifeboat process is running)" : ""))
     }
 
     /// Makes `path` a folder that only this user can enter (0700), made by this process: whatever was

@@ -78,7 +78,8 @@ package struct Manifest: Codable, Sendable, Equatable {
     /// Whether `name` is a chunk object's name: `data.` and six or more digits, nothing else.
     package static func isChunkName(_ name: String) -> Bool {
         let digits = name.utf8.dropFirst(5)
-        return name.hasPrefix("data.") && digits.count >= 6 && digits.count <= 9 && digits.allSatisfy { (0x30...0x39).contains($0) }
+        return name.hasPrefix("data.") && digits.count >= 6 && digits.count <= 9
+            && digits.allSatisfy { (0x30...0x39).contains($0) }
     }
 
     /// Name of the n-th chunk object: `data.000000`, `data.000001`, ...

@@ -44,7 +44,9 @@ package enum ManifestReader {
 
     /// Decodes and checks `bytes`; throws `Refusal` naming the first thing that is wrong.
     package static func read(_ bytes: [UInt8], expecting e: Expectation) throws -> Manifest {
-        guard bytes.count <= maximumSize else { throw Refusal("manifest is \(bytes.count) bytes, over the \(maximumSize) allowed") }
+        guard bytes.count <= maximumSize else {
+            throw Refusal("manifest is \(bytes.count) bytes, over the \(maximumSize) allowed")
+        }
         let m: Manifest
         do {
             m = try JSONDecoder().decode(Manifest.self, from: Data(bytes))
@@ -59,29 +61,47 @@ package enum ManifestReader {
 
     /// The field checks alone, for a manifest already decoded.
     package static func check(_ m: Manifest, expecting e: Expectation) throws {
-        guard (1...Manifest.currentFormat).contains(m.format) else { throw Refusal("manifest format \(m.format) is not one this version reads") }
-        guard m.id == e.id.rawValue else { throw Refusal("manifest names backup \(quoted(m.id)) but lies in folder \(e.id)") }
-        guard let id = BackupID(m.id), let idTime = id.date else { throw Refusal("backup id \(quoted(m.id)) is malformed") }
+        guard (1...Manifest.currentFormat).contains(m.format) else {
+            throw Refusal("manifest format \(m.format) is not one this version reads")
+        }
+        guard m.id == e.id.rawValue else {
+            throw Refusal("manifest names backup \(quoted(m.id)) but lies in folder \(e.id)")
+        }
+        guard let id = BackupID(m.id), let idTime = id.date else {
+            throw Refusal("backup id \(quoted(m.id)) is malformed")
+        }
         guard idTime.timeIntervalSince(e.now) <= allowedClockSkew else {
             throw Refusal("backup id \(m.id) is dated \(Timestamp.iso8601(idTime)), in the future")
         }
         guard m.host == e.host else { throw Refusal("manifest names host \(quoted(m.host)), expected \(e.host)") }
-        guard m.policy == e.policy else { throw Refusal("manifest names policy \(quoted(m.policy)), expected \(e.policy)") }
-        if let kind = e.kind, m.kind != kind { throw Refusal("manifest names kind \(quoted(m.kind)), but policy \(e.policy) is \(kind)") }
-        guard payloads.contains(m.payload) else { throw Refusal("manifest names an unknown payload \(quoted(m.payload))") }
+        guard m.policy == e.policy else {
+            throw Refusal("manifest names policy \(quoted(m.policy)), expected \(e.policy)")
+        }
+        if let kind = e.kind, m.kind != kind {
+            throw Refusal("manifest names kind \(quoted(m.kind)), but policy \(e.policy) is \(kind)")
+        }
+        guard payloads.contains(m.payload) else {
+            throw Refusal("manifest names an unknown payload \(quoted(m.payload))")
+        }
         guard m.compression == "gzip", m.encryption == "openpgp" else {
-            throw Refusal("manifest names compression \(quoted(m.compression)) and encryption \(quoted(m.encryption)); this version reads gzip and openpgp")
+            throw Refusal(
+                "manifest names compression \(quoted(m.compression)) and encryption \(quoted(m.encryption)); this version reads gzip and openpgp"
+            )
         }
         guard let started = Timestamp.parseISO8601(m.started), let finished = Timestamp.parseISO8601(m.finished),
-              started <= finished, finished.timeIntervalSince(e.now) <= allowedClockSkew
-        else { throw Refusal("manifest times \(quoted(m.started)) to \(quoted(m.finished)) are malformed or in the future") }
+            started <= finished, finished.timeIntervalSince(e.now) <= allowedClockSkew
+        else {
+            throw Refusal("manifest times \(quoted(m.started)) to \(quoted(m.finished)) are malformed or in the future")
+        }
         guard m.bytesIn >= 0, m.bytesOut >= 0, (m.lockWindowMs ?? 0) >= 0, (m.skipped ?? 0) >= 0 else {
             throw Refusal("manifest holds a negative size or count")
         }
         guard m.recipients.count <= 64, m.recipients.allSatisfy(isFingerprint) else {
             throw Refusal("manifest recipients are not key fingerprints")
         }
-        if let signer = m.signer, !isFingerprint(signer) { throw Refusal("manifest signer \(quoted(signer)) is not a key fingerprint") }
+        if let signer = m.signer, !isFingerprint(signer) {
+            throw Refusal("manifest signer \(quoted(signer)) is not a key fingerprint")
+        }
         guard !m.chunks.isEmpty, m.chunks.count <= maximumChunks else {
             throw Refusal("manifest lists \(m.chunks.count) chunks (1 to \(maximumChunks) allowed)")
         }
@@ -90,13 +110,17 @@ package enum ManifestReader {
             guard chunk.name == Manifest.chunkName(index) else {
                 throw Refusal("chunk \(index) is named \(quoted(chunk.name)), expected \(Manifest.chunkName(index))")
             }
-            guard (1...maximumChunkSize).contains(chunk.size) else { throw Refusal("chunk \(chunk.name) has size \(chunk.size)") }
+            guard (1...maximumChunkSize).contains(chunk.size) else {
+                throw Refusal("chunk \(chunk.name) has size \(chunk.size)")
+            }
             guard chunk.sha256.count == 64, chunk.sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
                 throw Refusal("chunk \(chunk.name) has a malformed sha256")
             }
             total += chunk.size
         }
-        guard total == m.bytesOut else { throw Refusal("chunks add up to \(total) bytes, but the manifest says \(m.bytesOut)") }
+        guard total == m.bytesOut else {
+            throw Refusal("chunks add up to \(total) bytes, but the manifest says \(m.bytesOut)")
+        }
     }
 
     static func isFingerprint(_ s: String) -> Bool {
@@ -113,7 +137,9 @@ package enum ManifestReader {
         switch error {
         case .keyNotFound(let key, _): "field \(key.stringValue) is missing"
         case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
-            c.codingPath.isEmpty ? "not a JSON object" : "field \(c.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
+            c.codingPath.isEmpty
+                ? "not a JSON object"
+                : "field \(c.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
         @unknown default: "not readable"
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
-import Synchronization
+    import Glibc
+    import Synchronization
 #endif
 
 /// A private (0700) temporary folder that says whether its owner still lives: the creating process

@@ -2,7 +2,7 @@ import CLifeboatSystem
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the `lifeboat` process sets about itself before any command runs.

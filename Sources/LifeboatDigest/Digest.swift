@@ -16,8 +16,9 @@ package enum Digest {
         let ok = key.withUnsafeBytes { k in
             data.withUnsafeBufferPointer { d in
                 out.withUnsafeMutableBufferPointer { o in
-                    EVP_Q_mac(nil, "HMAC", nil, "SHA256", nil, k.baseAddress, k.count,
-                              d.baseAddress, d.count, o.baseAddress, 32, &length)
+                    EVP_Q_mac(
+                        nil, "HMAC", nil, "SHA256", nil, k.baseAddress, k.count,
+                        d.baseAddress, d.count, o.baseAddress, 32, &length)
                 }
             }
         }

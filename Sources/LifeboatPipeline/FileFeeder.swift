@@ -11,7 +11,9 @@ package enum FileFeeder {
             throw LifeboatError.failed("cannot open \(path): \(error.reason)")
         }
         defer { close(fd) }
-        try FileDescriptorIO.forEachBlock(fd, readFailure: { LifeboatError.failed("cannot read \(path): \($0.reason)") }) {
+        try FileDescriptorIO.forEachBlock(
+            fd, readFailure: { LifeboatError.failed("cannot read \(path): \($0.reason)") }
+        ) {
             try sink.write($0)
         }
     }

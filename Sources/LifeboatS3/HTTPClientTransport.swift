@@ -95,7 +95,8 @@ enum ClientPool {
     private static func make(_ t: HTTPClientTransport.Timeouts) -> HTTPClient {
         var config = HTTPClient.Configuration()
         config.redirectConfiguration = .disallow
-        config.timeout = .init(connect: .nanoseconds(Int64(t.connect.nanoseconds)), read: .nanoseconds(Int64(t.idle.nanoseconds)))
+        config.timeout = .init(
+            connect: .nanoseconds(Int64(t.connect.nanoseconds)), read: .nanoseconds(Int64(t.idle.nanoseconds)))
         config.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
         config.decompression = .disabled
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
@@ -126,7 +127,10 @@ struct FileChunks: AsyncSequence, Sendable {
 
         mutating func next() async throws -> ByteBuffer? {
             if position >= end {
-                if fd >= 0 { close(fd); fd = -1 }
+                if fd >= 0 {
+                    close(fd)
+                    fd = -1
+                }
                 return nil
             }
             if fd < 0 {
@@ -142,7 +146,8 @@ struct FileChunks: AsyncSequence, Sendable {
                 return Swift.max(r, 0)
             }
             if n <= 0 {
-                close(fd); fd = -1
+                close(fd)
+                fd = -1
                 throw ReadError(message: "cannot read \(path): it is shorter than expected")
             }
             position += Int64(n)

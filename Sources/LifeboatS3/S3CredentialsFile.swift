@@ -13,7 +13,9 @@ package enum S3CredentialsFile {
                 let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty
             else {
                 throw LifeboatError(
-                    .badInput, "no s3 credentials: name a credentials file in the destination or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+                    .badInput,
+                    "no s3 credentials: name a credentials file in the destination or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                )
             }
             let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             return S3Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: token)
@@ -43,8 +45,9 @@ package enum S3CredentialsFile {
             if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
                 value = String(value.dropFirst().dropLast())
             }
-            guard ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION"]
-                .contains(key)
+            guard
+                ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION"]
+                    .contains(key)
             else {
                 throw LifeboatError.badInput(path, line: n + 1, "unknown key \(key)")
             }

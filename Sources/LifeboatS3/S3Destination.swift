@@ -20,7 +20,8 @@ package struct S3Settings: Sendable {
     package var listPageSize: Int?
 
     package init(
-        endpoint: String, bucket: String, region: String = "us-east-1", prefix: String = "", virtualHosted: Bool = false,
+        endpoint: String, bucket: String, region: String = "us-east-1", prefix: String = "",
+        virtualHosted: Bool = false,
         multipartThreshold: Int64 = 64 << 20, partSize: Int64 = 16 << 20
     ) {
         self.endpoint = endpoint
@@ -62,7 +63,8 @@ package struct S3Destination: Destination {
         guard let url = URLComponents(string: settings.endpoint), let scheme = url.scheme, let host = url.host,
             scheme == "http" || scheme == "https"
         else {
-            throw StorageError(.permanent, destination: name, "endpoint '\(settings.endpoint)' is not an http or https URL")
+            throw StorageError(
+                .permanent, destination: name, "endpoint '\(settings.endpoint)' is not an http or https URL")
         }
         self.scheme = scheme
         hostPort = url.port.map { "\(host):\($0)" } ?? host
@@ -92,9 +94,12 @@ package struct S3Destination: Destination {
         signer.signS3(&r, payloadHash: payloadHash, now: now())
         var url = "\(scheme)://\(host)\(SigV4Signer.encode(path, keepSlash: true))"
         if !query.isEmpty {
-            url += "?" + query.map { k, v in
-                SigV4Signer.encode(k, keepSlash: false) + (v.map { "=" + SigV4Signer.encode($0, keepSlash: false) } ?? "")
-            }.joined(separator: "&")
+            url +=
+                "?"
+                + query.map { k, v in
+                    SigV4Signer.encode(k, keepSlash: false)
+                        + (v.map { "=" + SigV4Signer.encode($0, keepSlash: false) } ?? "")
+                }.joined(separator: "&")
         }
         return S3HTTPRequest(method: method, url: url, headers: r.headers, body: body)
     }
@@ -138,8 +143,12 @@ package struct S3Destination: Destination {
         case 429, 500...599:
             return .transient
         default:
-            if let code, ["SlowDown", "RequestTimeout", "Throttling", "ThrottlingException", "InternalError",
-                          "ServiceUnavailable", "RequestLimitExceeded"].contains(code) {
+            if let code,
+                [
+                    "SlowDown", "RequestTimeout", "Throttling", "ThrottlingException", "InternalError",
+                    "ServiceUnavailable", "RequestLimitExceeded",
+                ].contains(code)
+            {
                 return .transient
             }
             return .permanent
@@ -150,14 +159,16 @@ package struct S3Destination: Destination {
 
     package func put(_ key: String, bytes: [UInt8]) async throws {
         let hash = Digest.hex(Digest.sha256(bytes))
-        let r = try request("PUT", key: key, headers: [("Content-Length", String(bytes.count))], body: .bytes(bytes), payloadHash: hash)
+        let r = try request(
+            "PUT", key: key, headers: [("Content-Length", String(bytes.count))], body: .bytes(bytes), payloadHash: hash)
         try await send(r, what: "PUT \(key)")
     }
 
     package func put(_ key: String, fromFile path: String) async throws {
         var st = stat()
         guard stat(path, &st) == 0 else {
-            throw StorageError(.permanent, destination: name, "cannot read \(path): \(String(cString: strerror(errno)))")
+            throw StorageError(
+                .permanent, destination: name, "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         let size = Int64(st.st_size)
         if size > settings.multipartThreshold {
@@ -166,7 +177,8 @@ package struct S3Destination: Destination {
         }
         let hash = try hashFile(path, offset: 0, length: size)
         let r = try request(
-            "PUT", key: key, headers: [("Content-Length", String(size))], body: .file(path: path, offset: 0, length: size),
+            "PUT", key: key, headers: [("Content-Length", String(size))],
+            body: .file(path: path, offset: 0, length: size),
             payloadHash: hash)
         try await send(r, what: "PUT \(key)")
     }
@@ -175,7 +187,8 @@ package struct S3Destination: Destination {
     func hashFile(_ path: String, offset: Int64, length: Int64) throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw StorageError(.permanent, destination: name, "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw StorageError(
+                .permanent, destination: name, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var h = Digest.SHA256()
@@ -184,7 +197,8 @@ package struct S3Destination: Destination {
         while done < length {
             let want = Int(min(Int64(buffer.count), length - done))
             let n = buffer.withUnsafeMutableBytes {
-                (try? FileDescriptorIO.pread(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]), at: offset + done)) ?? -1
+                (try? FileDescriptorIO.pread(
+                    fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]), at: offset + done)) ?? -1
             }
             guard n > 0 else { throw StorageError(.permanent, destination: name, "cannot read \(path): short read") }
             buffer.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -199,7 +213,8 @@ package struct S3Destination: Destination {
             body.append(contentsOf: $0)
         }
         guard let uploadID = S3XML.firstValue("UploadId", in: body) else {
-            throw StorageError(.transient, destination: name, "start multipart upload of \(key): no UploadId in the answer")
+            throw StorageError(
+                .transient, destination: name, "start multipart upload of \(key): no UploadId in the answer")
         }
         do {
             var etags: [String] = []
@@ -245,7 +260,8 @@ package struct S3Destination: Destination {
             var answer: [UInt8] = []
             try await send(
                 request(
-                    "POST", key: key, query: [("uploadId", uploadID)], headers: [("Content-Length", String(bytes.count))],
+                    "POST", key: key, query: [("uploadId", uploadID)],
+                    headers: [("Content-Length", String(bytes.count))],
                     body: .bytes(bytes), payloadHash: Digest.hex(Digest.sha256(bytes))),
                 what: "complete multipart upload of \(key)"
             ) { answer.append(contentsOf: $0) }
@@ -266,7 +282,9 @@ package struct S3Destination: Destination {
     }
 
     @discardableResult
-    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws
+        -> Int64
+    {
         let headers = offset > 0 ? [("Range", "bytes=\(offset)-")] : []
         var total: Int64 = 0
         do {
@@ -320,7 +338,9 @@ package struct S3Destination: Destination {
             if let token { query.append(("continuation-token", token)) }
             if let n = settings.listPageSize { query.append(("max-keys", String(n))) }
             var body: [UInt8] = []
-            try await send(request("GET", key: nil, query: query), what: "list \(prefix)") { body.append(contentsOf: $0) }
+            try await send(request("GET", key: nil, query: query), what: "list \(prefix)") {
+                body.append(contentsOf: $0)
+            }
             let page = S3XML.listPage(body)
             for k in page.keys where k.hasPrefix(settings.prefix) {
                 keys.append(String(k.dropFirst(settings.prefix.count)))

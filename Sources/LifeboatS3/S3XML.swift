@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// The few bits of S3's XML answers the client reads: error code and message, upload ids, list pages.

@@ -76,7 +76,9 @@ package enum CircuitBreaker {
     }
 
     /// The state after an operation's outcome. `wasProbe` is true for the call that `decide` made the probe.
-    package static func record(_ s: State, success: Bool, error: String? = nil, wasProbe: Bool, _ settings: Settings, now: Double)
+    package static func record(
+        _ s: State, success: Bool, error: String? = nil, wasProbe: Bool, _ settings: Settings, now: Double
+    )
         -> State
     {
         var n = s
@@ -166,17 +168,22 @@ package struct CircuitBreakerDestination: Destination {
         }
         if case .reject(let at) = decision {
             let when = Date(timeIntervalSince1970: at)
-            throw StorageError(.transient, destination: name, "skipped: circuit breaker open until \(ISO8601DateFormatter().string(from: when))")
+            throw StorageError(
+                .transient, destination: name,
+                "skipped: circuit breaker open until \(ISO8601DateFormatter().string(from: when))")
         }
         let wasProbe = decision == .probe
         do {
             let r = try await operation()
-            try store.update(key) { s in s = CircuitBreaker.record(s, success: true, wasProbe: wasProbe, settings, now: now()) }
+            try store.update(key) { s in
+                s = CircuitBreaker.record(s, success: true, wasProbe: wasProbe, settings, now: now())
+            }
             return r
         } catch let e as StorageError {
             let ok = e.isNotFound
             try store.update(key) { s in
-                s = CircuitBreaker.record(s, success: ok, error: ok ? nil : e.message, wasProbe: wasProbe, settings, now: now())
+                s = CircuitBreaker.record(
+                    s, success: ok, error: ok ? nil : e.message, wasProbe: wasProbe, settings, now: now())
             }
             throw e
         }
@@ -191,7 +198,9 @@ package struct CircuitBreakerDestination: Destination {
     }
 
     @discardableResult
-    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws
+        -> Int64
+    {
         try await withoutActuallyEscaping(consumer) { c in
             try await guarded { try await base.read(key, offset: offset, consumer: c) }
         }

@@ -99,7 +99,9 @@ package struct LocalDestination: Destination {
     }
 
     @discardableResult
-    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws
+        -> Int64
+    {
         let p = try path(key)
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw fail("cannot open", p, errno: errno) }

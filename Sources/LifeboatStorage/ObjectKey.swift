@@ -5,7 +5,9 @@ package enum ObjectKey {
     package static func isValid(_ key: String) -> Bool {
         guard !key.isEmpty, key.utf8.count <= 1024, !key.hasPrefix("/") else { return false }
         guard !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
-        return !key.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        return !key.split(separator: "/", omittingEmptySubsequences: false).contains {
+            $0.isEmpty || $0 == "." || $0 == ".."
+        }
     }
 
     /// Throws a permanent `StorageError` naming the key when it is not valid.

@@ -14,7 +14,9 @@ package struct Retrier: Sendable {
     package init(
         policy: BackoffPolicy,
         now: @escaping @Sendable () -> Double = { Retrier.monotonicSeconds() },
-        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) },
+        sleep: @escaping @Sendable (Double) async throws -> Void = {
+            try await Task.sleep(nanoseconds: UInt64($0 * 1e9))
+        },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         onRetry: @escaping @Sendable (String, Int, Double, StorageError) -> Void = { _, _, _, _ in }
     ) {
@@ -73,7 +75,9 @@ package struct RetryingDestination: Destination {
     }
 
     @discardableResult
-    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
+    package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws
+        -> Int64
+    {
         var delivered: Int64 = 0
         return try await withoutActuallyEscaping(consumer) { consumer in
             try await retrier.run("get \(key)") {

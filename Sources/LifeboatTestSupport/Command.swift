@@ -2,8 +2,8 @@ import Foundation
 import LifeboatCore
 
 #if canImport(Glibc)
-import Glibc
-import Synchronization
+    import Glibc
+    import Synchronization
 #endif
 
 /// The outcome of running an external program in a test.
@@ -36,7 +36,9 @@ package enum Command {
         var stdinFD: Int32 = -1
         if let stdinFile {
             stdinFD = open(stdinFile, O_RDONLY | O_CLOEXEC)
-            guard stdinFD >= 0 else { throw Failure(description: "cannot open \(stdinFile): \(String(cString: strerror(errno)))") }
+            guard stdinFD >= 0 else {
+                throw Failure(description: "cannot open \(stdinFile): \(String(cString: strerror(errno)))")
+            }
             spawner.stdin = .descriptor(stdinFD)
         } else {
             spawner.stdin = stdin != nil ? .pipe : .null

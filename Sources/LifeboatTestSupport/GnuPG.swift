@@ -41,9 +41,12 @@ package final class GnuPGHome: Sendable {
 
     /// Runs gpg in this home in batch mode; throws with gpg's stderr when it fails and `check` is set.
     @discardableResult
-    package func gpg(_ args: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, check: Bool = true) throws -> CommandResult {
-        let result = try Command.run(["gpg", "--homedir", path, "--batch", "--no-tty", "--quiet"] + args,
-                                     stdin: stdin, stdinFile: stdinFile)
+    package func gpg(_ args: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, check: Bool = true) throws
+        -> CommandResult
+    {
+        let result = try Command.run(
+            ["gpg", "--homedir", path, "--batch", "--no-tty", "--quiet"] + args,
+            stdin: stdin, stdinFile: stdinFile)
         if check, result.status != 0 {
             throw Failure(description: "gpg \(args.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
@@ -88,7 +91,7 @@ package final class GnuPGHome: Sendable {
     package func fingerprint(of query: String) throws -> String {
         let listing = try gpg(["--with-colons", "--list-keys", query]).stdoutText
         guard let line = listing.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") }),
-              let fpr = line.split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first
+            let fpr = line.split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first
         else { throw Failure(description: "no fingerprint for \(query)") }
         return String(fpr)
     }
@@ -108,8 +111,10 @@ package final class GnuPGHome: Sendable {
     /// Encrypts with gpg, uncompressed, trusting the recipients.
     package func encrypt(_ plaintext: [UInt8], to recipients: [String], armor: Bool = false) throws -> [UInt8] {
         let r = recipients.flatMap { ["-r", $0] }
-        return try gpg(["--trust-model", "always", "-z", "0", "--encrypt"] + (armor ? ["--armor"] : []) + r,
-                       stdin: plaintext).stdout
+        return try gpg(
+            ["--trust-model", "always", "-z", "0", "--encrypt"] + (armor ? ["--armor"] : []) + r,
+            stdin: plaintext
+        ).stdout
     }
 
     /// Decrypts with gpg; returns the full result so tests can look at status and stderr.

@@ -35,7 +35,9 @@ enum LoggingSetup {
 
     static func bootstrap(verbose: Bool) {
         guard !done.exchange(true, ordering: .relaxed) else { return }
-        let level: Logger.Level = verbose ? .info
+        let level: Logger.Level =
+            verbose
+            ? .info
             : Logger.Level(rawValue: ProcessInfo.processInfo.environment["LIFEBOAT_LOG_LEVEL"] ?? "") ?? .warning
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)

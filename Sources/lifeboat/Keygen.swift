@@ -25,13 +25,15 @@ extension Lifeboat {
                 guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
                     throw CryptoCommand.usage("--name must be a plain file name (no '/', not starting with '.')")
                 }
-                let publicPath = "\(out)/\(name).pub.asc", secretPath = "\(out)/\(name).sec.asc"
+                let publicPath = "\(out)/\(name).pub.asc"
+                let secretPath = "\(out)/\(name).sec.asc"
                 for path in [publicPath, secretPath] where FileManager.default.fileExists(atPath: path) {
                     throw CryptoError(.io, "\(path) already exists; refusing to overwrite it")
                 }
                 let passphrase = try passphraseFile.map { try CryptoCommand.readPassphrase($0) }
-                let key = try OpenPGPKeygen.generate(name: name, email: email, passphrase: passphrase,
-                                                     algorithm: rsa ? .rsa4096 : .curve25519)
+                let key = try OpenPGPKeygen.generate(
+                    name: name, email: email, passphrase: passphrase,
+                    algorithm: rsa ? .rsa4096 : .curve25519)
                 try Self.create(secretPath, key.secretArmored, mode: 0o600)
                 do {
                     try Self.create(publicPath, key.publicArmored, mode: 0o644)
@@ -42,7 +44,9 @@ extension Lifeboat {
                 print("fingerprint: \(key.fingerprint)")
                 print("public key: \(publicPath) (copy it to the host)")
                 print("secret key: \(secretPath)")
-                print("keep the secret key OFF the host, in two separate safe places; without it no backup can be restored")
+                print(
+                    "keep the secret key OFF the host, in two separate safe places; without it no backup can be restored"
+                )
             }
         }
 
@@ -50,7 +54,8 @@ extension Lifeboat {
         static func create(_ path: String, _ text: String, mode: mode_t) throws {
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             guard fd >= 0 else {
-                let reason = errno == EEXIST ? "already exists; refusing to overwrite it" : String(cString: strerror(errno))
+                let reason =
+                    errno == EEXIST ? "already exists; refusing to overwrite it" : String(cString: strerror(errno))
                 throw CryptoError(.io, "\(path): \(reason)")
             }
             defer { close(fd) }

@@ -5,7 +5,8 @@ import LifeboatCLI
 extension Lifeboat {
     /// `lifeboat list [POLICY] [--json]`: the catalog's backups, newest first.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the catalog's backups, newest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the catalog's backups, newest first.")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Only this policy.") var policy: String?

@@ -17,7 +17,8 @@ extension Lifeboat {
 extension Lifeboat.PGP {
     /// `lifeboat pgp encrypt --recipient FILE...`: stdin (or --in) to an OpenPGP message on stdout (or --out).
     struct Encrypt: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "encrypt", abstract: "Encrypt to public keys (binary OpenPGP).")
+        static let configuration = CommandConfiguration(
+            commandName: "encrypt", abstract: "Encrypt to public keys (binary OpenPGP).")
         @Option(name: .long, help: "A recipient's public key file (repeat for more).") var recipient: [String] = []
         @Option(name: .customLong("in"), help: "Input file (default: standard input).") var input: String?
         @Option(name: .customLong("out"), help: "Output file (default: standard output).") var output: String?
@@ -35,7 +36,8 @@ extension Lifeboat.PGP {
 
     /// `lifeboat pgp decrypt --identity FILE`: an OpenPGP message to plaintext; --out appears only when the MDC checks out.
     struct Decrypt: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "decrypt", abstract: "Decrypt with a secret key (binary or armored input).")
+        static let configuration = CommandConfiguration(
+            commandName: "decrypt", abstract: "Decrypt with a secret key (binary or armored input).")
         @Option(name: .long, help: "The secret key file (repeat for more).") var identity: [String] = []
         @Option(name: .long, help: "A file whose first line is the passphrase.") var passphraseFile: String?
         @Option(name: .customLong("in"), help: "Input file (default: standard input).") var input: String?
@@ -92,7 +94,8 @@ enum CryptoCommand {
             throw CryptoError(.io, "\(path): cannot read the passphrase file")
         }
         let text = String(decoding: data, as: UTF8.self)
-        var line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        var line =
+            text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         if line.hasSuffix("\r") { line.removeLast() }
         return line
     }
@@ -100,11 +103,12 @@ enum CryptoCommand {
     /// Streams `input` through the sink `make` builds on top of the output; a named output file is
     /// written under a temporary name and renamed only on success.
     static func pipe(input: String?, output: String?, make: (ByteSink) throws -> ByteSink) throws {
-        let inFD: Int32 = try input.map { path in
-            let fd = open(path, O_RDONLY)
-            guard fd >= 0 else { throw CryptoError(.io, "\(path): \(String(cString: strerror(errno)))") }
-            return fd
-        } ?? 0
+        let inFD: Int32 =
+            try input.map { path in
+                let fd = open(path, O_RDONLY)
+                guard fd >= 0 else { throw CryptoError(.io, "\(path): \(String(cString: strerror(errno)))") }
+                return fd
+            } ?? 0
         defer { if inFD != 0 { close(inFD) } }
         var file: AtomicFile?
         if let output {

@@ -32,7 +32,9 @@ extension Lifeboat {
                     for line in r.lines(dryRun: dryRun) { print(line) }
                 }
                 let failed = reports.contains { !$0.errors.isEmpty }
-                if !dryRun { try? ctx.catalog.countRun(command: "prune", outcome: failed ? "failed" : "ok", at: ctx.now()) }
+                if !dryRun {
+                    try? ctx.catalog.countRun(command: "prune", outcome: failed ? "failed" : "ok", at: ctx.now())
+                }
                 if failed { throw ExitCode(ExitCodeTable.failure) }
             }
         }

@@ -23,7 +23,8 @@ extension Lifeboat {
         func run() async throws {
             try await Failure.guarded {
                 let ctx = try global.context()
-                let outcomes = try await CatalogRebuild(ctx).run(policies: try ctx.configuration.select(policies), host: host, signerFiles: signer)
+                let outcomes = try await CatalogRebuild(ctx).run(
+                    policies: try ctx.configuration.select(policies), host: host, signerFiles: signer)
                 for o in outcomes {
                     print("\(o.policy): \(o.added) backup(s) added, \(o.copies) more copies recorded")
                     for p in o.problems { print("  problem: \(p)") }

@@ -16,12 +16,13 @@ extension Lifeboat {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The policy.") var policy: String
         @Option(help: "Where to restore to.") var to: String?
-        @Option(help: """
-            postgres, mariadb: load the dump into this database instead of writing a file (postgres: a libpq DSN \
-            such as "host=127.0.0.1 dbname=orders_restored", plus password_file=PATH; mariadb: words such as \
-            "socket=/run/mysqld/mysqld.sock user=root database=shop_restored", also host, port, password_file). \
-            A password written into it is refused (exit 65).
-            """) var into: String?
+        @Option(
+            help: """
+                postgres, mariadb: load the dump into this database instead of writing a file (postgres: a libpq DSN \
+                such as "host=127.0.0.1 dbname=orders_restored", plus password_file=PATH; mariadb: words such as \
+                "socket=/run/mysqld/mysqld.sock user=root database=shop_restored", also host, port, password_file). \
+                A password written into it is refused (exit 65).
+                """) var into: String?
         @Option(help: "The secret key (OpenPGP, armored or binary); keep it off the host.") var identity: String
         @Option(help: "A file whose first line is the secret key's passphrase.") var passphraseFile: String?
         @Option(help: "The backup id to restore.") var backup: RequestedBackup?
@@ -41,7 +42,8 @@ extension Lifeboat {
                 guard let p = try ctx.configuration.select([policy]).first else { return }
                 let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
                 let request = RestoreUseCase.Request(
-                    policy: p, target: to ?? "", identity: key, backupID: backup, includeSoftDeleted: includeSoftDeleted,
+                    policy: p, target: to ?? "", identity: key, backupID: backup,
+                    includeSoftDeleted: includeSoftDeleted,
                     signerFiles: signer, allowUnsigned: allowUnsigned)
                 let result: RestoreUseCase.Result
                 if let into {

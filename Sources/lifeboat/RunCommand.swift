@@ -19,7 +19,9 @@ extension Lifeboat {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("random-delay"), help: "Wait a random time up to this long first (like 10m), to spread a fleet.")
+        @Option(
+            name: .customLong("random-delay"),
+            help: "Wait a random time up to this long first (like 10m), to spread a fleet.")
         var randomDelay: String?
 
         /// A timer fires every few minutes: a longer spread is a typo (and a sleep that long overflows).
@@ -28,10 +30,12 @@ extension Lifeboat {
         func validate() throws {
             guard let randomDelay else { return }
             guard let d = DurationValue(parsing: randomDelay) else {
-                throw ValidationError("--random-delay '\(randomDelay)' is not a duration like 45s, 10m, 1h (at most 1d)")
+                throw ValidationError(
+                    "--random-delay '\(randomDelay)' is not a duration like 45s, 10m, 1h (at most 1d)")
             }
             guard d <= Self.longestDelay else {
-                throw ValidationError("--random-delay '\(randomDelay)' is out of range (from 0s to \(Self.longestDelay))")
+                throw ValidationError(
+                    "--random-delay '\(randomDelay)' is out of range (from 0s to \(Self.longestDelay))")
             }
         }
 

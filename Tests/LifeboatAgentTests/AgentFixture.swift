@@ -92,8 +92,10 @@ final class AgentFixture {
         let ctx = try context()
         let policy = try require(ctx.configuration.policies.first)
         return try await RestoreUseCase(ctx).run(
-            .init(policy: policy, target: target, identity: key ?? secretKey, backupID: backupID.map(RequestedBackup.id), includeSoftDeleted: false,
-                  signerFiles: signerFiles, allowUnsigned: allowUnsigned))
+            .init(
+                policy: policy, target: target, identity: key ?? secretKey, backupID: backupID.map(RequestedBackup.id),
+                includeSoftDeleted: false,
+                signerFiles: signerFiles, allowUnsigned: allowUnsigned))
     }
 
     /// The folder of one backup at one destination.

@@ -15,8 +15,12 @@ import Testing
         }
         MetricsTextfile.refresh(ctx)
         let text = try String(contentsOfFile: f.dir.file("state/lb.prom"), encoding: .utf8)
-        #expect(text.contains("lifeboat_destination_breaker_state{policy=\"tree\",destination=\"second\",state=\"open\"} 2"))
-        #expect(text.contains("lifeboat_destination_breaker_state{policy=\"tree\",destination=\"first\",state=\"closed\"} 0"))
+        #expect(
+            text.contains("lifeboat_destination_breaker_state{policy=\"tree\",destination=\"second\",state=\"open\"} 2")
+        )
+        #expect(
+            text.contains(
+                "lifeboat_destination_breaker_state{policy=\"tree\",destination=\"first\",state=\"closed\"} 0"))
         #expect(text.contains("lifeboat_destination_up{policy=\"tree\",destination=\"first\"} 1"))
     }
 }

@@ -20,7 +20,9 @@ import Testing
         try FileManager.default.removeItem(atPath: f.objectDirectory("second", newest) + "/manifest.json")
 
         let ctx = try f.context()
-        await #expect(throws: LifeboatError.self) { try await CatalogRebuild(ctx).run(policies: ctx.configuration.policies) }
+        await #expect(throws: LifeboatError.self) {
+            try await CatalogRebuild(ctx).run(policies: ctx.configuration.policies)
+        }
         let outcomes = try await CatalogRebuild(ctx).run(policies: ctx.configuration.policies, signerFiles: [signer])
         #expect(outcomes.first?.added == 2)
         #expect(outcomes.first?.copies == 1)
@@ -44,10 +46,12 @@ import Testing
         let id = try await f.backUp()
         let misplaced = f.dir.file("first/h1/tree/20200101T000000Z-aaaaaa")
         try FileManager.default.createDirectory(atPath: misplaced, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: f.objectDirectory("first", id) + "/manifest.json",
-                                         toPath: misplaced + "/manifest.json")
-        try FileManager.default.copyItem(atPath: f.objectDirectory("first", id) + "/manifest.json.sig",
-                                         toPath: misplaced + "/manifest.json.sig")
+        try FileManager.default.copyItem(
+            atPath: f.objectDirectory("first", id) + "/manifest.json",
+            toPath: misplaced + "/manifest.json")
+        try FileManager.default.copyItem(
+            atPath: f.objectDirectory("first", id) + "/manifest.json.sig",
+            toPath: misplaced + "/manifest.json.sig")
         try FileManager.default.removeItem(atPath: f.dir.file("state/catalog.sqlite"))
         let ctx = try f.context()
         let outcomes = try await CatalogRebuild(ctx).run(policies: ctx.configuration.policies)

@@ -1,11 +1,12 @@
 import Foundation
-@testable import LifeboatAgent
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
 import LifeboatStorage
 import LifeboatTestSupport
 import Testing
+
+@testable import LifeboatAgent
 
 /// A local destination whose disk flips a byte of every chunk it stores: what a failing NAS does.
 struct BitRotDestination: Destination {

@@ -88,7 +88,8 @@ import Testing
         let ctx = try f.context()
         let results = try CheckUseCase(ctx).run(policies: ctx.configuration.policies)
         let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.policy, $0.status) })
-        #expect(byName == ["fresh": .ok, "aging": .warning, "stale": .critical, "empty": .critical, "limping": .warning])
+        #expect(
+            byName == ["fresh": .ok, "aging": .warning, "stale": .critical, "empty": .critical, "limping": .warning])
         #expect(Compliance.overall(results) == .critical)
 
         let line = CheckOutput.line(results)
@@ -103,21 +104,29 @@ import Testing
         #expect(fresh["age_seconds"] as? Int == 3600 && (fresh["newest_backup"] as? String)?.count == 23)
         #expect(fresh["message"] is String)
         let empty = try #require(json?.first { $0["policy"] as? String == "empty" })
-        #expect(empty["age_seconds"] is NSNull && empty["newest_backup"] is NSNull && empty["status"] as? String == "critical")
+        #expect(
+            empty["age_seconds"] is NSNull && empty["newest_backup"] is NSNull
+                && empty["status"] as? String == "critical")
 
         let okOnly = try CheckUseCase(ctx).run(policies: [try f.policy("fresh")])
         #expect(CheckOutput.line(okOnly).hasPrefix("LIFEBOAT OK - 1 policy within rpo"))
     }
 
     @Test func unknownIsOneLineOrJSONWithNulls() throws {
-        #expect(CheckOutput.unknown("x.yaml:3: bad\nHINT: fix it", policies: [], json: false) == "LIFEBOAT UNKNOWN - x.yaml:3: bad")
-        let json = try JSONSerialization.jsonObject(with: Data(CheckOutput.unknown("boom", policies: ["db"], json: true).utf8))
+        #expect(
+            CheckOutput.unknown("x.yaml:3: bad\nHINT: fix it", policies: [], json: false)
+                == "LIFEBOAT UNKNOWN - x.yaml:3: bad")
+        let json = try JSONSerialization.jsonObject(
+            with: Data(CheckOutput.unknown("boom", policies: ["db"], json: true).utf8))
         let item = try #require((json as? [[String: Any]])?.first)
-        #expect(item["policy"] as? String == "db" && item["status"] as? String == "unknown" && item["age_seconds"] is NSNull)
+        #expect(
+            item["policy"] as? String == "db" && item["status"] as? String == "unknown" && item["age_seconds"] is NSNull
+        )
     }
 
     @Test func warningWhileTheNewestCompleteBackupSkippedEntries() {
-        let r = Compliance.evaluate(policy: "db", rpo: rpo, summary: summary(ageHours: 1), space: .init(), now: now, skipped: 2)
+        let r = Compliance.evaluate(
+            policy: "db", rpo: rpo, summary: summary(ageHours: 1), space: .init(), now: now, skipped: 2)
         #expect(r.status == .warning)
         #expect(r.message.contains("it skipped 2 entries that vanished or could not be read"), "\(r.message)")
         #expect(verdict(summary(ageHours: 1)).status == .ok)
@@ -125,10 +134,12 @@ import Testing
 
     @Test func listJSONCarriesSkipped() throws {
         let c = try Catalog()
-        try c.beginBackup(id: "20231114T221320Z-abcdef", policy: "p", host: "h", kind: "files", payload: "tar",
-                          started: now, recipients: ["F"], destinations: ["a"])
-        try c.sealBackup(id: "20231114T221320Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil,
-                         finished: now, skipped: 4)
+        try c.beginBackup(
+            id: "20231114T221320Z-abcdef", policy: "p", host: "h", kind: "files", payload: "tar",
+            started: now, recipients: ["F"], destinations: ["a"])
+        try c.sealBackup(
+            id: "20231114T221320Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil,
+            finished: now, skipped: 4)
         let json = try BackupListing.json(try c.backups(policy: "p"))
         #expect(json.contains("\"skipped\" : 4"), "\(json)")
     }

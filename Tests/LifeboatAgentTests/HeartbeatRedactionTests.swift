@@ -9,8 +9,16 @@ final class CollectingLogHandler: LogHandler, @unchecked Sendable {
     final class Store: @unchecked Sendable {
         private let lock = NSLock()
         private var lines: [String] = []
-        func add(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
-        var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+        func add(_ s: String) {
+            lock.lock()
+            lines.append(s)
+            lock.unlock()
+        }
+        var all: [String] {
+            lock.lock()
+            defer { lock.unlock() }
+            return lines
+        }
     }
     let store: Store
     var metadata: Logger.Metadata = [:]
@@ -20,8 +28,10 @@ final class CollectingLogHandler: LogHandler, @unchecked Sendable {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+        file: String, function: String, line: UInt
+    ) {
         store.add(message.description)
     }
 }

@@ -10,8 +10,16 @@ final class TinyHTTPListener: @unchecked Sendable {
     final class Log: @unchecked Sendable {
         private let lock = NSLock()
         private var lines: [String] = []
-        func add(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
-        var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+        func add(_ s: String) {
+            lock.lock()
+            lines.append(s)
+            lock.unlock()
+        }
+        var all: [String] {
+            lock.lock()
+            defer { lock.unlock() }
+            return lines
+        }
     }
 
     let fd: Int32
@@ -26,9 +34,13 @@ final class TinyHTTPListener: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, len) } }
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, len) }
+        }
         guard bound == 0, listen(sock, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &len) } }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &len) }
+        }
         fd = sock
         port = UInt16(bigEndian: addr.sin_port)
         let listener = fd
@@ -42,7 +54,11 @@ final class TinyHTTPListener: @unchecked Sendable {
                 if n > 0, let first = String(decoding: buf[0..<n], as: UTF8.self).split(separator: "\r\n").first {
                     log.add(String(first))
                 }
-                if silent { Thread.sleep(forTimeInterval: 3); close(c); continue }
+                if silent {
+                    Thread.sleep(forTimeInterval: 3)
+                    close(c)
+                    continue
+                }
                 let reply = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK".utf8)
                 _ = write(c, reply, reply.count)
                 close(c)
@@ -50,11 +66,18 @@ final class TinyHTTPListener: @unchecked Sendable {
         }
     }
 
-    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
 }
 
 @Suite(.serialized) struct HeartbeatTests {
-    var logger: Logger { var l = Logger(label: "t"); l.logLevel = .critical; return l }
+    var logger: Logger {
+        var l = Logger(label: "t")
+        l.logLevel = .critical
+        return l
+    }
 
     @Test func pingsTheURLOnSuccessAndSlashFailOnFailure() async throws {
         let server = try TinyHTTPListener()
@@ -70,11 +93,14 @@ final class TinyHTTPListener: @unchecked Sendable {
         let closed = try TinyHTTPListener()
         let port = closed.port
         closed.stop()
-        #expect(await Heartbeat(url: "http://127.0.0.1:\(port)/x", timeout: 2).send(success: true, logger: logger) == nil)
+        #expect(
+            await Heartbeat(url: "http://127.0.0.1:\(port)/x", timeout: 2).send(success: true, logger: logger) == nil)
         let silent = try TinyHTTPListener(silent: true)
         defer { silent.stop() }
         let start = Date()
-        #expect(await Heartbeat(url: "http://127.0.0.1:\(silent.port)/x", timeout: 1).send(success: true, logger: logger) == nil)
+        #expect(
+            await Heartbeat(url: "http://127.0.0.1:\(silent.port)/x", timeout: 1).send(success: true, logger: logger)
+                == nil)
         #expect(Date().timeIntervalSince(start) < 5)
     }
 }

@@ -9,7 +9,8 @@ import Testing
     /// The textfile holds every figure, is written atomically, and parses as Prometheus text format
     /// (with the Python prometheus_client parser when it is installed, as scripts/prerequisites.sh does).
     @Test func textfileHoldsTheFiguresAndParses() throws {
-        let f = try RunFixture(policies: ["db": "objectives: { rpo: 24h }", "conf": "objectives: { rpo: 1h }"], metrics: true)
+        let f = try RunFixture(
+            policies: ["db": "objectives: { rpo: 24h }", "conf": "objectives: { rpo: 1h }"], metrics: true)
         let now = Date(timeIntervalSince1970: 1_735_000_000)
         f.clock.now = now
         try f.insert(policy: "db", started: now.addingTimeInterval(-7200), status: .complete)
@@ -21,7 +22,9 @@ import Testing
         MetricsTextfile.refresh(ctx)
         let path = try #require(ctx.agent.metricsTextfile)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("lifeboat_last_success_timestamp_seconds{policy=\"db\"} \(Int(now.timeIntervalSince1970) - 7200)\n"))
+        #expect(
+            text.contains(
+                "lifeboat_last_success_timestamp_seconds{policy=\"db\"} \(Int(now.timeIntervalSince1970) - 7200)\n"))
         #expect(text.contains("lifeboat_backup_age_seconds{policy=\"db\"} 7200\n"))
         #expect(text.contains("lifeboat_rpo_seconds{policy=\"conf\"} 3600\n"))
         #expect(text.contains("lifeboat_rpo_status{policy=\"conf\"} 2\n"))
@@ -31,7 +34,8 @@ import Testing
         #expect(text.contains("lifeboat_last_success_lock_window_seconds{policy=\"db\"} 0.25\n"))
         #expect(text.contains("lifeboat_destination_up{policy=\"db\",destination=\"nas\"} 1\n"))
         #expect(text.contains("lifeboat_destination_up{policy=\"db\",destination=\"nas2\"} 0\n"))
-        #expect(text.contains("lifeboat_destination_breaker_state{policy=\"db\",destination=\"nas\",state=\"closed\"} 0\n"))
+        #expect(
+            text.contains("lifeboat_destination_breaker_state{policy=\"db\",destination=\"nas\",state=\"closed\"} 0\n"))
         #expect(text.contains("lifeboat_spool_bytes 0\n"))
         #expect(text.contains("lifeboat_runs_total{command=\"run\",outcome=\"ok\"} 2\n"))
         #expect(text.contains("lifeboat_runs_total{command=\"run\",outcome=\"failed\"} 1\n"))
@@ -39,14 +43,17 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp") }.isEmpty)
 
         // A real parser (scripts/prerequisites.sh installs prometheus_client) must accept the file.
-        let check = try Command.run(["python3", "-c", """
+        let check = try Command.run([
+            "python3", "-c",
+            """
             from prometheus_client.parser import text_string_to_metric_families
             import sys
             fams = {f.name: f for f in text_string_to_metric_families(open(sys.argv[1]).read())}
             assert fams['lifeboat_runs'].type == 'counter', fams['lifeboat_runs'].type
             assert any(s.labels == {'policy': 'db'} and s.value == 7200 for s in fams['lifeboat_backup_age_seconds'].samples)
             assert len(fams) >= 13, sorted(fams)
-            """, path])
+            """, path,
+        ])
         #expect(check.status == 0, "\(check.stderr)")
     }
 

@@ -4,9 +4,9 @@ import LifeboatCore
 import LifeboatCrypto
 import LifeboatPipeline
 import LifeboatSources
-import Logging
 import LifeboatStorage
 import LifeboatTestSupport
+import Logging
 import Testing
 
 @Suite(.serialized) struct RestoreTests {
@@ -98,7 +98,8 @@ import Testing
         // Rebuild the backup's message by hand from the same tree, with the gzip damaged.
         let gz = MemorySink()
         let writer = try GzipMemberWriter(level: 6, output: gz)
-        _ = try FileTreeArchiver(paths: [f.dir.file("tree")], excludes: [], logger: Logger(label: "test")).write(to: writer)
+        _ = try FileTreeArchiver(paths: [f.dir.file("tree")], excludes: [], logger: Logger(label: "test")).write(
+            to: writer)
         var g = gz.bytes
         switch damage {
         case "flipped deflate byte": g[g.count / 3] ^= 0x20
@@ -107,14 +108,17 @@ import Testing
         }
         let spool = f.dir.file("forged")
         let spooler = try ChunkSpooler(directory: spool, chunkSize: 1 << 20)
-        let enc = try OpenPGPEncryptor(recipients: [try OpenPGPPublicKey.load(contentsOf: f.dir.file("ops.pub.asc"))], output: spooler)
+        let enc = try OpenPGPEncryptor(
+            recipients: [try OpenPGPPublicKey.load(contentsOf: f.dir.file("ops.pub.asc"))], output: spooler)
         try enc.write(g)
         try enc.finish()
         let forged = BackupID(date: f.clock)
-        try ctx.catalog.beginBackup(id: forged, policy: "tree", host: "h1", kind: "files", payload: "tar", started: f.clock,
-                                    recipients: [], destinations: ["first"])
-        try ctx.catalog.sealBackup(id: forged, chunks: spooler.chunks, bytesIn: 0, bytesOut: spooler.bytesOut,
-                                   lockWindowMs: nil, finished: f.clock)
+        try ctx.catalog.beginBackup(
+            id: forged, policy: "tree", host: "h1", kind: "files", payload: "tar", started: f.clock,
+            recipients: [], destinations: ["first"])
+        try ctx.catalog.sealBackup(
+            id: forged, chunks: spooler.chunks, bytesIn: 0, bytesOut: spooler.bytesOut,
+            lockWindowMs: nil, finished: f.clock)
         let dest = LocalDestination(name: "first", root: f.dir.file("first"))
         for c in spooler.chunks { try await dest.put("h1/tree/\(forged)/\(c.name)", fromFile: "\(spool)/\(c.name)") }
         try ctx.catalog.recordCopy(id: forged, destination: "first", shipped: true, error: nil, at: f.clock)

@@ -10,8 +10,16 @@ import Testing
 final class RemovalLog: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [String] = []
-    func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+    func add(_ s: String) {
+        lock.lock()
+        items.append(s)
+        lock.unlock()
+    }
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
 }
 
 /// A local destination that logs what it removes.
@@ -44,11 +52,15 @@ struct RecordingDestination: Destination {
 
     /// restic-style buckets: keep_last takes the newest N; each calendar rule the newest backup of its newest N buckets.
     @Test func keepPicksTheNewestPerBucket() throws {
-        let f = try RunFixture(policies: ["db": "objectives: { rpo: 1d }\nretention: { keep_last: 2, keep_daily: 2, keep_weekly: 1, keep_monthly: 2 }"])
+        let f = try RunFixture(policies: [
+            "db": "objectives: { rpo: 1d }\nretention: { keep_last: 2, keep_daily: 2, keep_weekly: 1, keep_monthly: 2 }"
+        ])
         let rules = try f.policy("db").retention
         // Three backups on 2024-03-31, two on 03-30, one on 02-10.
-        let es = [utc(2024, 3, 31, 20), utc(2024, 3, 31, 10), utc(2024, 3, 31, 1), utc(2024, 3, 30, 23), utc(2024, 3, 30, 5),
-                  utc(2024, 2, 10, 5)].map { entry($0) }
+        let es = [
+            utc(2024, 3, 31, 20), utc(2024, 3, 31, 10), utc(2024, 3, 31, 1), utc(2024, 3, 30, 23), utc(2024, 3, 30, 5),
+            utc(2024, 2, 10, 5),
+        ].map { entry($0) }
         let kept = RetentionPlanner.keep(es, rules: rules)
         #expect(kept[es[0].id] == ["newest", "last", "daily", "weekly", "monthly"])
         #expect(kept[es[1].id] == ["last"])
@@ -58,7 +70,9 @@ struct RecordingDestination: Destination {
     }
 
     @Test func nothingIsPrunedWhileOutOfTheRPOAndTheNewestIsAlwaysKept() async throws {
-        let f = try RunFixture(policies: ["db": "objectives: { rpo: 1d }\nretention: { keep_last: 1, keep_daily: 1, keep_weekly: 1, keep_monthly: 1 }"])
+        let f = try RunFixture(policies: [
+            "db": "objectives: { rpo: 1d }\nretention: { keep_last: 1, keep_daily: 1, keep_weekly: 1, keep_monthly: 1 }"
+        ])
         let rules = try f.policy("db").retention
         let es = (0..<5).map { entry(utc(2024, 5, 1 + $0)) }
         let refused = RetentionPlanner.plan(es, rules: rules, meetsRPO: false, now: utc(2024, 6, 1))
@@ -116,8 +130,12 @@ struct RecordingDestination: Destination {
         }
         // 2024-12-30 is a Monday. daily: Dec 24-30; weekly (ISO): Dec 30, 29, 22, 15; monthly: Dec 30,
         // Nov 30, Oct 31, Sep 30, Aug 31, Jul 31; keep_last 3 falls inside daily.
-        let keptDays = (24...30).map { utc(2024, 12, $0, 2) } + [utc(2024, 12, 22, 2), utc(2024, 12, 15, 2)]
-            + [utc(2024, 11, 30, 2), utc(2024, 10, 31, 2), utc(2024, 9, 30, 2), utc(2024, 8, 31, 2), utc(2024, 7, 31, 2)]
+        let keptDays =
+            (24...30).map { utc(2024, 12, $0, 2) } + [utc(2024, 12, 22, 2), utc(2024, 12, 15, 2)]
+            + [
+                utc(2024, 11, 30, 2), utc(2024, 10, 31, 2), utc(2024, 9, 30, 2), utc(2024, 8, 31, 2),
+                utc(2024, 7, 31, 2),
+            ]
         let expected = Set(keptDays.compactMap { ids[$0] })
         #expect(expected.count == 14)
 
@@ -164,8 +182,12 @@ struct RecordingDestination: Destination {
             let left = Set(f.objects(root).map { String($0.split(separator: "/")[2]) })
             #expect(left == Set(survivors.map(\.rawValue)))
             // No empty folder is left where a purged backup was.
-            let policyFolder = f.objects(root).first.map { root + "/" + $0.split(separator: "/")[0...1].joined(separator: "/") }
-            #expect(try Set(FileManager.default.contentsOfDirectory(atPath: try #require(policyFolder))) == Set(survivors.map(\.rawValue)))
+            let policyFolder = f.objects(root).first.map {
+                root + "/" + $0.split(separator: "/")[0...1].joined(separator: "/")
+            }
+            #expect(
+                try Set(FileManager.default.contentsOfDirectory(atPath: try #require(policyFolder)))
+                    == Set(survivors.map(\.rawValue)))
         }
         let removed = log.all
         #expect(removed.count == 349 * 4)

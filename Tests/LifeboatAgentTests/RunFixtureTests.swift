@@ -13,8 +13,16 @@ final class TestClock: @unchecked Sendable {
     private var value: Date
     init(_ start: Date) { value = start }
     var now: Date {
-        get { lock.lock(); defer { lock.unlock() }; return value }
-        set { lock.lock(); value = newValue; lock.unlock() }
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
+        set {
+            lock.lock()
+            value = newValue
+            lock.unlock()
+        }
     }
     func advance(_ seconds: TimeInterval) { now = now.addingTimeInterval(seconds) }
 }
@@ -34,8 +42,10 @@ final class RunFixture {
     enum Outcome { case complete, degraded, pending, failedToSpool, failedToShip, running }
 
     /// `policies`: name -> the YAML lines after `name:` (objectives, schedule, retention...).
-    init(policies: [String: String], metrics: Bool = false, heartbeat: String? = nil, onDisk: Bool = false,
-         start: Date = Date(timeIntervalSince1970: 1_735_000_000)) throws {
+    init(
+        policies: [String: String], metrics: Bool = false, heartbeat: String? = nil, onDisk: Bool = false,
+        start: Date = Date(timeIntervalSince1970: 1_735_000_000)
+    ) throws {
         dir = try TemporaryDirectory(prefix: "run")
         clock = TestClock(start)
         let fm = FileManager.default
@@ -96,8 +106,9 @@ final class RunFixture {
         }
         if status == .running { return id }
         // The size and sha256 of "abc", the chunk the tests put in the spool and at the destinations.
-        let chunk = Manifest.Chunk(name: "data.000000", size: 3,
-                                   sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let chunk = Manifest.Chunk(
+            name: "data.000000", size: 3,
+            sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         try catalog.sealBackup(
             id: id, chunks: [chunk], bytesIn: 1000, bytesOut: 400, lockWindowMs: 250,
             finished: started.addingTimeInterval(60))

@@ -43,7 +43,10 @@ import Testing
         #expect(report.didWork && !report.failed)
         #expect(report.lines == ["db \(id) complete (shipping retried)"])
         #expect(try f.catalog.backup(id: id)?.status == .complete)
-        #expect(Set(f.objects(f.nas2)) == ["h1/db/\(id)/data.000000", "h1/db/\(id)/manifest.json.sig", "h1/db/\(id)/manifest.json"])
+        #expect(
+            Set(f.objects(f.nas2)) == [
+                "h1/db/\(id)/data.000000", "h1/db/\(id)/manifest.json.sig", "h1/db/\(id)/manifest.json",
+            ])
         #expect(!FileManager.default.fileExists(atPath: spool))
         // Now nothing is left to do.
         #expect(try await RunUseCase(try f.context()).run().didWork == false)

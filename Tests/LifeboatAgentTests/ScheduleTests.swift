@@ -14,10 +14,15 @@ import Testing
 
     @Test func dueOnceTheIntervalHasPassedSinceTheLastSpooledBackup() {
         let s = Scheduler.State(lastSpooled: t0, lastAttempt: t0)
-        #expect(Scheduler.decide(interval: twelveHours, state: s, now: t0.addingTimeInterval(3600))
-            == .notDue(next: t0.addingTimeInterval(12 * 3600), running: false))
-        #expect(Scheduler.decide(interval: twelveHours, state: s, now: t0.addingTimeInterval(12 * 3600)) == .due(overdue: 0))
-        #expect(Scheduler.decide(interval: twelveHours, state: s, now: t0.addingTimeInterval(13 * 3600)) == .due(overdue: 3600))
+        #expect(
+            Scheduler.decide(interval: twelveHours, state: s, now: t0.addingTimeInterval(3600))
+                == .notDue(next: t0.addingTimeInterval(12 * 3600), running: false))
+        #expect(
+            Scheduler.decide(interval: twelveHours, state: s, now: t0.addingTimeInterval(12 * 3600)) == .due(overdue: 0)
+        )
+        #expect(
+            Scheduler.decide(interval: twelveHours, state: s, now: t0.addingTimeInterval(13 * 3600))
+                == .due(overdue: 3600))
     }
 
     @Test func aFailedAttemptIsRetriedAfterFifteenMinutesNotOnEveryTick() {
@@ -39,19 +44,22 @@ import Testing
     /// Three simulated days of a timer firing every 15 minutes: an rpo of 24h means a backup every 12h,
     /// and the gap between two backups never exceeds the interval plus one tick.
     @Test func aSimulatedClockBacksUpEveryHalfRPO() throws {
-        let f = try RunFixture(policies: ["db": "objectives: { rpo: 24h }", "conf": "objectives: { rpo: 24h }\nschedule: every 6h"])
+        let f = try RunFixture(policies: [
+            "db": "objectives: { rpo: 24h }", "conf": "objectives: { rpo: 24h }\nschedule: every 6h",
+        ])
         let policies = try f.configuration.policies
         var state: [String: Scheduler.State] = [:]
         var backups: [String: [Date]] = [:]
         var now = t0
         while now < t0.addingTimeInterval(72 * 3600) {
-            let summaries = Dictionary(uniqueKeysWithValues: state.map { name, s -> (String, PolicySummary) in
-                var sum = PolicySummary(policy: name)
-                sum.lastSpooled = s.lastSpooled
-                sum.lastStarted = s.lastAttempt
-                sum.lastStatus = .complete
-                return (name, sum)
-            })
+            let summaries = Dictionary(
+                uniqueKeysWithValues: state.map { name, s -> (String, PolicySummary) in
+                    var sum = PolicySummary(policy: name)
+                    sum.lastSpooled = s.lastSpooled
+                    sum.lastStarted = s.lastAttempt
+                    sum.lastStatus = .complete
+                    return (name, sum)
+                })
             for (p, _) in Scheduler.duePolicies(policies, summaries: summaries, now: now) {
                 backups[p.name, default: []].append(now)
                 state[p.name] = Scheduler.State(lastSpooled: now, lastAttempt: now)
@@ -88,7 +96,8 @@ import Testing
             summary("high-old", ago: 10 * 3600), summary("medium-old", ago: 5 * 3600),
             summary("not-due", ago: 600),
         ])
-        let order = Scheduler.duePolicies(try f.configuration.policies, summaries: summaries, now: t0).map(\.policy.name)
+        let order = Scheduler.duePolicies(try f.configuration.policies, summaries: summaries, now: t0).map(
+            \.policy.name)
         #expect(order == ["high-old", "high-recent", "medium-never", "medium-old", "low-old"])
     }
 
@@ -106,6 +115,9 @@ import Testing
         #expect(s.unshipped == 1)
         // Degraded 13h ago counts as spooled; the failure 10 minutes ago holds the retry back 5 more minutes.
         #expect(!Scheduler.decide(interval: DurationValue(seconds: 12 * 3600), state: .init(s), now: t0).isDue)
-        #expect(Scheduler.decide(interval: DurationValue(seconds: 12 * 3600), state: .init(s), now: t0.addingTimeInterval(300)).isDue)
+        #expect(
+            Scheduler.decide(
+                interval: DurationValue(seconds: 12 * 3600), state: .init(s), now: t0.addingTimeInterval(300)
+            ).isDue)
     }
 }

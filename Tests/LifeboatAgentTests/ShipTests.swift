@@ -1,11 +1,12 @@
 import Foundation
-@testable import LifeboatAgent
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
 import LifeboatStorage
 import LifeboatTestSupport
 import Testing
+
+@testable import LifeboatAgent
 
 /// A destination that fails while `down` is set, and otherwise passes calls to a real one.
 final class SwitchableDestination: Destination, @unchecked Sendable {
@@ -64,10 +65,11 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
 }
 
 @Suite(.serialized) struct ShipTests {
-    static let policy = AgentFixture.policy(second: """
-        { name: second, type: local, path: ../second, concurrency: 2,
-              retry: { base: 1ms, cap: 2ms, attempts: 2, max_elapsed: 1s }, breaker: { failures: 2, cool_down: 10m } }
-        """)
+    static let policy = AgentFixture.policy(
+        second: """
+            { name: second, type: local, path: ../second, concurrency: 2,
+                  retry: { base: 1ms, cap: 2ms, attempts: 2, max_elapsed: 1s }, breaker: { failures: 2, cool_down: 10m } }
+            """)
 
     func fixture(spoolMax: String? = nil) throws -> AgentFixture {
         let f = try AgentFixture()
@@ -174,12 +176,19 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         let ctx = try f.context()
         // 2 MiB still waiting to ship, for a policy this run does not ship (its destination is down).
         let stuckID: BackupID = "20200101T000000Z-aaaaaa"
-        try ctx.catalog.beginBackup(id: stuckID, policy: "other", host: "h", kind: "files", payload: "tar",
-                                    started: Date(timeIntervalSince1970: 1_577_836_800), recipients: ["F"],
-                                    destinations: ["offsite"])
-        try ctx.catalog.sealBackup(id: stuckID, chunks: [.init(name: "data.000000", size: 2 << 20,
-                                                               sha256: String(repeating: "0", count: 64))],
-                                   bytesIn: 2 << 20, bytesOut: 2 << 20, lockWindowMs: nil, finished: Date(timeIntervalSince1970: 1_577_836_900))
+        try ctx.catalog.beginBackup(
+            id: stuckID, policy: "other", host: "h", kind: "files", payload: "tar",
+            started: Date(timeIntervalSince1970: 1_577_836_800), recipients: ["F"],
+            destinations: ["offsite"])
+        try ctx.catalog.sealBackup(
+            id: stuckID,
+            chunks: [
+                .init(
+                    name: "data.000000", size: 2 << 20,
+                    sha256: String(repeating: "0", count: 64))
+            ],
+            bytesIn: 2 << 20, bytesOut: 2 << 20, lockWindowMs: nil, finished: Date(timeIntervalSince1970: 1_577_836_900)
+        )
         let stuck = ctx.spoolDirectory(policy: "other", id: stuckID)
         try FileManager.default.createDirectory(atPath: stuck, withIntermediateDirectories: true)
         try Data(count: 2 << 20).write(to: URL(fileURLWithPath: stuck + "/data.000000"))
@@ -198,9 +207,15 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         }
         let c = Counter()
         try await Shipper.forEach(items, concurrency: 3) { _ in
-            c.lock.withLock { c.now += 1; c.peak = max(c.peak, c.now) }
+            c.lock.withLock {
+                c.now += 1
+                c.peak = max(c.peak, c.now)
+            }
             try await Task.sleep(nanoseconds: 2_000_000)
-            c.lock.withLock { c.now -= 1; c.done += 1 }
+            c.lock.withLock {
+                c.now -= 1
+                c.done += 1
+            }
         }
         #expect(c.peak == 3)
         #expect(c.done == 20)

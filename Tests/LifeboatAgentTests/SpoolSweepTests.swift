@@ -1,8 +1,9 @@
 import Foundation
-@testable import LifeboatAgent
 import LifeboatCatalog
 import LifeboatCore
 import Testing
+
+@testable import LifeboatAgent
 
 /// A kill can land between marking a backup complete and removing its spool: the next run must
 /// notice and remove what nothing needs, and keep every spool a backup still ships from.
@@ -19,7 +20,9 @@ import Testing
         let pruned = try f.insert(policy: "db", started: t.addingTimeInterval(-6000), status: .degraded)
         try f.catalog.setRetention(id: pruned, from: .live, to: .deleted, at: t)
         let ctx = try f.context()
-        let all: [BackupID] = [complete, degraded, pending, failedToShip, failedToSpool, running, pruned, "20200101T000000Z-zzzzzz"]
+        let all: [BackupID] = [
+            complete, degraded, pending, failedToShip, failedToSpool, running, pruned, "20200101T000000Z-zzzzzz",
+        ]
         for id in all {
             let dir = ctx.spoolDirectory(policy: "db", id: id)
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -27,7 +30,8 @@ import Testing
         }
         // Folders the sweep must never touch: the locks and a restore's work folder.
         for other in [".locks", ".restore-1"] {
-            try FileManager.default.createDirectory(atPath: ctx.agent.spool + "/" + other, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: ctx.agent.spool + "/" + other, withIntermediateDirectories: true)
         }
 
         StaleStateRepair.sweepSpool(ctx)

@@ -1,9 +1,10 @@
 import Foundation
-@testable import LifeboatAgent
 import LifeboatCatalog
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
+@testable import LifeboatAgent
 
 /// A backup row left `running` is alive only while its policy's flock is held: a killed run's row
 /// whose pid now names another process (pid reuse after a reboot) must not block the policy forever,
@@ -18,7 +19,10 @@ import Testing
         }
         if let lock {
             // Wait until the child holds the lock.
-            for _ in 0..<100 { guard try Command.run(["flock", "-n", lock, "true"]).status == 0 else { break }; usleep(20_000) }
+            for _ in 0..<100 {
+                guard try Command.run(["flock", "-n", lock, "true"]).status == 0 else { break }
+                usleep(20_000)
+            }
         }
         return pid
     }
@@ -60,7 +64,12 @@ import Testing
 
         // Once the holder dies, the kernel drops its lock, and the next repair fails the row.
         kill(holder, SIGKILL)
-        for _ in 0..<100 { guard try Command.run(["flock", "-n", ctx.agent.spool + "/.locks/db.lock", "true"]).status != 0 else { break }; usleep(20_000) }
+        for _ in 0..<100 {
+            guard try Command.run(["flock", "-n", ctx.agent.spool + "/.locks/db.lock", "true"]).status != 0 else {
+                break
+            }
+            usleep(20_000)
+        }
         try StaleStateRepair.run(ctx)
         #expect(try f.catalog.backup(id: id)?.status == .failed)
     }

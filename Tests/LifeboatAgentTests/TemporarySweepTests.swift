@@ -1,9 +1,10 @@
 import Foundation
-@testable import LifeboatAgent
 import LifeboatCore
 import LifeboatSources
 import LifeboatTestSupport
 import Testing
+
+@testable import LifeboatAgent
 
 /// A process killed with -9 leaves its private folders behind: credential files (a PGPASSFILE, a
 /// MariaDB options file), a restore's chunks in the spool, a large SQLite database's plaintext copy.
@@ -15,15 +16,23 @@ import Testing
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try "password\n".write(toFile: path + "/pgpass", atomically: false, encoding: .utf8)
         let owner = path + "/.owner"
-        let r = try Command.run(["sh", "-c", "( exec 9>>'\(owner)'; flock 9; exec sleep 60 ) >/dev/null 2>&1 </dev/null & echo $!"])
+        let r = try Command.run([
+            "sh", "-c", "( exec 9>>'\(owner)'; flock 9; exec sleep 60 ) >/dev/null 2>&1 </dev/null & echo $!",
+        ])
         let pid = try #require(pid_t(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
-        for _ in 0..<100 { guard try Command.run(["flock", "-n", owner, "true"]).status == 0 else { break }; usleep(20_000) }
+        for _ in 0..<100 {
+            guard try Command.run(["flock", "-n", owner, "true"]).status == 0 else { break }
+            usleep(20_000)
+        }
         return pid
     }
 
     static func killAndWaitForTheLock(_ pid: pid_t, _ path: String) throws {
         kill(pid, SIGKILL)
-        for _ in 0..<100 { guard try Command.run(["flock", "-n", path + "/.owner", "true"]).status != 0 else { break }; usleep(20_000) }
+        for _ in 0..<100 {
+            guard try Command.run(["flock", "-n", path + "/.owner", "true"]).status != 0 else { break }
+            usleep(20_000)
+        }
     }
 
     @Test func foldersOfKilledProcessesAreSweptAndLiveOnesKept() throws {
@@ -49,9 +58,14 @@ import Testing
     /// lock) is removed only once it is a day old: a run that is still using it has had time to finish.
     @Test func aFolderWithoutALockIsSweptOnlyWhenOld() throws {
         let dir = try TemporaryDirectory(prefix: "sweep")
-        let old = dir.file("lifeboat-cred-OLD123"), young = dir.file("lifeboat-cred-NEW456")
-        for path in [old, young] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-        var times = [timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0), timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0)]
+        let old = dir.file("lifeboat-cred-OLD123")
+        let young = dir.file("lifeboat-cred-NEW456")
+        for path in [old, young] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        var times = [
+            timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0), timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0),
+        ]
         #expect(utimes(old, &times) == 0)
         #expect(OwnedFolder.sweep(parent: dir.path, prefix: "lifeboat-cred-") == [old])
         #expect(FileManager.default.fileExists(atPath: young))
@@ -88,13 +102,13 @@ import Testing
         let dbDir = f.dir.file("data")
         try FileManager.default.createDirectory(atPath: dbDir, withIntermediateDirectories: true)
         try """
-            name: ratings
-            kind: sqlite
-            source: { database: ../data/ratings.db }
-            objectives: { rpo: 24h }
-            encryption: { recipients: [../ops.pub.asc] }
-            destinations: [{ name: nas, type: local, path: ../nas }]
-            """.write(toFile: f.dir.file("policies/ratings.yaml"), atomically: true, encoding: .utf8)
+        name: ratings
+        kind: sqlite
+        source: { database: ../data/ratings.db }
+        objectives: { rpo: 24h }
+        encryption: { recipients: [../ops.pub.asc] }
+        destinations: [{ name: nas, type: local, path: ../nas }]
+        """.write(toFile: f.dir.file("policies/ratings.yaml"), atomically: true, encoding: .utf8)
         let ctx = try f.context()
         let work = ctx.agent.spool + "/\(RestoreUseCase.workPrefix)333-cccccc"
         let copy = dbDir + "/\(SQLiteSource.copyPrefix)444-dddddd"

@@ -21,7 +21,10 @@ import Testing
         let planted = try f.insert(policy: "old", started: now.addingTimeInterval(86400), status: .complete)
         try f.insert(policy: "old", started: now.addingTimeInterval(-30 * 3600), status: .complete)
         let ctx = try f.context()
-        let results = Dictionary(uniqueKeysWithValues: try CheckUseCase(ctx).run(policies: ctx.configuration.policies).map { ($0.policy, $0) })
+        let results = Dictionary(
+            uniqueKeysWithValues: try CheckUseCase(ctx).run(policies: ctx.configuration.policies).map {
+                ($0.policy, $0)
+            })
         #expect(results["db"]?.status == .warning)
         #expect(results["db"]?.ageSeconds == 3600)
         #expect(results["db"]?.message.contains("\(future) is dated in the future") == true)
@@ -30,7 +33,9 @@ import Testing
 
         // Due-ness ignores it too: `old` is due although its newest row says tomorrow.
         let summaries = try ctx.catalog.policySummaries(["db", "old"], now: now)
-        let due = Scheduler.duePolicies(ctx.configuration.policies, summaries: Dictionary(uniqueKeysWithValues: summaries.map { ($0.policy, $0) }), now: now)
+        let due = Scheduler.duePolicies(
+            ctx.configuration.policies, summaries: Dictionary(uniqueKeysWithValues: summaries.map { ($0.policy, $0) }),
+            now: now)
         #expect(due.map(\.policy.name) == ["old"])
         // Without the clock the stored summary still says tomorrow: that is what the fix corrects.
         #expect(try ctx.catalog.policySummaries(["old"]).first?.newestComplete?.id == planted)
@@ -44,7 +49,8 @@ import Testing
         defer { home.stop() }
         let fake = expiry == "expired" ? ["--faked-system-time", "20200101T000000!"] : []
         let period = expiry == "expired" ? "1y" : expiry
-        _ = try home.gpg(fake + ["--passphrase", "", "--quick-gen-key", "Exp <e@example.invalid>", "ed25519", "sign,cert", period])
+        _ = try home.gpg(
+            fake + ["--passphrase", "", "--quick-gen-key", "Exp <e@example.invalid>", "ed25519", "sign,cert", period])
         let fpr = try home.fingerprint(of: "Exp")
         _ = try home.gpg(fake + ["--passphrase", "", "--quick-add-key", fpr, "cv25519", "encr", period])
         try Data(try home.exportPublic(fpr)).write(to: URL(fileURLWithPath: f.dir.file("ops.pub.asc")))
@@ -67,7 +73,8 @@ import Testing
         let fpr = try home.fingerprint(of: "Host")
         let path = f.dir.file("state/signing-key.asc")
         try FileManager.default.createDirectory(atPath: f.dir.file("state"), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(try home.exportSecret(fpr)), attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(
+            atPath: path, contents: Data(try home.exportSecret(fpr)), attributes: [.posixPermissions: 0o600])
         let real = Date()
         f.clock.now = real
         try f.insert(policy: "db", started: real.addingTimeInterval(-3600), status: .complete)
@@ -85,7 +92,9 @@ import Testing
         let older = try await f.backUp()
         try f.writeTree(version: 2)
         let newer = try await f.backUp()
-        for d in ["first", "second"] { try FileManager.default.removeItem(atPath: f.objectDirectory(d, newer) + "/manifest.json.sig") }
+        for d in ["first", "second"] {
+            try FileManager.default.removeItem(atPath: f.objectDirectory(d, newer) + "/manifest.json.sig")
+        }
         let r = try await f.restore(to: f.dir.file("out1"))
         #expect(r.id == older)
         #expect(r.skipped.count == 1 && r.skipped[0].contains("not signed"), "\(r.skipped)")
@@ -105,7 +114,9 @@ import Testing
         let walked = try await f.restore(to: f.dir.file("out3"))
         #expect(walked.id == older)
         #expect(walked.skipped.first?.contains("chunk 0 is named") == true, "\(walked.skipped)")
-        let found = FileManager.default.enumerator(atPath: f.dir.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix("escaped") }
+        let found = FileManager.default.enumerator(atPath: f.dir.path)?.compactMap { $0 as? String }.filter {
+            $0.hasSuffix("escaped")
+        }
         #expect(found == [])
         #expect(!FileManager.default.fileExists(atPath: "/escaped"))
     }

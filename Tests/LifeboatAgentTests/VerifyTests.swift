@@ -1,9 +1,10 @@
 import Foundation
-@testable import LifeboatAgent
 import LifeboatCore
 import LifeboatStorage
 import LifeboatTestSupport
 import Testing
+
+@testable import LifeboatAgent
 
 @Suite(.serialized) struct VerifyTests {
     @Test func everyDestinationIsGoodAfterACompleteBackup() async throws {
@@ -27,7 +28,8 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: chunk))
         try FileManager.default.removeItem(atPath: f.objectDirectory("second", id) + "/data.000002")
         let ctx = try f.context()
-        let r = try #require(try await VerifyUseCase(ctx).verify(policies: ctx.configuration.policies, id: .id(id)).first)
+        let r = try #require(
+            try await VerifyUseCase(ctx).verify(policies: ctx.configuration.policies, id: .id(id)).first)
         #expect(!r.ok)
         #expect(r.destinations[0].ok)
         let problems = r.destinations[1].problems

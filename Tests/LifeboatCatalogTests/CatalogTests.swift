@@ -9,16 +9,18 @@ import Testing
     let sha = String(repeating: "a", count: 64)
 
     func begin(_ c: Catalog, _ id: BackupID, dests: [String] = ["a", "b"]) throws {
-        try c.beginBackup(id: id, policy: "p", host: "h", kind: "files", payload: "tar", started: t0,
-                          recipients: ["F1", "F2"], destinations: dests)
+        try c.beginBackup(
+            id: id, policy: "p", host: "h", kind: "files", payload: "tar", started: t0,
+            recipients: ["F1", "F2"], destinations: dests)
     }
 
     @Test func aBackupMovesFromRunningToPendingToCompleteAsCopiesShip() throws {
         let c = try Catalog()
         try begin(c, "id1")
         #expect(try c.backup(id: "id1")?.status == .running)
-        try c.sealBackup(id: "id1", chunks: [.init(name: "data.000000", size: 10, sha256: sha)], bytesIn: 100,
-                         bytesOut: 10, lockWindowMs: 12, finished: t0)
+        try c.sealBackup(
+            id: "id1", chunks: [.init(name: "data.000000", size: 10, sha256: sha)], bytesIn: 100,
+            bytesOut: 10, lockWindowMs: 12, finished: t0)
         #expect(try c.backup(id: "id1")?.status == .pending)
         try c.recordCopy(id: "id1", destination: "a", shipped: true, error: nil, at: t0)
         #expect(try c.backup(id: "id1")?.status == .pending)
@@ -54,9 +56,13 @@ import Testing
         let c = try Catalog()
         try begin(c, "id1")
         #expect(throws: LifeboatError.self) {
-            try c.sealBackup(id: "id1", chunks: [.init(name: "data.000000", size: 1, sha256: sha),
-                                                 .init(name: "data.000001", size: 1, sha256: "short")],
-                             bytesIn: 1, bytesOut: 2, lockWindowMs: nil, finished: t0)
+            try c.sealBackup(
+                id: "id1",
+                chunks: [
+                    .init(name: "data.000000", size: 1, sha256: sha),
+                    .init(name: "data.000001", size: 1, sha256: "short"),
+                ],
+                bytesIn: 1, bytesOut: 2, lockWindowMs: nil, finished: t0)
         }
         #expect(try c.chunks(id: "id1").isEmpty)
         #expect(try c.backup(id: "id1")?.status == .running)
@@ -67,8 +73,9 @@ import Testing
         let path = dir.file("state/catalog.sqlite")
         do {
             let c = try Catalog(path: path)
-            try c.beginBackup(id: "b", policy: "p", host: "h", kind: "files", payload: "tar", started: t0.addingTimeInterval(5),
-                              recipients: [], destinations: ["a"])
+            try c.beginBackup(
+                id: "b", policy: "p", host: "h", kind: "files", payload: "tar", started: t0.addingTimeInterval(5),
+                recipients: [], destinations: ["a"])
             try begin(c, "a")
         }
         let c = try Catalog(path: path)
@@ -97,23 +104,27 @@ import Testing
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
     func begin(_ c: Catalog, _ id: BackupID) throws {
-        try c.beginBackup(id: id, policy: "p", host: "h", kind: "files", payload: "tar", started: t0,
-                          recipients: ["F1"], destinations: ["a"])
+        try c.beginBackup(
+            id: id, policy: "p", host: "h", kind: "files", payload: "tar", started: t0,
+            recipients: ["F1"], destinations: ["a"])
     }
 
     @Test func skippedEntriesAreRecordedAndComeBackFromAManifest() throws {
         let c = try Catalog()
         try begin(c, "20231114T221320Z-abcdef")
-        try c.sealBackup(id: "20231114T221320Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil,
-                         finished: t0, skipped: 3)
+        try c.sealBackup(
+            id: "20231114T221320Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil,
+            finished: t0, skipped: 3)
         #expect(try c.backup(id: "20231114T221320Z-abcdef")?.skipped == 3)
         try begin(c, "20231114T221321Z-abcdef")
-        try c.sealBackup(id: "20231114T221321Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil, finished: t0)
+        try c.sealBackup(
+            id: "20231114T221321Z-abcdef", chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil, finished: t0)
         #expect(try c.backup(id: "20231114T221321Z-abcdef")?.skipped == 0)
 
         let fresh = try Catalog()
-        var m = Manifest(host: "h", policy: "p", kind: "files", id: "20231114T221320Z-abcdef", started: "s", finished: "f",
-                         payload: "tar", recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil, chunks: [])
+        var m = Manifest(
+            host: "h", policy: "p", kind: "files", id: "20231114T221320Z-abcdef", started: "s", finished: "f",
+            payload: "tar", recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil, chunks: [])
         m.skipped = 2
         _ = try fresh.importManifest(m, destination: "a", destinations: ["a"], at: t0)
         #expect(try fresh.backup(id: BackupID(m.id)!)?.skipped == 2)

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
-@testable import LifeboatCatalog
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
+@testable import LifeboatCatalog
 
 /// The summary tables that `run` reads must always equal what the history says.
 @Suite struct PolicySummaryTests {
@@ -13,12 +14,14 @@ import Testing
 
     func expectMatchesHistory(_ c: Catalog, step: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let names = policies + ["never-backed-up"]
-        #expect(try c.policySummaries(names) == c.policySummariesFromHistory(names),
-                "summary differs after step \(step)", sourceLocation: sourceLocation)
+        #expect(
+            try c.policySummaries(names) == c.policySummariesFromHistory(names),
+            "summary differs after step \(step)", sourceLocation: sourceLocation)
         let outcomes = try c.lastCopyOutcomes(policies: names)
         for p in names {
-            #expect((outcomes[p] ?? [:]) == (try c.lastCopyOutcomesFromHistory(policy: p)),
-                    "outcomes of \(p) differ after step \(step)", sourceLocation: sourceLocation)
+            #expect(
+                (outcomes[p] ?? [:]) == (try c.lastCopyOutcomesFromHistory(policy: p)),
+                "outcomes of \(p) differ after step \(step)", sourceLocation: sourceLocation)
         }
     }
 
@@ -37,8 +40,9 @@ import Testing
                 let id: BackupID = "b\(step)"
                 // Starts are not always in order: a backup's start may be older than the newest one's.
                 let started = now.addingTimeInterval(Double(Int.random(in: -3000...0, using: &rng)))
-                try c.beginBackup(id: id, policy: policy, host: "h", kind: "files", payload: "tar", started: started,
-                                  recipients: ["F"], destinations: ["nas", "s3"])
+                try c.beginBackup(
+                    id: id, policy: policy, host: "h", kind: "files", payload: "tar", started: started,
+                    recipients: ["F"], destinations: ["nas", "s3"])
                 ids.append((id, policy))
                 continue
             }
@@ -46,14 +50,16 @@ import Testing
             switch action {
             case 3:
                 if !sealed.contains(id) {
-                    try c.sealBackup(id: id, chunks: [.init(name: "data.000000", size: 5, sha256: sha)],
-                                     bytesIn: Int64(step), bytesOut: 5, lockWindowMs: Int64(step % 40), finished: now)
+                    try c.sealBackup(
+                        id: id, chunks: [.init(name: "data.000000", size: 5, sha256: sha)],
+                        bytesIn: Int64(step), bytesOut: 5, lockWindowMs: Int64(step % 40), finished: now)
                     sealed.insert(id)
                 }
             case 4, 5:
                 if sealed.contains(id) {
-                    try c.recordCopy(id: id, destination: Bool.random(using: &rng) ? "nas" : "s3",
-                                     shipped: Int.random(in: 0..<4, using: &rng) > 0, error: nil, at: now)
+                    try c.recordCopy(
+                        id: id, destination: Bool.random(using: &rng) ? "nas" : "s3",
+                        shipped: Int.random(in: 0..<4, using: &rng) > 0, error: nil, at: now)
                 }
             case 6:
                 try c.failBackup(id: id, error: "boom", at: now)
@@ -94,11 +100,14 @@ import Testing
                             bytes_in, bytes_out, chunk_count, retention_changed)
                         VALUES (?, ?, 'h', 'files', 'tar', ?, ?, ?, ?, 10, 5, 1, ?)
                         """,
-                    arguments: ["m\(k)", policy, status, retention, 1000.0 + Double(k), 1001.0 + Double(k), 50.0 + Double(k)])
+                    arguments: [
+                        "m\(k)", policy, status, retention, 1000.0 + Double(k), 1001.0 + Double(k), 50.0 + Double(k),
+                    ])
                 for d in ["nas", "s3"] {
                     let shipped = status == "complete" || (status == "degraded" && d == "nas")
-                    try db.execute(sql: "INSERT INTO copy (backup_id, destination, status, updated) VALUES (?, ?, ?, 0)",
-                                   arguments: ["m\(k)", d, shipped ? "shipped" : "failed"])
+                    try db.execute(
+                        sql: "INSERT INTO copy (backup_id, destination, status, updated) VALUES (?, ?, ?, 0)",
+                        arguments: ["m\(k)", d, shipped ? "shipped" : "failed"])
                 }
             }
         }

@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func defaultScheduleLetsOneFailedRunStillMeetTheRPO() throws {
-        let f = try PolicyFixture(policy: PolicyFixture.goodPolicy.replacingOccurrences(of: "schedule: every 6h\n", with: ""))
+        let f = try PolicyFixture(
+            policy: PolicyFixture.goodPolicy.replacingOccurrences(of: "schedule: every 6h\n", with: ""))
         let p = try #require(try Configuration.load(file: f.configPath).policies.first)
         #expect(p.schedule == nil)
         #expect(p.interval.seconds * 2 <= p.objectives.rpo.seconds)
@@ -63,13 +64,19 @@ import Testing
         ("name: Bad_Name\n", "must use only a-z, 0-9 and -"),
         ("name: x\nkind: oracle\n", "kind: 'oracle' is not one of"),
         ("name: x\nkind: files\nsource: {paths: [/a]}\nobjectives: {rpo: 1 day}\n", "is not a duration"),
-        ("name: x\nkind: files\nsource: {paths: [/a]}\nobjectives: {rpo: 1d}\nencryption: {recipients: []}\n",
-         "must name at least one public key"),
-        ("name: x\nkind: files\nsource: {paths: [/a]}\nobjectives: {rpo: 1d}\nencryption: {recipients: [k]}\n",
-         "destinations is required"),
-        ("name: x\nkind: files\nsource: {paths: [/a]}\nobjectives: {rpo: 1d}\nencryption: {recipients: [k]}\n"
-            + "destinations: [{name: a, type: local, path: /x}, {name: a, type: local, path: /y}]\n",
-         "destination name 'a' appears twice"),
+        (
+            "name: x\nkind: files\nsource: {paths: [/a]}\nobjectives: {rpo: 1d}\nencryption: {recipients: []}\n",
+            "must name at least one public key"
+        ),
+        (
+            "name: x\nkind: files\nsource: {paths: [/a]}\nobjectives: {rpo: 1d}\nencryption: {recipients: [k]}\n",
+            "destinations is required"
+        ),
+        (
+            "name: x\nkind: files\nsource: {paths: [/a]}\nobjectives: {rpo: 1d}\nencryption: {recipients: [k]}\n"
+                + "destinations: [{name: a, type: local, path: /x}, {name: a, type: local, path: /y}]\n",
+            "destination name 'a' appears twice"
+        ),
         ("name: x\nkind: sqlite\nsource: {database: /d.db, paths: [/a]}\n", "unknown key 'source.paths'"),
         ("name: [unclosed\n", "invalid YAML"),
         ("- a\n- b\n", "policy must be a mapping"),
@@ -127,7 +134,10 @@ import Testing
         var out: [Substring] = []
         var skipping = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix(key) { skipping = true; continue }
+            if line.hasPrefix(key) {
+                skipping = true
+                continue
+            }
             if skipping, line.hasPrefix(" ") { continue }
             skipping = false
             out.append(line)

@@ -30,6 +30,7 @@ import Testing
 
     @Test func aDSNWithoutAPasswordIsTaken() throws {
         let f = try PolicyFixture(policy: Self.policy(dsn: "host=db dbname=orders user=app"))
-        #expect(try Configuration.load(file: f.configPath).policies.first?.source.dsn == "host=db dbname=orders user=app")
+        #expect(
+            try Configuration.load(file: f.configPath).policies.first?.source.dsn == "host=db dbname=orders user=app")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import LifeboatConfig
 import Testing
+
+@testable import LifeboatConfig
 
 /// Paths in config and policy files are resolved against the file's folder, cleanly.
 @Suite struct PathResolverTests {

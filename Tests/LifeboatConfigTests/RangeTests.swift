@@ -36,7 +36,10 @@ import Testing
         ("breaker: { cool_down: infs }", "breaker.cool_down: 'infs' is out of range"),
         ("part_size: 6GiB", "part_size: '6GiB' is out of range (from 5MiB to 5GiB)"),
         ("part_size: 1MiB", "part_size: '1MiB' is out of range (from 5MiB to 5GiB)"),
-        ("multipart_threshold: 99999999999999999999GiB", "multipart_threshold: '99999999999999999999GiB' is out of range"),
+        (
+            "multipart_threshold: 99999999999999999999GiB",
+            "multipart_threshold: '99999999999999999999GiB' is out of range"
+        ),
     ])
     func refusesOutOfRangeDestinationNumbers(line: String, message: String) throws {
         let f = try PolicyFixture(policy: Self.s3Policy(line))
@@ -51,11 +54,15 @@ import Testing
         ("objectives: { rpo: 99999999999999999999w }", "objectives.rpo: '99999999999999999999w' is out of range"),
         ("objectives: { rpo: 0s }", "objectives.rpo: '0s' is out of range"),
         ("objectives: { rpo: 1d }\nschedule: every 9999999999s", "schedule: 'every 9999999999s' is out of range"),
-        ("objectives: { rpo: 1d }\nretention: { deleted_grace: 5300w }", "retention.deleted_grace: '5300w' is out of range"),
+        (
+            "objectives: { rpo: 1d }\nretention: { deleted_grace: 5300w }",
+            "retention.deleted_grace: '5300w' is out of range"
+        ),
         ("objectives: { rpo: 1d }\nchunk_size: 9999PiB", "chunk_size"),
     ])
     func refusesOutOfRangePolicyNumbers(lines: String, message: String) throws {
-        let text = "name: x\nkind: files\nsource: { paths: [/a] }\nencryption: { recipients: [k] }\n"
+        let text =
+            "name: x\nkind: files\nsource: { paths: [/a] }\nencryption: { recipients: [k] }\n"
             + "destinations: [{ name: a, type: local, path: /x }]\n" + lines + "\n"
         let f = try PolicyFixture(policy: text)
         let e = try #require(throws: LifeboatError.self) { try Configuration.load(file: f.configPath) }
@@ -82,12 +89,14 @@ import Testing
         let f = try PolicyFixture(config: "spool_max: 2PiB\n")
         let e = try #require(throws: LifeboatError.self) { try Configuration.load(file: f.configPath) }
         #expect(e.exitCode == 65)
-        #expect(e.message.contains("lifeboat.yaml:1: spool_max: '2PiB' is out of range (from 1B to 1PiB)"), "\(e.message)")
+        #expect(
+            e.message.contains("lifeboat.yaml:1: spool_max: '2PiB' is out of range (from 1B to 1PiB)"), "\(e.message)")
     }
 
     @Test func acceptsTheBoundsThemselves() throws {
-        let f = try PolicyFixture(policy: Self.s3Policy("timeout: 24h").replacingOccurrences(
-            of: "rpo: 1d", with: "rpo: 36525d"))
+        let f = try PolicyFixture(
+            policy: Self.s3Policy("timeout: 24h").replacingOccurrences(
+                of: "rpo: 1d", with: "rpo: 36525d"))
         let p = try #require(try Configuration.load(file: f.configPath).policies.first)
         #expect(p.destinations.first?.idleTimeout == 86_400)
         #expect(p.objectives.rpo == DurationValue.maximum)

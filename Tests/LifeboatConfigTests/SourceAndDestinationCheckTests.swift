@@ -31,22 +31,33 @@ import Testing
     /// The snapshot would be archived in place of the command's output, so the command would never run.
     @Test(arguments: ["true", "false"])
     func aCommandWithASnapshotIsRefusedAtLoad(lock: String) throws {
-        let (e, f) = try Self.refusal(Self.policy(
-            kind: "command",
-            source: "  command: [dump]\n  snapshot: { provider: btrfs, volume: /v, lock: \(lock) }"))
+        let (e, f) = try Self.refusal(
+            Self.policy(
+                kind: "command",
+                source: "  command: [dump]\n  snapshot: { provider: btrfs, volume: /v, lock: \(lock) }"))
         #expect(e.kind == .badInput)
         #expect(e.exitCode == 65)
-        #expect(e.message.hasPrefix("\(f.policyPath):5: kind command cannot be combined with source.snapshot"), "\(e.message)")
+        #expect(
+            e.message.hasPrefix("\(f.policyPath):5: kind command cannot be combined with source.snapshot"),
+            "\(e.message)")
         #expect(!e.message.contains("\n"))
         #expect(!String(describing: e).contains("\n"), "one line on the terminal too")
     }
 
     @Test(arguments: [
         ("  paths: [/a]\n  snapshot: { provider: lvm }", 5, "source.snapshot.volume is required for provider lvm"),
-        ("  paths: [/a]\n  snapshot: { provider: zfs, lock: false }", 5, "source.snapshot.volume is required for provider zfs"),
-        ("  paths: [/a]\n  snapshot: { provider: command, create: [snap] }", 5,
-         "source.snapshot: provider command needs both create and delete commands"),
-        ("  paths: [/a]\n  snapshot: { provider: nilfs, volume: /v }", 5, "source.snapshot.provider: 'nilfs' is not one of"),
+        (
+            "  paths: [/a]\n  snapshot: { provider: zfs, lock: false }", 5,
+            "source.snapshot.volume is required for provider zfs"
+        ),
+        (
+            "  paths: [/a]\n  snapshot: { provider: command, create: [snap] }", 5,
+            "source.snapshot: provider command needs both create and delete commands"
+        ),
+        (
+            "  paths: [/a]\n  snapshot: { provider: nilfs, volume: /v }", 5,
+            "source.snapshot.provider: 'nilfs' is not one of"
+        ),
         ("  paths: []", 4, "source.paths must name at least one path"),
     ])
     func aSnapshotOrFilesSourceWithoutWhatItNeedsIsRefused(source: String, line: Int, message: String) throws {
@@ -60,8 +71,14 @@ import Testing
         ("  - { name: a, type: local, path: \"\" }", "path must not be empty"),
         ("  - { name: a, type: s3, bucket: b }", "endpoint is required"),
         ("  - { name: a, type: s3, endpoint: \"http://127.0.0.1:9\" }", "bucket is required"),
-        ("  - { name: a, type: s3, endpoint: \"ftp://h\", bucket: b }", "endpoint 'ftp://h' must be an http or https URL"),
-        ("  - { name: a, type: s3, endpoint: \"http://127.0.0.1:9\", bucket: b, path: /x }", "unknown key 'destinations[].path'"),
+        (
+            "  - { name: a, type: s3, endpoint: \"ftp://h\", bucket: b }",
+            "endpoint 'ftp://h' must be an http or https URL"
+        ),
+        (
+            "  - { name: a, type: s3, endpoint: \"http://127.0.0.1:9\", bucket: b, path: /x }",
+            "unknown key 'destinations[].path'"
+        ),
     ])
     func aDestinationWithoutWhatItsTypeNeedsIsRefused(destination: String, message: String) throws {
         let (e, f) = try Self.refusal(Self.policy(kind: "files", source: "  paths: [/a]", destinations: destination))
@@ -71,9 +88,10 @@ import Testing
     }
 
     @Test func anS3DestinationLoadsWithItsDefaults() throws {
-        let f = try PolicyFixture(policy: Self.policy(
-            kind: "files", source: "  paths: [/a]",
-            destinations: "  - { name: a, type: s3, endpoint: \"http://127.0.0.1:9\", bucket: b }"))
+        let f = try PolicyFixture(
+            policy: Self.policy(
+                kind: "files", source: "  paths: [/a]",
+                destinations: "  - { name: a, type: s3, endpoint: \"http://127.0.0.1:9\", bucket: b }"))
         let d = try #require(try Configuration.load(file: f.configPath).policies.first?.destinations.first)
         guard case .s3(let s3) = d.location else {
             Issue.record("not s3: \(d.location)")
@@ -84,9 +102,11 @@ import Testing
     }
 
     @Test func snapshotProvidersLoadWithWhatTheyNeed() throws {
-        let f = try PolicyFixture(policy: Self.policy(
-            kind: "postgres",
-            source: "  dsn: \"host=db\"\n  snapshot: { provider: lvm, volume: vg/data, lock: false, max_lock: 5s }"))
+        let f = try PolicyFixture(
+            policy: Self.policy(
+                kind: "postgres",
+                source: "  dsn: \"host=db\"\n  snapshot: { provider: lvm, volume: vg/data, lock: false, max_lock: 5s }")
+        )
         let p = try #require(try Configuration.load(file: f.configPath).policies.first)
         #expect(p.kind == .postgres)
         let snapshot = try #require(p.source.snapshot)
@@ -99,10 +119,13 @@ import Testing
     }
 
     @Test func aCommandSnapshotMayGoWithoutAVolume() throws {
-        let f = try PolicyFixture(policy: Self.policy(
-            kind: "sqlite", source: "  database: /d.db\n  snapshot: { provider: command, create: [snap], delete: [unsnap] }"))
+        let f = try PolicyFixture(
+            policy: Self.policy(
+                kind: "sqlite",
+                source: "  database: /d.db\n  snapshot: { provider: command, create: [snap], delete: [unsnap] }"))
         let p = try #require(try Configuration.load(file: f.configPath).policies.first)
-        guard case .sqlite(let s) = p.source, case .command(let create, let delete, let volume)? = s.snapshot?.provider else {
+        guard case .sqlite(let s) = p.source, case .command(let create, let delete, let volume)? = s.snapshot?.provider
+        else {
             Issue.record("not a sqlite source with a command snapshot: \(p.source)")
             return
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LifeboatCore
 
 /// A manifest from a destination is hostile input: every field is checked before any use.
@@ -16,8 +17,10 @@ import Testing
             host: "db1", policy: "orders", kind: "postgres", id: id, started: stamp, finished: stamp,
             payload: "pg_dump-custom", recipients: [String(repeating: "A", count: 40)], bytesIn: 10, bytesOut: 30,
             lockWindowMs: nil, signer: String(repeating: "B", count: 40),
-            chunks: [.init(name: "data.000000", size: 20, sha256: String(repeating: "a", count: 64)),
-                     .init(name: "data.000001", size: 10, sha256: String(repeating: "b", count: 64))])
+            chunks: [
+                .init(name: "data.000000", size: 20, sha256: String(repeating: "a", count: 64)),
+                .init(name: "data.000001", size: 10, sha256: String(repeating: "b", count: 64)),
+            ])
         edit(&m)
         return m
     }
@@ -45,7 +48,10 @@ import Testing
             ("names host", { $0.host = "db2" }),
             ("names policy", { $0.policy = "other" }),
             ("names kind", { $0.kind = "files" }),
-            ("lies in folder", { $0.id = BackupID(date: Date(timeIntervalSince1970: 1_700_000_000), random: "zzzzzz").rawValue }),
+            (
+                "lies in folder",
+                { $0.id = BackupID(date: Date(timeIntervalSince1970: 1_700_000_000), random: "zzzzzz").rawValue }
+            ),
             ("unknown payload", { $0.payload = "exe" }),
             ("this version reads gzip", { $0.compression = "lz4" }),
             ("format 9", { $0.format = 9 }),
@@ -53,11 +59,23 @@ import Testing
             ("negative", { $0.bytesIn = -1 }),
             ("not key fingerprints", { $0.recipients = ["nope"] }),
             ("not a key fingerprint", { $0.signer = "../x" }),
-            ("lists 0 chunks", { $0.chunks = []; $0.bytesOut = 0 }),
+            (
+                "lists 0 chunks",
+                {
+                    $0.chunks = []
+                    $0.bytesOut = 0
+                }
+            ),
             ("has size", { $0.chunks[1].size = 0 }),
             ("malformed sha256", { $0.chunks[1].sha256 = "XYZ" }),
             ("add up to", { $0.bytesOut = 31 }),
-            ("chunk 2 is named", { $0.chunks.append($0.chunks[1]); $0.bytesOut += 10 }),
+            (
+                "chunk 2 is named",
+                {
+                    $0.chunks.append($0.chunks[1])
+                    $0.bytesOut += 10
+                }
+            ),
         ]
         for (reason, edit) in cases {
             let e = #expect(throws: ManifestReader.Refusal.self) {
@@ -71,13 +89,19 @@ import Testing
         for (offset, ok) in [(86400.0, false), (540.0, true)] {
             let future = BackupID(date: now.addingTimeInterval(offset), random: "abcdef").rawValue
             let stamp = Timestamp.iso8601(now)
-            let m = manifest { $0.id = future; $0.started = stamp; $0.finished = stamp }
+            let m = manifest {
+                $0.id = future
+                $0.started = stamp
+                $0.finished = stamp
+            }
             var e = expectation
             e.id = BackupID(future)!
             if ok {
                 #expect(throws: Never.self) { try ManifestReader.read(try bytes(m), expecting: e) }
             } else {
-                let r = #expect(throws: ManifestReader.Refusal.self) { try ManifestReader.read(try bytes(m), expecting: e) }
+                let r = #expect(throws: ManifestReader.Refusal.self) {
+                    try ManifestReader.read(try bytes(m), expecting: e)
+                }
                 #expect(r?.reason.contains("in the future") == true)
             }
         }
@@ -86,7 +110,8 @@ import Testing
     @Test func malformedTruncatedAndOversizedBytesAreRefused() throws {
         let good = try bytes(manifest())
         let inputs: [[UInt8]] = [
-            [], Array("not json".utf8), Array(good.prefix(good.count / 2)), Array("[]".utf8), Array("{\"format\": 1}".utf8),
+            [], Array("not json".utf8), Array(good.prefix(good.count / 2)), Array("[]".utf8),
+            Array("{\"format\": 1}".utf8),
             [UInt8](repeating: 0x20, count: ManifestReader.maximumSize + 1),
         ]
         for input in inputs {
@@ -94,8 +119,9 @@ import Testing
         }
         // A hostile value is quoted, cut short and stripped of control characters in the message.
         let e = #expect(throws: ManifestReader.Refusal.self) {
-            try ManifestReader.read(try bytes(manifest { $0.host = "evil\u{1b}[31m" + String(repeating: "x", count: 500) }),
-                                    expecting: expectation)
+            try ManifestReader.read(
+                try bytes(manifest { $0.host = "evil\u{1b}[31m" + String(repeating: "x", count: 500) }),
+                expecting: expectation)
         }
         #expect(e.map { !$0.reason.contains("\u{1b}") && $0.reason.count < 200 } == true)
     }

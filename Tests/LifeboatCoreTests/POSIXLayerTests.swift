@@ -50,7 +50,9 @@ import Testing
         let victim = "\(dir)/victim"
         try "v".write(toFile: victim, atomically: false, encoding: .utf8)
         #expect(symlink(victim, "\(dir)/out.tmp") == 0)
-        #expect(throws: AtomicFile.Failure.self) { _ = try AtomicFile(path: "\(dir)/out", temporaryPath: "\(dir)/out.tmp") }
+        #expect(throws: AtomicFile.Failure.self) {
+            _ = try AtomicFile(path: "\(dir)/out", temporaryPath: "\(dir)/out.tmp")
+        }
         let file = try AtomicFile(path: "\(dir)/out", temporaryPath: "\(dir)/out.tmp", replacingLeftover: true)
         try Self.write(file, "x")
         try file.commit()
@@ -61,8 +63,9 @@ import Testing
     @Test func aSpawnedProgramGetsItsStreamsEnvironmentAndExitStatus() throws {
         var spawner = ProcessSpawner(
             ["sh", "-c", "read x; echo \"$x-$LIFEBOAT_TEST\"; echo said >&2; exit 3"],
-            environment: ProcessSpawner.environment(ProcessInfo.processInfo.environment,
-                                                    overriding: ["LIFEBOAT_TEST": "ok"]))
+            environment: ProcessSpawner.environment(
+                ProcessInfo.processInfo.environment,
+                overriding: ["LIFEBOAT_TEST": "ok"]))
         spawner.stdin = .pipe
         spawner.stdout = .pipe
         spawner.stderr = .pipe
@@ -95,7 +98,10 @@ import Testing
             _ = try ProcessSpawner(["lifeboat-no-such-program"]).spawn()
             Issue.record("a missing program was started")
         } catch {
-            guard case .spawn(let e) = error else { Issue.record("not a spawn error: \(error)"); return }
+            guard case .spawn(let e) = error else {
+                Issue.record("not a spawn error: \(error)")
+                return
+            }
             #expect(e.code == ENOENT)
         }
     }

@@ -32,18 +32,23 @@ import Testing
         #expect(a.date == Date(timeIntervalSince1970: 1_700_000_000))
     }
 
-    @Test(arguments: ["", "../../etc", "20231114T221320Z-ABCDEF", "20231114T221320Z-abc", "20231314T221320Z-abcdef",
-                      "20231114T221320Z-abcde1", "20231114T221320Z-abcdef/x"])
+    @Test(arguments: [
+        "", "../../etc", "20231114T221320Z-ABCDEF", "20231114T221320Z-abc", "20231314T221320Z-abcdef",
+        "20231114T221320Z-abcde1", "20231114T221320Z-abcdef/x",
+    ])
     func refusesMalformedBackupIDs(text: String) {
         #expect(BackupID(text) == nil)
     }
 
     @Test func manifestJSONUsesTheContractsKeys() throws {
-        let m = Manifest(host: "h", policy: "p", kind: "files", id: "20231114T221320Z-abcdef", started: "s", finished: "f",
-                         payload: "tar", recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil,
-                         chunks: [.init(name: Manifest.chunkName(0), size: 2, sha256: String(repeating: "0", count: 64))])
+        let m = Manifest(
+            host: "h", policy: "p", kind: "files", id: "20231114T221320Z-abcdef", started: "s", finished: "f",
+            payload: "tar", recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil,
+            chunks: [.init(name: Manifest.chunkName(0), size: 2, sha256: String(repeating: "0", count: 64))])
         let json = String(decoding: try JSONEncoder().encode(m), as: UTF8.self)
-        for key in ["\"format\":1", "\"bytes_in\":1", "\"bytes_out\":2", "\"name\":\"data.000000\"", "\"recipients\":[\"AB\"]"] {
+        for key in [
+            "\"format\":1", "\"bytes_in\":1", "\"bytes_out\":2", "\"name\":\"data.000000\"", "\"recipients\":[\"AB\"]",
+        ] {
             #expect(json.contains(key), "\(key) in \(json)")
         }
         #expect(try JSONDecoder().decode(Manifest.self, from: Data(json.utf8)) == m)
@@ -51,8 +56,9 @@ import Testing
     }
 
     @Test func manifestCarriesSkippedOnlyWhenSet() throws {
-        var m = Manifest(host: "h", policy: "p", kind: "files", id: "20231114T221320Z-abcdef", started: "s", finished: "f",
-                         payload: "tar", recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil, chunks: [])
+        var m = Manifest(
+            host: "h", policy: "p", kind: "files", id: "20231114T221320Z-abcdef", started: "s", finished: "f",
+            payload: "tar", recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil, chunks: [])
         #expect(!String(decoding: try JSONEncoder().encode(m), as: UTF8.self).contains("skipped"))
         m.skipped = 3
         let json = try JSONEncoder().encode(m)

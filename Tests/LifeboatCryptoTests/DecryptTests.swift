@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatCrypto
 
 /// Feeds `message` to a decryptor in slices of `slice` bytes; returns the sink (finished or not) and the error.

@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatCrypto
 
 @Suite("encryption that gpg decrypts")

@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatCrypto
 
 /// Random and mutated input for every parser: it must fail with a CryptoError, never crash or hang.
@@ -20,7 +21,10 @@ struct FuzzTests {
             case 0: out[at] ^= UInt8(1 << (rng.next() % 8))
             case 1: out[at] = UInt8(truncatingIfNeeded: rng.next())
             case 2: out.removeSubrange(at..<min(out.count, at + 1 + Int(rng.next() % 16)))
-            case 3: out.insert(contentsOf: (0..<1 + Int(rng.next() % 8)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }, at: at)
+            case 3:
+                out.insert(
+                    contentsOf: (0..<1 + Int(rng.next() % 8)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }, at: at
+                )
             case 4: out = Array(out.prefix(at))
             default: out[at] = [0x00, 0xFF, 0x7F, 0x80, 0xC0, 0xE0][Int(rng.next() % 6)]
             }
@@ -32,7 +36,9 @@ struct FuzzTests {
         let count = Int(rng.next() % UInt64(max))
         var out = (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         // Often start like a packet so the parsers get past the first byte.
-        if !out.isEmpty, rng.next() % 2 == 0 { out[0] = [0x99, 0xC6, 0x95, 0xC5, 0xC1, 0x84, 0xD2][Int(rng.next() % 7)] }
+        if !out.isEmpty, rng.next() % 2 == 0 {
+            out[0] = [0x99, 0xC6, 0x95, 0xC5, 0xC1, 0x84, 0xD2][Int(rng.next() % 7)]
+        }
         return out
     }
 
@@ -43,9 +49,11 @@ struct FuzzTests {
 
     @Test func publicKeys() throws {
         var rng = SeededGenerator(seed: 11)
-        let seeds = [try fixture.home.exportPublic(fixture.curve, armor: false),
-                     try fixture.home.exportPublic(fixture.rsa, armor: false),
-                     try fixture.home.exportPublic(fixture.curve, armor: true)]
+        let seeds = [
+            try fixture.home.exportPublic(fixture.curve, armor: false),
+            try fixture.home.exportPublic(fixture.rsa, armor: false),
+            try fixture.home.exportPublic(fixture.curve, armor: true),
+        ]
         for i in 0..<2500 {
             let input = i % 5 == 0 ? Self.random(&rng, max: 700) : Self.mutate(seeds[i % seeds.count], &rng)
             Self.tolerate("public key \(i)") { _ = try OpenPGPPublicKey(bytes: input) }
@@ -60,11 +68,15 @@ struct FuzzTests {
             let input = i % 5 == 0 ? Self.random(&rng, max: 700) : Self.mutate(i % 2 == 0 ? plain : rsa, &rng)
             Self.tolerate("secret key \(i)") { _ = try OpenPGPSecretKey(bytes: input, passphrase: "x") }
         }
-        let protected = try fixture.home.gpg(["--pinentry-mode", "loopback", "--passphrase", GnuPGFixture.passphrase,
-                                              "--export-secret-keys", fixture.curveProtected]).stdout
+        let protected = try fixture.home.gpg([
+            "--pinentry-mode", "loopback", "--passphrase", GnuPGFixture.passphrase,
+            "--export-secret-keys", fixture.curveProtected,
+        ]).stdout
         for i in 0..<20 {
             let input = Self.mutate(protected, &rng)
-            Self.tolerate("protected key \(i)") { _ = try OpenPGPSecretKey(bytes: input, passphrase: GnuPGFixture.passphrase) }
+            Self.tolerate("protected key \(i)") {
+                _ = try OpenPGPSecretKey(bytes: input, passphrase: GnuPGFixture.passphrase)
+            }
         }
     }
 

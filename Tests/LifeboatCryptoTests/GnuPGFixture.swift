@@ -1,6 +1,7 @@
 import Foundation
 import LifeboatCore
 import LifeboatTestSupport
+
 @testable import LifeboatCrypto
 
 /// Keys made once by real gpg and shared by every test in this target (RSA generation is the slow part).
@@ -50,8 +51,10 @@ enum TestData {
         return out
     }
 
-    static func encrypt(_ plaintext: [UInt8], to keys: [OpenPGPPublicKey], chunkPower: Int = 20,
-                        slice: Int = 65536) throws -> [UInt8] {
+    static func encrypt(
+        _ plaintext: [UInt8], to keys: [OpenPGPPublicKey], chunkPower: Int = 20,
+        slice: Int = 65536
+    ) throws -> [UInt8] {
         let sink = MemorySink()
         let enc = try OpenPGPEncryptor(recipients: keys, output: sink, chunkPower: chunkPower)
         try enc.write(plaintext, inSlicesOf: slice)

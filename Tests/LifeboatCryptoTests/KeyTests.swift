@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatCrypto
 
 /// Builds keys packet by packet, so tests can make the bad ones gpg will not: forged, expired, revoked.
@@ -17,10 +18,13 @@ enum KeyForge {
         Parts(primary: try .ed25519(created: created), subkey: try .cv25519(created: created), created: created)
     }
 
-    static func signature(_ p: Parts, type: UInt8, over subkey: KeyPacket? = nil,
-                          extra: [(UInt8, [UInt8])] = []) throws -> [UInt8] {
+    static func signature(
+        _ p: Parts, type: UInt8, over subkey: KeyPacket? = nil,
+        extra: [(UInt8, [UInt8])] = []
+    ) throws -> [UInt8] {
         guard let signer = p.primary.signing else { throw CryptoError(.library, "no signer") }
-        let prefix = subkey.map { p.primary.key.hashPrefix + $0.hashPrefix }
+        let prefix =
+            subkey.map { p.primary.key.hashPrefix + $0.hashPrefix }
             ?? p.primary.key.hashPrefix + [0xB4] + Bytes.u32(UInt32(p.uid.count)) + p.uid
         return try SignaturePacket.build(
             type: type, signer: p.primary.key, signerSecret: signer, prefix: prefix,
@@ -38,8 +42,11 @@ enum KeyForge {
     }
 
     static func binding(_ p: Parts, flags: UInt8 = 0x0C, extra: [(UInt8, [UInt8])] = []) throws -> [UInt8] {
-        packet(PacketTag.signature, try signature(p, type: 0x18, over: p.subkey.key,
-                                                  extra: [(SubpacketType.keyFlags, [flags])] + extra))
+        packet(
+            PacketTag.signature,
+            try signature(
+                p, type: 0x18, over: p.subkey.key,
+                extra: [(SubpacketType.keyFlags, [flags])] + extra))
     }
 }
 
@@ -73,34 +80,47 @@ struct KeyTests {
             let error = #expect(throws: CryptoError.self) { try OpenPGPPublicKey.load(contentsOf: dir.file(name)) }
             #expect(error?.kind == .secretKeyOnHost)
             #expect(error?.isBadInput == true)
-            #expect(error?.message == "\(dir.file(name)): holds secret key material; the host must hold public keys only")
+            #expect(
+                error?.message == "\(dir.file(name)): holds secret key material; the host must hold public keys only")
         }
     }
 
     @Test func swappedSubkeyIsRefused() throws {
         let p = try KeyForge.parts()
-        let good = try KeyForge.key(p, subkeyPackets: KeyForge.packet(PacketTag.publicSubkey, p.subkey.key.publicBody)
-                                    + KeyForge.binding(p))
+        let good = try KeyForge.key(
+            p,
+            subkeyPackets: KeyForge.packet(PacketTag.publicSubkey, p.subkey.key.publicBody)
+                + KeyForge.binding(p))
         #expect(try OpenPGPPublicKey(bytes: good).encryptionKeyFingerprint == p.subkey.key.fingerprintHex)
 
         // An attacker's subkey under the victim's binding signature.
         let attacker = try GeneratedKey.cv25519(created: p.created)
-        let swapped = try KeyForge.key(p, subkeyPackets: KeyForge.packet(PacketTag.publicSubkey, attacker.key.publicBody)
-                                       + KeyForge.binding(p))
+        let swapped = try KeyForge.key(
+            p,
+            subkeyPackets: KeyForge.packet(PacketTag.publicSubkey, attacker.key.publicBody)
+                + KeyForge.binding(p))
         let e1 = #expect(throws: CryptoError.self) { try OpenPGPPublicKey(bytes: swapped) }
         #expect(e1?.message.contains("invalid binding signature") == true)
 
         // An attacker's subkey bound by the attacker's own primary.
         let other = try KeyForge.parts()
-        let foreign = try KeyForge.key(p, subkeyPackets: KeyForge.packet(PacketTag.publicSubkey, other.subkey.key.publicBody)
-                                       + KeyForge.binding(other))
+        let foreign = try KeyForge.key(
+            p,
+            subkeyPackets: KeyForge.packet(PacketTag.publicSubkey, other.subkey.key.publicBody)
+                + KeyForge.binding(other))
         #expect(throws: CryptoError.self) { try OpenPGPPublicKey(bytes: foreign) }
 
         // The real gpg key with its cv25519 subkey replaced by another gpg key's subkey.
-        let victim = try PacketReader.packets(try fixture.home.exportPublic(fixture.curve, armor: false), kind: .badKey, what: "k")
-        let donor = try PacketReader.packets(try fixture.home.exportPublic(fixture.other, armor: false), kind: .badKey, what: "k")
+        let victim = try PacketReader.packets(
+            try fixture.home.exportPublic(fixture.curve, armor: false), kind: .badKey, what: "k")
+        let donor = try PacketReader.packets(
+            try fixture.home.exportPublic(fixture.other, armor: false), kind: .badKey, what: "k")
         guard let vi = victim.firstIndex(where: { $0.tag == PacketTag.publicSubkey }),
-              let di = donor.firstIndex(where: { $0.tag == PacketTag.publicSubkey }) else { Issue.record("no subkey"); return }
+            let di = donor.firstIndex(where: { $0.tag == PacketTag.publicSubkey })
+        else {
+            Issue.record("no subkey")
+            return
+        }
         var mixed = victim
         mixed[vi] = donor[di]
         let bytes = mixed.flatMap { PacketWriter.packet(tag: $0.tag, body: $0.body) }
@@ -122,12 +142,17 @@ struct KeyTests {
         let p = try KeyForge.parts()
         let sub = KeyForge.packet(PacketTag.publicSubkey, p.subkey.key.publicBody)
         // Signing-only flags.
-        #expect(throws: CryptoError.self) { try OpenPGPPublicKey(bytes: try KeyForge.key(p, subkeyPackets: sub + KeyForge.binding(p, flags: 0x02))) }
+        #expect(throws: CryptoError.self) {
+            try OpenPGPPublicKey(bytes: try KeyForge.key(p, subkeyPackets: sub + KeyForge.binding(p, flags: 0x02)))
+        }
         // Expired one day after creation.
-        let expiring = try KeyForge.key(p, subkeyPackets: sub + KeyForge.binding(p, extra: [(SubpacketType.keyExpiration, Bytes.u32(86400))]))
+        let expiring = try KeyForge.key(
+            p, subkeyPackets: sub + KeyForge.binding(p, extra: [(SubpacketType.keyExpiration, Bytes.u32(86400))]))
         let e = #expect(throws: CryptoError.self) { try OpenPGPPublicKey(bytes: expiring) }
         #expect(e?.message.contains("expired on 2023-11-15") == true, "\(String(describing: e))")
-        #expect(try OpenPGPPublicKey(bytes: expiring, now: Date(timeIntervalSince1970: 1_700_000_100)).encryptionKeyFingerprint
+        #expect(
+            try OpenPGPPublicKey(bytes: expiring, now: Date(timeIntervalSince1970: 1_700_000_100))
+                .encryptionKeyFingerprint
                 == p.subkey.key.fingerprintHex)
         // Revoked.
         let revocation = KeyForge.packet(PacketTag.signature, try KeyForge.signature(p, type: 0x28, over: p.subkey.key))
@@ -152,7 +177,10 @@ struct KeyTests {
         #expect(missing?.message.contains("protected by a passphrase") == true)
         // The S2K parameters are read from the key (gpg calibrates the count): check them.
         let packets = try PacketReader.packets(try Armor.decode(exported, kind: .badKey).data, kind: .badKey, what: "k")
-        guard let sub = packets.first(where: { $0.tag == PacketTag.secretSubkey }) else { Issue.record("no subkey"); return }
+        guard let sub = packets.first(where: { $0.tag == PacketTag.secretSubkey }) else {
+            Issue.record("no subkey")
+            return
+        }
         var reader = ByteReader(sub.body, kind: .badKey, what: "k")
         _ = try KeyPacket.parse(&reader)
         #expect(try reader.u8() == 254)

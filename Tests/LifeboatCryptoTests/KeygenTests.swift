@@ -2,15 +2,18 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatCrypto
 
 @Suite("keygen keys work in gpg")
 struct KeygenTests {
-    @Test(arguments: [(OpenPGPKeyAlgorithm.curve25519, nil), (.curve25519, "s3cret pass"), (.rsa4096, "rsa pass")]
-          as [(OpenPGPKeyAlgorithm, String?)])
+    @Test(
+        arguments: [(OpenPGPKeyAlgorithm.curve25519, nil), (.curve25519, "s3cret pass"), (.rsa4096, "rsa pass")]
+            as [(OpenPGPKeyAlgorithm, String?)])
     func gpgImportsAndDecrypts(algorithm: OpenPGPKeyAlgorithm, passphrase: String?) throws {
-        let generated = try OpenPGPKeygen.generate(name: "Backup Key", email: "backup@example.invalid",
-                                                   passphrase: passphrase, algorithm: algorithm)
+        let generated = try OpenPGPKeygen.generate(
+            name: "Backup Key", email: "backup@example.invalid",
+            passphrase: passphrase, algorithm: algorithm)
         let publicKey = try OpenPGPPublicKey(bytes: Array(generated.publicArmored.utf8))
         #expect(publicKey.fingerprint == generated.fingerprint)
         #expect(publicKey.userIDs == ["Backup Key <backup@example.invalid>"])
@@ -33,8 +36,10 @@ struct KeygenTests {
 
         // gpg encrypts to it with its default settings: the key's "uncompressed" preference keeps
         // gpg from compressing, so Lifeboat reads it.
-        let fromGPG = try home.gpg(["--trust-model", "always", "--encrypt", "-r", generated.fingerprint],
-                                   stdin: plaintext).stdout
+        let fromGPG = try home.gpg(
+            ["--trust-model", "always", "--encrypt", "-r", generated.fingerprint],
+            stdin: plaintext
+        ).stdout
         let (sink, error) = lifeboatDecrypt(fromGPG, keys: [secret])
         #expect(error == nil, "\(String(describing: error))")
         #expect(sink.finished && sink.bytes == plaintext)

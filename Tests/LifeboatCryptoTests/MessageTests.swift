@@ -3,6 +3,7 @@ import LifeboatCore
 import LifeboatDigest
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatCrypto
 
 /// A sink that hashes what it gets, for streams too large to keep.
@@ -41,9 +42,13 @@ struct MessageTests {
     init() throws { fixture = try GnuPGFixture.shared() }
 
     static let boundarySizes: [Int] = {
-        var sizes = [0, 1, 2, 191, 192, 193, 505, 506, 507, 511, 512, 513, 8191, 8192, 8193, 8383, 8384, 65535, 65536, 65537]
+        var sizes = [
+            0, 1, 2, 191, 192, 193, 505, 506, 507, 511, 512, 513, 8191, 8192, 8193, 8383, 8384, 65535, 65536, 65537,
+        ]
         let chunk = 1 << OpenPGPEncryptor.defaultChunkPower
-        sizes += [chunk - 7, chunk - 6, chunk - 5, chunk - 1, chunk, chunk + 1, 2 * chunk - 6, 2 * chunk, 2 * chunk + 1]
+        sizes += [
+            chunk - 7, chunk - 6, chunk - 5, chunk - 1, chunk, chunk + 1, 2 * chunk - 6, 2 * chunk, 2 * chunk + 1,
+        ]
         return sizes
     }()
 
@@ -56,7 +61,8 @@ struct MessageTests {
                 let result = try fixture.home.decrypt(message)
                 #expect(result.status == 0, "size \(size) chunk 2^\(power): \(result.stderr)")
                 #expect(result.stdout == plaintext, "size \(size) chunk 2^\(power)")
-                let (sink, error) = lifeboatDecrypt(message, keys: [try fixture.secretKey(fixture.curve)], slice: 100_000)
+                let (sink, error) = lifeboatDecrypt(
+                    message, keys: [try fixture.secretKey(fixture.curve)], slice: 100_000)
                 #expect(error == nil && sink.finished && sink.bytes == plaintext, "size \(size) chunk 2^\(power)")
             }
         }
@@ -64,7 +70,8 @@ struct MessageTests {
 
     @Test func twoRecipientsEachDecryptAlone() throws {
         let plaintext = TestData.bytes(30_000, seed: 3)
-        let message = try TestData.encrypt(plaintext, to: [try fixture.publicKey(fixture.rsa), try fixture.publicKey(fixture.curve)])
+        let message = try TestData.encrypt(
+            plaintext, to: [try fixture.publicKey(fixture.rsa), try fixture.publicKey(fixture.curve)])
         for fpr in [fixture.rsa, fixture.curve] {
             let home = try GnuPGHome()
             defer { home.stop() }
@@ -99,13 +106,18 @@ struct MessageTests {
         }
         try enc.finish()
         let expected = hasher.finalize().hexString
-        let result = try Command.run(["sh", "-c", "gpg --homedir '\(fixture.home.path)' --batch --quiet --decrypt '\(path)' | sha256sum"])
+        let result = try Command.run([
+            "sh", "-c", "gpg --homedir '\(fixture.home.path)' --batch --quiet --decrypt '\(path)' | sha256sum",
+        ])
         #expect(result.stdoutText.hasPrefix(expected), "\(result.stderr)")
 
         // Lifeboat reads it back in 1 MiB slices into a hashing sink.
         let sink = HashingSink()
         let dec = OpenPGPDecryptor(keys: [try fixture.secretKey(fixture.curve)], output: sink)
-        guard let input = FileHandle(forReadingAtPath: path) else { Issue.record("cannot open"); return }
+        guard let input = FileHandle(forReadingAtPath: path) else {
+            Issue.record("cannot open")
+            return
+        }
         while let data = try input.read(upToCount: 1 << 20), !data.isEmpty { try dec.write([UInt8](data)) }
         try dec.finish()
         #expect(sink.finished && sink.count == total && sink.digest.hexString == expected)
@@ -124,8 +136,12 @@ struct MessageTests {
 
     @Test func compressedMessagesAreExplained() throws {
         let plaintext = Array(repeating: UInt8(65), count: 10_000)
-        let compressed = try fixture.home.gpg(["--trust-model", "always", "-z", "6", "--compress-algo", "zlib", "--encrypt",
-                                               "-r", fixture.curve], stdin: plaintext).stdout
+        let compressed = try fixture.home.gpg(
+            [
+                "--trust-model", "always", "-z", "6", "--compress-algo", "zlib", "--encrypt",
+                "-r", fixture.curve,
+            ], stdin: plaintext
+        ).stdout
         let (sink, error) = lifeboatDecrypt(compressed, keys: [try fixture.secretKey(fixture.curve)])
         #expect((error as? CryptoError)?.message == "compressed OpenPGP messages are not supported: encrypt with -z 0")
         #expect(!sink.finished)

@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatCrypto
 
 /// Host signing keys and detached signatures, checked both ways against real gpg.
@@ -21,8 +22,12 @@ struct SignatureTests {
         let home = try GnuPGHome()
         defer { home.stop() }
         try home.importKey(Array(key.publicArmored.utf8))
-        let sigFile = try tempFile(signature), dataFile = try tempFile(data)
-        defer { unlink(sigFile); unlink(dataFile) }
+        let sigFile = try tempFile(signature)
+        let dataFile = try tempFile(data)
+        defer {
+            unlink(sigFile)
+            unlink(dataFile)
+        }
         let ok = try home.gpg(["--status-fd", "1", "--verify", sigFile, dataFile], check: false)
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdoutText.contains("[GNUPG:] VALIDSIG \(key.fingerprint)"))
@@ -46,8 +51,10 @@ struct SignatureTests {
         let dataFile = try tempFile(data)
         defer { unlink(dataFile) }
         for armor in [true, false] {
-            let signature = try home.gpg(["--detach-sign", "--digest-algo", "SHA256", "-u", fpr] + (armor ? ["--armor"] : []),
-                                         stdin: data).stdout
+            let signature = try home.gpg(
+                ["--detach-sign", "--digest-algo", "SHA256", "-u", fpr] + (armor ? ["--armor"] : []),
+                stdin: data
+            ).stdout
             let trusted = try OpenPGPVerifyingKey(bytes: try home.exportPublic(fpr))
             let verified = try DetachedSignature.verify(signature: signature, data: data, trusted: [trusted])
             #expect(verified.signer == fpr)
@@ -69,7 +76,8 @@ struct SignatureTests {
         // gpg's default SHA-1 is refused as too weak.
         let sha1 = try home.gpg(["--detach-sign", "--digest-algo", "SHA1", "-u", fpr], stdin: data).stdout
         let weak = #expect(throws: CryptoError.self) {
-            try DetachedSignature.verify(signature: sha1, data: data, trusted: [try OpenPGPVerifyingKey(bytes: try home.exportPublic(fpr))])
+            try DetachedSignature.verify(
+                signature: sha1, data: data, trusted: [try OpenPGPVerifyingKey(bytes: try home.exportPublic(fpr))])
         }
         #expect(weak?.message.contains("hash algorithm") == true)
     }
@@ -124,7 +132,9 @@ struct SignatureTests {
             if let v = try? DetachedSignature.verify(signature: bytes, data: data, trusted: [key.verifyingKey]) {
                 // Armor whitespace and the CRC line may change without changing the packet.
                 #expect(v.signer == key.fingerprint)
-                #expect(try Armor.decode(bytes, kind: .badSignature).data == (try Armor.decode(good, kind: .badSignature).data))
+                #expect(
+                    try Armor.decode(bytes, kind: .badSignature).data
+                        == (try Armor.decode(good, kind: .badSignature).data))
             }
         }
     }
@@ -132,9 +142,13 @@ struct SignatureTests {
     @Test func signingKeyFilesThatAreNotSigningKeysAreRefused() throws {
         let generated = try OpenPGPKeygen.generate(name: "ops", email: nil, passphrase: nil, algorithm: .curve25519)
         // A backup key pair's secret half can decrypt: never a host signing key.
-        let e1 = #expect(throws: CryptoError.self) { try OpenPGPSigningKey(bytes: Array(generated.secretArmored.utf8), now: Date()) }
+        let e1 = #expect(throws: CryptoError.self) {
+            try OpenPGPSigningKey(bytes: Array(generated.secretArmored.utf8), now: Date())
+        }
         #expect(e1?.message.contains("decryption key") == true)
-        let e2 = #expect(throws: CryptoError.self) { try OpenPGPSigningKey(bytes: Array(generated.publicArmored.utf8), now: Date()) }
+        let e2 = #expect(throws: CryptoError.self) {
+            try OpenPGPSigningKey(bytes: Array(generated.publicArmored.utf8), now: Date())
+        }
         #expect(e2?.message.contains("no secret key") == true)
         // A secret key as a trusted signer is refused; its public half is accepted.
         let (key, secret) = try OpenPGPSigningKey.generate(userID: "h")

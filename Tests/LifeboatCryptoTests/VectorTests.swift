@@ -1,26 +1,37 @@
 import Foundation
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatCrypto
 
 func hex(_ s: String) -> [UInt8] {
     let chars = Array(s.replacingOccurrences(of: " ", with: "").utf8)
-    return stride(from: 0, to: chars.count, by: 2).compactMap { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+    return stride(from: 0, to: chars.count, by: 2).compactMap {
+        UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16)
+    }
 }
 
 @Suite("published test vectors")
 struct VectorTests {
     /// RFC 3394 section 4: 4.1, 4.2, 4.3, 4.6.
     @Test(arguments: [
-        ("000102030405060708090A0B0C0D0E0F", "00112233445566778899AABBCCDDEEFF",
-         "1FA68B0A8112B447 AEF34BD8FB5A7B82 9D3E862371D2CFE5"),
-        ("000102030405060708090A0B0C0D0E0F1011121314151617", "00112233445566778899AABBCCDDEEFF",
-         "96778B25AE6CA435 F92B5B97C050AED2 468AB8A17AD84E5D"),
-        ("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F", "00112233445566778899AABBCCDDEEFF",
-         "64E8C3F9CE0F5BA2 63E9777905818A2A 93C8191E7D6E8AE7"),
-        ("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
-         "00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F",
-         "28C9F404C4B810F4 CBCCB35CFB87F826 3F5786E2D80ED326 CBC7F0E71A99F43B FB988B9B7A02DD21"),
+        (
+            "000102030405060708090A0B0C0D0E0F", "00112233445566778899AABBCCDDEEFF",
+            "1FA68B0A8112B447 AEF34BD8FB5A7B82 9D3E862371D2CFE5"
+        ),
+        (
+            "000102030405060708090A0B0C0D0E0F1011121314151617", "00112233445566778899AABBCCDDEEFF",
+            "96778B25AE6CA435 F92B5B97C050AED2 468AB8A17AD84E5D"
+        ),
+        (
+            "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F", "00112233445566778899AABBCCDDEEFF",
+            "64E8C3F9CE0F5BA2 63E9777905818A2A 93C8191E7D6E8AE7"
+        ),
+        (
+            "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+            "00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F",
+            "28C9F404C4B810F4 CBCCB35CFB87F826 3F5786E2D80ED326 CBC7F0E71A99F43B FB988B9B7A02DD21"
+        ),
     ])
     func aesKeyWrap(kek: String, key: String, wrapped: String) throws {
         #expect(try AESKeyWrap.wrap(kek: hex(kek), plaintext: hex(key)) == hex(wrapped))
@@ -38,8 +49,12 @@ struct VectorTests {
         #expect(out == hex("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"))
         let alice = hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
         let bob = hex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb")
-        #expect(try X25519.publicKey(secret: alice) == hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"))
-        #expect(try X25519.publicKey(secret: bob) == hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"))
+        #expect(
+            try X25519.publicKey(secret: alice)
+                == hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"))
+        #expect(
+            try X25519.publicKey(secret: bob) == hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f")
+        )
         let shared = hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
         #expect(try X25519.sharedSecret(secret: alice, peer: try X25519.publicKey(secret: bob)) == shared)
         // GnuPG stores the scalar as a big-endian MPI: the native bytes reversed.
@@ -50,7 +65,9 @@ struct VectorTests {
     @Test func ed25519() throws {
         let seed = hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
         let pub = hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
-        let sig = hex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
+        let sig = hex(
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+        )
         let (r, s) = try Ed25519.sign(seed: seed, digest: [])
         #expect(r + s == sig)
         #expect(try Ed25519.verify(publicKey: pub, digest: [], r: Array(sig[0..<32]), s: Array(sig[32...])))

@@ -35,7 +35,9 @@ import Testing
         #expect(joined == data)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.file("spool/p/id"))
         #expect(!names.contains { $0.hasSuffix(".tmp") })
-        let mode = try FileManager.default.attributesOfItem(atPath: dir.file("spool/p/id/data.000000"))[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: dir.file("spool/p/id/data.000000"))[.posixPermissions]
+            as? Int
         #expect(mode == 0o600)
     }
 

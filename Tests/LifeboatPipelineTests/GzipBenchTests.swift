@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatPipeline
 
 /// Throughput figures for scripts/bench-gzip.sh; skipped unless LIFEBOAT_BENCH_GZIP names an input file.
@@ -27,9 +28,10 @@ struct GzipBenchTests {
             try GzipFixtures.feed(compressed.bytes, to: reader, slice: 1 << 20)
             try reader.finish()
             let inflateSeconds = Date().timeIntervalSince(start)
-            print(Self.line(
-                "lifeboat level \(level), \(workers) worker(s)", data.count, compressed.bytes.count,
-                deflateSeconds, inflateSeconds))
+            print(
+                Self.line(
+                    "lifeboat level \(level), \(workers) worker(s)", data.count, compressed.bytes.count,
+                    deflateSeconds, inflateSeconds))
         }
         let gz = try Command.run(["gzip", "-c", "-6"], stdin: data).stdout
         let start = Date()

@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatPipeline
 
 @Suite("gzip damage is detected")
@@ -142,7 +143,8 @@ struct GzipFuzzTests {
             }
             do {
                 // Tiny writes now and then (they are slow in a debug build), larger ones otherwise.
-                let slice = round % 30 == 0 ? Int.random(in: 1...64, using: &rng) : Int.random(in: 512...70_000, using: &rng)
+                let slice =
+                    round % 30 == 0 ? Int.random(in: 1...64, using: &rng) : Int.random(in: 512...70_000, using: &rng)
                 let out = try GzipFixtures.decompress(bad, slice: slice)
                 #expect(out == acceptable, "seed \(seed), round \(round): decoded without error but differs")
             } catch is CompressionError {

@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCore
 import LifeboatTestSupport
 import Testing
+
 @testable import LifeboatPipeline
 
 @Suite("gzip interoperability")
@@ -23,7 +24,8 @@ struct GzipInteropTests {
             #expect(pigz.status == 0, "\(pigz.stderr)")
             #expect(pigz.stdout == Self.data)
         }
-        let script = "import gzip,sys,hashlib; d=gzip.decompress(open(sys.argv[1],'rb').read()); "
+        let script =
+            "import gzip,sys,hashlib; d=gzip.decompress(open(sys.argv[1],'rb').read()); "
             + "print(len(d), hashlib.sha256(d).hexdigest())"
         let python = try Command.run(["python3", "-c", script, path])
         #expect(python.status == 0, "\(python.stderr)")
@@ -44,7 +46,8 @@ struct GzipInteropTests {
     @Test("a multi-member stream made by gzip goes through zlib")
     func readGzip() throws {
         let dir = try TemporaryDirectory()
-        let a = Array(Self.data.prefix(1_000_000)), b = Array(Self.data.dropFirst(1_000_000))
+        let a = Array(Self.data.prefix(1_000_000))
+        let b = Array(Self.data.dropFirst(1_000_000))
         var stream: [UInt8] = []
         for (i, part) in [a, b, []].enumerated() {
             let path = dir.file("part\(i)")

@@ -1,15 +1,18 @@
 import Foundation
 import LifeboatCore
 import Testing
+
 @testable import LifeboatPipeline
 
 @Suite("gzip round trips")
 struct GzipRoundTripTests {
     static let block = 1 << 20
 
-    @Test("sizes around the block size, random and text", arguments: [
-        0, 1, block - 1, block, block + 1, 5 * block + 12_345,
-    ])
+    @Test(
+        "sizes around the block size, random and text",
+        arguments: [
+            0, 1, block - 1, block, block + 1, 5 * block + 12_345,
+        ])
     func roundTripSizes(size: Int) throws {
         for data in [GzipFixtures.random(size), GzipFixtures.text(size)] {
             let gz = try GzipFixtures.compress(data)

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+
 @testable import LifeboatPipeline
 
 /// Deterministic test data: incompressible (xorshift) or compressible (repetitive text).

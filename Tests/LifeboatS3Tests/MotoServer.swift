@@ -98,7 +98,8 @@ final class ScriptedTransport: S3Transport, @unchecked Sendable {
         return log
     }
 
-    func send(_ request: S3HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) async throws -> S3HTTPResponse {
+    func send(_ request: S3HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) async throws -> S3HTTPResponse
+    {
         let fault: Fault? = lock.withLock {
             log.append("\(request.method) \(request.url)")
             guard let i = rules.firstIndex(where: { $0.remaining > 0 && $0.match(request) }) else { return nil }

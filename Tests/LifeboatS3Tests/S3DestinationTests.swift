@@ -27,7 +27,8 @@ import Testing
         var settings = made.settings
         settings.listPageSize = 3
         let d = try S3Destination(
-            name: "s3", settings: settings, credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"),
+            name: "s3", settings: settings,
+            credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"),
             transport: transport)
         for i in 0..<10 { try await d.put("k/\(i)", bytes: []) }
         try await d.put("other/x", bytes: [])
@@ -42,7 +43,9 @@ import Testing
         let moto = try MotoServer.shared()
         let transport = ScriptedTransport()
         // The second part fails twice with a 500 and a reset: retried on its own.
-        transport.fail(times: 1, .status(500, s3Error("InternalError", "try again"))) { $0.url.contains("partNumber=2") }
+        transport.fail(times: 1, .status(500, s3Error("InternalError", "try again"))) {
+            $0.url.contains("partNumber=2")
+        }
         transport.fail(times: 1, .connectionReset) { $0.url.contains("partNumber=2") }
         let d = try await moto.destination(transport: transport, threshold: 6 << 20, partRetrier: Self.fastRetry)
         let dir = try TemporaryDirectory()
@@ -59,7 +62,9 @@ import Testing
     @Test func aPartThatKeepsFailingAbortsTheUpload() async throws {
         let moto = try MotoServer.shared()
         let transport = ScriptedTransport()
-        transport.fail(times: 100, .status(503, s3Error("SlowDown", "reduce your rate"))) { $0.url.contains("partNumber=2") }
+        transport.fail(times: 100, .status(503, s3Error("SlowDown", "reduce your rate"))) {
+            $0.url.contains("partNumber=2")
+        }
         let d = try await moto.destination(transport: transport, threshold: 6 << 20, partRetrier: Self.fastRetry)
         let dir = try TemporaryDirectory()
         try Data(repeating: 5, count: 11 << 20).write(to: URL(fileURLWithPath: dir.file("big")))
@@ -106,7 +111,9 @@ import Testing
                 Issue.record("expected \(status) to fail")
             } catch let e as StorageError {
                 #expect(e.kind == kind, "\(status) \(body)")
-                if let code = body.components(separatedBy: "<Code>").dropFirst().first?.components(separatedBy: "<").first {
+                if let code = body.components(separatedBy: "<Code>").dropFirst().first?.components(separatedBy: "<")
+                    .first
+                {
                     #expect(e.message.contains(code))
                 }
             }
@@ -137,7 +144,9 @@ import Testing
     @Test func addressingIsPathStyleOrVirtualHosted() async throws {
         final class Recorder: S3Transport, @unchecked Sendable {
             var seen: [S3HTTPRequest] = []
-            func send(_ r: S3HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) async throws -> S3HTTPResponse {
+            func send(_ r: S3HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) async throws
+                -> S3HTTPResponse
+            {
                 seen.append(r)
                 return S3HTTPResponse(status: 200, headers: [("Content-Length", "3")])
             }
@@ -145,7 +154,9 @@ import Testing
         let creds = S3Credentials(accessKeyID: "AK", secretAccessKey: "SK", sessionToken: "TOKEN")
         let rec = Recorder()
         let path = try S3Destination(
-            name: "s3", settings: S3Settings(endpoint: "https://s3.example.com:8443", bucket: "bk", region: "eu-west-1", prefix: "pre/"),
+            name: "s3",
+            settings: S3Settings(
+                endpoint: "https://s3.example.com:8443", bucket: "bk", region: "eu-west-1", prefix: "pre/"),
             credentials: creds, transport: rec)
         try await path.put("h/p/a b", bytes: [1, 2, 3])
         var virtual = S3Settings(endpoint: "https://s3.example.com", bucket: "bk", prefix: "pre/")
@@ -154,7 +165,10 @@ import Testing
         _ = try await vh.size("h/p/x")
         #expect(rec.seen[0].url == "https://s3.example.com:8443/bk/pre/h/p/a%20b")
         #expect(rec.seen[0].headers.contains { $0.0 == "Host" && $0.1 == "s3.example.com:8443" })
-        #expect(rec.seen[0].headers.contains { $0.0 == "x-amz-content-sha256" && $0.1 == Digest.hex(Digest.sha256([1, 2, 3])) })
+        #expect(
+            rec.seen[0].headers.contains {
+                $0.0 == "x-amz-content-sha256" && $0.1 == Digest.hex(Digest.sha256([1, 2, 3]))
+            })
         #expect(rec.seen[0].headers.contains { $0.0 == "x-amz-security-token" && $0.1 == "TOKEN" })
         let auth = rec.seen[0].headers.first { $0.0 == "Authorization" }?.1 ?? ""
         #expect(auth.contains("/eu-west-1/s3/aws4_request"))
@@ -205,8 +219,10 @@ import Testing
             echo $port > port
             """
         #expect(MotoServer.spawn(["bash", "-c", script]) == 0)
-        let port = try String(contentsOfFile: dir.file("port"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let pid = try String(contentsOfFile: dir.file("pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = try String(contentsOfFile: dir.file("port"), encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let pid = try String(contentsOfFile: dir.file("pid"), encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         defer { kill(pid_t(pid) ?? 0, SIGTERM) }
         let d = try S3Destination(
             name: "tls", settings: S3Settings(endpoint: "https://127.0.0.1:\(port)", bucket: "b"),

@@ -20,7 +20,8 @@ import Testing
     }
 
     static let signer = SigV4Signer(
-        credentials: S3Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        credentials: S3Credentials(
+            accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
         region: "us-east-1", service: "service", normalizePath: true)
 
     /// Parses a `.req` file: request line, headers (continuation lines are further values), body.
@@ -73,7 +74,8 @@ import Testing
         let (creq, _) = Self.signer.canonicalRequest(request, payloadHash: hash)
         #expect(creq == (try Self.read(name, "creq")))
         #expect(Self.signer.stringToSign(canonicalRequest: creq, amzDate: amzDate) == (try Self.read(name, "sts")))
-        #expect(Self.signer.authorization(request, payloadHash: hash, amzDate: amzDate) == (try Self.read(name, "authz")))
+        #expect(
+            Self.signer.authorization(request, payloadHash: hash, amzDate: amzDate) == (try Self.read(name, "authz")))
     }
 
     @Test func s3KeepsThePathAsItIs() {

@@ -3,10 +3,11 @@ import LifeboatCore
 import LifeboatTestSupport
 import Logging
 import Testing
+
 @testable import LifeboatSources
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A tree whose names are not UTF-8 (Latin-1, as on old file systems): a file, a directory with a
@@ -67,14 +68,17 @@ struct ByteNameTree {
     func expectSame(under base: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let copy = base + root
         #expect(Self.read(path(Self.file, under: copy)) == Array("latin-1\n".utf8), sourceLocation: sourceLocation)
-        #expect(Self.read(path(Self.dir + [Self.slash] + Self.inner, under: copy)) == Array("inside\n".utf8),
-                sourceLocation: sourceLocation)
+        #expect(
+            Self.read(path(Self.dir + [Self.slash] + Self.inner, under: copy)) == Array("inside\n".utf8),
+            sourceLocation: sourceLocation)
         let link = path(Self.dir + [Self.slash] + Self.link, under: copy)
-        #expect(Self.linkTarget(link) == Array("../".utf8) + Self.file,
-                sourceLocation: sourceLocation)
+        #expect(
+            Self.linkTarget(link) == Array("../".utf8) + Self.file,
+            sourceLocation: sourceLocation)
         var info = stat()
-        #expect(lstat(TarBytes.c(path(Self.dir, under: copy)), &info) == 0 && info.st_mode & 0o7777 == 0o750,
-                sourceLocation: sourceLocation)
+        #expect(
+            lstat(TarBytes.c(path(Self.dir, under: copy)), &info) == 0 && info.st_mode & 0o7777 == 0o750,
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -156,7 +160,8 @@ struct ByteNameTests {
     @Test("byte names that climb out or are absolute are still refused")
     func hostile() throws {
         let names: [[UInt8]] = [
-            [0xe9] + Array("/../../evil".utf8), Array("/tmp/".utf8) + [0xe9], Array("a/".utf8) + [0xff, 0] + Array("/x".utf8),
+            [0xe9] + Array("/../../evil".utf8), Array("/tmp/".utf8) + [0xe9],
+            Array("a/".utf8) + [0xff, 0] + Array("/x".utf8),
         ]
         for name in names {
             let dir = try TemporaryDirectory()
@@ -182,14 +187,15 @@ struct ByteNameTests {
         let dir = tree.path(ByteNameTree.dir)
         var skipped: [String] = []
         var seen: [[UInt8]] = []
-        try FileTreeWalker(roots: [tree.root], excludes: []).walk({ item in
-            seen.append(item.path)
-            guard item.path == dir else { return }
-            for child in [ByteNameTree.inner, ByteNameTree.link] {
-                _ = unlink(TarBytes.c(dir + [ByteNameTree.slash] + child))
-            }
-            _ = rmdir(TarBytes.c(dir))
-        }, skip: { skipped.append($0) })
+        try FileTreeWalker(roots: [tree.root], excludes: []).walk(
+            { item in
+                seen.append(item.path)
+                guard item.path == dir else { return }
+                for child in [ByteNameTree.inner, ByteNameTree.link] {
+                    _ = unlink(TarBytes.c(dir + [ByteNameTree.slash] + child))
+                }
+                _ = rmdir(TarBytes.c(dir))
+            }, skip: { skipped.append($0) })
         #expect(seen.contains(tree.path(ByteNameTree.file)))
         #expect(skipped.count == 1, "\(skipped)")
         #expect(skipped.first?.contains("cannot list directory \(tree.root)/r\\xe9pertoire") == true, "\(skipped)")

@@ -14,7 +14,9 @@ import Testing
             unsetenv("LIFEBOAT_TEST_UNRELATED")
         }
         let out = try SystemCommandRunner().check(["env"], environment: ["PGPASSFILE": "/p"], what: "env")
-        let names = Set(out.stdout.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: "=").first.map(String.init) })
+        let names = Set(
+            out.stdout.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: "=").first.map(String.init) }
+        )
         #expect(!out.stdout.contains("s3cr3t"))
         #expect(!names.contains("LIFEBOAT_TEST_UNRELATED"))
         #expect(names.contains("PATH"))
@@ -26,8 +28,10 @@ import Testing
     @Test func keepsOnlyTheNamedVariables() {
         let env = ChildEnvironment.make(
             ["LIFEBOAT_SNAPSHOT_NAME": "n"],
-            inherited: ["PATH": "/bin", "HOME": "/root", "LC_ALL": "C", "TZ": "UTC", "AWS_ACCESS_KEY_ID": "a",
-                        "AWS_SECRET_ACCESS_KEY": "b", "PGPASSWORD": "c", "MYSQL_PWD": "d", "SSH_AUTH_SOCK": "e"])
+            inherited: [
+                "PATH": "/bin", "HOME": "/root", "LC_ALL": "C", "TZ": "UTC", "AWS_ACCESS_KEY_ID": "a",
+                "AWS_SECRET_ACCESS_KEY": "b", "PGPASSWORD": "c", "MYSQL_PWD": "d", "SSH_AUTH_SOCK": "e",
+            ])
         #expect(env == ["PATH": "/bin", "HOME": "/root", "LC_ALL": "C", "TZ": "UTC", "LIFEBOAT_SNAPSHOT_NAME": "n"])
     }
 }

@@ -15,7 +15,8 @@ import Testing
     @Test func nonZeroExitFailsWithTheToolsLastWordsAndNeverFinishes() throws {
         let sink = MemorySink()
         #expect {
-            try CommandDumper(argv: ["sh", "-c", "echo partial; echo 'noise' >&2; echo 'disk on fire' >&2; exit 3"]).write(to: sink)
+            try CommandDumper(argv: ["sh", "-c", "echo partial; echo 'noise' >&2; echo 'disk on fire' >&2; exit 3"])
+                .write(to: sink)
         } throws: { error in
             let text = String(describing: error)
             return text.contains("exited with status 3") && text.contains("disk on fire")

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatTestSupport
+
 @testable import LifeboatSources
 
 /// Feeds an archive to the safe extractor in slices of `slice` bytes, as restore feeds it chunk by

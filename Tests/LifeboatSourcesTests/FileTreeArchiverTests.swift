@@ -3,6 +3,7 @@ import LifeboatCore
 import LifeboatTestSupport
 import Logging
 import Testing
+
 @testable import LifeboatSources
 
 @Suite("file tree archiver")

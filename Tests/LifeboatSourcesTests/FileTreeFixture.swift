@@ -4,7 +4,7 @@ import LifeboatTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Builds a tree with every case the archiver must handle, and compares trees afterwards.
@@ -86,7 +86,8 @@ struct FileTreeFixture {
         let expected = Self.listing(root).filter { !$0.hasSuffix(".tmp") && !$0.hasPrefix("cache") }
         #expect(Self.listing(copy) == expected, sourceLocation: sourceLocation)
         for rel in expected {
-            var a = stat(), b = stat()
+            var a = stat()
+            var b = stat()
             guard lstat("\(root)/\(rel)", &a) == 0, lstat("\(copy)/\(rel)", &b) == 0 else {
                 Issue.record("missing \(rel)", sourceLocation: sourceLocation)
                 continue
@@ -99,8 +100,9 @@ struct FileTreeFixture {
             }
             switch a.st_mode & S_IFMT {
             case S_IFREG:
-                #expect(FileManager.default.contentsEqual(atPath: "\(root)/\(rel)", andPath: "\(copy)/\(rel)"),
-                        "content of \(rel)", sourceLocation: sourceLocation)
+                #expect(
+                    FileManager.default.contentsEqual(atPath: "\(root)/\(rel)", andPath: "\(copy)/\(rel)"),
+                    "content of \(rel)", sourceLocation: sourceLocation)
             case S_IFLNK:
                 let t1 = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(root)/\(rel)")
                 let t2 = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(copy)/\(rel)")
@@ -108,7 +110,8 @@ struct FileTreeFixture {
             default: break
             }
         }
-        var h1 = stat(), h2 = stat()
+        var h1 = stat()
+        var h2 = stat()
         #expect(lstat("\(copy)/hard1", &h1) == 0 && lstat("\(copy)/a/hard2", &h2) == 0)
         #expect(h1.st_ino == h2.st_ino && h1.st_nlink == 2, "hard link kept", sourceLocation: sourceLocation)
     }

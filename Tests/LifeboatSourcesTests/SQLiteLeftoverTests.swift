@@ -11,9 +11,14 @@ import Testing
     /// A background process holding `<folder>/.owner` locked, as a running backup does; returns its pid.
     static func holdOwnerLock(_ folder: String) throws -> pid_t {
         let owner = folder + "/.owner"
-        let r = try Command.run(["sh", "-c", "( exec 9>>'\(owner)'; flock 9; exec sleep 60 ) >/dev/null 2>&1 </dev/null & echo $!"])
+        let r = try Command.run([
+            "sh", "-c", "( exec 9>>'\(owner)'; flock 9; exec sleep 60 ) >/dev/null 2>&1 </dev/null & echo $!",
+        ])
         let pid = try #require(pid_t(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
-        for _ in 0..<100 { guard try Command.run(["flock", "-n", owner, "true"]).status == 0 else { break }; usleep(20_000) }
+        for _ in 0..<100 {
+            guard try Command.run(["flock", "-n", owner, "true"]).status == 0 else { break }
+            usleep(20_000)
+        }
         return pid
     }
 
@@ -35,7 +40,10 @@ import Testing
         let liveHolder = try Self.holdOwnerLock(live)
         defer { kill(liveHolder, SIGKILL) }
         kill(killedHolder, SIGKILL)
-        for _ in 0..<100 { guard try Command.run(["flock", "-n", killed + "/.owner", "true"]).status != 0 else { break }; usleep(20_000) }
+        for _ in 0..<100 {
+            guard try Command.run(["flock", "-n", killed + "/.owner", "true"]).status != 0 else { break }
+            usleep(20_000)
+        }
 
         var source = SQLiteSource(database: db)
         source.memoryLimit = 0

@@ -11,7 +11,8 @@ import Testing
         let dir = try TemporaryDirectory(prefix: "lbsq")
         let db = dir.file("live.db")
         let setup = try SQLiteConnection(path: db)
-        try setup.execute("PRAGMA journal_mode=\(journal); CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB NOT NULL, k TEXT)")
+        try setup.execute(
+            "PRAGMA journal_mode=\(journal); CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB NOT NULL, k TEXT)")
         try setup.execute("BEGIN")
         for _ in 0..<400 { try setup.execute("INSERT INTO t(v, k) VALUES (randomblob(2000), 'seed')") }
         try setup.execute("COMMIT")
@@ -22,7 +23,9 @@ import Testing
             guard let c = try? SQLiteConnection(path: db, busyTimeoutMs: 5000) else { return }
             try? c.execute("PRAGMA synchronous=OFF")
             while !stop.value {
-                if (try? c.execute("BEGIN IMMEDIATE; INSERT INTO t(v, k) VALUES (randomblob(2000), 'w'); INSERT INTO t(v, k) VALUES (randomblob(10), 'w2'); COMMIT")) != nil {
+                if (try? c.execute(
+                    "BEGIN IMMEDIATE; INSERT INTO t(v, k) VALUES (randomblob(2000), 'w'); INSERT INTO t(v, k) VALUES (randomblob(10), 'w2'); COMMIT"
+                )) != nil {
                     written.value += 1
                 } else {
                     try? c.execute("ROLLBACK")
@@ -94,7 +97,15 @@ final class Atomic<T>: @unchecked Sendable {
     private let lock = NSLock()
     init(_ v: T) { self.v = v }
     var value: T {
-        get { lock.lock(); defer { lock.unlock() }; return v }
-        set { lock.lock(); v = newValue; lock.unlock() }
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return v
+        }
+        set {
+            lock.lock()
+            v = newValue
+            lock.unlock()
+        }
     }
 }

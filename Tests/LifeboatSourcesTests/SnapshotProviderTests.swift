@@ -10,7 +10,9 @@ final class RecordingRunner: CommandRunner, @unchecked Sendable {
     private(set) var calls: [[String]] = []
     var answer: ([String]) -> CommandOutcome = { _ in CommandOutcome(termination: .exited(0)) }
 
-    func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws -> CommandOutcome {
+    func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws
+        -> CommandOutcome
+    {
         lock.lock()
         calls.append(argv)
         lock.unlock()
@@ -41,16 +43,19 @@ final class FakeLock: DatabaseLock {
         let r = RecordingRunner()
         r.answer = { argv in
             argv.prefix(2) == ["zfs", "list"]
-                ? CommandOutcome(termination: .exited(0), stdout: """
-                    tank/db@lifeboat-snap-db-\(Self.old)
-                    tank/db@lifeboat-snap-db-2-\(Self.old)
-                    tank/db@lifeboat-snap-db-\(Self.old)-extra
-                    tank/db@lifeboat-snap-db-manual
-                    """)
+                ? CommandOutcome(
+                    termination: .exited(0),
+                    stdout: """
+                        tank/db@lifeboat-snap-db-\(Self.old)
+                        tank/db@lifeboat-snap-db-2-\(Self.old)
+                        tank/db@lifeboat-snap-db-\(Self.old)-extra
+                        tank/db@lifeboat-snap-db-manual
+                        """)
                 : CommandOutcome(termination: .exited(0))
         }
-        let c = SnapshotCoordinator(provider: ZFSSnapshotProvider(volume: "tank/db", runner: r), lock: nil,
-                                    maxLock: .seconds(2), policy: "db", logger: logger)
+        let c = SnapshotCoordinator(
+            provider: ZFSSnapshotProvider(volume: "tank/db", runner: r), lock: nil,
+            maxLock: .seconds(2), policy: "db", logger: logger)
         #expect(c.removeLeftovers() == 1)
         let destroyed = r.calls.filter { $0.prefix(2) == ["zfs", "destroy"] }.map { $0[2] }
         #expect(destroyed == ["tank/db@lifeboat-snap-db-\(Self.old)"])
@@ -72,7 +77,8 @@ final class FakeLock: DatabaseLock {
     @Test func lvmRunsExactlyTheseCommands() throws {
         let r = RecordingRunner()
         r.answer = { argv in
-            argv.first == "lvs" ? CommandOutcome(termination: .exited(0), stdout: "  data\n  lifeboat-snap-db-\(Self.old)\n")
+            argv.first == "lvs"
+                ? CommandOutcome(termination: .exited(0), stdout: "  data\n  lifeboat-snap-db-\(Self.old)\n")
                 : CommandOutcome(termination: .exited(0))
         }
         let p = LVMSnapshotProvider(volume: "vg0/data", size: "2G", mountBase: "/run/lifeboat", runner: r)
@@ -80,25 +86,28 @@ final class FakeLock: DatabaseLock {
         let (path, window) = try c.run(id: "ID1") { path, _ in path }
         #expect(path == "/run/lifeboat/lifeboat-snap-db-ID1")
         #expect(window == nil)
-        #expect(r.calls == [
-            ["lvs", "--noheadings", "-o", "lv_name", "vg0"],
-            ["umount", "/run/lifeboat/lifeboat-snap-db-\(Self.old)"],
-            ["rmdir", "/run/lifeboat/lifeboat-snap-db-\(Self.old)"],
-            ["lvremove", "--yes", "vg0/lifeboat-snap-db-\(Self.old)"],
-            ["lvcreate", "--snapshot", "--name", "lifeboat-snap-db-ID1", "--size", "2G", "vg0/data"],
-            ["mkdir", "-p", "-m", "0700", "/run/lifeboat/lifeboat-snap-db-ID1"],
-            ["mount", "-o", "ro", "/dev/vg0/lifeboat-snap-db-ID1", "/run/lifeboat/lifeboat-snap-db-ID1"],
-            ["umount", "/run/lifeboat/lifeboat-snap-db-ID1"],
-            ["rmdir", "/run/lifeboat/lifeboat-snap-db-ID1"],
-            ["lvremove", "--yes", "vg0/lifeboat-snap-db-ID1"],
-        ])
+        #expect(
+            r.calls == [
+                ["lvs", "--noheadings", "-o", "lv_name", "vg0"],
+                ["umount", "/run/lifeboat/lifeboat-snap-db-\(Self.old)"],
+                ["rmdir", "/run/lifeboat/lifeboat-snap-db-\(Self.old)"],
+                ["lvremove", "--yes", "vg0/lifeboat-snap-db-\(Self.old)"],
+                ["lvcreate", "--snapshot", "--name", "lifeboat-snap-db-ID1", "--size", "2G", "vg0/data"],
+                ["mkdir", "-p", "-m", "0700", "/run/lifeboat/lifeboat-snap-db-ID1"],
+                ["mount", "-o", "ro", "/dev/vg0/lifeboat-snap-db-ID1", "/run/lifeboat/lifeboat-snap-db-ID1"],
+                ["umount", "/run/lifeboat/lifeboat-snap-db-ID1"],
+                ["rmdir", "/run/lifeboat/lifeboat-snap-db-ID1"],
+                ["lvremove", "--yes", "vg0/lifeboat-snap-db-ID1"],
+            ])
     }
 
     @Test func zfsRunsExactlyTheseCommandsAroundTheLock() throws {
         let r = RecordingRunner()
         r.answer = { argv in
             switch argv.prefix(2) {
-            case ["zfs", "list"]: return CommandOutcome(termination: .exited(0), stdout: "tank/db@lifeboat-snap-db-\(Self.old)\ntank/db@manual\n")
+            case ["zfs", "list"]:
+                return CommandOutcome(
+                    termination: .exited(0), stdout: "tank/db@lifeboat-snap-db-\(Self.old)\ntank/db@manual\n")
             case ["zfs", "get"]: return CommandOutcome(termination: .exited(0), stdout: "/srv/db\n")
             default: return CommandOutcome(termination: .exited(0))
             }
@@ -111,24 +120,27 @@ final class FakeLock: DatabaseLock {
         #expect(extra == ["backup_label"])
         #expect(window != nil && window! < 2000)
         #expect(lock.events == ["lock", "unlock"])
-        #expect(r.calls == [
-            ["zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-d", "1", "tank/db"],
-            ["zfs", "destroy", "tank/db@lifeboat-snap-db-\(Self.old)"],
-            ["zfs", "snapshot", "tank/db@lifeboat-snap-db-ID2"],
-            ["zfs", "get", "-H", "-o", "value", "mountpoint", "tank/db"],
-            ["zfs", "destroy", "tank/db@lifeboat-snap-db-ID2"],
-        ])
+        #expect(
+            r.calls == [
+                ["zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-d", "1", "tank/db"],
+                ["zfs", "destroy", "tank/db@lifeboat-snap-db-\(Self.old)"],
+                ["zfs", "snapshot", "tank/db@lifeboat-snap-db-ID2"],
+                ["zfs", "get", "-H", "-o", "value", "mountpoint", "tank/db"],
+                ["zfs", "destroy", "tank/db@lifeboat-snap-db-ID2"],
+            ])
     }
 
     @Test func aFailedSnapshotReleasesTheLockAndFails() throws {
         let r = RecordingRunner()
         r.answer = { argv in
-            argv.prefix(2) == ["zfs", "snapshot"] ? CommandOutcome(termination: .exited(1), stderr: "out of space")
+            argv.prefix(2) == ["zfs", "snapshot"]
+                ? CommandOutcome(termination: .exited(1), stderr: "out of space")
                 : CommandOutcome(termination: .exited(0))
         }
         let lock = FakeLock()
-        let c = SnapshotCoordinator(provider: ZFSSnapshotProvider(volume: "tank/db", runner: r), lock: lock,
-                                    maxLock: .seconds(2), policy: "db", logger: logger)
+        let c = SnapshotCoordinator(
+            provider: ZFSSnapshotProvider(volume: "tank/db", runner: r), lock: lock,
+            maxLock: .seconds(2), policy: "db", logger: logger)
         #expect { try c.run(id: "X") { _, _ in 0 } } throws: { String(describing: $0).contains("out of space") }
         #expect(lock.events == ["lock", "unlock"])
     }
@@ -137,8 +149,9 @@ final class FakeLock: DatabaseLock {
         let r = RecordingRunner()
         let lock = FakeLock()
         lock.failAcquire = true
-        let c = SnapshotCoordinator(provider: ZFSSnapshotProvider(volume: "tank/db", runner: r), lock: lock,
-                                    maxLock: .seconds(2), policy: "db", logger: logger)
+        let c = SnapshotCoordinator(
+            provider: ZFSSnapshotProvider(volume: "tank/db", runner: r), lock: lock,
+            maxLock: .seconds(2), policy: "db", logger: logger)
         #expect(throws: LifeboatError.self) { try c.run(id: "X") { _, _ in 0 } }
         #expect(!r.calls.contains { $0.prefix(2) == ["zfs", "snapshot"] })
     }
@@ -147,7 +160,8 @@ final class FakeLock: DatabaseLock {
         let dir = NSTemporaryDirectory() + "lbsnap-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let lock = FakeLock()
-        let p = CommandSnapshotProvider(create: ["sh", "-c", "sleep 30"], delete: ["true"], volume: "/", stateDirectory: dir)
+        let p = CommandSnapshotProvider(
+            create: ["sh", "-c", "sleep 30"], delete: ["true"], volume: "/", stateDirectory: dir)
         let c = SnapshotCoordinator(provider: p, lock: lock, maxLock: .seconds(1), policy: "db", logger: logger)
         let t0 = ContinuousClock.now
         #expect { try c.run(id: "H") { _, _ in 0 } } throws: { String(describing: $0).contains("max_lock") }

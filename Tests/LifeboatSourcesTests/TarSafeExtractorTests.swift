@@ -3,10 +3,11 @@ import LifeboatCore
 import LifeboatTestSupport
 import Logging
 import Testing
+
 @testable import LifeboatSources
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("safe tar extractor")
@@ -84,8 +85,13 @@ struct SafeTarExtractorTests {
         let dir = try TemporaryDirectory()
         let outside = dir.file("outside")
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
-        let bytes = try hostile(members.map { ($0.0, $0.1.replacingOccurrences(of: "OUTSIDE", with: outside),
-                                                $0.2.replacingOccurrences(of: "OUTSIDE", with: outside)) }, in: dir)
+        let bytes = try hostile(
+            members.map {
+                (
+                    $0.0, $0.1.replacingOccurrences(of: "OUTSIDE", with: outside),
+                    $0.2.replacingOccurrences(of: "OUTSIDE", with: outside)
+                )
+            }, in: dir)
         let target = dir.file("stage/target")
         do {
             try extract(bytes, into: target)
@@ -124,8 +130,9 @@ struct SafeTarExtractorTests {
     @Test("link -> /etc followed by link/<file> never touches /etc")
     func etc() throws {
         let victim = "/etc/lifeboat-extractor-test-must-not-exist"
-        try expectRefused([("symlink", "link", "/etc"), ("file", "link/lifeboat-extractor-test-must-not-exist", "")],
-                          mentioning: "through the symlink link")
+        try expectRefused(
+            [("symlink", "link", "/etc"), ("file", "link/lifeboat-extractor-test-must-not-exist", "")],
+            mentioning: "through the symlink link")
         #expect(!FileManager.default.fileExists(atPath: victim))
         unlink(victim)
     }
@@ -170,8 +177,9 @@ struct SafeTarExtractorTests {
         #expect(error.code == .truncated && error.message.contains("end-of-archive"), "\(error)")
 
         error = try #require(throws: ArchiveError.self) {
-            try extract(Array("this is not a tar archive at all".utf8) + [UInt8](repeating: 0x41, count: 600),
-                        into: fixture.dir.file("t4"))
+            try extract(
+                Array("this is not a tar archive at all".utf8) + [UInt8](repeating: 0x41, count: 600),
+                into: fixture.dir.file("t4"))
         }
         #expect(error.code == .corrupt, "\(error)")
     }
@@ -206,13 +214,16 @@ struct TarExtractorLifetimeTests {
     static func openDescriptors(under folder: String) throws -> Int {
         let real = (folder as NSString).resolvingSymlinksInPath
         return try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter { fd in
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else { return false }
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else {
+                return false
+            }
             return target == real || target.hasPrefix(real + "/")
         }.count
     }
 
-    @Test("an extractor that failed or was abandoned is freed with its folder descriptor (found by fuzzing)",
-          arguments: ["empty", "garbage", "abandoned"])
+    @Test(
+        "an extractor that failed or was abandoned is freed with its folder descriptor (found by fuzzing)",
+        arguments: ["empty", "garbage", "abandoned"])
     func freedAfterFailure(how: String) throws {
         let dir = try TemporaryDirectory()
         // The fuzzer's input (Fuzz/corpus/tar/regression-fd-leak-empty.tar): an empty archive, refused at
@@ -226,7 +237,10 @@ struct TarExtractorLifetimeTests {
             freed = extractor
             switch how {
             case "empty":
-                #expect(throws: ArchiveError.self) { try extractor.write(input); try extractor.finish() }
+                #expect(throws: ArchiveError.self) {
+                    try extractor.write(input)
+                    try extractor.finish()
+                }
             case "garbage":
                 #expect(throws: ArchiveError.self) { try extractor.write([UInt8](repeating: 0x41, count: 512)) }
             default:
@@ -268,8 +282,9 @@ struct TarFuzzTests {
                 try extractor.finish()
             } catch is ArchiveError {
             }
-            #expect(FileTreeFixture.listing(fixture.dir.file("fuzz/\(round)")).allSatisfy { $0.hasPrefix("t") },
-                    "seed \(seed), round \(round)")
+            #expect(
+                FileTreeFixture.listing(fixture.dir.file("fuzz/\(round)")).allSatisfy { $0.hasPrefix("t") },
+                "seed \(seed), round \(round)")
         }
     }
 }

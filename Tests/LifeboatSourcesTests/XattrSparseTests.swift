@@ -3,10 +3,11 @@ import LifeboatCore
 import LifeboatTestSupport
 import Logging
 import Testing
+
 @testable import LifeboatSources
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file and a directory carrying a user attribute, a trusted one, an SELinux label, an ACL
@@ -58,7 +59,8 @@ struct XattrTree {
 }
 
 @Suite(
-    "extended attributes, ACLs, capabilities", .enabled(if: geteuid() == 0, "setting trusted. and security. needs root"))
+    "extended attributes, ACLs, capabilities", .enabled(if: geteuid() == 0, "setting trusted. and security. needs root")
+)
 struct XattrTests {
     let logger = Logger(label: "test")
 
@@ -133,7 +135,8 @@ struct XattrTests {
 
     @Test("an ACL value becomes the short text bsdtar reads; a malformed one none")
     func aclText() {
-        let acl: [UInt8] = [2, 0, 0, 0] + [1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff] + [2, 0, 6, 0, 0xd2, 0x04, 0, 0]
+        let acl: [UInt8] =
+            [2, 0, 0, 0] + [1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff] + [2, 0, 6, 0, 0xd2, 0x04, 0, 0]
             + [4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff] + [0x10, 0, 7, 0, 0xff, 0xff, 0xff, 0xff]
             + [0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]
         #expect(TarAclText.text(acl) == "user::rw-,user:1234:rw-,group::r--,mask::rwx,other::---")
@@ -159,9 +162,10 @@ struct XattrTests {
         let (_, bytes) = try archive(tree)
         let out = tree.dir.file("user")
         let report = try extract(bytes, into: out, asRoot: false)
-        #expect(report.warnings == [
-            "extended attributes (ACLs, capabilities, SELinux labels) were not restored: that needs root",
-        ])
+        #expect(
+            report.warnings == [
+                "extended attributes (ACLs, capabilities, SELinux labels) were not restored: that needs root"
+            ])
         #expect(XattrTree.names(out + tree.file) == [] && XattrTree.names(out + tree.folder) == [])
         #expect(XattrTree.names(out + tree.link) == [])
     }
@@ -185,9 +189,11 @@ struct XattrTests {
 
 @Suite("pax records")
 struct PaxRecordTests {
-    @Test("malformed records are refused", arguments: [
-        "99 path=x\n", "7 =abc\n", "x path=y\n", "12 path=abcd", "0 \n", "4 a\n", "1234567890123 path=x\n",
-    ])
+    @Test(
+        "malformed records are refused",
+        arguments: [
+            "99 path=x\n", "7 =abc\n", "x path=y\n", "12 path=abcd", "0 \n", "4 a\n", "1234567890123 path=x\n",
+        ])
     func malformed(text: String) {
         #expect(throws: ArchiveError.self) { _ = try TarPaxRecords.parse(Array(text.utf8), offset: 0) }
     }
@@ -196,7 +202,8 @@ struct PaxRecordTests {
     func bytes() throws {
         let path = Array("caf".utf8) + [0xe9]
         let value: [UInt8] = [0, 0x0a, 0xff]
-        let data = TarHeaderEncoder.paxRecord(Array("path".utf8), path)
+        let data =
+            TarHeaderEncoder.paxRecord(Array("path".utf8), path)
             + TarHeaderEncoder.paxRecord(Array("SCHILY.xattr.user.x".utf8), value)
         let records = try TarPaxRecords.parse(data, offset: 0)
         #expect(records["path"] == path)
@@ -227,7 +234,8 @@ struct SparseRestoreTests {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
         try feedExtractor(sink.bytes, into: out, slice: slice)
         for name in ["disk.img", "zeros"] {
-            var a = stat(), b = stat()
+            var a = stat()
+            var b = stat()
             #expect(stat(root + "/" + name, &a) == 0 && stat(out + root + "/" + name, &b) == 0)
             #expect(a.st_size == b.st_size, "\(name)")
             #expect(b.st_blocks * 512 <= 128 << 10, "\(name) takes \(b.st_blocks * 512) bytes")

@@ -30,7 +30,7 @@ import Testing
         #expect(try await d.list(prefix: "h/p/") == ["h/p/id2/data.000000"])
         try await d.remove("h/p/id2/data.000000")
         #expect(FileManager.default.fileExists(atPath: dir.file("h/p")))
-        try await d.remove("h/p/id2/data.000000")   // already gone: still fine
+        try await d.remove("h/p/id2/data.000000")  // already gone: still fine
     }
 
     @Test func aFailedPutLeavesNoObjectAndNoTemporaryFile() async throws {

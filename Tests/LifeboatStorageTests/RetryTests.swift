@@ -37,8 +37,14 @@ final class FlakyDestination: Destination, @unchecked Sendable {
         try rest.withUnsafeBytes { try consumer($0) }
         return Int64(rest.count)
     }
-    func size(_ key: String) async throws -> Int64? { try step(); return 1 }
-    func list(prefix: String) async throws -> [String] { try step(); return [] }
+    func size(_ key: String) async throws -> Int64? {
+        try step()
+        return 1
+    }
+    func list(prefix: String) async throws -> [String] {
+        try step()
+        return []
+    }
     func remove(_ key: String) async throws { try step() }
 }
 
@@ -51,7 +57,11 @@ final class SleepRecorder: @unchecked Sendable {
     func retrier(_ rec: SleepRecorder, attempts: Int = 5, maxElapsed: Double = 100) -> Retrier {
         Retrier(
             policy: BackoffPolicy(base: 1, cap: 8, maxAttempts: attempts, maxElapsed: maxElapsed),
-            now: { rec.clock }, sleep: { rec.waits.append($0); rec.clock += $0 }, random: { 0.5 })
+            now: { rec.clock },
+            sleep: {
+                rec.waits.append($0)
+                rec.clock += $0
+            }, random: { 0.5 })
     }
 
     @Test func transientFailuresAreRetriedWithGrowingWaits() async throws {
@@ -66,7 +76,9 @@ final class SleepRecorder: @unchecked Sendable {
         for kind in [StorageError.Kind.permanent, .notFound] {
             let rec = SleepRecorder()
             let d = FlakyDestination(failures: [kind])
-            await #expect(throws: StorageError.self) { try await RetryingDestination(d, retrier: retrier(rec)).put("k", bytes: []) }
+            await #expect(throws: StorageError.self) {
+                try await RetryingDestination(d, retrier: retrier(rec)).put("k", bytes: [])
+            }
             #expect(d.calls == 1)
             #expect(rec.waits.isEmpty)
         }
@@ -100,7 +112,9 @@ final class SleepRecorder: @unchecked Sendable {
         let d = FlakyDestination(failures: [.transient, .transient], payload: payload)
         d.cutAfter = 3000
         var got: [UInt8] = []
-        let n = try await RetryingDestination(d, retrier: retrier(rec)).read("k", offset: 0) { got.append(contentsOf: $0) }
+        let n = try await RetryingDestination(d, retrier: retrier(rec)).read("k", offset: 0) {
+            got.append(contentsOf: $0)
+        }
         #expect(got == payload)
         #expect(n == 10_000)
         #expect(d.calls == 3)

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+
 @testable import LifeboatCrypto
 @testable import LifeboatPipeline
 
@@ -73,12 +74,14 @@ enum SeedMaker {
             try writer.finish()
             try put("gzip", name, sink.bytes)
         }
-        try put("gzip", "lifeboat-empty.gz", try {
-            let sink = MemorySink()
-            let writer = try GzipMemberWriter(level: 6, output: sink, blockSize: 256, concurrency: 1)
-            try writer.finish()
-            return sink.bytes
-        }())
+        try put(
+            "gzip", "lifeboat-empty.gz",
+            try {
+                let sink = MemorySink()
+                let writer = try GzipMemberWriter(level: 6, output: sink, blockSize: 256, concurrency: 1)
+                try writer.finish()
+                return sink.bytes
+            }())
         try put("armor", "public-key.asc", Array(FuzzKeys.signerPublic.utf8) + [0x0A])
         try put("armor", "message.asc", Array(Armor.encode(text(120), block: .message).utf8))
         try put("manifest", "manifest.json", Array(manifest.utf8))

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+
 @testable import LifeboatConfig
 @testable import LifeboatCrypto
 @testable import LifeboatPipeline
@@ -143,7 +144,8 @@ enum FuzzTargets {
         do {
             let beside = try fm.contentsOfDirectory(atPath: sandbox)
             let inRun = try fm.contentsOfDirectory(atPath: run)
-            require(beside == ["run"] && inRun == ["target"],
+            require(
+                beside == ["run"] && inRun == ["target"],
                 "tar: extraction wrote outside its folder: \(beside) \(inRun)")
             try fm.removeItem(atPath: run)
         } catch {
@@ -171,12 +173,14 @@ enum FuzzTargets {
             let m = try ManifestReader.read([UInt8](input), expecting: expectation)
             require(!m.chunks.isEmpty, "manifest: accepted with no chunks")
             for (index, chunk) in m.chunks.enumerated() {
-                require(chunk.name == String(format: "data.%06d", index) && Manifest.isChunkName(chunk.name),
-                        "manifest: chunk \(index) accepted as \(chunk.name)")
+                require(
+                    chunk.name == String(format: "data.%06d", index) && Manifest.isChunkName(chunk.name),
+                    "manifest: chunk \(index) accepted as \(chunk.name)")
             }
             require(m.chunks.reduce(0) { $0 + $1.size } == m.bytesOut, "manifest: accepted sizes that do not add up")
-            require(m.id == expectation.id.rawValue && m.host == expectation.host && m.policy == expectation.policy,
-                    "manifest: accepted for another backup")
+            require(
+                m.id == expectation.id.rawValue && m.host == expectation.host && m.policy == expectation.policy,
+                "manifest: accepted for another backup")
         }
     }
 

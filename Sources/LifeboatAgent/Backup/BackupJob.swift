@@ -44,7 +44,9 @@ struct BackupJob {
                 id: id, chunks: spooled.chunks, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut,
                 lockWindowMs: report.lockWindowMs, finished: ctx.now(), skipped: report.skipped)
             CrashPoint.hit("backup.sealed")
-            return Spooled(id: id, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut, chunks: spooled.chunks, warnings: warnings)
+            return Spooled(
+                id: id, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut, chunks: spooled.chunks, warnings: warnings
+            )
         } catch {
             try? FileManager.default.removeItem(atPath: spoolDir)
             try? ctx.catalog.failBackup(id: id, error: String(describing: error), at: ctx.now())

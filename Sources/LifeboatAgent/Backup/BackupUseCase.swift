@@ -30,8 +30,10 @@ package struct BackupUseCase {
         for policy in policies {
             // The same per-policy lock `run` takes, so a manual backup and a timer run never overlap.
             guard let lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name) else {
-                outcomes.append(Outcome(policy: policy.name, id: nil, status: .failed,
-                                        message: "another lifeboat process is working on this policy; try again later"))
+                outcomes.append(
+                    Outcome(
+                        policy: policy.name, id: nil, status: .failed,
+                        message: "another lifeboat process is working on this policy; try again later"))
                 continue
             }
             outcomes.append(await backUp(policy))
@@ -65,10 +67,12 @@ package struct BackupUseCase {
             try await shipper.ship(id: spooled.id, policy: policy)
             let record = try ctx.catalog.backup(id: spooled.id)
             let status = record?.status ?? .failed
-            let failures = record?.copies.filter { $0.status != .shipped }
+            let failures =
+                record?.copies.filter { $0.status != .shipped }
                 .map { "\($0.destination): \($0.error ?? $0.status.rawValue)" } ?? []
-            return Outcome(policy: policy.name, id: spooled.id, status: status,
-                           message: failures.isEmpty ? nil : failures.joined(separator: "; "))
+            return Outcome(
+                policy: policy.name, id: spooled.id, status: status,
+                message: failures.isEmpty ? nil : failures.joined(separator: "; "))
         } catch {
             return Outcome(policy: policy.name, id: spooled.id, status: .failed, message: String(describing: error))
         }

@@ -49,8 +49,9 @@ struct PayloadSource {
     }
 
     static func endpoint(_ s: SourceSpec.MariaDB) -> MariaDBEndpoint {
-        MariaDBEndpoint(host: s.host, port: s.port, socket: s.socket, user: s.user, database: s.database,
-                        passwordFile: s.passwordFile)
+        MariaDBEndpoint(
+            host: s.host, port: s.port, socket: s.socket, user: s.user, database: s.database,
+            passwordFile: s.passwordFile)
     }
 
     /// lock → sync → snapshot → unlock, then a tar of the snapshot's files.

@@ -78,12 +78,14 @@ package enum Compliance {
             var message = "no backup has reached every destination"
             if let last = summary?.lastStatus { message += " (newest backup is \(last.rawValue))" }
             if let future { message += "; \(future)" }
-            return Result(policy: policy, rpoSeconds: rpoSeconds, ageSeconds: nil, status: .critical,
-                          newestBackup: nil, message: message)
+            return Result(
+                policy: policy, rpoSeconds: rpoSeconds, ageSeconds: nil, status: .critical,
+                newestBackup: nil, message: message)
         }
         let age = max(0, Int64(now.timeIntervalSince(newest.started).rounded(.down)))
-        var result = Result(policy: policy, rpoSeconds: rpoSeconds, ageSeconds: age, status: .ok,
-                            newestBackup: newest.id, message: "")
+        var result = Result(
+            policy: policy, rpoSeconds: rpoSeconds, ageSeconds: age, status: .ok,
+            newestBackup: newest.id, message: "")
         let ageText = "newest complete backup \(newest.id) is \(DurationText.short(age)) old (rpo \(rpo))"
         if age > rpoSeconds {
             result.status = .critical

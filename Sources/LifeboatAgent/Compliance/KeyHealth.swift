@@ -48,7 +48,8 @@ final class KeyHealthProbe {
             case .success(let key):
                 usable += 1
                 if let ends = key.expires, ends.timeIntervalSince(now) < KeyHealth.warningWindow {
-                    health.warnings.append("recipient key \(key.fingerprint) (\(path)) expires on \(Timestamp.iso8601(ends))")
+                    health.warnings.append(
+                        "recipient key \(key.fingerprint) (\(path)) expires on \(Timestamp.iso8601(ends))")
                 }
             case .failure(let error):
                 unusable.append(KeyLoading.named(String(describing: error), path))
@@ -68,7 +69,9 @@ final class KeyHealthProbe {
         do {
             if let key = try HostSigningKey.load(path: path), let ends = key.expires {
                 if ends <= now {
-                    health.critical.append("signing key \(key.fingerprint) expired on \(Timestamp.iso8601(ends)): readers refuse what it signs now")
+                    health.critical.append(
+                        "signing key \(key.fingerprint) expired on \(Timestamp.iso8601(ends)): readers refuse what it signs now"
+                    )
                 } else if ends.timeIntervalSince(now) < KeyHealth.warningWindow {
                     health.warnings.append("signing key \(key.fingerprint) expires on \(Timestamp.iso8601(ends))")
                 }

@@ -35,7 +35,7 @@ package struct Heartbeat: Sendable {
     package func send(success: Bool, logger: Logger) async -> Int? {
         let target = target(success: success)
         guard let u = URL(string: target), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              u.host != nil
+            u.host != nil
         else {
             logger.warning("heartbeat: the configured heartbeat_url is not an http(s) URL")
             return nil
@@ -63,7 +63,9 @@ package struct Heartbeat: Sendable {
             }
             return code
         } catch {
-            logger.warning("heartbeat \(Self.redacted(target)) not delivered: \(String(describing: error).replacingOccurrences(of: target, with: Self.redacted(target)))")
+            logger.warning(
+                "heartbeat \(Self.redacted(target)) not delivered: \(String(describing: error).replacingOccurrences(of: target, with: Self.redacted(target)))"
+            )
             return nil
         }
     }

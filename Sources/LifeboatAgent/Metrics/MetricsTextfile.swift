@@ -53,10 +53,11 @@ package enum MetricsTextfile {
             let verdict = Compliance.evaluate(
                 policy: p.name, rpo: p.objectives.rpo, summary: byName[p.name], space: space, now: now)
             let outcomes = allOutcomes[p.name] ?? [:]
-            snap.policies.append(Snapshot.PolicyFigures(
-                policy: p.name, rpoSeconds: p.objectives.rpo.seconds, status: verdict.status,
-                newest: byName[p.name]?.newestComplete, ageSeconds: verdict.ageSeconds,
-                destinations: p.destinations.map { d in (d.name, outcomes[d.name].map { $0 == .shipped }) }))
+            snap.policies.append(
+                Snapshot.PolicyFigures(
+                    policy: p.name, rpoSeconds: p.objectives.rpo.seconds, status: verdict.status,
+                    newest: byName[p.name]?.newestComplete, ageSeconds: verdict.ageSeconds,
+                    destinations: p.destinations.map { d in (d.name, outcomes[d.name].map { $0 == .shipped }) }))
         }
         snap.runs = try ctx.catalog.runCounts()
         return snap
@@ -71,27 +72,36 @@ package enum MetricsTextfile {
         func p(_ name: String) -> String { "{policy=\"\(escape(name))\"}" }
         func num(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d) }
         let withNewest = s.policies.compactMap { f in f.newest.map { (f, $0) } }
-        family("lifeboat_last_success_timestamp_seconds", "gauge",
-               "Start of the newest backup that reached every destination (Unix time).",
-               withNewest.map { (p($0.0.policy), num($0.1.started.timeIntervalSince1970)) })
-        family("lifeboat_backup_age_seconds", "gauge",
-               "Age of the newest backup that reached every destination when this file was written.",
-               s.policies.compactMap { f in f.ageSeconds.map { (p(f.policy), String($0)) } })
-        family("lifeboat_rpo_seconds", "gauge", "The policy's recovery point objective.",
-               s.policies.map { (p($0.policy), String($0.rpoSeconds)) })
-        family("lifeboat_rpo_status", "gauge", "RPO compliance as check reports it: 0 ok, 1 warning, 2 critical, 3 unknown.",
-               s.policies.map { (p($0.policy), String($0.status.rawValue)) })
-        family("lifeboat_last_success_bytes_in", "gauge", "Plaintext bytes of the newest complete backup.",
-               withNewest.map { (p($0.0.policy), String($0.1.bytesIn)) })
-        family("lifeboat_last_success_bytes_out", "gauge", "Stored (encrypted) bytes of the newest complete backup.",
-               withNewest.map { (p($0.0.policy), String($0.1.bytesOut)) })
-        family("lifeboat_last_success_duration_seconds", "gauge", "How long the newest complete backup took to spool.",
-               withNewest.compactMap { pair in
-                   pair.1.finished.map { (p(pair.0.policy), num(max(0, $0.timeIntervalSince(pair.1.started)))) }
-               })
-        family("lifeboat_last_success_lock_window_seconds", "gauge",
-               "How long the newest complete backup held its source locked (0 when it took no lock).",
-               withNewest.map { (p($0.0.policy), num(Double($0.1.lockWindowMs ?? 0) / 1000)) })
+        family(
+            "lifeboat_last_success_timestamp_seconds", "gauge",
+            "Start of the newest backup that reached every destination (Unix time).",
+            withNewest.map { (p($0.0.policy), num($0.1.started.timeIntervalSince1970)) })
+        family(
+            "lifeboat_backup_age_seconds", "gauge",
+            "Age of the newest backup that reached every destination when this file was written.",
+            s.policies.compactMap { f in f.ageSeconds.map { (p(f.policy), String($0)) } })
+        family(
+            "lifeboat_rpo_seconds", "gauge", "The policy's recovery point objective.",
+            s.policies.map { (p($0.policy), String($0.rpoSeconds)) })
+        family(
+            "lifeboat_rpo_status", "gauge",
+            "RPO compliance as check reports it: 0 ok, 1 warning, 2 critical, 3 unknown.",
+            s.policies.map { (p($0.policy), String($0.status.rawValue)) })
+        family(
+            "lifeboat_last_success_bytes_in", "gauge", "Plaintext bytes of the newest complete backup.",
+            withNewest.map { (p($0.0.policy), String($0.1.bytesIn)) })
+        family(
+            "lifeboat_last_success_bytes_out", "gauge", "Stored (encrypted) bytes of the newest complete backup.",
+            withNewest.map { (p($0.0.policy), String($0.1.bytesOut)) })
+        family(
+            "lifeboat_last_success_duration_seconds", "gauge", "How long the newest complete backup took to spool.",
+            withNewest.compactMap { pair in
+                pair.1.finished.map { (p(pair.0.policy), num(max(0, $0.timeIntervalSince(pair.1.started)))) }
+            })
+        family(
+            "lifeboat_last_success_lock_window_seconds", "gauge",
+            "How long the newest complete backup held its source locked (0 when it took no lock).",
+            withNewest.map { (p($0.0.policy), num(Double($0.1.lockWindowMs ?? 0) / 1000)) })
         var up: [(String, String)] = []
         var breaker: [(String, String)] = []
         for f in s.policies {
@@ -99,28 +109,37 @@ package enum MetricsTextfile {
                 let labels = "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\"}"
                 if let isUp = d.up { up.append((labels, isUp ? "1" : "0")) }
                 let b = breakers.state(policy: f.policy, destination: d.name)
-                breaker.append((
-                    "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\",state=\"\(escape(b.name))\"}",
-                    String(b.value)))
+                breaker.append(
+                    (
+                        "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\",state=\"\(escape(b.name))\"}",
+                        String(b.value)
+                    ))
             }
         }
         family("lifeboat_destination_up", "gauge", "1 when the destination's last copy shipped, 0 when it failed.", up)
-        family("lifeboat_destination_breaker_state", "gauge",
-               "The destination's circuit breaker: 0 closed, 1 half-open, 2 open.", breaker)
-        family("lifeboat_spool_bytes", "gauge", "Bytes of encrypted chunks waiting in the spool.", [("", String(s.spoolBytes))])
+        family(
+            "lifeboat_destination_breaker_state", "gauge",
+            "The destination's circuit breaker: 0 closed, 1 half-open, 2 open.", breaker)
+        family(
+            "lifeboat_spool_bytes", "gauge", "Bytes of encrypted chunks waiting in the spool.",
+            [("", String(s.spoolBytes))])
         if let max = s.spoolMax {
-            family("lifeboat_spool_max_bytes", "gauge", "The spool's configured limit (spool_max).", [("", String(max))])
+            family(
+                "lifeboat_spool_max_bytes", "gauge", "The spool's configured limit (spool_max).", [("", String(max))])
         }
-        family("lifeboat_runs_total", "counter", "Runs of lifeboat commands by outcome.",
-               s.runs.map { ("{command=\"\(escape($0.command))\",outcome=\"\(escape($0.outcome))\"}", String($0.count)) })
-        family("lifeboat_metrics_generated_timestamp_seconds", "gauge", "When this file was written (Unix time).",
-               [("", num(s.generated.timeIntervalSince1970.rounded()))])
+        family(
+            "lifeboat_runs_total", "counter", "Runs of lifeboat commands by outcome.",
+            s.runs.map { ("{command=\"\(escape($0.command))\",outcome=\"\(escape($0.outcome))\"}", String($0.count)) })
+        family(
+            "lifeboat_metrics_generated_timestamp_seconds", "gauge", "When this file was written (Unix time).",
+            [("", num(s.generated.timeIntervalSince1970.rounded()))])
         return out
     }
 
     /// Escapes a label value as the text format wants: backslash, double quote, newline.
     package static func escape(_ v: String) -> String {
-        guard v.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") })
+        guard
+            v.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") })
         else { return v }
         var out = ""
         out.reserveCapacity(v.utf8.count + 8)

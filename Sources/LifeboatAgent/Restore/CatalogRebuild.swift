@@ -44,9 +44,14 @@ package struct CatalogRebuild {
                             host: owner, policy: policy.name, kind: policy.kind.rawValue, id: id, now: ctx.now())
                         do {
                             let signed = try await SignedManifest.fetch(
-                                from: destination, prefix: prefix + id.rawValue + "/", expecting: expectation, signers: signers)
-                            if try ctx.catalog.backup(id: id) != nil, try ctx.catalog.chunks(id: id) != signed.manifest.chunks {
-                                outcome.problems.append("\(spec.name): \(id): its manifest lists other chunks than the catalog has; not recorded")
+                                from: destination, prefix: prefix + id.rawValue + "/", expecting: expectation,
+                                signers: signers)
+                            if try ctx.catalog.backup(id: id) != nil,
+                                try ctx.catalog.chunks(id: id) != signed.manifest.chunks
+                            {
+                                outcome.problems.append(
+                                    "\(spec.name): \(id): its manifest lists other chunks than the catalog has; not recorded"
+                                )
                                 continue
                             }
                             switch try ctx.catalog.importManifest(

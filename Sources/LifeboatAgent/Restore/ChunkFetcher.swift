@@ -20,7 +20,9 @@ struct ChunkFetcher {
     func fetch(_ chunk: Manifest.Chunk) async throws -> Fetched {
         var problems: [String] = []
         // The name becomes a local path: only `data.NNNNNN` may (a checked manifest holds nothing else).
-        guard Manifest.isChunkName(chunk.name) else { throw LifeboatError.failed("refusing chunk name \(chunk.name.debugDescription)") }
+        guard Manifest.isChunkName(chunk.name) else {
+            throw LifeboatError.failed("refusing chunk name \(chunk.name.debugDescription)")
+        }
         let path = "\(workDirectory)/\(chunk.name)"
         for destination in destinations {
             do {
@@ -32,10 +34,13 @@ struct ChunkFetcher {
                     sink.abandon()
                     throw error
                 }
-                let size = found.size, digest = found.sha256
+                let size = found.size
+                let digest = found.sha256
                 guard size == chunk.size, digest == chunk.sha256 else {
                     sink.abandon()
-                    problems.append("\(destination.name): \(chunk.name) is damaged (size \(size), sha256 \(digest.prefix(12))…, expected size \(chunk.size), sha256 \(chunk.sha256.prefix(12))…)")
+                    problems.append(
+                        "\(destination.name): \(chunk.name) is damaged (size \(size), sha256 \(digest.prefix(12))…, expected size \(chunk.size), sha256 \(chunk.sha256.prefix(12))…)"
+                    )
                     continue
                 }
                 try sink.finish()

@@ -14,13 +14,16 @@ import LifeboatSources
 /// database must exist (createdb NAME); a mariadb database is created when missing.
 package enum DatabaseLoader {
     /// Restores the chosen backup and loads it into the database `dsn` names.
-    package static func restoreInto(_ ctx: AgentContext, _ request: RestoreUseCase.Request, into dsn: String) async throws
+    package static func restoreInto(_ ctx: AgentContext, _ request: RestoreUseCase.Request, into dsn: String)
+        async throws
         -> RestoreUseCase.Result
     {
         let policy = request.policy
         guard policy.kind == .postgres || policy.kind == .mariadb, policy.source.snapshot == nil else {
-            throw LifeboatError(.usage, "--into loads postgres and mariadb dumps; policy \(policy.name) is kind \(policy.kind.rawValue)"
-                + (policy.source.snapshot != nil ? " with a snapshot (a file tree)" : ""),
+            throw LifeboatError(
+                .usage,
+                "--into loads postgres and mariadb dumps; policy \(policy.name) is kind \(policy.kind.rawValue)"
+                    + (policy.source.snapshot != nil ? " with a snapshot (a file tree)" : ""),
                 hint: "use --to PATH")
         }
         try refusePassword(in: dsn, kind: policy.kind)
@@ -37,12 +40,15 @@ package enum DatabaseLoader {
     /// A password on the command line is refused (exit 65): the DSN reaches the client's argv, which
     /// `ps` shows to every user. A `password_file=PATH` word (0600) is the way to give one.
     static func refusePassword(in dsn: String, kind: Policy.Kind) throws {
-        let hasPassword = kind == .postgres
+        let hasPassword =
+            kind == .postgres
             ? PostgresDSN.hasPassword(dsn)
             : dsn.split(whereSeparator: \.isWhitespace).contains { $0.lowercased().hasPrefix("password=") }
         guard hasPassword else { return }
-        throw LifeboatError(.badInput, "--into: the target holds a password, which the command line would show to every user of the host",
-                            hint: "put the password in a file only you can read and name it with password_file=PATH instead")
+        throw LifeboatError(
+            .badInput,
+            "--into: the target holds a password, which the command line would show to every user of the host",
+            hint: "put the password in a file only you can read and name it with password_file=PATH instead")
     }
 
     /// A loader that takes the dump on its standard input.

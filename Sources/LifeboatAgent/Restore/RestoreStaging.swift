@@ -13,7 +13,7 @@ enum RestoreStaging {
         }
         var st = stat()
         guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == geteuid(),
-              (try? FileManager.default.removeItem(atPath: path)) != nil
+            (try? FileManager.default.removeItem(atPath: path)) != nil
         else { return nil }
         return path
     }
@@ -21,7 +21,9 @@ enum RestoreStaging {
     /// `/…/<name>.lifeboat-partial-<digits>`, absolute or relative, with no `..` anywhere.
     static func isStagingPath(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard let leaf = parts.last, !parts.contains(".."), let range = leaf.range(of: ".lifeboat-partial-") else { return false }
+        guard let leaf = parts.last, !parts.contains(".."), let range = leaf.range(of: ".lifeboat-partial-") else {
+            return false
+        }
         let digits = leaf[range.upperBound...]
         return range.lowerBound > leaf.startIndex && !digits.isEmpty && digits.allSatisfy(\.isNumber)
     }

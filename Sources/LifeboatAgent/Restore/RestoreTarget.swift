@@ -32,7 +32,8 @@ final class RestoreTarget {
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             let empty = isDir.boolValue && ((try? fm.contentsOfDirectory(atPath: path))?.isEmpty ?? false)
             guard payload == "tar", empty else {
-                throw LifeboatError(.usage, "restore target \(path) already exists; name a new path (or an empty folder for files)")
+                throw LifeboatError(
+                    .usage, "restore target \(path) already exists; name a new path (or an empty folder for files)")
             }
         }
         let parent = (path as NSString).deletingLastPathComponent

@@ -29,7 +29,8 @@ package struct RestoreUseCase {
         package var allowUnsigned: Bool
 
         package init(
-            policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: RequestedBackup?, includeSoftDeleted: Bool,
+            policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: RequestedBackup?,
+            includeSoftDeleted: Bool,
             loader: Loader? = nil, signerFiles: [String] = [], allowUnsigned: Bool = false
         ) {
             self.policy = policy
@@ -72,8 +73,9 @@ package struct RestoreUseCase {
         for record in candidates {
             do {
                 let result = try await restore(record, request, signers: signers)
-                return Result(id: result.id, bytes: result.bytes, chunksByDestination: result.chunksByDestination,
-                              skipped: skipped)
+                return Result(
+                    id: result.id, bytes: result.bytes, chunksByDestination: result.chunksByDestination,
+                    skipped: skipped)
             } catch let e as LifeboatError where e.kind == .usage || e.kind == .badInput {
                 throw e
             } catch let e as CryptoError where e.kind == .noMatchingKey || e.kind == .wrongPassphrase {
@@ -97,11 +99,13 @@ package struct RestoreUseCase {
             switch r.retention {
             case .purged: throw LifeboatError.failed("backup \(id) was purged from every destination")
             case .softDeleted where !request.includeSoftDeleted:
-                throw LifeboatError.failed("backup \(id) is soft-deleted", hint: "add --include-soft-deleted to restore it")
+                throw LifeboatError.failed(
+                    "backup \(id) is soft-deleted", hint: "add --include-soft-deleted to restore it")
             default: break
             }
             guard r.copies.contains(where: { $0.status == .shipped }) else {
-                throw LifeboatError.failed("backup \(id) is not shipped to any destination (status \(r.status.rawValue))")
+                throw LifeboatError.failed(
+                    "backup \(id) is not shipped to any destination (status \(r.status.rawValue))")
             }
             return [r]
         }
@@ -114,7 +118,8 @@ package struct RestoreUseCase {
 
     func restore(_ record: BackupRecord, _ request: Request, signers: [OpenPGPVerifyingKey]) async throws -> Result {
         let shipped = Set(record.copies.filter { $0.status == .shipped }.map(\.destination))
-        let destinations = try request.policy.destinations.filter { shipped.contains(DestinationName($0.name)) }.map(DestinationFactory.make)
+        let destinations = try request.policy.destinations.filter { shipped.contains(DestinationName($0.name)) }.map(
+            DestinationFactory.make)
         let manifest = try await trustedManifest(record, request, destinations: destinations, signers: signers)
         let chunks = manifest.chunks
         // A private work folder whose owner lock lets the next run sweep it if this process is killed.
@@ -123,20 +128,26 @@ package struct RestoreUseCase {
         defer { workFolder.remove() }
         let work = workFolder.path
         let fetcher = ChunkFetcher(
-            destinations: destinations, prefix: ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id),
+            destinations: destinations,
+            prefix: ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id),
             workDirectory: work)
 
-        let target = try request.loader.map { try RestoreTarget(loader: $0) }
+        let target =
+            try request.loader.map { try RestoreTarget(loader: $0) }
             ?? RestoreTarget(path: request.target, payload: record.payload)
         // Where plaintext is staged, noted in the work folder: if this process is killed, the next run
         // that sweeps the work folder removes the staging folder too.
-        if let partial = target.partialPath { try? partial.write(toFile: "\(work)/\(RestoreStaging.noteName)", atomically: false, encoding: .utf8) }
+        if let partial = target.partialPath {
+            try? partial.write(toFile: "\(work)/\(RestoreStaging.noteName)", atomically: false, encoding: .utf8)
+        }
         var used: [String: Int] = [:]
         do {
             let pipeline = RestorePipeline(keys: [request.identity], consumer: target.sink)
             for chunk in chunks {
                 let fetched = try await fetcher.fetch(chunk)
-                for p in fetched.problems { ctx.logger.warning("backup \(record.id): \(p); used the copy at \(fetched.destination)") }
+                for p in fetched.problems {
+                    ctx.logger.warning("backup \(record.id): \(p); used the copy at \(fetched.destination)")
+                }
                 used[fetched.destination, default: 0] += 1
                 try pipeline.feed(chunkFile: fetched.path)
                 unlink(fetched.path)
@@ -161,7 +172,8 @@ extension RestoreUseCase {
         _ record: BackupRecord, _ request: Request, destinations: [Destination], signers: [OpenPGPVerifyingKey]
     ) async throws -> Manifest {
         let expectation = ManifestReader.Expectation(
-            host: record.host, policy: request.policy.name, kind: request.policy.kind.rawValue, id: record.id, now: ctx.now())
+            host: record.host, policy: request.policy.name, kind: request.policy.kind.rawValue, id: record.id,
+            now: ctx.now())
         let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id)
         var problems: [String] = []
         for destination in destinations {

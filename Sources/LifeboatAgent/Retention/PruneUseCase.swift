@@ -18,7 +18,8 @@ package struct PruneUseCase {
     }
 
     /// With the destinations made by `makeDestination` (tests wrap them to watch the order of removals).
-    package init(_ ctx: AgentContext, dryRun: Bool, makeDestination: @escaping (DestinationSpec) throws -> Destination) {
+    package init(_ ctx: AgentContext, dryRun: Bool, makeDestination: @escaping (DestinationSpec) throws -> Destination)
+    {
         self.ctx = ctx
         self.dryRun = dryRun
         self.makeDestination = makeDestination

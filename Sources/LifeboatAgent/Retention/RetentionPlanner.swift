@@ -52,18 +52,27 @@ package enum RetentionPlanner {
         typealias Bucket = (RetentionEntry) -> Int
         let buckets: [(String, Int, Bucket)] = [
             ("last", rules.keepLast, { _ in -1 }),
-            ("daily", rules.keepDaily, { e in
-                let c = cal.dateComponents([.year, .month, .day], from: e.started)
-                return c.year! * 10000 + c.month! * 100 + c.day!
-            }),
-            ("weekly", rules.keepWeekly, { e in
-                let c = cal.dateComponents([.yearForWeekOfYear, .weekOfYear], from: e.started)
-                return c.yearForWeekOfYear! * 100 + c.weekOfYear!
-            }),
-            ("monthly", rules.keepMonthly, { e in
-                let c = cal.dateComponents([.year, .month], from: e.started)
-                return c.year! * 100 + c.month!
-            }),
+            (
+                "daily", rules.keepDaily,
+                { e in
+                    let c = cal.dateComponents([.year, .month, .day], from: e.started)
+                    return c.year! * 10000 + c.month! * 100 + c.day!
+                }
+            ),
+            (
+                "weekly", rules.keepWeekly,
+                { e in
+                    let c = cal.dateComponents([.yearForWeekOfYear, .weekOfYear], from: e.started)
+                    return c.yearForWeekOfYear! * 100 + c.weekOfYear!
+                }
+            ),
+            (
+                "monthly", rules.keepMonthly,
+                { e in
+                    let c = cal.dateComponents([.year, .month], from: e.started)
+                    return c.year! * 100 + c.month!
+                }
+            ),
         ]
         var remaining = buckets.map { $0.1 }
         var lastBucket = [Int?](repeating: nil, count: buckets.count)
@@ -108,29 +117,36 @@ package enum RetentionPlanner {
                 case .degraded, .pending:
                     // Copies at some destinations may still restore it; once a newer complete backup exists
                     // and it is older than deleted_grace, it goes the lazy way like a pruned backup.
-                    if let newest = newestComplete, e.started < newest, now.timeIntervalSince(e.started) >= deletedGrace {
-                        plan.actions.append(Action(
-                            id: e.id, kind: .delete,
-                            reason: "\(e.status.rawValue) for longer than deleted_grace (\(rules.deletedGrace))"))
+                    if let newest = newestComplete, e.started < newest, now.timeIntervalSince(e.started) >= deletedGrace
+                    {
+                        plan.actions.append(
+                            Action(
+                                id: e.id, kind: .delete,
+                                reason: "\(e.status.rawValue) for longer than deleted_grace (\(rules.deletedGrace))"))
                     }
                 case .failed:
                     if now.timeIntervalSince(e.started) >= deletedGrace {
-                        plan.actions.append(Action(
-                            id: e.id, kind: .dropFailed, reason: "failed, older than deleted_grace (\(rules.deletedGrace))"))
+                        plan.actions.append(
+                            Action(
+                                id: e.id, kind: .dropFailed,
+                                reason: "failed, older than deleted_grace (\(rules.deletedGrace))"))
                     }
                 case .running:
                     continue
                 }
             case .deleted:
                 if let changed = e.retentionChanged, now.timeIntervalSince(changed) >= deletedGrace {
-                    plan.actions.append(Action(
-                        id: e.id, kind: .softDelete, reason: "deleted for longer than deleted_grace (\(rules.deletedGrace))"))
+                    plan.actions.append(
+                        Action(
+                            id: e.id, kind: .softDelete,
+                            reason: "deleted for longer than deleted_grace (\(rules.deletedGrace))"))
                 }
             case .softDeleted:
                 if let changed = e.retentionChanged, now.timeIntervalSince(changed) >= softGrace {
-                    plan.actions.append(Action(
-                        id: e.id, kind: .purge,
-                        reason: "soft-deleted for longer than soft_deleted_grace (\(rules.softDeletedGrace))"))
+                    plan.actions.append(
+                        Action(
+                            id: e.id, kind: .purge,
+                            reason: "soft-deleted for longer than soft_deleted_grace (\(rules.softDeletedGrace))"))
                 }
             case .purged:
                 continue

@@ -13,8 +13,9 @@ enum ChunkCheck {
     static func spooled(_ path: String, _ chunk: Manifest.Chunk, destination: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw StorageError(.permanent, destination: destination,
-                               "cannot read \(chunk.name) in the spool: \(String(cString: strerror(errno)))")
+            throw StorageError(
+                .permanent, destination: destination,
+                "cannot read \(chunk.name) in the spool: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var hasher = SHA256Hasher()
@@ -26,8 +27,9 @@ enum ChunkCheck {
             do {
                 n = try FileDescriptorIO.read(fd, into: buffer)
             } catch {
-                throw StorageError(.permanent, destination: destination,
-                                   "cannot read \(chunk.name) in the spool: \(error.reason)")
+                throw StorageError(
+                    .permanent, destination: destination,
+                    "cannot read \(chunk.name) in the spool: \(error.reason)")
             }
             if n == 0 { break }
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
@@ -35,8 +37,10 @@ enum ChunkCheck {
         }
         let digest = hasher.finalize().hexString
         guard size == chunk.size, digest == chunk.sha256 else {
-            throw StorageError(.permanent, destination: destination, damaged(chunk, "in the spool", size: size, sha256: digest)
-                + "; not shipped (the spool's disk may be failing)")
+            throw StorageError(
+                .permanent, destination: destination,
+                damaged(chunk, "in the spool", size: size, sha256: digest)
+                    + "; not shipped (the spool's disk may be failing)")
         }
     }
 
@@ -46,8 +50,9 @@ enum ChunkCheck {
         let found = try await destination.readDigest(key)
         guard found.size != chunk.size || found.sha256 != chunk.sha256 else { return }
         try? await destination.remove(key)
-        throw StorageError(.permanent, destination: destination.name,
-                           damaged(chunk, "as written", size: found.size, sha256: found.sha256) + "; removed")
+        throw StorageError(
+            .permanent, destination: destination.name,
+            damaged(chunk, "as written", size: found.size, sha256: found.sha256) + "; removed")
     }
 
     static func damaged(_ chunk: Manifest.Chunk, _ where_: String, size: Int64, sha256: String) -> String {

@@ -19,8 +19,10 @@ enum DestinationFactory {
             let settings = S3Settings(
                 endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, prefix: s3.prefix,
                 virtualHosted: s3.virtualHosted, multipartThreshold: s3.multipartThreshold, partSize: s3.partSize)
-            let transport = HTTPClientTransport(timeouts: .init(
-                connect: .milliseconds(Int64(s3.connectTimeout * 1000)), idle: .milliseconds(Int64(s3.idleTimeout * 1000))))
+            let transport = HTTPClientTransport(
+                timeouts: .init(
+                    connect: .milliseconds(Int64(s3.connectTimeout * 1000)),
+                    idle: .milliseconds(Int64(s3.idleTimeout * 1000))))
             return try S3Destination(
                 name: spec.name, settings: settings, credentials: credentials, transport: transport,
                 partRetrier: retrier(spec, logger: logger))
@@ -34,12 +36,16 @@ enum DestinationFactory {
 
     static func retrier(_ spec: DestinationSpec, logger: Logger?) -> Retrier {
         let policy = BackoffPolicy(
-            base: spec.retry.base, cap: spec.retry.cap, maxAttempts: spec.retry.attempts, maxElapsed: spec.retry.maxElapsed)
+            base: spec.retry.base, cap: spec.retry.cap, maxAttempts: spec.retry.attempts,
+            maxElapsed: spec.retry.maxElapsed)
         let name = spec.name
-        return Retrier(policy: policy, onRetry: { what, failures, wait, error in
-            logger?.warning(
-                "destination \(name): \(what) failed (\(error.message)); try \(failures + 1) in \(String(format: "%.2f", wait))s")
-        })
+        return Retrier(
+            policy: policy,
+            onRetry: { what, failures, wait, error in
+                logger?.warning(
+                    "destination \(name): \(what) failed (\(error.message)); try \(failures + 1) in \(String(format: "%.2f", wait))s"
+                )
+            })
     }
 
     /// The key a destination's breaker is kept under: the place, not the policy's name for it, so two

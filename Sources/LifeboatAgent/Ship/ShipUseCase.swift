@@ -43,13 +43,16 @@ package struct ShipUseCase {
                 do {
                     try await Shipper(ctx: ctx).ship(id: b.id, policy: policy)
                     let after = try ctx.catalog.backup(id: b.id)
-                    let missing = after?.copies.filter { $0.status != .shipped }
+                    let missing =
+                        after?.copies.filter { $0.status != .shipped }
                         .map { "\($0.destination): \($0.error ?? $0.status.rawValue)" } ?? []
-                    outcomes.append(Outcome(
-                        policy: policy.name, id: b.id, status: after?.status ?? .failed,
-                        message: missing.isEmpty ? nil : missing.joined(separator: "; ")))
+                    outcomes.append(
+                        Outcome(
+                            policy: policy.name, id: b.id, status: after?.status ?? .failed,
+                            message: missing.isEmpty ? nil : missing.joined(separator: "; ")))
                 } catch {
-                    outcomes.append(Outcome(policy: policy.name, id: b.id, status: .failed, message: String(describing: error)))
+                    outcomes.append(
+                        Outcome(policy: policy.name, id: b.id, status: .failed, message: String(describing: error)))
                 }
             }
         }

@@ -39,8 +39,9 @@ struct Shipper {
         await withTaskGroup(of: Void.self) { group in
             for spec in todo {
                 group.addTask {
-                    await shipOne(spec, id: id, chunks: chunks, manifest: manifest, signature: signature,
-                                  spoolDir: spoolDir, prefix: prefix)
+                    await shipOne(
+                        spec, id: id, chunks: chunks, manifest: manifest, signature: signature,
+                        spoolDir: spoolDir, prefix: prefix)
                 }
             }
         }
@@ -65,7 +66,8 @@ struct Shipper {
                 let until = state.retryAt.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) } ?? "later"
                 throw StorageError(
                     .transient, destination: spec.name,
-                    "skipped: circuit breaker open until \(until)" + (state.lastError.map { " (last error: \($0))" } ?? ""))
+                    "skipped: circuit breaker open until \(until)"
+                        + (state.lastError.map { " (last error: \($0))" } ?? ""))
             }
             // A cheap first call: when the breaker has cooled down, this is the single probe that decides.
             _ = try await destination.size(prefix + "manifest.json")
@@ -74,7 +76,9 @@ struct Shipper {
             try await Self.forEach(pending, concurrency: spec.concurrency) { index, chunk in
                 try ChunkCheck.spooled("\(spoolDir)/\(chunk.name)", chunk, destination: spec.name)
                 try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")
-                if case .local = spec.location { try await ChunkCheck.landed(destination, key: prefix + chunk.name, chunk) }
+                if case .local = spec.location {
+                    try await ChunkCheck.landed(destination, key: prefix + chunk.name, chunk)
+                }
                 CrashPoint.hit("ship.chunk-put")
                 try ctx.catalog.recordChunkShipped(id: id, destination: spec.name, index: index, at: ctx.now())
                 CrashPoint.hit("ship.chunk-recorded")
@@ -88,12 +92,14 @@ struct Shipper {
             CrashPoint.hit("ship.copy-recorded")
             let seconds = Date().timeIntervalSince(started)
             ctx.logger.info(
-                "\(id) shipped to \(spec.name): \(pending.count) of \(chunks.count) chunks sent in \(String(format: "%.1f", seconds))s")
+                "\(id) shipped to \(spec.name): \(pending.count) of \(chunks.count) chunks sent in \(String(format: "%.1f", seconds))s"
+            )
         } catch {
             let message = (error as? StorageError)?.description ?? String(describing: error)
             ctx.logger.error("\(id) could not be shipped to \(spec.name): \(message)")
             do {
-                try ctx.catalog.recordCopy(id: id, destination: spec.name, shipped: false, error: message, at: ctx.now())
+                try ctx.catalog.recordCopy(
+                    id: id, destination: spec.name, shipped: false, error: message, at: ctx.now())
             } catch {
                 ctx.logger.error("\(id): the catalog did not take the copy's state: \(error)")
             }
@@ -102,7 +108,8 @@ struct Shipper {
 
     /// The destination as shipping uses it: driver, retries, circuit breaker kept in the catalog.
     func shippingDestination(_ spec: DestinationSpec) throws -> CircuitBreakerDestination {
-        let retrying = RetryingDestination(try makeBase(spec), retrier: DestinationFactory.retrier(spec, logger: ctx.logger))
+        let retrying = RetryingDestination(
+            try makeBase(spec), retrier: DestinationFactory.retrier(spec, logger: ctx.logger))
         let clock = ctx.now
         return CircuitBreakerDestination(
             retrying, store: CatalogBreakerStore(catalog: ctx.catalog, now: clock),

@@ -15,7 +15,9 @@ package final class AgentContext: Sendable {
     package let logger: Logger
     package let now: @Sendable () -> Date
 
-    package init(configuration: Configuration, catalog: Catalog, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(
+        configuration: Configuration, catalog: Catalog, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.configuration = configuration
         self.catalog = catalog
         self.logger = logger

@@ -12,8 +12,9 @@ enum HostSigningKey {
         let (key, armored) = try map(path) { try OpenPGPSigningKey.generate(userID: "lifeboat host \(host)") }
         let folder = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw LifeboatError.failed("cannot create \(folder) for the signing key: \(error.localizedDescription)")
         }
@@ -33,7 +34,9 @@ enum HostSigningKey {
             if errno == EEXIST, let other = try load(path: path) { return other }
             throw LifeboatError.failed("cannot create \(path): \(String(cString: strerror(errno)))")
         }
-        logger.notice("made this host's signing key \(key.fingerprint) at \(path); keep its public half (lifeboat signing-key) off the host")
+        logger.notice(
+            "made this host's signing key \(key.fingerprint) at \(path); keep its public half (lifeboat signing-key) off the host"
+        )
         return key
     }
 
@@ -45,10 +48,13 @@ enum HostSigningKey {
             if errno == ENOENT { return nil }
             throw LifeboatError.badInput(path, "cannot read the signing key: \(String(cString: strerror(errno)))")
         }
-        guard st.st_mode & S_IFMT == S_IFREG else { throw LifeboatError.badInput(path, "the signing key is not a regular file") }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw LifeboatError.badInput(path, "the signing key is not a regular file")
+        }
         guard st.st_mode & 0o077 == 0 else {
             throw LifeboatError.badInput(
-                path, "the signing key is readable by others (mode \(String(st.st_mode & 0o777, radix: 8))): chmod 600 it")
+                path,
+                "the signing key is readable by others (mode \(String(st.st_mode & 0o777, radix: 8))): chmod 600 it")
         }
         return try map(path) { try OpenPGPSigningKey.load(contentsOf: path) }
     }

@@ -31,10 +31,15 @@ struct SignedManifest {
         }
         var signer: String?
         do {
-            let signature = try await readBounded(destination, prefix + Manifest.signatureName, limit: DetachedSignature.maximumSize)
-            signer = try DetachedSignature.verify(signature: signature, data: bytes, trusted: signers, now: expecting.now).signer
+            let signature = try await readBounded(
+                destination, prefix + Manifest.signatureName, limit: DetachedSignature.maximumSize)
+            signer = try DetachedSignature.verify(
+                signature: signature, data: bytes, trusted: signers, now: expecting.now
+            ).signer
         } catch let e as StorageError where e.isNotFound {
-            guard allowUnsigned else { throw Refusal(reason: "not signed (no \(Manifest.signatureName))", missing: false) }
+            guard allowUnsigned else {
+                throw Refusal(reason: "not signed (no \(Manifest.signatureName))", missing: false)
+            }
         } catch let e as CryptoError {
             throw Refusal(reason: "\(Manifest.signatureName): \(e.description)", missing: false)
         }
@@ -53,8 +58,10 @@ struct SignedManifest {
     /// Reads a small object whole, refusing one larger than `limit` before and while reading it.
     static func readBounded(_ destination: Destination, _ key: String, limit: Int) async throws -> [UInt8] {
         if let size = try await destination.size(key), size > Int64(limit) {
-            throw Refusal(reason: "\(key.split(separator: "/").last.map(String.init) ?? key) is \(size) bytes, over the \(limit) allowed",
-                          missing: false)
+            throw Refusal(
+                reason:
+                    "\(key.split(separator: "/").last.map(String.init) ?? key) is \(size) bytes, over the \(limit) allowed",
+                missing: false)
         }
         var out: [UInt8] = []
         try await destination.read(key, offset: 0) { chunk in

@@ -17,7 +17,8 @@ enum StaleStateRepair {
             if let record = try ctx.catalog.backup(id: id) {
                 let dir = ctx.spoolDirectory(policy: record.policy, id: id)
                 try? FileManager.default.removeItem(atPath: dir)
-                ctx.logger.warning("backup \(id) of \(record.policy) was interrupted; marked failed and its spool removed")
+                ctx.logger.warning(
+                    "backup \(id) of \(record.policy) was interrupted; marked failed and its spool removed")
             }
         }
         sweepSpool(ctx)
@@ -56,7 +57,9 @@ enum StaleStateRepair {
                 if let record, needsSpool(record) { continue }
                 let dir = folder + "/" + id
                 guard (try? fm.removeItem(atPath: dir)) != nil else { continue }
-                ctx.logger.warning("removed the spool of \(policy) \(id): \(record.map { "backup is \($0.status.rawValue)" } ?? "no such backup in the catalog")")
+                ctx.logger.warning(
+                    "removed the spool of \(policy) \(id): \(record.map { "backup is \($0.status.rawValue)" } ?? "no such backup in the catalog")"
+                )
             }
         }
     }

@@ -40,7 +40,9 @@ package struct VerifyUseCase: Sendable {
     }
 
     /// Verifies backup `id`, or the newest backup of each policy that some destination holds.
-    package func verify(policies: [Policy], id requested: RequestedBackup?, signerFiles: [String] = []) async throws -> [Report] {
+    package func verify(policies: [Policy], id requested: RequestedBackup?, signerFiles: [String] = []) async throws
+        -> [Report]
+    {
         let signers = try TrustedSigners.load(ctx, extra: signerFiles)
         var reports: [Report] = []
         if let requested {
@@ -73,10 +75,13 @@ package struct VerifyUseCase: Sendable {
         var out: [DestinationReport] = []
         await withTaskGroup(of: DestinationReport.self) { group in
             for spec in policy.destinations {
-                if let copy = record.copies.first(where: { $0.destination == DestinationName(spec.name) }), copy.status != .shipped {
+                if let copy = record.copies.first(where: { $0.destination == DestinationName(spec.name) }),
+                    copy.status != .shipped
+                {
                     // The catalog knows it is not there (yet): say so rather than list every chunk as missing.
                     var r = DestinationReport(destination: spec.name)
-                    r.problems.append("not shipped here (\(copy.status.rawValue)" + (copy.error.map { ": \($0)" } ?? "") + ")")
+                    r.problems.append(
+                        "not shipped here (\(copy.status.rawValue)" + (copy.error.map { ": \($0)" } ?? "") + ")")
                     let report = r
                     group.addTask { report }
                     continue
@@ -119,7 +124,8 @@ package struct VerifyUseCase: Sendable {
         for chunk in chunks {
             do {
                 let found = try await destination.readDigest(prefix + chunk.name)
-                let size = found.size, digest = found.sha256
+                let size = found.size
+                let digest = found.sha256
                 report.chunksChecked += 1
                 report.bytesChecked += size
                 if size != chunk.size {
@@ -130,7 +136,8 @@ package struct VerifyUseCase: Sendable {
             } catch let e as StorageError where e.isNotFound {
                 report.problems.append("\(chunk.name) is missing")
             } catch {
-                report.problems.append("\(chunk.name): \((error as? StorageError)?.message ?? String(describing: error))")
+                report.problems.append(
+                    "\(chunk.name): \((error as? StorageError)?.message ?? String(describing: error))")
             }
         }
         return report

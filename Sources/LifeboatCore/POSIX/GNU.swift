@@ -1,7 +1,7 @@
 import CLifeboatSystem
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// glibc functions that Swift's Glibc module hides behind _GNU_SOURCE, called through the C shim.

@@ -1,7 +1,7 @@
 import CLifeboatSystem
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one way Lifeboat starts another program: posix_spawnp with the standard streams, the
@@ -47,7 +47,8 @@ package struct ProcessSpawner: Sendable {
     }
 
     /// `environment` with `overrides` set on top, as `NAME=value` strings.
-    package static func environment(_ base: [String: String], overriding overrides: [String: String] = [:]) -> [String] {
+    package static func environment(_ base: [String: String], overriding overrides: [String: String] = [:]) -> [String]
+    {
         base.merging(overrides) { $1 }.map { "\($0.key)=\($0.value)" }
     }
 

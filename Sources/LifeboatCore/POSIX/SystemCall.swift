@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one place a system call interrupted by a signal (EINTR) is called again; everything else

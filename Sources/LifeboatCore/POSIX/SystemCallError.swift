@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The errno of a failed system call, as a typed error: callers word the message, this keeps the code.

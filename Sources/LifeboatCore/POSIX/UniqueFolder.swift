@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// mkdtemp(3) in one place: a new folder (mode 0700) whose name is a template with its trailing

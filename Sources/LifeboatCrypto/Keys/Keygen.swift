@@ -20,7 +20,8 @@ package enum OpenPGPKeygen {
         name: String, email: String?, passphrase: String?, algorithm: OpenPGPKeyAlgorithm, now: Date = Date()
     ) throws -> (publicArmored: String, secretArmored: String, fingerprint: String) {
         let created = UInt32(clamping: Int64(now.timeIntervalSince1970))
-        let primary: GeneratedKey, subkey: GeneratedKey
+        let primary: GeneratedKey
+        let subkey: GeneratedKey
         switch algorithm {
         case .curve25519:
             primary = try GeneratedKey.ed25519(created: created)
@@ -38,23 +39,29 @@ package enum OpenPGPKeygen {
         let certification = try SignaturePacket.build(
             type: SignatureType.positiveCertification, signer: primary.key, signerSecret: signer,
             prefix: primary.key.hashPrefix + [0xB4] + Bytes.u32(UInt32(uid.count)) + uid,
-            hashed: [issuerFingerprint, creation, (SubpacketType.keyFlags, [0x03]),
-                     (SubpacketType.preferredSymmetric, [9, 8, 7]), (SubpacketType.preferredHash, [10, 8]),
-                     // Uncompressed only: gpg then encrypts to this key without compression, which Lifeboat reads.
-                     (SubpacketType.preferredCompression, [0]),
-                     (SubpacketType.features, [0x01]), (SubpacketType.keyServerPreferences, [0x80])],
+            hashed: [
+                issuerFingerprint, creation, (SubpacketType.keyFlags, [0x03]),
+                (SubpacketType.preferredSymmetric, [9, 8, 7]), (SubpacketType.preferredHash, [10, 8]),
+                // Uncompressed only: gpg then encrypts to this key without compression, which Lifeboat reads.
+                (SubpacketType.preferredCompression, [0]),
+                (SubpacketType.features, [0x01]), (SubpacketType.keyServerPreferences, [0x80]),
+            ],
             unhashed: issuer)
         let binding = try SignaturePacket.build(
             type: SignatureType.subkeyBinding, signer: primary.key, signerSecret: signer,
             prefix: primary.key.hashPrefix + subkey.key.hashPrefix,
             hashed: [issuerFingerprint, creation, (SubpacketType.keyFlags, [0x0C])], unhashed: issuer)
-        let sigs = (PacketWriter.packet(tag: PacketTag.userID, body: uid)
-            + PacketWriter.packet(tag: PacketTag.signature, body: certification),
-            PacketWriter.packet(tag: PacketTag.signature, body: binding))
-        let publicBytes = PacketWriter.packet(tag: PacketTag.publicKey, body: primary.key.publicBody) + sigs.0
+        let sigs = (
+            PacketWriter.packet(tag: PacketTag.userID, body: uid)
+                + PacketWriter.packet(tag: PacketTag.signature, body: certification),
+            PacketWriter.packet(tag: PacketTag.signature, body: binding)
+        )
+        let publicBytes =
+            PacketWriter.packet(tag: PacketTag.publicKey, body: primary.key.publicBody) + sigs.0
             + PacketWriter.packet(tag: PacketTag.publicSubkey, body: subkey.key.publicBody) + sigs.1
-        let secretBytes = PacketWriter.packet(
-            tag: PacketTag.secretKey, body: primary.key.publicBody + (try protect(primary.secretMPIs, passphrase)))
+        let secretBytes =
+            PacketWriter.packet(
+                tag: PacketTag.secretKey, body: primary.key.publicBody + (try protect(primary.secretMPIs, passphrase)))
             + sigs.0
             + PacketWriter.packet(
                 tag: PacketTag.secretSubkey, body: subkey.key.publicBody + (try protect(subkey.secretMPIs, passphrase)))
@@ -64,8 +71,10 @@ package enum OpenPGPKeygen {
         guard check.encryptionKeyFingerprint == subkey.key.fingerprintHex else {
             throw CryptoError(.library, "generated key does not validate")
         }
-        return (Armor.encode(publicBytes, block: .publicKey), Armor.encode(secretBytes, block: .privateKey),
-                primary.key.fingerprintHex)
+        return (
+            Armor.encode(publicBytes, block: .publicKey), Armor.encode(secretBytes, block: .privateKey),
+            primary.key.fingerprintHex
+        )
     }
 
     /// The secret part of a key packet: plain with a checksum, or S2K usage 254 with AES-256 and SHA-256.
@@ -75,7 +84,8 @@ package enum OpenPGPKeygen {
         let cipher = SymmetricAlgorithm.aes256
         let key = s2k.deriveKey(passphrase: Array(passphrase.utf8), length: cipher.keyLength)
         let iv = try LibCrypto.randomBytes(SymmetricAlgorithm.blockSize)
-        let sealed = try CFBCipher(cipher, key: key, iv: iv, encrypt: true).update(mpis + HashAlgorithm.digest(.sha1, mpis))
+        let sealed = try CFBCipher(cipher, key: key, iv: iv, encrypt: true).update(
+            mpis + HashAlgorithm.digest(.sha1, mpis))
         return [254, cipher.rawValue] + s2k.encoded + iv + sealed
     }
 }
@@ -89,29 +99,35 @@ struct GeneratedKey {
 
     static func ed25519(created: UInt32) throws -> GeneratedKey {
         let pkey = try PKey.generate(type: lifeboat_pkey_ed25519())
-        let seed = try pkey.rawPrivateKey(), pub = try pkey.rawPublicKey()
-        let body = [4] + Bytes.u32(created) + [PublicKeyAlgorithm.eddsa, UInt8(PublicKeyAlgorithm.ed25519OID.count)]
+        let seed = try pkey.rawPrivateKey()
+        let pub = try pkey.rawPublicKey()
+        let body =
+            [4] + Bytes.u32(created) + [PublicKeyAlgorithm.eddsa, UInt8(PublicKeyAlgorithm.ed25519OID.count)]
             + PublicKeyAlgorithm.ed25519OID + Bytes.mpi([0x40] + pub)
-        return GeneratedKey(key: try KeyPacket.parse(body: body, kind: .library), secretMPIs: Bytes.mpi(seed),
-                            signing: .ed25519(seed: seed))
+        return GeneratedKey(
+            key: try KeyPacket.parse(body: body, kind: .library), secretMPIs: Bytes.mpi(seed),
+            signing: .ed25519(seed: seed))
     }
 
     static func cv25519(created: UInt32) throws -> GeneratedKey {
         let secret = try X25519.generateSecret()
         let pub = try X25519.publicKey(secret: secret)
-        let body = [4] + Bytes.u32(created) + [PublicKeyAlgorithm.ecdh, UInt8(PublicKeyAlgorithm.curve25519OID.count)]
+        let body =
+            [4] + Bytes.u32(created) + [PublicKeyAlgorithm.ecdh, UInt8(PublicKeyAlgorithm.curve25519OID.count)]
             + PublicKeyAlgorithm.curve25519OID + Bytes.mpi([0x40] + pub)
             + [3, 1, HashAlgorithm.sha256.rawValue, SymmetricAlgorithm.aes128.rawValue]
-        return GeneratedKey(key: try KeyPacket.parse(body: body, kind: .library),
-                            secretMPIs: Bytes.mpi(secret.reversed()), signing: nil)
+        return GeneratedKey(
+            key: try KeyPacket.parse(body: body, kind: .library),
+            secretMPIs: Bytes.mpi(secret.reversed()), signing: nil)
     }
 
     static func rsa(bits: Int, created: UInt32, algorithm: UInt8) throws -> GeneratedKey {
         let pkey = try RSA.generate(bits: bits)
         let c = try RSA.openPGPComponents(pkey)
         let body = [4] + Bytes.u32(created) + [algorithm] + Bytes.mpi(c.n) + Bytes.mpi(c.e)
-        return GeneratedKey(key: try KeyPacket.parse(body: body, kind: .library),
-                            secretMPIs: Bytes.mpi(c.d) + Bytes.mpi(c.p) + Bytes.mpi(c.q) + Bytes.mpi(c.u),
-                            signing: .rsa(pkey))
+        return GeneratedKey(
+            key: try KeyPacket.parse(body: body, kind: .library),
+            secretMPIs: Bytes.mpi(c.d) + Bytes.mpi(c.p) + Bytes.mpi(c.q) + Bytes.mpi(c.u),
+            signing: .rsa(pkey))
     }
 }

@@ -36,7 +36,8 @@ package struct OpenPGPPublicKey: Sendable {
             throw Self.secretRefusal
         }
         let block = try KeyBlock.parse(packets)
-        let validated = try KeyValidator(block: block, now: UInt32(clamping: Int64(now.timeIntervalSince1970))).validate()
+        let validated = try KeyValidator(block: block, now: UInt32(clamping: Int64(now.timeIntervalSince1970)))
+            .validate()
         primary = block.primary
         encryptionKey = validated.encryptionKey
         userIDs = validated.userIDs
@@ -67,9 +68,12 @@ struct KeyValidator {
         switch primary.material {
         case .rsa, .ed25519: break
         default:
-            throw CryptoError(.badKey, "primary key algorithm \(PublicKeyAlgorithm.name(primary.algorithm)) is not supported")
+            throw CryptoError(
+                .badKey, "primary key algorithm \(PublicKeyAlgorithm.name(primary.algorithm)) is not supported")
         }
-        if let bits = primary.rsaBits, bits < 2048 { throw CryptoError(.badKey, "rsa primary key of \(bits) bits is too weak") }
+        if let bits = primary.rsaBits, bits < 2048 {
+            throw CryptoError(.badKey, "rsa primary key of \(bits) bits is too weak")
+        }
         let id = primary.fingerprintHex
         if try isRevoked() { throw CryptoError(.badKey, "key \(id) is revoked") }
         // User ids: the newest valid self-certification of each, unless revoked.
@@ -137,10 +141,17 @@ struct KeyValidator {
             }
             let flags = sig.keyFlags ?? (sub.key.canEncrypt ? 0x0C : 0)
             guard flags & 0x0C != 0 else { continue }
-            if revoked { problems.append("subkey \(subID) is revoked"); continue }
-            if let expiry = keyExpiry(sub.key, sig) { problems.append("subkey \(subID) expired on \(expiry)"); continue }
+            if revoked {
+                problems.append("subkey \(subID) is revoked")
+                continue
+            }
+            if let expiry = keyExpiry(sub.key, sig) {
+                problems.append("subkey \(subID) expired on \(expiry)")
+                continue
+            }
             guard sub.key.canEncrypt else {
-                problems.append("subkey \(subID) uses an unsupported algorithm (\(PublicKeyAlgorithm.name(sub.key.algorithm)))")
+                problems.append(
+                    "subkey \(subID) uses an unsupported algorithm (\(PublicKeyAlgorithm.name(sub.key.algorithm)))")
                 continue
             }
             if let bits = sub.key.rsaBits, bits < 2048 {

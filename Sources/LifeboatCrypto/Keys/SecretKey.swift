@@ -32,12 +32,15 @@ package struct OpenPGPSecretKey: Sendable {
         let (data, _) = try KeyFile.binary(bytes)
         let block = try KeyBlock.parse(try PacketReader.packets(data, kind: .badKey, what: "key"))
         guard block.hasSecretMaterial else {
-            throw CryptoError(.badKey, "holds no secret key material (a public key was given where the secret key is needed)")
+            throw CryptoError(
+                .badKey, "holds no secret key material (a public key was given where the secret key is needed)")
         }
         primary = block.primary
         var candidates: [(KeyPacket, [UInt8])] = []
         if let part = block.primarySecretPart, primary.canEncrypt { candidates.append((primary, part)) }
-        for sub in block.subkeys { if let part = sub.secretPart, sub.key.canEncrypt { candidates.append((sub.key, part)) } }
+        for sub in block.subkeys {
+            if let part = sub.secretPart, sub.key.canEncrypt { candidates.append((sub.key, part)) }
+        }
         var opened: [DecryptionKey] = []
         for (key, part) in candidates {
             if let secret = try Self.open(key: key, secretPart: part, passphrase: passphrase) {
@@ -70,7 +73,8 @@ package struct OpenPGPSecretKey: Sendable {
             if s2k.kind == .gnuDummy { return nil }
             let iv = try reader.take(SymmetricAlgorithm.blockSize)
             guard let passphrase else {
-                throw CryptoError(.wrongPassphrase, "secret key \(key.keyIDHex) is protected by a passphrase and none was given")
+                throw CryptoError(
+                    .wrongPassphrase, "secret key \(key.keyIDHex) is protected by a passphrase and none was given")
             }
             let derived = s2k.deriveKey(passphrase: Array(passphrase.utf8), length: cipher.keyLength)
             plain = try CFBCipher(cipher, key: derived, iv: iv, encrypt: false).update(reader.rest())
@@ -78,17 +82,22 @@ package struct OpenPGPSecretKey: Sendable {
             guard plain.count >= checkLength else { throw reader.truncated() }
             let check = Array(plain.suffix(checkLength))
             plain.removeLast(checkLength)
-            let expected = usage == 254 ? HashAlgorithm.digest(.sha1, plain) : Bytes.u16(SessionKeyBlock.checksum(plain))
+            let expected =
+                usage == 254 ? HashAlgorithm.digest(.sha1, plain) : Bytes.u16(SessionKeyBlock.checksum(plain))
             guard Bytes.constantTimeEqual(check, expected) else {
                 throw CryptoError(.wrongPassphrase, "wrong passphrase for secret key \(key.keyIDHex)")
             }
         default:
-            throw CryptoError(.unsupported, "secret key \(key.keyIDHex) uses legacy protection (usage \(usage)); re-export it with gpg 2.2")
+            throw CryptoError(
+                .unsupported,
+                "secret key \(key.keyIDHex) uses legacy protection (usage \(usage)); re-export it with gpg 2.2")
         }
         var mpis = ByteReader(plain, kind: .badKey, what: "secret key material")
         switch key.material {
         case .rsa:
-            let d = try mpis.mpi(), p = try mpis.mpi(), q = try mpis.mpi()
+            let d = try mpis.mpi()
+            let p = try mpis.mpi()
+            let q = try mpis.mpi()
             _ = try mpis.mpi()  // u = p^-1 mod q; OpenSSL's coefficient is derived instead
             return .rsa(d: d, p: p, q: q)
         case .x25519(let pub, _, _):
@@ -114,16 +123,19 @@ extension OpenPGPSecretKey.DecryptionKey {
             let c = try r.canonicalMPI()
             guard r.isAtEnd else { throw CryptoError(.badMessage, "session key packet has trailing bytes") }
             let privateKey = try RSA.privateKey(n: n, e: e, d: d, p: p, q: q)
-            guard let block = try RSA.decrypt(key: privateKey, modulusLength: n.count, ciphertext: c) else { return nil }
+            guard let block = try RSA.decrypt(key: privateKey, modulusLength: n.count, ciphertext: c) else {
+                return nil
+            }
             return SessionKeyBlock.decode(block)
         case (.x25519(_, let kdfHash, let kdfCipher), .x25519(let native)):
             let point = try r.canonicalMPI()
             let wrapped = try r.take(Int(try r.u8()))
             guard r.isAtEnd else { throw CryptoError(.badMessage, "session key packet has trailing bytes") }
             guard point.count == 33, point[0] == 0x40 else { return nil }
-            guard let block = try Curve25519ECDH.decrypt(
-                ephemeral: Array(point[1...]), wrappedKey: wrapped, secret: native, kdfHash: kdfHash,
-                kdfCipher: kdfCipher, fingerprint: key.fingerprint)
+            guard
+                let block = try Curve25519ECDH.decrypt(
+                    ephemeral: Array(point[1...]), wrappedKey: wrapped, secret: native, kdfHash: kdfHash,
+                    kdfCipher: kdfCipher, fingerprint: key.fingerprint)
             else { return nil }
             return SessionKeyBlock.decode(block)
         default:

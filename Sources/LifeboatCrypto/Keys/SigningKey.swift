@@ -29,7 +29,9 @@ package struct OpenPGPSigningKey: Sendable {
 
     /// Makes a new key: an Ed25519 primary that may certify and sign, with one user id and no subkey.
     /// Returns the key and its secret file's text (unprotected: the host signs unattended).
-    package static func generate(userID: String, now: Date = Date()) throws -> (key: OpenPGPSigningKey, secretArmored: String) {
+    package static func generate(userID: String, now: Date = Date()) throws -> (
+        key: OpenPGPSigningKey, secretArmored: String
+    ) {
         let created = UInt32(clamping: Int64(now.timeIntervalSince1970))
         let primary = try GeneratedKey.ed25519(created: created)
         guard let signer = primary.signing else { throw CryptoError(.library, "ed25519 key cannot sign") }
@@ -38,12 +40,16 @@ package struct OpenPGPSigningKey: Sendable {
         let certification = try SignaturePacket.build(
             type: SignatureType.positiveCertification, signer: primary.key, signerSecret: signer,
             prefix: primary.key.hashPrefix + [0xB4] + Bytes.u32(UInt32(uid.count)) + uid,
-            hashed: [(SubpacketType.issuerFingerprint, [4] + primary.key.fingerprint),
-                     (SubpacketType.creationTime, Bytes.u32(created)), (SubpacketType.keyFlags, [0x03]),
-                     (SubpacketType.preferredHash, [10, 8]), (SubpacketType.features, [0x01])],
+            hashed: [
+                (SubpacketType.issuerFingerprint, [4] + primary.key.fingerprint),
+                (SubpacketType.creationTime, Bytes.u32(created)), (SubpacketType.keyFlags, [0x03]),
+                (SubpacketType.preferredHash, [10, 8]), (SubpacketType.features, [0x01]),
+            ],
             unhashed: [(SubpacketType.issuer, primary.key.keyID)])
-        let secretBytes = PacketWriter.packet(
-            tag: PacketTag.secretKey, body: primary.key.publicBody + (try OpenPGPKeygen.protect(primary.secretMPIs, nil)))
+        let secretBytes =
+            PacketWriter.packet(
+                tag: PacketTag.secretKey,
+                body: primary.key.publicBody + (try OpenPGPKeygen.protect(primary.secretMPIs, nil)))
             + PacketWriter.packet(tag: PacketTag.userID, body: uid)
             + PacketWriter.packet(tag: PacketTag.signature, body: certification)
         let key = try OpenPGPSigningKey(bytes: secretBytes, now: now)
@@ -64,7 +70,9 @@ package struct OpenPGPSigningKey: Sendable {
             throw CryptoError(.badKey, "holds no secret key: a signing key file holds the secret half")
         }
         guard case .ed25519(let publicKey) = block.primary.material else {
-            throw CryptoError(.badKey, "is not an ed25519 signing key (primary algorithm \(PublicKeyAlgorithm.name(block.primary.algorithm)))")
+            throw CryptoError(
+                .badKey,
+                "is not an ed25519 signing key (primary algorithm \(PublicKeyAlgorithm.name(block.primary.algorithm)))")
         }
         if block.subkeys.contains(where: { $0.secretPart != nil && $0.key.canEncrypt }) {
             throw CryptoError(.badKey, "holds a decryption key: a host signing key must only sign")
@@ -76,16 +84,21 @@ package struct OpenPGPSigningKey: Sendable {
         }
         var reader = ByteReader(secretPart, kind: .badKey, what: "secret key packet")
         guard try reader.u8() == 0 else {
-            throw CryptoError(.badKey, "signing key is protected by a passphrase: the host signs unattended, so keep it unprotected (mode 0600)")
+            throw CryptoError(
+                .badKey,
+                "signing key is protected by a passphrase: the host signs unattended, so keep it unprotected (mode 0600)"
+            )
         }
         var plain = reader.rest()
         guard plain.count >= 2 else { throw reader.truncated() }
         let sum = Int(plain[plain.count - 2]) << 8 | Int(plain[plain.count - 1])
         plain.removeLast(2)
-        guard sum == SessionKeyBlock.checksum(plain) else { throw CryptoError(.badKey, "secret key is corrupted (checksum mismatch)") }
+        guard sum == SessionKeyBlock.checksum(plain) else {
+            throw CryptoError(.badKey, "secret key is corrupted (checksum mismatch)")
+        }
         var mpis = ByteReader(plain, kind: .badKey, what: "secret key material")
         guard let seed = Bytes.leftPad(try mpis.mpi(), to: 32),
-              try PKey.rawPrivate(type: lifeboat_pkey_ed25519(), seed).rawPublicKey() == publicKey
+            try PKey.rawPrivate(type: lifeboat_pkey_ed25519(), seed).rawPublicKey() == publicKey
         else { throw CryptoError(.badKey, "ed25519 secret key does not match its public key") }
         primary = block.primary
         self.seed = seed
@@ -105,8 +118,10 @@ package struct OpenPGPSigningKey: Sendable {
         let created = UInt32(clamping: Int64(now.timeIntervalSince1970))
         let body = try SignaturePacket.build(
             type: SignatureType.binaryDocument, signer: primary, signerSecret: .ed25519(seed: seed), prefix: data,
-            hashed: [(SubpacketType.issuerFingerprint, [4] + primary.fingerprint),
-                     (SubpacketType.creationTime, Bytes.u32(created))],
+            hashed: [
+                (SubpacketType.issuerFingerprint, [4] + primary.fingerprint),
+                (SubpacketType.creationTime, Bytes.u32(created)),
+            ],
             unhashed: [(SubpacketType.issuer, primary.keyID)])
         return Array(Armor.encode(PacketWriter.packet(tag: PacketTag.signature, body: body), block: .signature).utf8)
     }

@@ -33,15 +33,21 @@ package struct OpenPGPVerifyingKey: Sendable {
     package init(bytes: [UInt8], now: Date = Date()) throws {
         let (data, armoredPrivate) = try KeyFile.binary(bytes)
         let packets = try PacketReader.packets(data, kind: .badKey, what: "key")
-        if armoredPrivate || packets.contains(where: { $0.tag == PacketTag.secretKey || $0.tag == PacketTag.secretSubkey }) {
-            throw CryptoError(.secretKeyOnHost, "holds secret key material; a trusted signer is given by its public key")
+        if armoredPrivate
+            || packets.contains(where: { $0.tag == PacketTag.secretKey || $0.tag == PacketTag.secretSubkey })
+        {
+            throw CryptoError(
+                .secretKeyOnHost, "holds secret key material; a trusted signer is given by its public key")
         }
         let block = try KeyBlock.parse(packets)
         switch block.primary.material {
         case .ed25519: break
         case .rsa where block.primary.algorithm != PublicKeyAlgorithm.rsaEncryptOnly: break
         default:
-            throw CryptoError(.badKey, "primary key algorithm \(PublicKeyAlgorithm.name(block.primary.algorithm)) cannot sign here (ed25519 or rsa)")
+            throw CryptoError(
+                .badKey,
+                "primary key algorithm \(PublicKeyAlgorithm.name(block.primary.algorithm)) cannot sign here (ed25519 or rsa)"
+            )
         }
         try self.init(block: block, now: now)
     }
@@ -58,7 +64,8 @@ package struct OpenPGPVerifyingKey: Sendable {
         if let flags = state.selfSignature.keyFlags, flags & 0x02 == 0 {
             throw CryptoError(.badKey, "key \(block.primary.fingerprintHex) is not allowed to sign (key flags)")
         }
-        self.init(primary: block.primary, userIDs: state.userIDs,
-                  expires: state.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) }, revoked: false)
+        self.init(
+            primary: block.primary, userIDs: state.userIDs,
+            expires: state.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) }, revoked: false)
     }
 }

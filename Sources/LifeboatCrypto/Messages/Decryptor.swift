@@ -6,8 +6,15 @@ import LifeboatCore
 /// out; on any error, `finish()` throws and the output is never finished, so callers write to a
 /// temporary name and remove it on error.
 package final class OpenPGPDecryptor: ByteSink, PacketHandler {
-    private enum Input { case undecided, binary, armored(ArmorStream) }
-    private enum Current { case none, collect(tag: Int, body: [UInt8]), seipd, skip }
+    private enum Input {
+        case undecided, binary
+        case armored(ArmorStream)
+    }
+    private enum Current {
+        case none
+        case collect(tag: Int, body: [UInt8])
+        case seipd, skip
+    }
 
     private let keys: [OpenPGPSecretKey]
     private let output: ByteSink
@@ -48,7 +55,8 @@ package final class OpenPGPDecryptor: ByteSink, PacketHandler {
             }
             try outerStream().finish()
             guard verified else {
-                throw CryptoError(.badMessage, seipd == nil ? "the message holds no encrypted data" : "the message is truncated")
+                throw CryptoError(
+                    .badMessage, seipd == nil ? "the message holds no encrypted data" : "the message is truncated")
             }
             finished = true
             try output.finish()
@@ -111,7 +119,9 @@ package final class OpenPGPDecryptor: ByteSink, PacketHandler {
     func packetBody(_ bytes: UnsafeRawBufferPointer) throws {
         switch current {
         case .collect(let tag, var body):
-            guard body.count + bytes.count <= 1 << 16 else { throw CryptoError(.badMessage, "session key packet is too long") }
+            guard body.count + bytes.count <= 1 << 16 else {
+                throw CryptoError(.badMessage, "session key packet is too long")
+            }
             current = .none
             body.append(contentsOf: bytes)
             current = .collect(tag: tag, body: body)
@@ -126,7 +136,9 @@ package final class OpenPGPDecryptor: ByteSink, PacketHandler {
         switch current {
         case .collect(let tag, let body):
             if tag == PacketTag.pkesk {
-                guard pkesks.count < 4096 else { throw CryptoError(.badMessage, "the message has too many session key packets") }
+                guard pkesks.count < 4096 else {
+                    throw CryptoError(.badMessage, "the message has too many session key packets")
+                }
                 pkesks.append(body)
             }
             if tag == PacketTag.skesk { sawSymmetricOnly = true }
@@ -146,7 +158,9 @@ package final class OpenPGPDecryptor: ByteSink, PacketHandler {
         for body in pkesks {
             var r = ByteReader(body, kind: .badMessage, what: "public-key encrypted session key packet")
             let version = try r.u8()
-            guard version == 3 else { throw CryptoError(.unsupported, "session key packet version \(version) is not supported") }
+            guard version == 3 else {
+                throw CryptoError(.unsupported, "session key packet version \(version) is not supported")
+            }
             let keyID = try r.take(8)
             let algorithm = try r.u8()
             let fields = r.rest()
@@ -160,15 +174,21 @@ package final class OpenPGPDecryptor: ByteSink, PacketHandler {
             }
         }
         if pkesks.isEmpty {
-            throw CryptoError(sawSymmetricOnly ? .unsupported : .badMessage,
-                              sawSymmetricOnly ? "the message is encrypted with a passphrase, not to a key"
-                                  : "the message has no session key packet")
+            throw CryptoError(
+                sawSymmetricOnly ? .unsupported : .badMessage,
+                sawSymmetricOnly
+                    ? "the message is encrypted with a passphrase, not to a key"
+                    : "the message has no session key packet")
         }
         if tried.isEmpty {
             let ours = keys.flatMap { $0.keys.map { $0.key.keyIDHex } }
-            throw CryptoError(.noMatchingKey, "the message is encrypted to key ids \(recipients.joined(separator: ", ")); "
-                + "the given keys are \(ours.isEmpty ? "none" : ours.joined(separator: ", "))")
+            throw CryptoError(
+                .noMatchingKey,
+                "the message is encrypted to key ids \(recipients.joined(separator: ", ")); "
+                    + "the given keys are \(ours.isEmpty ? "none" : ours.joined(separator: ", "))")
         }
-        throw CryptoError(.integrity, "cannot open the session key with key \(tried.joined(separator: ", ")): the message is corrupted")
+        throw CryptoError(
+            .integrity,
+            "cannot open the session key with key \(tried.joined(separator: ", ")): the message is corrupted")
     }
 }

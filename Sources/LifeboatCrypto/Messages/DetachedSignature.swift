@@ -27,7 +27,8 @@ package enum DetachedSignature {
             throw CryptoError(.badSignature, "signature type \(sig.type) is not a binary document signature")
         }
         guard let hash = HashAlgorithm(rawValue: sig.hashAlgorithm), [.sha256, .sha384, .sha512].contains(hash) else {
-            throw CryptoError(.badSignature, "signature hash algorithm \(sig.hashAlgorithm) is not accepted (sha256 or stronger)")
+            throw CryptoError(
+                .badSignature, "signature hash algorithm \(sig.hashAlgorithm) is not accepted (sha256 or stronger)")
         }
         guard let createdRaw = sig.hashedTime(SubpacketType.creationTime) else {
             throw CryptoError(.badSignature, "signature has no creation time")
@@ -37,19 +38,23 @@ package enum DetachedSignature {
             throw CryptoError(.badSignature, "signature is dated \(Timestamp.iso8601(created)), in the future")
         }
         if let seconds = sig.hashedTime(SubpacketType.signatureExpiration), seconds != 0,
-           UInt64(createdRaw) + UInt64(seconds) <= UInt64(now.timeIntervalSince1970) {
+            UInt64(createdRaw) + UInt64(seconds) <= UInt64(now.timeIntervalSince1970)
+        {
             throw CryptoError(.badSignature, "signature expired")
         }
-        let issuer = sig.issuerFingerprint.map(Bytes.upperHex) ?? sig.issuerKeyID.map(Bytes.upperHex) ?? "an unnamed key"
+        let issuer =
+            sig.issuerFingerprint.map(Bytes.upperHex) ?? sig.issuerKeyID.map(Bytes.upperHex) ?? "an unnamed key"
         guard let key = trusted.first(where: { sig.names(issuer: $0.primary) }) else {
             throw CryptoError(.badSignature, "signed by \(issuer), which is not a trusted signer")
         }
         guard try sig.verify(signer: key.primary, prefix: data) else {
-            throw CryptoError(.badSignature, "bad signature (by \(key.fingerprint)): the manifest or its signature was altered")
+            throw CryptoError(
+                .badSignature, "bad signature (by \(key.fingerprint)): the manifest or its signature was altered")
         }
         if key.revoked { throw CryptoError(.badSignature, "signed by \(key.fingerprint), which is revoked") }
         if let expires = key.expires, created >= expires {
-            throw CryptoError(.badSignature, "signed by \(key.fingerprint) after it expired on \(Timestamp.iso8601(expires))")
+            throw CryptoError(
+                .badSignature, "signed by \(key.fingerprint) after it expired on \(Timestamp.iso8601(expires))")
         }
         return Verified(signer: key.fingerprint, created: created)
     }
@@ -86,7 +91,8 @@ extension SignaturePacket {
     /// The issuer fingerprint subpacket's fingerprint (v4), hashed or not.
     var issuerFingerprint: [UInt8]? {
         guard let d = (hashed + unhashed).first(where: { $0.type == SubpacketType.issuerFingerprint })?.data,
-              d.count == 21, d[0] == 4 else { return nil }
+            d.count == 21, d[0] == 4
+        else { return nil }
         return Array(d[1...])
     }
 

@@ -45,7 +45,8 @@ package final class OpenPGPEncryptor: ByteSink {
         let block = SessionKeyBlock.encode(algorithm: algorithm, key: sessionKey)
         var header: [UInt8] = []
         for recipient in recipients {
-            header += PacketWriter.packet(tag: PacketTag.pkesk, body: try Self.pkesk(block, to: recipient.encryptionKey))
+            header += PacketWriter.packet(
+                tag: PacketTag.pkesk, body: try Self.pkesk(block, to: recipient.encryptionKey))
         }
         cipher = try CFBCipher(algorithm, key: sessionKey, iv: [UInt8](repeating: 0, count: 16), encrypt: true)
         mdc = AsyncHasher(.sha1, bufferSize: chunkSize)
@@ -66,8 +67,9 @@ package final class OpenPGPEncryptor: ByteSink {
         case .rsa(let n, let e):
             return head + Bytes.mpi(try RSA.encrypt(n: n, e: e, message: block))
         case .x25519(let pub, let kdfHash, let kdfCipher):
-            let wrapped = try Curve25519ECDH.encrypt(sessionBlock: block, recipientPublic: pub, kdfHash: kdfHash,
-                                                      kdfCipher: kdfCipher, fingerprint: key.fingerprint)
+            let wrapped = try Curve25519ECDH.encrypt(
+                sessionBlock: block, recipientPublic: pub, kdfHash: kdfHash,
+                kdfCipher: kdfCipher, fingerprint: key.fingerprint)
             return head + wrapped.encoded
         default:
             throw CryptoError(.unsupported, "cannot encrypt to \(PublicKeyAlgorithm.name(key.algorithm)) keys")

@@ -32,7 +32,8 @@ enum Armor {
         var index = beginIndex + 1
         // Armor headers ("Version: ...", "Comment: ...") end at the first blank line.
         while index < lines.count, !lines[index].isEmpty, lines[index].contains(0x3A),
-              !lines[index].starts(with: Array("-----".utf8)) {
+            !lines[index].starts(with: Array("-----".utf8))
+        {
             index += 1
         }
         if index < lines.count, lines[index].isEmpty { index += 1 }
@@ -43,7 +44,10 @@ enum Armor {
         while index < lines.count {
             let line = lines[index]
             index += 1
-            if line.starts(with: Array("-----END ".utf8)) { ended = true; break }
+            if line.starts(with: Array("-----END ".utf8)) {
+                ended = true
+                break
+            }
             if line.first == 0x3D, line.count == 5 {  // "=XXXX": the CRC-24
                 var crcDecoder = Base64Decoder()
                 var crc: [UInt8] = []
@@ -116,7 +120,10 @@ enum Base64 {
         var i = 0
         while i + 3 <= data.count {
             let v = UInt32(data[i]) << 16 | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2])
-            out += [alphabet[Int(v >> 18 & 63)], alphabet[Int(v >> 12 & 63)], alphabet[Int(v >> 6 & 63)], alphabet[Int(v & 63)]]
+            out += [
+                alphabet[Int(v >> 18 & 63)], alphabet[Int(v >> 12 & 63)], alphabet[Int(v >> 6 & 63)],
+                alphabet[Int(v & 63)],
+            ]
             i += 3
         }
         let rest = data.count - i
@@ -148,7 +155,10 @@ struct Base64Decoder {
         let table = Base64.table
         for c in chars {
             if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { continue }
-            if c == 0x3D { sawPadding = true; continue }
+            if c == 0x3D {
+                sawPadding = true
+                continue
+            }
             let v = table[Int(c)]
             if v == 0xFF || sawPadding { return false }
             accumulator = accumulator << 6 | UInt32(v)

@@ -34,7 +34,8 @@ final class ArmorStream {
             if line.starts(with: Array("-----BEGIN PGP MESSAGE".utf8)) {
                 state = .headers
             } else if line.starts(with: Array("-----BEGIN ".utf8)) {
-                throw CryptoError(.badMessage, "armor holds \(String(decoding: line, as: UTF8.self)), not a pgp message")
+                throw CryptoError(
+                    .badMessage, "armor holds \(String(decoding: line, as: UTF8.self)), not a pgp message")
             }
         case .headers:
             if line.isEmpty {
@@ -59,7 +60,9 @@ final class ArmorStream {
                 }
                 checksum = out
             } else {
-                guard decoder.decode(line[...], into: &decoded) else { throw CryptoError(.badMessage, "invalid base64 in armor") }
+                guard decoder.decode(line[...], into: &decoded) else {
+                    throw CryptoError(.badMessage, "invalid base64 in armor")
+                }
                 if decoded.count >= 1 << 16 { try flush() }
             }
         case .done:
@@ -83,7 +86,9 @@ final class ArmorStream {
             line.removeAll()
         }
         guard state == .done else {
-            throw CryptoError(.badMessage, state == .preamble ? "no armored pgp message found" : "armored message is truncated (no end line)")
+            throw CryptoError(
+                .badMessage,
+                state == .preamble ? "no armored pgp message found" : "armored message is truncated (no end line)")
         }
     }
 }

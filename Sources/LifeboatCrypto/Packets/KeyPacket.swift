@@ -66,22 +66,28 @@ struct KeyPacket: Sendable {
         let start = reader.offset
         let version = try reader.u8()
         guard version == 4 else {
-            throw CryptoError(reader.kind == .badMessage ? .badMessage : .badKey,
-                              "key packet version \(version) is not supported (only v4)")
+            throw CryptoError(
+                reader.kind == .badMessage ? .badMessage : .badKey,
+                "key packet version \(version) is not supported (only v4)")
         }
         let created = try reader.u32()
         let algorithm = try reader.u8()
         let material: KeyMaterial
         switch algorithm {
         case PublicKeyAlgorithm.rsa, PublicKeyAlgorithm.rsaEncryptOnly, PublicKeyAlgorithm.rsaSignOnly:
-            let n = try reader.mpi(), e = try reader.mpi()
-            guard n.first.map({ $0 != 0 }) ?? false, !e.isEmpty else { throw CryptoError(reader.kind, "rsa key has an empty modulus") }
+            let n = try reader.mpi()
+            let e = try reader.mpi()
+            guard n.first.map({ $0 != 0 }) ?? false, !e.isEmpty else {
+                throw CryptoError(reader.kind, "rsa key has an empty modulus")
+            }
             material = .rsa(n: n, e: e)
         case PublicKeyAlgorithm.eddsa:
             let oid = try reader.take(Int(try reader.u8()))
             let point = try reader.mpi()
             if oid == PublicKeyAlgorithm.ed25519OID {
-                guard point.count == 33, point[0] == 0x40 else { throw CryptoError(reader.kind, "ed25519 public key is malformed") }
+                guard point.count == 33, point[0] == 0x40 else {
+                    throw CryptoError(reader.kind, "ed25519 public key is malformed")
+                }
                 material = .ed25519(public: Array(point[1...]))
             } else {
                 material = .unsupported(algorithm: algorithm, detail: "eddsa curve other than ed25519")
@@ -91,27 +97,36 @@ struct KeyPacket: Sendable {
             let point = try reader.mpi()
             let kdfLength = Int(try reader.u8())
             let kdf = try reader.take(kdfLength)
-            guard kdfLength == 3, kdf[0] == 1 else { throw CryptoError(reader.kind, "ecdh kdf parameters are malformed") }
+            guard kdfLength == 3, kdf[0] == 1 else {
+                throw CryptoError(reader.kind, "ecdh kdf parameters are malformed")
+            }
             if oid == PublicKeyAlgorithm.curve25519OID {
-                guard point.count == 33, point[0] == 0x40 else { throw CryptoError(reader.kind, "cv25519 public key is malformed") }
+                guard point.count == 33, point[0] == 0x40 else {
+                    throw CryptoError(reader.kind, "cv25519 public key is malformed")
+                }
                 material = .x25519(public: Array(point[1...]), kdfHash: kdf[1], kdfCipher: kdf[2])
             } else {
                 material = .unsupported(algorithm: algorithm, detail: "ecdh curve other than cv25519")
             }
         case 16, 17, 19:
             // Elgamal, DSA, ECDSA: skip the MPIs we cannot use so the rest of the key still parses.
-            if algorithm == 19 { _ = try reader.take(Int(try reader.u8())); _ = try reader.mpi() }
+            if algorithm == 19 {
+                _ = try reader.take(Int(try reader.u8()))
+                _ = try reader.mpi()
+            }
             if algorithm == 16 { for _ in 0..<3 { _ = try reader.mpi() } }
             if algorithm == 17 { for _ in 0..<4 { _ = try reader.mpi() } }
             material = .unsupported(algorithm: algorithm, detail: PublicKeyAlgorithm.name(algorithm))
         default:
-            throw CryptoError(reader.kind == .badMessage ? .badMessage : .badKey,
-                              "public key algorithm \(algorithm) is not supported")
+            throw CryptoError(
+                reader.kind == .badMessage ? .badMessage : .badKey,
+                "public key algorithm \(algorithm) is not supported")
         }
         let body = Array(reader.bytes[start..<reader.offset])
         let fingerprint = HashAlgorithm.digest(.sha1, [0x99] + Bytes.u16(body.count) + body)
-        return KeyPacket(created: created, algorithm: algorithm, material: material, publicBody: body,
-                         fingerprint: fingerprint)
+        return KeyPacket(
+            created: created, algorithm: algorithm, material: material, publicBody: body,
+            fingerprint: fingerprint)
     }
 
     static func parse(body: [UInt8], kind: CryptoError.Kind) throws -> KeyPacket {

@@ -67,7 +67,8 @@ final class PacketStream {
                 let b0 = Int(header[0])
                 let needed = b0 < 192 ? 1 : b0 < 224 ? 2 : b0 == 255 ? 5 : 1
                 guard header.count == needed else { continue }
-                let length: Int, partial: Bool
+                let length: Int
+                let partial: Bool
                 switch b0 {
                 case 0..<192: (length, partial) = (b0, false)
                 case 192..<224: (length, partial) = ((b0 - 192) << 8 + Int(header[1]) + 192, false)

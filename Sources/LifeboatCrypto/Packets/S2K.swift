@@ -2,7 +2,12 @@ import LifeboatDigest
 
 /// String-to-key specifiers (RFC 4880 3.7): how a passphrase becomes the key that protects secret key material.
 struct S2K: Sendable {
-    enum Kind: UInt8, Sendable { case simple = 0, salted = 1, iterated = 3, gnuDummy = 101 }
+    enum Kind: UInt8, Sendable {
+        case simple = 0
+        case salted = 1
+        case iterated = 3
+        case gnuDummy = 101
+    }
 
     let kind: Kind
     let hash: HashAlgorithm
@@ -15,7 +20,9 @@ struct S2K: Sendable {
 
     static func parse(_ reader: inout ByteReader) throws -> S2K {
         let type = try reader.u8()
-        guard let kind = Kind(rawValue: type) else { throw CryptoError(.unsupported, "s2k type \(type) is not supported") }
+        guard let kind = Kind(rawValue: type) else {
+            throw CryptoError(.unsupported, "s2k type \(type) is not supported")
+        }
         let hashID = try reader.u8()
         switch kind {
         case .gnuDummy:
@@ -27,7 +34,8 @@ struct S2K: Sendable {
         case .simple:
             return S2K(kind: kind, hash: try HashAlgorithm(id: hashID, kind: .badKey), salt: [], codedCount: 0)
         case .salted:
-            return S2K(kind: kind, hash: try HashAlgorithm(id: hashID, kind: .badKey), salt: try reader.take(8), codedCount: 0)
+            return S2K(
+                kind: kind, hash: try HashAlgorithm(id: hashID, kind: .badKey), salt: try reader.take(8), codedCount: 0)
         case .iterated:
             let hash = try HashAlgorithm(id: hashID, kind: .badKey)
             return S2K(kind: kind, hash: hash, salt: try reader.take(8), codedCount: try reader.u8())

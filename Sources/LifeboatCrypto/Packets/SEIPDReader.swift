@@ -30,7 +30,9 @@ final class SEIPDReader {
         var input = bytes[...]
         if !versionSeen {
             guard let version = input.first else { return }
-            guard version == 1 else { throw CryptoError(.unsupported, "encrypted data packet version \(version) is not supported") }
+            guard version == 1 else {
+                throw CryptoError(.unsupported, "encrypted data packet version \(version) is not supported")
+            }
             versionSeen = true
             input = input.dropFirst()
         }
@@ -58,7 +60,8 @@ final class SEIPDReader {
             if prefix.count == prefixLength {
                 mdc.hash(prefix)
                 guard prefix[16] == prefix[14], prefix[17] == prefix[15] else {
-                    throw CryptoError(.integrity, "integrity check failed: the message is corrupted or the session key is wrong")
+                    throw CryptoError(
+                        .integrity, "integrity check failed: the message is corrupted or the session key is wrong")
                 }
             }
         }
@@ -97,7 +100,8 @@ final class SEIPDReader {
         }
         mdc.hash(Array(tail.prefix(2)))
         guard Bytes.constantTimeEqual(mdc.finalize(), Array(tail.suffix(20))) else {
-            throw CryptoError(.integrity, "integrity check failed (mdc mismatch): the message is corrupted or was tampered with")
+            throw CryptoError(
+                .integrity, "integrity check failed (mdc mismatch): the message is corrupted or was tampered with")
         }
         try plaintext.finish()
     }
@@ -106,7 +110,13 @@ final class SEIPDReader {
 /// Reads the packets inside the decrypted data: one literal packet, possibly inside an uncompressed
 /// compressed-data packet, with one-pass signatures and signatures skipped (not verified).
 final class PlaintextReader: PacketHandler {
-    private enum Current { case none, literalHeader([UInt8]), literalData, compressed(PacketStream?), skip }
+    private enum Current {
+        case none
+        case literalHeader([UInt8])
+        case literalData
+        case compressed(PacketStream?)
+        case skip
+    }
 
     private let output: ByteSink
     private let depth: Int
@@ -132,16 +142,20 @@ final class PlaintextReader: PacketHandler {
     func finish() throws {
         try packets().finish()
         guard literalCount == 1 else {
-            throw CryptoError(.badMessage, literalCount == 0 ? "the message holds no literal data" : "the message holds more than one literal data packet")
+            throw CryptoError(
+                .badMessage,
+                literalCount == 0
+                    ? "the message holds no literal data" : "the message holds more than one literal data packet")
         }
     }
-
 
     func packetBegan(tag: Int) throws {
         switch tag {
         case PacketTag.literal:
             literalCount += 1
-            guard literalCount == 1 else { throw CryptoError(.badMessage, "the message holds more than one literal data packet") }
+            guard literalCount == 1 else {
+                throw CryptoError(.badMessage, "the message holds more than one literal data packet")
+            }
             current = .literalHeader([])
         case PacketTag.compressed:
             guard depth < 4 else { throw CryptoError(.badMessage, "compressed data is nested too deeply") }
@@ -193,11 +207,15 @@ final class PlaintextReader: PacketHandler {
         case .literalHeader:
             throw CryptoError(.badMessage, "literal data packet is truncated")
         case .compressed(let inner):
-            guard let inner, let reader = nested else { throw CryptoError(.badMessage, "compressed data packet is empty") }
+            guard let inner, let reader = nested else {
+                throw CryptoError(.badMessage, "compressed data packet is empty")
+            }
             try inner.finish()
             guard reader.literalCount == 1 else { throw CryptoError(.badMessage, "the message holds no literal data") }
             literalCount += reader.literalCount
-            guard literalCount == 1 else { throw CryptoError(.badMessage, "the message holds more than one literal data packet") }
+            guard literalCount == 1 else {
+                throw CryptoError(.badMessage, "the message holds more than one literal data packet")
+            }
             nested = nil
         default:
             break

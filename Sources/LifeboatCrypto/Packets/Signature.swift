@@ -41,17 +41,20 @@ struct SignaturePacket: Sendable {
         var r = ByteReader(body, kind: kind, what: "signature packet")
         let version = try r.u8()
         guard version == 4 else { return nil }  // v3 signatures are ignored, as on modern keys
-        let type = try r.u8(), pk = try r.u8(), hash = try r.u8()
+        let type = try r.u8()
+        let pk = try r.u8()
+        let hash = try r.u8()
         let hashedBytes = try r.take(try r.u16())
         let hashedPart = Array(body[0..<r.offset])
         let unhashedBytes = try r.take(try r.u16())
         let left16 = try r.take(2)
         var values: [[UInt8]] = []
         while !r.isAtEnd { values.append(try r.mpi()) }
-        return SignaturePacket(type: type, publicKeyAlgorithm: pk, hashAlgorithm: hash, hashedPart: hashedPart,
-                               hashed: try subpackets(hashedBytes, kind: kind),
-                               unhashed: try subpackets(unhashedBytes, kind: kind),
-                               left16: left16, values: values)
+        return SignaturePacket(
+            type: type, publicKeyAlgorithm: pk, hashAlgorithm: hash, hashedPart: hashedPart,
+            hashed: try subpackets(hashedBytes, kind: kind),
+            unhashed: try subpackets(unhashedBytes, kind: kind),
+            left16: left16, values: values)
     }
 
     static func subpackets(_ bytes: [UInt8], kind: CryptoError.Kind) throws -> [(type: UInt8, data: [UInt8])] {
@@ -102,7 +105,8 @@ struct SignaturePacket: Sendable {
     /// Checks the signature against `signer` over `prefix`; false for a bad or unverifiable signature.
     func verify(signer: KeyPacket, prefix: [UInt8]) throws -> Bool {
         let rsaFamily: ClosedRange<UInt8> = 1...3
-        let sameFamily = signer.algorithm == publicKeyAlgorithm
+        let sameFamily =
+            signer.algorithm == publicKeyAlgorithm
             || (rsaFamily.contains(signer.algorithm) && rsaFamily.contains(publicKeyAlgorithm))
         guard sameFamily, let computed = try? digest(prefix: prefix), computed.1.prefix(2).elementsEqual(left16) else {
             return false
@@ -121,8 +125,10 @@ struct SignaturePacket: Sendable {
     }
 
     /// Builds and signs a v4 signature packet body with the given subpackets.
-    static func build(type: UInt8, signer: KeyPacket, signerSecret: SigningSecret, prefix: [UInt8],
-                      hashed: [(UInt8, [UInt8])], unhashed: [(UInt8, [UInt8])]) throws -> [UInt8] {
+    static func build(
+        type: UInt8, signer: KeyPacket, signerSecret: SigningSecret, prefix: [UInt8],
+        hashed: [(UInt8, [UInt8])], unhashed: [(UInt8, [UInt8])]
+    ) throws -> [UInt8] {
         let hash = HashAlgorithm.sha512
         let hashedBytes = hashed.flatMap { encodeSubpacket($0.0, $0.1) }
         let unhashedBytes = unhashed.flatMap { encodeSubpacket($0.0, $0.1) }
@@ -141,9 +147,12 @@ struct SignaturePacket: Sendable {
 
     static func encodeSubpacket(_ type: UInt8, _ data: [UInt8]) -> [UInt8] {
         let length = data.count + 1
-        let header: [UInt8] = length < 192 ? [UInt8(length)]
-            : length < 8384 ? [UInt8((length - 192) >> 8 + 192), UInt8((length - 192) & 0xFF)]
-            : [0xFF] + Bytes.u32(UInt32(length))
+        let header: [UInt8] =
+            length < 192
+            ? [UInt8(length)]
+            : length < 8384
+                ? [UInt8((length - 192) >> 8 + 192), UInt8((length - 192) & 0xFF)]
+                : [0xFF] + Bytes.u32(UInt32(length))
         return header + [type] + data
     }
 }

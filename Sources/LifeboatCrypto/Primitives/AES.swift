@@ -2,7 +2,9 @@ import COpenSSL
 
 /// OpenPGP symmetric algorithm ids (RFC 4880 9.2) that Lifeboat reads and writes: AES only.
 enum SymmetricAlgorithm: UInt8, Sendable {
-    case aes128 = 7, aes192 = 8, aes256 = 9
+    case aes128 = 7
+    case aes192 = 8
+    case aes256 = 9
 
     init(id: UInt8, kind: CryptoError.Kind) throws {
         guard let alg = SymmetricAlgorithm(rawValue: id) else {
@@ -61,9 +63,10 @@ final class CFBCipher {
         while done < count {
             let n = min(count - done, 1 << 30)
             var outLength: Int32 = 0
-            guard EVP_CipherUpdate(
-                context, output.advanced(by: done).assumingMemoryBound(to: UInt8.self), &outLength,
-                input.advanced(by: done).assumingMemoryBound(to: UInt8.self), Int32(n)) == 1, Int(outLength) == n
+            guard
+                EVP_CipherUpdate(
+                    context, output.advanced(by: done).assumingMemoryBound(to: UInt8.self), &outLength,
+                    input.advanced(by: done).assumingMemoryBound(to: UInt8.self), Int32(n)) == 1, Int(outLength) == n
             else { throw LibCrypto.failure("aes-cfb") }
             done += n
         }

@@ -28,7 +28,8 @@ struct ByteReader {
     }
 
     mutating func u16() throws -> Int {
-        let a = Int(try u8()), b = Int(try u8())
+        let a = Int(try u8())
+        let b = Int(try u8())
         return a << 8 | b
     }
 
@@ -73,8 +74,10 @@ enum Bytes {
     static func u16(_ v: Int) -> [UInt8] { [UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)] }
 
     static func u32(_ v: UInt32) -> [UInt8] {
-        [UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
-         UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]
+        [
+            UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
+            UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v),
+        ]
     }
 
     /// Encodes a big-endian magnitude as an MPI, dropping leading zero bytes as RFC 4880 requires.

@@ -7,7 +7,9 @@ enum Ed25519 {
         let key = try PKey.rawPublic(type: lifeboat_pkey_ed25519(), publicKey)
         guard let md = EVP_MD_CTX_new() else { throw LibCrypto.failure("digest context") }
         defer { EVP_MD_CTX_free(md) }
-        guard EVP_DigestVerifyInit(md, nil, nil, nil, key.pointer) == 1 else { throw LibCrypto.failure("ed25519 verify setup") }
+        guard EVP_DigestVerifyInit(md, nil, nil, nil, key.pointer) == 1 else {
+            throw LibCrypto.failure("ed25519 verify setup")
+        }
         let signature = r32 + s32
         let ok = EVP_DigestVerify(md, signature, signature.count, digest, digest.count) == 1
         ERR_clear_error()
@@ -22,7 +24,7 @@ enum Ed25519 {
         var signature = [UInt8](repeating: 0, count: 64)
         var length = 64
         guard EVP_DigestSignInit(md, nil, nil, nil, key.pointer) == 1,
-              EVP_DigestSign(md, &signature, &length, digest, digest.count) == 1, length == 64
+            EVP_DigestSign(md, &signature, &length, digest, digest.count) == 1, length == 64
         else { throw LibCrypto.failure("ed25519 sign") }
         return (Array(signature[0..<32]), Array(signature[32..<64]))
     }
@@ -38,8 +40,11 @@ enum X25519 {
             var out = [UInt8](repeating: 0, count: 32)
             var length = 32
             guard EVP_PKEY_derive_init(ctx) == 1, EVP_PKEY_derive_set_peer(ctx, theirs.pointer) == 1,
-                  EVP_PKEY_derive(ctx, &out, &length) == 1, length == 32
-            else { ERR_clear_error(); throw CryptoError(.badMessage, "x25519 key agreement failed (invalid point)") }
+                EVP_PKEY_derive(ctx, &out, &length) == 1, length == 32
+            else {
+                ERR_clear_error()
+                throw CryptoError(.badMessage, "x25519 key agreement failed (invalid point)")
+            }
             return out
         }
     }

@@ -17,11 +17,14 @@ enum Curve25519ECDH {
             + Array("Anonymous Sender    ".utf8) + fingerprint
     }
 
-    static func keyEncryptionKey(shared: [UInt8], kdfHash: UInt8, kdfCipher: UInt8, fingerprint: [UInt8]) throws -> [UInt8] {
+    static func keyEncryptionKey(shared: [UInt8], kdfHash: UInt8, kdfCipher: UInt8, fingerprint: [UInt8]) throws
+        -> [UInt8]
+    {
         let hash = try HashAlgorithm(id: kdfHash, kind: .badKey)
         let cipher = try SymmetricAlgorithm(id: kdfCipher, kind: .badKey)
-        let digest = HashAlgorithm.digest(hash, [0, 0, 0, 1], shared,
-                                          kdfParameters(kdfHash: kdfHash, kdfCipher: kdfCipher, fingerprint: fingerprint))
+        let digest = HashAlgorithm.digest(
+            hash, [0, 0, 0, 1], shared,
+            kdfParameters(kdfHash: kdfHash, kdfCipher: kdfCipher, fingerprint: fingerprint))
         guard digest.count >= cipher.keyLength else {
             throw CryptoError(.badKey, "ecdh kdf hash is too short for its key-wrap cipher")
         }
@@ -29,8 +32,10 @@ enum Curve25519ECDH {
     }
 
     /// Wraps a session-key block (algorithm, key, checksum) for one recipient.
-    static func encrypt(sessionBlock: [UInt8], recipientPublic: [UInt8], kdfHash: UInt8, kdfCipher: UInt8,
-                        fingerprint: [UInt8]) throws -> Wrapped {
+    static func encrypt(
+        sessionBlock: [UInt8], recipientPublic: [UInt8], kdfHash: UInt8, kdfCipher: UInt8,
+        fingerprint: [UInt8]
+    ) throws -> Wrapped {
         let ephemeralSecret = try X25519.generateSecret()
         let ephemeral = try X25519.publicKey(secret: ephemeralSecret)
         let shared = try X25519.sharedSecret(secret: ephemeralSecret, peer: recipientPublic)
@@ -41,13 +46,15 @@ enum Curve25519ECDH {
     }
 
     /// Unwraps a session-key block with the recipient's native secret scalar; nil when it does not check out.
-    static func decrypt(ephemeral: [UInt8], wrappedKey: [UInt8], secret: [UInt8], kdfHash: UInt8, kdfCipher: UInt8,
-                        fingerprint: [UInt8]) throws -> [UInt8]? {
+    static func decrypt(
+        ephemeral: [UInt8], wrappedKey: [UInt8], secret: [UInt8], kdfHash: UInt8, kdfCipher: UInt8,
+        fingerprint: [UInt8]
+    ) throws -> [UInt8]? {
         let shared = try X25519.sharedSecret(secret: secret, peer: ephemeral)
         let kek = try keyEncryptionKey(shared: shared, kdfHash: kdfHash, kdfCipher: kdfCipher, fingerprint: fingerprint)
         guard let padded = try AESKeyWrap.unwrap(kek: kek, ciphertext: wrappedKey), let last = padded.last,
-              last >= 1, last <= 8, Int(last) < padded.count,
-              padded.suffix(Int(last)).allSatisfy({ $0 == last })
+            last >= 1, last <= 8, Int(last) < padded.count,
+            padded.suffix(Int(last)).allSatisfy({ $0 == last })
         else { return nil }
         return Array(padded.dropLast(Int(last)))
     }
@@ -70,7 +77,8 @@ enum SessionKeyBlock {
     /// The algorithm and key, or nil when the block is malformed or its checksum is wrong.
     static func decode(_ block: [UInt8]) -> (SymmetricAlgorithm, [UInt8])? {
         guard let first = block.first, let alg = SymmetricAlgorithm(rawValue: first),
-              block.count == 1 + alg.keyLength + 2 else { return nil }
+            block.count == 1 + alg.keyLength + 2
+        else { return nil }
         let key = Array(block[1...alg.keyLength])
         let sum = Int(block[block.count - 2]) << 8 | Int(block[block.count - 1])
         guard sum == checksum(key) else { return nil }

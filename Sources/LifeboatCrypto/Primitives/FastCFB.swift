@@ -14,7 +14,9 @@ final class FastCFBDecryptor {
     private var partial: [UInt8] = []
 
     init(_ algorithm: SymmetricAlgorithm, key: [UInt8], iv: [UInt8]) throws {
-        guard key.count == algorithm.keyLength, iv.count == 16 else { throw CryptoError(.library, "aes key or iv has the wrong length") }
+        guard key.count == algorithm.keyLength, iv.count == 16 else {
+            throw CryptoError(.library, "aes key or iv has the wrong length")
+        }
         guard let ctx = EVP_CIPHER_CTX_new() else { throw LibCrypto.failure("cipher context") }
         context = ctx
         guard EVP_EncryptInit_ex(ctx, algorithm.ecb, nil, key, nil) == 1 else { throw LibCrypto.failure("aes setup") }
@@ -29,9 +31,11 @@ final class FastCFBDecryptor {
         while done < count {
             let n = min(count - done, 1 << 30)
             var outLength: Int32 = 0
-            guard EVP_EncryptUpdate(context, (output + done).assumingMemoryBound(to: UInt8.self), &outLength,
-                                    (input + done).assumingMemoryBound(to: UInt8.self), Int32(n)) == 1,
-                  Int(outLength) == n
+            guard
+                EVP_EncryptUpdate(
+                    context, (output + done).assumingMemoryBound(to: UInt8.self), &outLength,
+                    (input + done).assumingMemoryBound(to: UInt8.self), Int32(n)) == 1,
+                Int(outLength) == n
             else { throw LibCrypto.failure("aes") }
             done += n
         }
@@ -91,14 +95,17 @@ final class FastCFBDecryptor {
         var i = 0
         while i + 32 <= count {
             for k in stride(from: 0, to: 32, by: 8) {
-                let v = input.loadUnaligned(fromByteOffset: i + k, as: UInt64.self)
+                let v =
+                    input.loadUnaligned(fromByteOffset: i + k, as: UInt64.self)
                     ^ UnsafeRawPointer(output).loadUnaligned(fromByteOffset: i + k, as: UInt64.self)
                 output.storeBytes(of: v, toByteOffset: i + k, as: UInt64.self)
             }
             i += 32
         }
         while i < count {
-            let v = input.load(fromByteOffset: i, as: UInt8.self) ^ UnsafeRawPointer(output).load(fromByteOffset: i, as: UInt8.self)
+            let v =
+                input.load(fromByteOffset: i, as: UInt8.self)
+                ^ UnsafeRawPointer(output).load(fromByteOffset: i, as: UInt8.self)
             output.storeBytes(of: v, toByteOffset: i, as: UInt8.self)
             i += 1
         }

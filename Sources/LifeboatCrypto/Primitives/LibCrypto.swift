@@ -30,7 +30,11 @@ enum LibCrypto {
 
 /// OpenPGP hash algorithm ids (RFC 4880 9.4) mapped onto libcrypto digests.
 enum HashAlgorithm: UInt8, Sendable {
-    case sha1 = 2, sha256 = 8, sha384 = 9, sha512 = 10, sha224 = 11
+    case sha1 = 2
+    case sha256 = 8
+    case sha384 = 9
+    case sha512 = 10
+    case sha224 = 11
 
     init(id: UInt8, kind: CryptoError.Kind) throws {
         guard let alg = HashAlgorithm(rawValue: id) else {

@@ -3,8 +3,9 @@ import COpenSSL
 /// RSA as OpenPGP uses it: PKCS#1 v1.5 signatures over a digest and PKCS#1 v1.5 session-key encryption.
 enum RSA {
     static func publicKey(n: [UInt8], e: [UInt8]) throws -> PKey {
-        try PKey.fromParameters(algorithm: "RSA", selection: lifeboat_pkey_public_key_selection(),
-                                [("n", n), ("e", e)], kind: .badKey)
+        try PKey.fromParameters(
+            algorithm: "RSA", selection: lifeboat_pkey_public_key_selection(),
+            [("n", n), ("e", e)], kind: .badKey)
     }
 
     /// The private key from OpenPGP's d, p, q; the CRT values OpenSSL wants are derived here.
@@ -12,22 +13,31 @@ enum RSA {
         let (dp, dq, qinv) = try crtParameters(d: d, p: p, q: q)
         return try PKey.fromParameters(
             algorithm: "RSA", selection: lifeboat_pkey_keypair_selection(),
-            [("n", n), ("e", e), ("d", d), ("rsa-factor1", p), ("rsa-factor2", q),
-             ("rsa-exponent1", dp), ("rsa-exponent2", dq), ("rsa-coefficient1", qinv)], kind: .badKey)
+            [
+                ("n", n), ("e", e), ("d", d), ("rsa-factor1", p), ("rsa-factor2", q),
+                ("rsa-exponent1", dp), ("rsa-exponent2", dq), ("rsa-coefficient1", qinv),
+            ], kind: .badKey)
     }
 
     private static func crtParameters(d: [UInt8], p: [UInt8], q: [UInt8]) throws -> ([UInt8], [UInt8], [UInt8]) {
         guard let ctx = BN_CTX_new() else { throw LibCrypto.failure("bignum context") }
         defer { BN_CTX_free(ctx) }
-        let bd = BN_bin2bn(d, Int32(d.count), nil), bp = BN_bin2bn(p, Int32(p.count), nil)
+        let bd = BN_bin2bn(d, Int32(d.count), nil)
+        let bp = BN_bin2bn(p, Int32(p.count), nil)
         let bq = BN_bin2bn(q, Int32(q.count), nil)
-        let pm1 = BN_new(), qm1 = BN_new(), dp = BN_new(), dq = BN_new()
+        let pm1 = BN_new()
+        let qm1 = BN_new()
+        let dp = BN_new()
+        let dq = BN_new()
         defer { for bn in [bd, bp, bq, pm1, qm1, dp, dq] { BN_clear_free(bn) } }
         guard let bd, let bp, let bq, let pm1, let qm1, let dp, let dq,
-              BN_copy(pm1, bp) != nil, BN_sub_word(pm1, 1) == 1, BN_copy(qm1, bq) != nil, BN_sub_word(qm1, 1) == 1,
-              BN_div(nil, dp, bd, pm1, ctx) == 1, BN_div(nil, dq, bd, qm1, ctx) == 1,
-              let qinv = BN_mod_inverse(nil, bq, bp, ctx)
-        else { ERR_clear_error(); throw CryptoError(.badKey, "rsa secret key parameters are inconsistent") }
+            BN_copy(pm1, bp) != nil, BN_sub_word(pm1, 1) == 1, BN_copy(qm1, bq) != nil, BN_sub_word(qm1, 1) == 1,
+            BN_div(nil, dp, bd, pm1, ctx) == 1, BN_div(nil, dq, bd, qm1, ctx) == 1,
+            let qinv = BN_mod_inverse(nil, bq, bp, ctx)
+        else {
+            ERR_clear_error()
+            throw CryptoError(.badKey, "rsa secret key parameters are inconsistent")
+        }
         defer { BN_clear_free(qinv) }
         return (bytes(dp), bytes(dq), bytes(qinv))
     }
@@ -39,21 +49,24 @@ enum RSA {
     }
 
     static func generate(bits: Int) throws -> PKey {
-        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else { throw LibCrypto.failure("rsa key generation") }
+        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else {
+            throw LibCrypto.failure("rsa key generation")
+        }
         defer { EVP_PKEY_CTX_free(ctx) }
         var key: OpaquePointer?
         guard EVP_PKEY_keygen_init(ctx) == 1, EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, Int32(bits)) == 1,
-              EVP_PKEY_generate(ctx, &key) == 1, let k = key
+            EVP_PKEY_generate(ctx, &key) == 1, let k = key
         else { throw LibCrypto.failure("rsa key generation") }
         return PKey(k)
     }
 
-    static func verify(n: [UInt8], e: [UInt8], hash: HashAlgorithm, digest: [UInt8], signature: [UInt8]) throws -> Bool {
+    static func verify(n: [UInt8], e: [UInt8], hash: HashAlgorithm, digest: [UInt8], signature: [UInt8]) throws -> Bool
+    {
         guard let sig = Bytes.leftPad(signature, to: n.count) else { return false }
         let key = try publicKey(n: n, e: e)
         return try key.withContext { ctx in
             guard EVP_PKEY_verify_init(ctx) == 1, EVP_PKEY_CTX_set_rsa_padding(ctx, lifeboat_rsa_pkcs1_padding()) == 1,
-                  EVP_PKEY_CTX_set_signature_md(ctx, hash.md) == 1
+                EVP_PKEY_CTX_set_signature_md(ctx, hash.md) == 1
             else { throw LibCrypto.failure("rsa verify setup") }
             let ok = EVP_PKEY_verify(ctx, sig, sig.count, digest, digest.count) == 1
             ERR_clear_error()
@@ -64,7 +77,7 @@ enum RSA {
     static func sign(key: PKey, hash: HashAlgorithm, digest: [UInt8]) throws -> [UInt8] {
         try key.withContext { ctx in
             guard EVP_PKEY_sign_init(ctx) == 1, EVP_PKEY_CTX_set_rsa_padding(ctx, lifeboat_rsa_pkcs1_padding()) == 1,
-                  EVP_PKEY_CTX_set_signature_md(ctx, hash.md) == 1
+                EVP_PKEY_CTX_set_signature_md(ctx, hash.md) == 1
             else { throw LibCrypto.failure("rsa sign setup") }
             return try sizedOutput("rsa sign") { EVP_PKEY_sign(ctx, $0, $1, digest, digest.count) }
         }
@@ -99,7 +112,10 @@ enum RSA {
             else { throw LibCrypto.failure("rsa decrypt setup") }
             var length = modulusLength
             var out = [UInt8](repeating: 0, count: modulusLength)
-            guard EVP_PKEY_decrypt(ctx, &out, &length, c, c.count) == 1 else { ERR_clear_error(); return nil }
+            guard EVP_PKEY_decrypt(ctx, &out, &length, c, c.count) == 1 else {
+                ERR_clear_error()
+                return nil
+            }
             return Array(out.prefix(length))
         }
     }
@@ -107,15 +123,26 @@ enum RSA {
 
 extension RSA {
     /// n, e, d, p, q, u as OpenPGP stores them: p < q and u = p^-1 mod q.
-    static func openPGPComponents(_ key: PKey) throws -> (n: [UInt8], e: [UInt8], d: [UInt8], p: [UInt8], q: [UInt8], u: [UInt8]) {
-        let n = try key.bigNumber("n"), e = try key.bigNumber("e"), d = try key.bigNumber("d")
-        var p = try key.bigNumber("rsa-factor1"), q = try key.bigNumber("rsa-factor2")
+    static func openPGPComponents(_ key: PKey) throws -> (
+        n: [UInt8], e: [UInt8], d: [UInt8], p: [UInt8], q: [UInt8], u: [UInt8]
+    ) {
+        let n = try key.bigNumber("n")
+        let e = try key.bigNumber("e")
+        let d = try key.bigNumber("d")
+        var p = try key.bigNumber("rsa-factor1")
+        var q = try key.bigNumber("rsa-factor2")
         if p.count > q.count || (p.count == q.count && p.lexicographicallyPrecedes(q) == false) { swap(&p, &q) }
         guard let ctx = BN_CTX_new() else { throw LibCrypto.failure("bignum context") }
         defer { BN_CTX_free(ctx) }
-        let bp = BN_bin2bn(p, Int32(p.count), nil), bq = BN_bin2bn(q, Int32(q.count), nil)
-        defer { BN_clear_free(bp); BN_clear_free(bq) }
-        guard let bp, let bq, let u = BN_mod_inverse(nil, bp, bq, ctx) else { throw LibCrypto.failure("rsa coefficient") }
+        let bp = BN_bin2bn(p, Int32(p.count), nil)
+        let bq = BN_bin2bn(q, Int32(q.count), nil)
+        defer {
+            BN_clear_free(bp)
+            BN_clear_free(bq)
+        }
+        guard let bp, let bq, let u = BN_mod_inverse(nil, bp, bq, ctx) else {
+            throw LibCrypto.failure("rsa coefficient")
+        }
         defer { BN_clear_free(u) }
         return (n, e, d, p, q, bytes(u))
     }

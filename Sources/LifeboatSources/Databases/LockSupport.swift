@@ -30,7 +30,9 @@ package enum LockSignalGuard {
         pending.store(0, ordering: .sequentiallyConsistent)
         for s in signals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { sig in LockSignalGuard.pending.store(sig, ordering: .sequentiallyConsistent) }
+            action.__sigaction_handler.sa_handler = { sig in
+                LockSignalGuard.pending.store(sig, ordering: .sequentiallyConsistent)
+            }
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             var old = sigaction()
@@ -64,13 +66,15 @@ package enum PasswordFile {
             throw LifeboatError.failed("cannot read password file \(path): \(String(cString: strerror(errno)))")
         }
         guard st.st_mode & 0o077 == 0 else {
-            throw LifeboatError.failed("password file \(path) is readable by others (mode \(String(st.st_mode & 0o777, radix: 8)))",
-                                       hint: "chmod 600 \(path)")
+            throw LifeboatError.failed(
+                "password file \(path) is readable by others (mode \(String(st.st_mode & 0o777, radix: 8)))",
+                hint: "chmod 600 \(path)")
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw LifeboatError.failed("cannot read password file \(path)")
         }
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }).map(String.init)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }).map(
+            String.init)
         for line in lines {
             guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)

@@ -13,16 +13,22 @@ extension SourceSpec.MariaDB {
         var fields: [String: String] = [:]
         for word in dsn.split(whereSeparator: \.isWhitespace) {
             let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw LifeboatError(.usage, "mariadb target \(dsn): expected key=value words") }
+            guard parts.count == 2 else {
+                throw LifeboatError(.usage, "mariadb target \(dsn): expected key=value words")
+            }
             fields[parts[0] == "dbname" ? "database" : parts[0]] = parts[1]
         }
         let known: Set = ["host", "port", "socket", "user", "database", "password_file"]
         if let bad = fields.keys.first(where: { !known.contains($0) }) {
-            throw LifeboatError(.usage, "mariadb target: unknown key \(bad) (known: \(known.sorted().joined(separator: ", ")))")
+            throw LifeboatError(
+                .usage, "mariadb target: unknown key \(bad) (known: \(known.sorted().joined(separator: ", ")))")
         }
-        guard let db = fields["database"] else { throw LifeboatError(.usage, "mariadb target \(dsn): names no database=") }
-        self.init(host: fields["host"], port: fields["port"].flatMap(Int.init), socket: fields["socket"],
-                  user: fields["user"], database: db, passwordFile: fields["password_file"])
+        guard let db = fields["database"] else {
+            throw LifeboatError(.usage, "mariadb target \(dsn): names no database=")
+        }
+        self.init(
+            host: fields["host"], port: fields["port"].flatMap(Int.init), socket: fields["socket"],
+            user: fields["user"], database: db, passwordFile: fields["password_file"])
     }
 
     /// A private options file with the [client] settings; keep the folder alive while it is used.
@@ -52,8 +58,10 @@ package struct MariaDBDumper {
     package func write(to sink: ByteSink) throws -> Int64 {
         let (folder, options) = try endpoint.optionsFile()
         defer { withExtendedLifetime(folder) {} }
-        let argv = [ToolLocator.find("mariadb-dump"), "--defaults-extra-file=\(options)", "--single-transaction",
-                    "--routines", "--events", "--triggers", "--hex-blob", "--", endpoint.database]
+        let argv = [
+            ToolLocator.find("mariadb-dump"), "--defaults-extra-file=\(options)", "--single-transaction",
+            "--routines", "--events", "--triggers", "--hex-blob", "--", endpoint.database,
+        ]
         return try CommandDumper(argv: argv, what: "mariadb-dump").write(to: sink)
     }
 }
@@ -72,12 +80,14 @@ package final class MariaDBLoader: ByteSink {
         self.folder = folder
         let client = ToolLocator.find("mariadb")
         let name = endpoint.database.replacingOccurrences(of: "`", with: "``")
-        let make = try ProcessChild([client, "--defaults-extra-file=\(options)", "-e", "CREATE DATABASE IF NOT EXISTS `\(name)`"],
-                                    stdout: .null)
+        let make = try ProcessChild(
+            [client, "--defaults-extra-file=\(options)", "-e", "CREATE DATABASE IF NOT EXISTS `\(name)`"],
+            stdout: .null)
         let t = make.wait()
         guard t.succeeded else { throw make.failure("cannot create database \(endpoint.database)", t) }
-        let child = try ProcessChild([client, "--defaults-extra-file=\(options)", "--batch", "--", endpoint.database],
-                                     stdin: .pipe, stdout: .null)
+        let child = try ProcessChild(
+            [client, "--defaults-extra-file=\(options)", "--batch", "--", endpoint.database],
+            stdin: .pipe, stdout: .null)
         pipe = LoaderPipe(child, what: "mariadb", failure: "loading into mariadb failed")
     }
 
@@ -88,10 +98,13 @@ package final class MariaDBLoader: ByteSink {
         let (folder, options) = try endpoint.optionsFile()
         defer { withExtendedLifetime(folder) {} }
         let client = ToolLocator.find("mariadb")
-        let literal = endpoint.database.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''")
+        let literal = endpoint.database.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+            of: "'", with: "''")
         let count = try ProcessChild(
-            [client, "--defaults-extra-file=\(options)", "--batch", "--skip-column-names", "-e",
-             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '\(literal)'"],
+            [
+                client, "--defaults-extra-file=\(options)", "--batch", "--skip-column-names", "-e",
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '\(literal)'",
+            ],
             stdout: .pipe)
         let answer = count.readLine(deadline: .now + .seconds(60))
         let ended = count.wait()
@@ -130,21 +143,26 @@ package final class MariaDBGlobalReadLock: DatabaseLock {
         let (f, o) = try endpoint.optionsFile()
         folder = f
         options = o
-        let c = try ProcessChild([ToolLocator.find("mariadb"), "--defaults-extra-file=\(o)", "--unbuffered", "--batch",
-                                  "--skip-column-names"], stdin: .pipe, stdout: .pipe)
+        let c = try ProcessChild(
+            [
+                ToolLocator.find("mariadb"), "--defaults-extra-file=\(o)", "--unbuffered", "--batch",
+                "--skip-column-names",
+            ], stdin: .pipe, stdout: .pipe)
         child = c
         try c.send("SELECT CONNECTION_ID();\n")
         guard let id = c.readLine(deadline: deadline) else {
             abort(c)
-            throw c.failure("cannot open a mariadb session to lock", c.wait(until: .now + .seconds(1)) ?? .signaled(SIGKILL))
+            throw c.failure(
+                "cannot open a mariadb session to lock", c.wait(until: .now + .seconds(1)) ?? .signaled(SIGKILL))
         }
         connectionID = id
         try c.send("FLUSH TABLES WITH READ LOCK;\nSELECT 'lifeboat-locked';\n")
         while true {
             guard let line = c.readLine(deadline: deadline) else {
                 abort(c)
-                throw LifeboatError.failed("mariadb: FLUSH TABLES WITH READ LOCK did not succeed within max_lock"
-                    + (c.stderrSummary().isEmpty ? "" : ": \(c.stderrSummary())"),
+                throw LifeboatError.failed(
+                    "mariadb: FLUSH TABLES WITH READ LOCK did not succeed within max_lock"
+                        + (c.stderrSummary().isEmpty ? "" : ": \(c.stderrSummary())"),
                     hint: "a long query or transaction holds tables; try again later or raise max_lock")
             }
             if line == "lifeboat-locked" { return }
@@ -154,9 +172,14 @@ package final class MariaDBGlobalReadLock: DatabaseLock {
     /// Kills the session from the server side (a waiting FTWRL blocks writers too) and the client.
     private func abort(_ c: ProcessChild) {
         if let id = connectionID, Int(id) != nil {
-            if let k = try? ProcessChild([ToolLocator.find("mariadb"), "--defaults-extra-file=\(options)", "-e", "KILL \(id)"],
-                                         stdout: .null) {
-                if k.wait(until: .now + .seconds(5)) == nil { k.kill(); k.wait() }
+            if let k = try? ProcessChild(
+                [ToolLocator.find("mariadb"), "--defaults-extra-file=\(options)", "-e", "KILL \(id)"],
+                stdout: .null)
+            {
+                if k.wait(until: .now + .seconds(5)) == nil {
+                    k.kill()
+                    k.wait()
+                }
             }
         }
         c.kill()
@@ -170,12 +193,18 @@ package final class MariaDBGlobalReadLock: DatabaseLock {
         var ok = false
         if (try? c.send("UNLOCK TABLES;\nSELECT 'lifeboat-unlocked';\n")) != nil {
             while let line = c.readLine(deadline: .now + .seconds(5)) {
-                if line == "lifeboat-unlocked" { ok = true; break }
+                if line == "lifeboat-unlocked" {
+                    ok = true
+                    break
+                }
             }
         }
         if ok {
             c.closeStdin()
-            if c.wait(until: .now + .seconds(5)) == nil { c.kill(); c.wait() }
+            if c.wait(until: .now + .seconds(5)) == nil {
+                c.kill()
+                c.wait()
+            }
             child = nil
         } else {
             abort(c)

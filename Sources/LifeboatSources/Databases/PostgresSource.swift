@@ -50,9 +50,12 @@ package final class PostgresLoader: ByteSink {
     package init(dsn: String, passwordFile: String?) throws {
         creds = try PostgresCredentials(passwordFile: passwordFile)
         let child = try ProcessChild(
-            [ToolLocator.find("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-             "--no-password",
-             "--dbname=\(dsn)"],
+            [
+                ToolLocator.find("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
+                "--single-transaction",
+                "--no-password",
+                "--dbname=\(dsn)",
+            ],
             environment: creds.environment, stdin: .pipe, stdout: .null)
         pipe = LoaderPipe(child, what: "pg_restore", failure: "pg_restore failed")
     }
@@ -95,8 +98,11 @@ package final class PostgresBackupLock: DatabaseLock {
         let c = try PostgresCredentials(passwordFile: passwordFile)
         creds = c
         let psql = try ProcessChild(
-            ["stdbuf", "-oL", ToolLocator.find("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "--no-password",
-             "--dbname=\(dsn)"],
+            [
+                "stdbuf", "-oL", ToolLocator.find("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                "--no-password",
+                "--dbname=\(dsn)",
+            ],
             environment: c.environment, stdin: .pipe, stdout: .pipe)
         child = psql
         // The checkpoint pg_backup_start asks for does not block writers: give it time.
@@ -117,9 +123,14 @@ package final class PostgresBackupLock: DatabaseLock {
         child = nil
         defer {
             psql.closeStdin()
-            if psql.wait(until: .now + .seconds(5)) == nil { psql.kill(); psql.wait() }
+            if psql.wait(until: .now + .seconds(5)) == nil {
+                psql.kill()
+                psql.wait()
+            }
         }
-        try psql.send("SELECT labelfile || '<lifeboat-sep>' || coalesce(spcmapfile, '') FROM pg_backup_stop(false);\nSELECT 'lifeboat-stopped';\n")
+        try psql.send(
+            "SELECT labelfile || '<lifeboat-sep>' || coalesce(spcmapfile, '') FROM pg_backup_stop(false);\nSELECT 'lifeboat-stopped';\n"
+        )
         var text: [String] = []
         while let line = psql.readLine(deadline: .now + .seconds(30)) {
             if line == "lifeboat-stopped" {

@@ -37,7 +37,8 @@ package struct SQLiteSource {
     package func write(to sink: ByteSink) throws -> Int64 {
         var st = stat()
         guard stat(database, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
-            throw LifeboatError.failed("sqlite: \(database) is not a database file: \(String(cString: strerror(errno == 0 ? ENOENT : errno)))")
+            throw LifeboatError.failed(
+                "sqlite: \(database) is not a database file: \(String(cString: strerror(errno == 0 ? ENOENT : errno)))")
         }
         var walSize: Int64 = 0
         var wst = stat()
@@ -108,11 +109,15 @@ package struct SQLiteSource {
 
     static func streamFile(_ path: String, into sink: ByteSink) throws -> Int64 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LifeboatError.failed("sqlite: cannot read the copy: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw LifeboatError.failed("sqlite: cannot read the copy: \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         unlink(path)
         var total: Int64 = 0
-        try FileDescriptorIO.forEachBlock(fd, readFailure: { LifeboatError.failed("sqlite: cannot read the copy: \($0.reason)") }) {
+        try FileDescriptorIO.forEachBlock(
+            fd, readFailure: { LifeboatError.failed("sqlite: cannot read the copy: \($0.reason)") }
+        ) {
             try sink.write($0)
             total += Int64($0.count)
         }
@@ -132,12 +137,14 @@ package final class SQLiteWriteLock: DatabaseLock {
 
     package func acquire(deadline: ContinuousClock.Instant) throws {
         let left = ContinuousClock.now.duration(to: deadline)
-        let ms = Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+        let ms = Int32(
+            clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
         let c = try SQLiteConnection(path: database, busyTimeoutMs: ms)
         do {
             try c.execute("BEGIN IMMEDIATE")
         } catch {
-            throw LifeboatError.failed("sqlite: cannot take the write lock of \(database) within max_lock: \(c.errorMessage)")
+            throw LifeboatError.failed(
+                "sqlite: cannot take the write lock of \(database) within max_lock: \(c.errorMessage)")
         }
         connection = c
     }

@@ -3,7 +3,7 @@ import LifeboatCore
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Archives a list of absolute paths as a POSIX pax tar stream, so a `files` backup restores

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Looks up user and group names for ids once each, so tar headers carry uname and gname.
@@ -24,14 +24,18 @@ final class FileTreeOwners {
     /// One reentrant lookup (`getpwuid_r`, `getgrgid_r`) into `entry`: the name it finds, or "" when none.
     private static func name<Entry>(
         of id: UInt32, _ entry: Entry,
-        _ lookup: (UInt32, UnsafeMutablePointer<Entry>, UnsafeMutablePointer<CChar>, Int,
-                   UnsafeMutablePointer<UnsafeMutablePointer<Entry>?>) -> Int32,
+        _ lookup: (
+            UInt32, UnsafeMutablePointer<Entry>, UnsafeMutablePointer<CChar>, Int,
+            UnsafeMutablePointer<UnsafeMutablePointer<Entry>?>
+        ) -> Int32,
         _ field: (Entry) -> UnsafeMutablePointer<CChar>?
     ) -> String {
         var entry = entry
         var result: UnsafeMutablePointer<Entry>?
         var buffer = [CChar](repeating: 0, count: 4096)
-        guard lookup(id, &entry, &buffer, buffer.count, &result) == 0, result != nil, let p = field(entry) else { return "" }
+        guard lookup(id, &entry, &buffer, buffer.count, &result) == 0, result != nil, let p = field(entry) else {
+            return ""
+        }
         return String(cString: p)
     }
 }

@@ -1,7 +1,7 @@
 import LifeboatCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One thing found on disk: its absolute path (bytes, as the kernel has it) and what `lstat` said.

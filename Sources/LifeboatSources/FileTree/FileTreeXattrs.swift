@@ -1,7 +1,7 @@
 import LifeboatCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One extended attribute: its full name (`user.color`, `security.capability`,
@@ -23,15 +23,17 @@ enum FileTreeXattrs {
 
     /// The attributes of an open file.
     static func read(fd: Int32) -> (xattrs: [TarXattr], error: Int32?) {
-        collect(list: { TarXattrCalls.flistxattr(fd, $0, $1) },
-                get: { name, buffer, size in TarXattrCalls.fgetxattr(fd, name, buffer, size) })
+        collect(
+            list: { TarXattrCalls.flistxattr(fd, $0, $1) },
+            get: { name, buffer, size in TarXattrCalls.fgetxattr(fd, name, buffer, size) })
     }
 
     /// The attributes of `path` itself (a symlink is not followed).
     static func read(path: [UInt8]) -> (xattrs: [TarXattr], error: Int32?) {
         let c = TarBytes.c(path)
-        return collect(list: { TarXattrCalls.llistxattr(c, $0, $1) },
-                       get: { name, buffer, size in TarXattrCalls.lgetxattr(c, name, buffer, size) })
+        return collect(
+            list: { TarXattrCalls.llistxattr(c, $0, $1) },
+            get: { name, buffer, size in TarXattrCalls.lgetxattr(c, name, buffer, size) })
     }
 
     /// Lists names, then reads each value; attributes that vanish in between are left out.

@@ -9,8 +9,10 @@ package enum ChildEnvironment {
     package static let kept: Set<String> = ["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR"]
 
     /// `inherited` filtered down to `kept` and `LC_*`, then `own` added.
-    package static func make(_ own: [String: String],
-                            inherited: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+    package static func make(
+        _ own: [String: String],
+        inherited: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [String: String] {
         var env = inherited.filter { kept.contains($0.key) || $0.key.hasPrefix("LC_") }
         if env["PATH"] == nil { env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }
         for (k, v) in own { env[k] = v }

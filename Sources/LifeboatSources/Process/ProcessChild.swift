@@ -2,8 +2,8 @@ import Foundation
 import LifeboatCore
 
 #if canImport(Glibc)
-import Glibc
-import Synchronization
+    import Glibc
+    import Synchronization
 #endif
 
 /// How a child process ended.
@@ -48,8 +48,10 @@ package final class ProcessChild: Sendable {
 
     /// Starts `argv[0]` (searched on PATH) with `environment` added to the scrubbed one that
     /// `ChildEnvironment` keeps from this process's (no AWS_* or other secrets pass).
-    package init(_ argv: [String], environment: [String: String] = [:], stdin: Input = .null,
-                stdout: Output = .pipe) throws {
+    package init(
+        _ argv: [String], environment: [String: String] = [:], stdin: Input = .null,
+        stdout: Output = .pipe
+    ) throws {
         precondition(!argv.isEmpty)
         self.argv = argv
         var spawner = ProcessSpawner(argv, environment: ProcessSpawner.environment(ChildEnvironment.make(environment)))
@@ -134,7 +136,9 @@ package final class ProcessChild: Sendable {
             var p = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
             let r = SystemCall.retryingInterrupts { () -> Int32 in
                 let left = ContinuousClock.now.duration(to: deadline)
-                let ms = Int32(clamping: max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+                let ms = Int32(
+                    clamping: max(
+                        0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
                 return poll(&p, 1, ms)
             }
             if r <= 0 { return nil }
@@ -242,4 +246,3 @@ final class StderrTail: Sendable {
         return lines.suffix(n).joined(separator: "; ")
     }
 }
-

@@ -7,7 +7,8 @@ import LifeboatCore
 package protocol CommandRunner: Sendable {
     /// Runs `argv` to its end or until `deadline`, when its process group is killed and
     /// `timedOut` is set. Throws only when the program cannot be started.
-    func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws -> CommandOutcome
+    func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws
+        -> CommandOutcome
 }
 
 /// What a command did: how it ended, its stdout, and the last lines of its stderr.
@@ -32,8 +33,10 @@ extension CommandRunner {
 
     /// Runs `argv` and throws a clear error when it fails or times out.
     @discardableResult
-    package func check(_ argv: [String], environment: [String: String] = [:],
-                      deadline: ContinuousClock.Instant? = nil, what: String) throws -> CommandOutcome {
+    package func check(
+        _ argv: [String], environment: [String: String] = [:],
+        deadline: ContinuousClock.Instant? = nil, what: String
+    ) throws -> CommandOutcome {
         let out = try run(argv, environment: environment, deadline: deadline)
         guard let t = out.termination else {
             throw LifeboatError.failed("\(what): \(argv.joined(separator: " ")) did not finish in time and was killed")
@@ -49,7 +52,9 @@ extension CommandRunner {
 package struct SystemCommandRunner: CommandRunner {
     package init() {}
 
-    package func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws -> CommandOutcome {
+    package func run(_ argv: [String], environment: [String: String], deadline: ContinuousClock.Instant?) throws
+        -> CommandOutcome
+    {
         let child = try ProcessChild(argv, environment: environment)
         let sink = MemorySink()
         // Read stdout on a thread so a deadline can still fire while the program is silent.
@@ -69,7 +74,8 @@ package struct SystemCommandRunner: CommandRunner {
             t = child.wait()
         }
         _ = reader.wait(timeout: .now() + 2)
-        return CommandOutcome(termination: t, stdout: String(decoding: sink.bytes, as: UTF8.self),
-                              stderr: child.stderrSummary())
+        return CommandOutcome(
+            termination: t, stdout: String(decoding: sink.bytes, as: UTF8.self),
+            stderr: child.stderrSummary())
     }
 }

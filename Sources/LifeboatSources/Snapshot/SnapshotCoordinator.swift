@@ -47,7 +47,9 @@ package struct SnapshotCoordinator {
     }
 
     /// Runs the whole flow: `archive` gets the path of the snapshot's files and the extra files.
-    package func run<T>(id: BackupID, archive: (String, [(name: String, contents: [UInt8])]) throws -> T) throws -> (T, Int64?) {
+    package func run<T>(id: BackupID, archive: (String, [(name: String, contents: [UInt8])]) throws -> T) throws -> (
+        T, Int64?
+    ) {
         removeLeftovers()
         let taken = try take(name: SnapshotName.make(policy: policy, id: id))
         defer {
@@ -78,14 +80,16 @@ package struct SnapshotCoordinator {
             let deadline = start + maxLock
             if let p = provider.syncPath {
                 if Self.syncFileSystem(p, deadline: deadline) == false {
-                    throw LifeboatError.failed("syncing \(p) took longer than max_lock (\(maxLock)); snapshot abandoned, lock released")
+                    throw LifeboatError.failed(
+                        "syncing \(p) took longer than max_lock (\(maxLock)); snapshot abandoned, lock released")
                 }
             }
             do {
                 handle = try provider.create(name: name, deadline: deadline)
             } catch {
                 if ContinuousClock.now >= deadline {
-                    throw LifeboatError.failed("snapshot took longer than max_lock (\(maxLock)); snapshot abandoned, lock released: \(error)")
+                    throw LifeboatError.failed(
+                        "snapshot took longer than max_lock (\(maxLock)); snapshot abandoned, lock released: \(error)")
                 }
                 throw error
             }
@@ -130,7 +134,9 @@ package struct SnapshotCoordinator {
 /// Writes tar entries for files that exist only in memory (PostgreSQL's backup_label) ahead of
 /// the archiver's own entries, named inside the snapshot's folder.
 package enum SnapshotExtraFiles {
-    package static func write(_ files: [(name: String, contents: [UInt8])], under root: String, to sink: ByteSink) throws {
+    package static func write(_ files: [(name: String, contents: [UInt8])], under root: String, to sink: ByteSink)
+        throws
+    {
         let base = String(root.drop { $0 == "/" })
         let now = Int64(Date().timeIntervalSince1970)
         for f in files {

@@ -53,8 +53,9 @@ package struct BtrfsSnapshotProvider: SnapshotProvider {
 
     package func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         let path = "\(volume)/.\(name)"
-        try runner.check(["btrfs", "subvolume", "snapshot", "-r", volume, path], deadline: deadline,
-                         what: "btrfs snapshot of \(volume)")
+        try runner.check(
+            ["btrfs", "subvolume", "snapshot", "-r", volume, path], deadline: deadline,
+            what: "btrfs snapshot of \(volume)")
         return SnapshotHandle(name: name, ref: path, readPath: path)
     }
 
@@ -66,9 +67,10 @@ package struct BtrfsSnapshotProvider: SnapshotProvider {
 
     package func leftovers(policy: String) throws -> [SnapshotHandle] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: volume)) ?? []
-        return names.filter { $0.hasPrefix(".") && SnapshotName.belongs(String($0.dropFirst()), to: policy) }.sorted().map {
-            SnapshotHandle(name: String($0.dropFirst()), ref: "\(volume)/\($0)", readPath: "\(volume)/\($0)")
-        }
+        return names.filter { $0.hasPrefix(".") && SnapshotName.belongs(String($0.dropFirst()), to: policy) }.sorted()
+            .map {
+                SnapshotHandle(name: String($0.dropFirst()), ref: "\(volume)/\($0)", readPath: "\(volume)/\($0)")
+            }
     }
 }
 
@@ -80,8 +82,10 @@ package struct LVMSnapshotProvider: SnapshotProvider {
     package let mountBase: String
     package let runner: CommandRunner
 
-    package init(volume: String, size: String = "1G", mountBase: String = "/run/lifeboat",
-                runner: CommandRunner = SystemCommandRunner()) {
+    package init(
+        volume: String, size: String = "1G", mountBase: String = "/run/lifeboat",
+        runner: CommandRunner = SystemCommandRunner()
+    ) {
         self.volume = volume
         self.size = size
         self.mountBase = mountBase
@@ -93,15 +97,17 @@ package struct LVMSnapshotProvider: SnapshotProvider {
     package var isAtomic: Bool { true }
 
     package func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
-        try runner.check(["lvcreate", "--snapshot", "--name", name, "--size", size, volume], deadline: deadline,
-                         what: "lvm snapshot of \(volume)")
+        try runner.check(
+            ["lvcreate", "--snapshot", "--name", name, "--size", size, volume], deadline: deadline,
+            what: "lvm snapshot of \(volume)")
         return SnapshotHandle(name: name, ref: "\(vg)/\(name)", readPath: nil)
     }
 
     package func open(_ handle: SnapshotHandle) throws -> String {
         let mountPoint = "\(mountBase)/\(handle.name)"
         try runner.check(["mkdir", "-p", "-m", "0700", mountPoint], what: "make mount point")
-        try runner.check(["mount", "-o", "ro", "/dev/\(handle.ref)", mountPoint], what: "mount lvm snapshot \(handle.ref)")
+        try runner.check(
+            ["mount", "-o", "ro", "/dev/\(handle.ref)", mountPoint], what: "mount lvm snapshot \(handle.ref)")
         return mountPoint
     }
 
@@ -134,13 +140,15 @@ package struct ZFSSnapshotProvider: SnapshotProvider {
     package var isAtomic: Bool { true }
 
     package func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
-        try runner.check(["zfs", "snapshot", "\(volume)@\(name)"], deadline: deadline, what: "zfs snapshot of \(volume)")
+        try runner.check(
+            ["zfs", "snapshot", "\(volume)@\(name)"], deadline: deadline, what: "zfs snapshot of \(volume)")
         return SnapshotHandle(name: name, ref: "\(volume)@\(name)", readPath: nil)
     }
 
     package func open(_ handle: SnapshotHandle) throws -> String {
-        let out = try runner.check(["zfs", "get", "-H", "-o", "value", "mountpoint", volume],
-                                   what: "find the mount point of \(volume)")
+        let out = try runner.check(
+            ["zfs", "get", "-H", "-o", "value", "mountpoint", volume],
+            what: "find the mount point of \(volume)")
         let mountPoint = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard mountPoint.hasPrefix("/") else {
             throw LifeboatError.failed("zfs dataset \(volume) is not mounted (mountpoint \(mountPoint))")
@@ -153,10 +161,13 @@ package struct ZFSSnapshotProvider: SnapshotProvider {
     }
 
     package func leftovers(policy: String) throws -> [SnapshotHandle] {
-        let out = try runner.check(["zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-d", "1", volume],
-                                   what: "list zfs snapshots of \(volume)")
+        let out = try runner.check(
+            ["zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-d", "1", volume],
+            what: "list zfs snapshots of \(volume)")
         return out.stdout.split(whereSeparator: \.isNewline).map(String.init)
-            .filter { $0.hasPrefix("\(volume)@") && SnapshotName.belongs(String($0.dropFirst(volume.count + 1)), to: policy) }
+            .filter {
+                $0.hasPrefix("\(volume)@") && SnapshotName.belongs(String($0.dropFirst(volume.count + 1)), to: policy)
+            }
             .map { ref in SnapshotHandle(name: String(ref.split(separator: "@").last ?? ""), ref: ref, readPath: nil) }
     }
 }
@@ -173,8 +184,10 @@ package struct CommandSnapshotProvider: SnapshotProvider {
     /// Where the marker of a pending snapshot is kept (`<state>/<snapshot name>.snapshot`).
     package let stateDirectory: String?
 
-    package init(create: [String], delete: [String], volume: String?, stateDirectory: String?,
-                runner: CommandRunner = SystemCommandRunner()) {
+    package init(
+        create: [String], delete: [String], volume: String?, stateDirectory: String?,
+        runner: CommandRunner = SystemCommandRunner()
+    ) {
         createArgv = create
         deleteArgv = delete
         self.volume = volume
@@ -194,8 +207,9 @@ package struct CommandSnapshotProvider: SnapshotProvider {
 
     package func create(name: String, deadline: ContinuousClock.Instant) throws -> SnapshotHandle {
         try mark(SnapshotHandle(name: name, ref: name, readPath: nil))
-        let out = try runner.check(createArgv, environment: env(name, path: nil), deadline: deadline,
-                                   what: "snapshot command")
+        let out = try runner.check(
+            createArgv, environment: env(name, path: nil), deadline: deadline,
+            what: "snapshot command")
         let last = out.stdout.split(whereSeparator: \.isNewline).last.map {
             String($0).trimmingCharacters(in: .whitespaces)
         }
@@ -213,7 +227,8 @@ package struct CommandSnapshotProvider: SnapshotProvider {
     }
 
     package func delete(_ handle: SnapshotHandle) throws {
-        try runner.check(deleteArgv, environment: env(handle.name, path: handle.readPath), what: "snapshot delete command")
+        try runner.check(
+            deleteArgv, environment: env(handle.name, path: handle.readPath), what: "snapshot delete command")
         if let m = markerPath(handle.name) { unlink(m) }
     }
 

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// File names as the kernel sees them: bytes, not text. A name that is not valid UTF-8 (a Latin-1
@@ -54,12 +54,20 @@ enum TarBytes {
         var high: UInt8 = 0xbf
         switch first {
         case 0xc2...0xdf: length = 2
-        case 0xe0: length = 3; low = 0xa0
+        case 0xe0:
+            length = 3
+            low = 0xa0
         case 0xe1...0xec, 0xee...0xef: length = 3
-        case 0xed: length = 3; high = 0x9f
-        case 0xf0: length = 4; low = 0x90
+        case 0xed:
+            length = 3
+            high = 0x9f
+        case 0xf0:
+            length = 4
+            low = 0x90
         case 0xf1...0xf3: length = 4
-        case 0xf4: length = 4; high = 0x8f
+        case 0xf4:
+            length = 4
+            high = 0x8f
         default: return 0
         }
         guard i + length <= b.count else { return 0 }

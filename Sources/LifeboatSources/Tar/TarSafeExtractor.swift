@@ -1,7 +1,7 @@
 import LifeboatCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Extracts a tar stream into a target directory and nowhere else, so a restore from a damaged
@@ -81,7 +81,8 @@ package final class SafeTarExtractor: ByteSink {
             }
             return
         }
-        let problems = leaf.map { TarXattrWriter.apply(entry.xattrs, symlink: $0, in: fd, name: name) }
+        let problems =
+            leaf.map { TarXattrWriter.apply(entry.xattrs, symlink: $0, in: fd, name: name) }
             ?? TarXattrWriter.apply(entry.xattrs, fd: fd, name: name)
         for problem in problems { warn(problem) }
     }

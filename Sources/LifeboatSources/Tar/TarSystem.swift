@@ -1,7 +1,7 @@
 import LifeboatCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small wrappers over libc for the archiver and extractor: errno text, retrying reads/writes.

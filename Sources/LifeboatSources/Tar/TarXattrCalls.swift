@@ -11,23 +11,31 @@ enum TarXattrCalls {
         lifeboat_flistxattr(fd, list, size)
     }
 
-    static func lgetxattr(_ path: UnsafePointer<CChar>, _ name: UnsafePointer<CChar>, _ value: UnsafeMutableRawPointer?,
-                          _ size: Int) -> Int {
+    static func lgetxattr(
+        _ path: UnsafePointer<CChar>, _ name: UnsafePointer<CChar>, _ value: UnsafeMutableRawPointer?,
+        _ size: Int
+    ) -> Int {
         lifeboat_lgetxattr(path, name, value, size)
     }
 
-    static func fgetxattr(_ fd: Int32, _ name: UnsafePointer<CChar>, _ value: UnsafeMutableRawPointer?,
-                          _ size: Int) -> Int {
+    static func fgetxattr(
+        _ fd: Int32, _ name: UnsafePointer<CChar>, _ value: UnsafeMutableRawPointer?,
+        _ size: Int
+    ) -> Int {
         lifeboat_fgetxattr(fd, name, value, size)
     }
 
-    static func fsetxattr(_ fd: Int32, _ name: UnsafePointer<CChar>, _ value: UnsafeRawPointer?, _ size: Int,
-                          _ flags: Int32) -> Int32 {
+    static func fsetxattr(
+        _ fd: Int32, _ name: UnsafePointer<CChar>, _ value: UnsafeRawPointer?, _ size: Int,
+        _ flags: Int32
+    ) -> Int32 {
         lifeboat_fsetxattr(fd, name, value, size, flags)
     }
 
-    static func lsetxattr(_ path: UnsafePointer<CChar>, _ name: UnsafePointer<CChar>, _ value: UnsafeRawPointer?,
-                          _ size: Int, _ flags: Int32) -> Int32 {
+    static func lsetxattr(
+        _ path: UnsafePointer<CChar>, _ name: UnsafePointer<CChar>, _ value: UnsafeRawPointer?,
+        _ size: Int, _ flags: Int32
+    ) -> Int32 {
         lifeboat_lsetxattr(path, name, value, size, flags)
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Puts extended attributes back on an extracted file or directory: user., trusted., security.
