@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh
 # Package.swift names exactly what each target imports (SwiftPM's own check sees only this package's targets).
 python3 scripts/check-package.py
+# The house style (.swift-format: 4 spaces, 120 columns, no force unwrap, no force try).
+swift format lint --strict -r Sources Tests Fuzz/Sources Package.swift
 swift build --build-tests --explicit-target-dependency-import-check error
 set +e
 # The suites take under a minute; a hung one fails the run in 15 minutes instead of holding it.

@@ -50,13 +50,18 @@ package struct BackupID: Sendable, Hashable, Comparable, CustomStringConvertible
 package enum Timestamp {
     private static func calendar() -> Calendar {
         var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
+        c.timeZone = .gmt
         return c
     }
 
+    /// Year, month, day, hour, minute and second of `date` in UTC.
+    private static func fields(_ date: Date) -> [CVarArg] {
+        let c = calendar()
+        return [Calendar.Component.year, .month, .day, .hour, .minute, .second].map { c.component($0, from: date) }
+    }
+
     package static func compact(_ date: Date) -> String {
-        let c = calendar().dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        String(format: "%04d%02d%02dT%02d%02d%02dZ", arguments: fields(date))
     }
 
     package static func parseCompact(_ text: String) -> Date? {
@@ -71,9 +76,7 @@ package enum Timestamp {
     }
 
     package static func iso8601(_ date: Date) -> String {
-        let c = calendar().dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", arguments: fields(date))
     }
 
     package static func parseISO8601(_ text: String) -> Date? {

@@ -11,10 +11,7 @@ package enum FileFeeder {
             throw LifeboatError.failed("cannot open \(path): \(error.reason)")
         }
         defer { close(fd) }
-        try FileDescriptorIO.forEachBlock(
-            fd, readFailure: { LifeboatError.failed("cannot read \(path): \($0.reason)") }
-        ) {
-            try sink.write($0)
-        }
+        let readFailure = { (e: SystemCallError) in LifeboatError.failed("cannot read \(path): \(e.reason)") }
+        try FileDescriptorIO.forEachBlock(fd, readFailure: readFailure) { try sink.write($0) }
     }
 }

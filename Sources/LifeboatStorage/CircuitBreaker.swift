@@ -21,7 +21,11 @@ package enum CircuitBreaker {
         }
     }
 
-    package enum Phase: String, Sendable, Codable { case closed, open, halfOpen = "half-open" }
+    package enum Phase: String, Sendable, Codable {
+        case closed
+        case open
+        case halfOpen = "half-open"
+    }
 
     package struct State: Sendable, Equatable, Codable {
         package var phase: Phase

@@ -6,9 +6,10 @@ import Testing
 /// A manifest from a destination is hostile input: every field is checked before any use.
 @Suite struct ManifestReaderTests {
     let now = Date(timeIntervalSince1970: 1_780_000_000)
-    var id: String { BackupID(date: now.addingTimeInterval(-3600), random: "abcdef").rawValue }
+    var backupID: BackupID { BackupID(date: now.addingTimeInterval(-3600), random: "abcdef") }
+    var id: String { backupID.rawValue }
     var expectation: ManifestReader.Expectation {
-        .init(host: "db1", policy: "orders", kind: "postgres", id: BackupID(id)!, now: now)
+        .init(host: "db1", policy: "orders", kind: "postgres", id: backupID, now: now)
     }
 
     func manifest(_ edit: (inout Manifest) -> Void = { _ in }) -> Manifest {

@@ -6,10 +6,7 @@ import Testing
 @Suite struct POSIXLayerTests {
     /// A fresh folder of this test's own.
     static func folder() throws -> String {
-        var template = Array("\(NSTemporaryDirectory())/lifeboat-posix-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard let made else { throw SystemCallError(errno) }
-        return String(cString: made)
+        try UniqueFolder.make(template: "\(NSTemporaryDirectory())/lifeboat-posix-XXXXXX")
     }
 
     static func write(_ file: AtomicFile, _ text: String) throws {

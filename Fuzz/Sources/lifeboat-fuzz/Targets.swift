@@ -165,7 +165,7 @@ enum FuzzTargets {
     // MARK: manifest
 
     static let expectation = ManifestReader.Expectation(
-        host: "db1", policy: "tree", kind: "files", id: BackupID(SeedMaker.manifestID)!, now: now)
+        host: "db1", policy: "tree", kind: "files", id: BackupID(SeedMaker.manifestID) ?? BackupID(date: now), now: now)
 
     /// The manifest reader; an accepted manifest names contiguous chunks whose sizes add up.
     static func manifest(_ input: UnsafeRawBufferPointer) {

@@ -7,7 +7,10 @@ import LifeboatCore
 package enum Compliance {
     /// Nagios states, in order of severity; the raw value is the plugin exit code.
     package enum Status: Int32, Sendable, Comparable, CaseIterable {
-        case ok = 0, warning = 1, critical = 2, unknown = 3
+        case ok = 0
+        case warning = 1
+        case critical = 2
+        case unknown = 3
 
         package var name: String {
             switch self {

@@ -39,7 +39,7 @@ package enum RetentionPlanner {
 
     static var utc: Calendar {
         var c = Calendar(identifier: .iso8601)
-        c.timeZone = TimeZone(identifier: "UTC")!
+        c.timeZone = .gmt
         return c
     }
 
@@ -55,22 +55,21 @@ package enum RetentionPlanner {
             (
                 "daily", rules.keepDaily,
                 { e in
-                    let c = cal.dateComponents([.year, .month, .day], from: e.started)
-                    return c.year! * 10000 + c.month! * 100 + c.day!
+                    cal.component(.year, from: e.started) * 10000 + cal.component(.month, from: e.started) * 100
+                        + cal.component(.day, from: e.started)
                 }
             ),
             (
                 "weekly", rules.keepWeekly,
                 { e in
-                    let c = cal.dateComponents([.yearForWeekOfYear, .weekOfYear], from: e.started)
-                    return c.yearForWeekOfYear! * 100 + c.weekOfYear!
+                    cal.component(.yearForWeekOfYear, from: e.started) * 100
+                        + cal.component(.weekOfYear, from: e.started)
                 }
             ),
             (
                 "monthly", rules.keepMonthly,
                 { e in
-                    let c = cal.dateComponents([.year, .month], from: e.started)
-                    return c.year! * 100 + c.month!
+                    cal.component(.year, from: e.started) * 100 + cal.component(.month, from: e.started)
                 }
             ),
         ]

@@ -55,8 +55,8 @@ enum ChunkCheck {
             damaged(chunk, "as written", size: found.size, sha256: found.sha256) + "; removed")
     }
 
-    static func damaged(_ chunk: Manifest.Chunk, _ where_: String, size: Int64, sha256: String) -> String {
-        "\(chunk.name) is damaged \(where_): size \(size), sha256 \(sha256.prefix(12))…, "
+    static func damaged(_ chunk: Manifest.Chunk, _ place: String, size: Int64, sha256: String) -> String {
+        "\(chunk.name) is damaged \(place): size \(size), sha256 \(sha256.prefix(12))…, "
             + "expected size \(chunk.size), sha256 \(chunk.sha256.prefix(12))…"
     }
 }

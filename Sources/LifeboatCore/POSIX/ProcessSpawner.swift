@@ -114,8 +114,8 @@ package struct ProcessSpawner: Sendable {
         let cArgs = arguments.map { strdup($0) } + [nil]
         let cEnv = environment.map { $0.map { strdup($0) } + [nil] }
         defer {
-            cArgs.forEach { free($0) }
-            cEnv?.forEach { free($0) }
+            for p in cArgs { free(p) }
+            for p in cEnv ?? [] { free(p) }
         }
         var pid: pid_t = 0
         let rc: Int32

@@ -9,7 +9,7 @@ final class GzipCompressors {
         var made: [OpaquePointer] = []
         for _ in 0..<count {
             guard let c = libdeflate_alloc_compressor(Int32(level)) else {
-                made.forEach { libdeflate_free_compressor($0) }
+                for c in made { libdeflate_free_compressor(c) }
                 throw CompressionError(.resource, "cannot allocate a libdeflate compressor at level \(level)")
             }
             made.append(c)
@@ -18,7 +18,7 @@ final class GzipCompressors {
         self.level = level
     }
 
-    deinit { handles.forEach { libdeflate_free_compressor($0) } }
+    deinit { for c in handles { libdeflate_free_compressor(c) } }
 
     /// The most bytes one member of `blockSize` plaintext bytes can take.
     func memberBound(blockSize: Int) -> Int {
@@ -56,13 +56,13 @@ final class GzipDecompressors {
         handles = (0..<count).compactMap { _ in libdeflate_alloc_decompressor() }
     }
 
-    deinit { handles.forEach { libdeflate_free_decompressor($0) } }
+    deinit { for d in handles { libdeflate_free_decompressor(d) } }
 
     /// Inflates the complete member in `slot.input` (header included) into `slot.output`,
     /// checking that the deflate data fills the member exactly and that CRC-32 and ISIZE match.
     func inflate(worker: Int, slot: GzipSlot) {
         let headerSize = slot.headerSize
-        let where_ = "gzip member \(slot.index) at offset \(slot.streamOffset)"
+        let member = "gzip member \(slot.index) at offset \(slot.streamOffset)"
         guard worker < handles.count else {
             slot.error = CompressionError(.resource, "cannot allocate a libdeflate decompressor")
             return
@@ -70,14 +70,14 @@ final class GzipDecompressors {
         let input = slot.input
         let payloadSize = input.count - headerSize - GzipMemberFormat.trailerSize
         guard payloadSize > 0 else {
-            slot.error = CompressionError(.badHeader, "\(where_): size field \(input.count) is too small")
+            slot.error = CompressionError(.badHeader, "\(member): size field \(input.count) is too small")
             return
         }
         let trailer = UnsafeRawPointer(input.base + headerSize + payloadSize)
         let expectedCRC = GzipMemberFormat.loadLE32(trailer)
         let isize = Int(GzipMemberFormat.loadLE32(trailer + 4))
         guard isize <= GzipMemberFormat.maxMemberSize else {
-            slot.error = CompressionError(.corruptMember, "\(where_): isize \(isize) exceeds the limit")
+            slot.error = CompressionError(.corruptMember, "\(member): isize \(isize) exceeds the limit")
             return
         }
         let output = slot.output
@@ -90,24 +90,24 @@ final class GzipDecompressors {
         switch result {
         case LIBDEFLATE_SUCCESS: break
         case LIBDEFLATE_INSUFFICIENT_SPACE:
-            slot.error = CompressionError(.corruptMember, "\(where_): more data than its isize \(isize)")
+            slot.error = CompressionError(.corruptMember, "\(member): more data than its isize \(isize)")
             return
         default:
-            slot.error = CompressionError(.corruptMember, "\(where_): invalid deflate data")
+            slot.error = CompressionError(.corruptMember, "\(member): invalid deflate data")
             return
         }
         guard usedIn == payloadSize else {
             slot.error = CompressionError(
                 .corruptMember,
-                "\(where_): size field does not match the deflate data (\(usedIn) of \(payloadSize) bytes)")
+                "\(member): size field does not match the deflate data (\(usedIn) of \(payloadSize) bytes)")
             return
         }
         guard usedOut == isize else {
-            slot.error = CompressionError(.corruptMember, "\(where_): isize mismatch (\(usedOut) != \(isize))")
+            slot.error = CompressionError(.corruptMember, "\(member): isize mismatch (\(usedOut) != \(isize))")
             return
         }
         guard libdeflate_crc32(0, output.base, usedOut) == expectedCRC else {
-            slot.error = CompressionError(.corruptMember, "\(where_): crc32 mismatch")
+            slot.error = CompressionError(.corruptMember, "\(member): crc32 mismatch")
             return
         }
         output.count = usedOut

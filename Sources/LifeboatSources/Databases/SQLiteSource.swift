@@ -115,9 +115,8 @@ package struct SQLiteSource {
         defer { close(fd) }
         unlink(path)
         var total: Int64 = 0
-        try FileDescriptorIO.forEachBlock(
-            fd, readFailure: { LifeboatError.failed("sqlite: cannot read the copy: \($0.reason)") }
-        ) {
+        let readFailure = { (e: SystemCallError) in LifeboatError.failed("sqlite: cannot read the copy: \(e.reason)") }
+        try FileDescriptorIO.forEachBlock(fd, readFailure: readFailure) {
             try sink.write($0)
             total += Int64($0.count)
         }
