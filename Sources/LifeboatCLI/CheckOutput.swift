@@ -28,6 +28,12 @@ package enum CheckOutput {
         try JSONText.encode(results.map(CheckJSONItem.init))
     }
 
+    /// When no policy is configured at all: WARNING, since nothing is protected (a wrong or empty
+    /// `policies:` folder must not read as OK).
+    package static func noPolicies(directory: String, json: Bool) -> String {
+        json ? "[]" : "LIFEBOAT WARNING - no policy files (*.yaml) in \(directory): nothing is backed up"
+    }
+
     /// When the config or catalog cannot be read: UNKNOWN, one line (or one JSON object per policy
     /// named, with policy null when none was).
     package static func unknown(_ message: String, policies: [String], json: Bool) -> String {

@@ -24,6 +24,12 @@ package struct AgentConfig: Sendable {
     }
 
     package static func load(file: String) throws -> AgentConfig {
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw LifeboatError.badInput(
+                file,
+                "no such file: the agent config is given by --config FILE, else $LIFEBOAT_CONFIG, else /etc/lifeboat/lifeboat.yaml"
+            )
+        }
         let doc = try YAMLValue.load(file: file, displayName: file)
         let f = try doc.fields("the agent config", top: true)
         let base = (file as NSString).deletingLastPathComponent

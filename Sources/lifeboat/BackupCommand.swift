@@ -20,6 +20,9 @@ extension Lifeboat {
                     try BackupUseCase.checkSigningKey(configuration.agent)
                 }
                 let selected = try ctx.configuration.select(policies)
+                if selected.isEmpty {
+                    ctx.logger.warning("no policy files (*.yaml) in \(ctx.agent.policiesDirectory): nothing to back up")
+                }
                 let outcomes = try await BackupUseCase(ctx).run(policies: selected)
                 for o in outcomes {
                     var line = "\(o.policy) \(o.id?.rawValue ?? "-") \(o.status)"

@@ -13,7 +13,7 @@ extension Lifeboat {
             discussion: """
                 CRITICAL when the newest backup that reached every destination is older than the rpo, or \
                 there is none; WARNING past 80% of the rpo, when the newest backup is degraded or failed, or \
-                when the spool or its disk is 90% full; UNKNOWN when the config or the catalog cannot be read \
+                when the spool or its disk is 90% full, or when no policy is configured; UNKNOWN when the config or the catalog cannot be read \
                 or a policy named is not configured.
 
                 EXIT STATUS
@@ -30,8 +30,10 @@ extension Lifeboat {
 
         func run() async throws {
             let results: [Compliance.Result]
+            let policiesDirectory: String
             do {
                 let ctx = try global.context()
+                policiesDirectory = ctx.agent.policiesDirectory
                 let selected = try ctx.configuration.select(policies)
                 results = try CheckUseCase(ctx).run(policies: selected)
                 MetricsTextfile.refresh(ctx)
@@ -41,6 +43,10 @@ extension Lifeboat {
                 let message = (error as? LifeboatError)?.message ?? String(describing: error)
                 print(CheckOutput.unknown(message, policies: policies, json: json))
                 throw ExitCode(ExitCodeTable.code(for: Compliance.Status.unknown))
+            }
+            if results.isEmpty, policies.isEmpty {
+                print(CheckOutput.noPolicies(directory: policiesDirectory, json: json))
+                throw ExitCode(ExitCodeTable.code(for: Compliance.Status.warning))
             }
             print(json ? try CheckOutput.json(results) : CheckOutput.line(results))
             throw ExitCode(ExitCodeTable.code(for: Compliance.overall(results)))

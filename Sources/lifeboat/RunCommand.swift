@@ -46,6 +46,9 @@ extension Lifeboat {
                     try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
                 }
                 let ctx = try global.context()
+                if ctx.configuration.policies.isEmpty {
+                    ctx.logger.warning("no policy files (*.yaml) in \(ctx.agent.policiesDirectory): nothing to back up")
+                }
                 let useCase = RunUseCase(ctx)
                 let report: RunUseCase.Report
                 do {

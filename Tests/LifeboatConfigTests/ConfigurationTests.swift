@@ -127,7 +127,9 @@ import Testing
 
     @Test func missingConfigFileNamesIt() throws {
         let e = try #require(throws: LifeboatError.self) { try Configuration.load(file: "/nonexistent/lifeboat.yaml") }
-        #expect(e.message.hasPrefix("/nonexistent/lifeboat.yaml: cannot read"))
+        #expect(e.message.hasPrefix("/nonexistent/lifeboat.yaml: no such file"))
+        // and says how the config is found, so the operator knows what to change
+        #expect(e.message.contains("--config FILE, else $LIFEBOAT_CONFIG"))
     }
 
     static func removingKey(_ key: String, from text: String) -> String {

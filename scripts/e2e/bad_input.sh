@@ -62,3 +62,20 @@ err=$("$BIN" verify --config "$B/lifeboat.yaml" 2>&1 >/dev/null)
 check "a missing trusted_signers file is refused with exit 65, naming it" \
     test $? -eq 65 -a "$(echo "$err" | grep -c 'nope.asc')" -eq 1
 sed -i '/^trusted_signers:/d' "$B/lifeboat.yaml"
+# A config that is not there: exit 65, one line naming it and how the config is found.
+err=$("$BIN" run --config "$B/nope.yaml" 2>&1 >/dev/null)
+code=$?
+check "a missing config file is exit 65, one line naming it, --config and \$LIFEBOAT_CONFIG" \
+    test "$code" -eq 65 -a "$(printf '%s\n' "$err" | wc -l)" -eq 1 \
+    -a "$(echo "$err" | grep -c "nope.yaml: no such file.*--config FILE, else \$LIFEBOAT_CONFIG")" -eq 1
+# A policies folder with no policy in it protects nothing: check says WARNING, not OK.
+mkdir -p "$B/empty-policies"
+sed 's#^policies:.*##' "$B/lifeboat.yaml" >"$B/empty.yaml"
+echo "policies: empty-policies" >>"$B/empty.yaml"
+out=$("$BIN" check --config "$B/empty.yaml")
+code=$?
+check "check with no policy configured is WARNING (exit 1) and names the folder" \
+    test "$code" -eq 1 -a "$(echo "$out" | grep -c '^LIFEBOAT WARNING - no policy files (\*.yaml) in .*empty-policies')" -eq 1
+err=$("$BIN" backup --config "$B/empty.yaml" 2>&1 >/dev/null)
+check "backup with no policy configured says so on stderr" \
+    test "$(echo "$err" | grep -c 'no policy files (\*.yaml) in .*empty-policies: nothing to back up')" -eq 1

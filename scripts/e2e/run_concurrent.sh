@@ -60,6 +60,9 @@ runs = {s.labels["outcome"]: s.value for s in fams["lifeboat_runs"].samples if s
 assert runs.get("ok", 0) >= 1 and runs.get("idle", 0) >= 1, runs
 assert all(s.value == 1 for s in fams["lifeboat_destination_up"].samples)
 PY
+(umask 077 && "$BIN" check --config "$R/lifeboat.yaml" >/dev/null)
+check "the metrics textfile is 0644 even under umask 077 (node_exporter reads it)" \
+    test "$(stat -c %a "$R/state/lifeboat.prom")" = 644
 
 # A policy whose key is missing fails its backup: the run exits 1 and pings /fail.
 sed -e 's/^name: tree$/name: broken/' -e 's#keys/ops.pub.asc#keys/missing.pub.asc#' "$R/policies/tree.yaml" >"$R/policies/broken.yaml"

@@ -163,6 +163,9 @@ package enum MetricsTextfile {
         let temp = "\(path).tmp-\(getpid())"
         do {
             let file = try AtomicFile(path: path, temporaryPath: temp, mode: 0o644, replacingLeftover: true)
+            // node_exporter runs as another user: readable by all whatever the umask (systemd's
+            // UMask=0077 would make it 0600). It holds no secret, only ages, sizes and states.
+            fchmod(file.descriptor, 0o644)
             try Array(text.utf8).withUnsafeBytes { try file.write($0) }
             try file.commit(durable: false)
         } catch let failure as AtomicFile.Failure {
