@@ -8,8 +8,9 @@ import LifeboatStorage
 /// the chunks first (several at a time, each recorded as it lands, so an interrupted shipment resumes),
 /// the manifest last. Every call is retried with backoff and goes through the destination's circuit
 /// breaker; a destination whose breaker is open is skipped. The spool is emptied only when every
-/// destination holds the backup; a new backup that would leave more than `spool_max` waiting in the
-/// spool is failed rather than let fill the disk.
+/// destination holds the backup, and then the policy's signed `latest.json` is published there; a new
+/// backup that would leave more than `spool_max` waiting in the spool is failed rather than let fill
+/// the disk.
 struct Shipper {
     let ctx: AgentContext
     let makeBase: @Sendable (DestinationSpec) throws -> Destination
