@@ -34,6 +34,8 @@ package struct BackupRecord: Sendable, Equatable {
     /// Entries of a file tree left out because they vanished or could not be read.
     package var skipped: Int
     package var recipients: [String]
+    /// SHA-256 of the plaintext inside the gzip; nil for backups made before it was recorded.
+    package var payloadSHA256: String?
     package var error: String?
     package var copies: [Copy]
 
@@ -59,6 +61,7 @@ package struct BackupRecord: Sendable, Equatable {
         skipped = row["skipped"] ?? 0
         let r: String = row["recipients"]
         recipients = r.split(separator: ",").map(String.init)
+        payloadSHA256 = row["payload_sha256"]
         error = row["error"]
         self.copies = copies
     }

@@ -95,10 +95,11 @@ package final class Catalog: Sendable {
     }
 
     /// Records the chunks and sizes of a backup whose message is fully in the spool; it becomes `pending`.
-    /// `skipped`: entries of a file tree left out because they vanished or could not be read.
+    /// `skipped`: entries of a file tree left out because they vanished or could not be read;
+    /// `payloadSHA256`: the plaintext's sha256 (its size is `bytesIn`).
     package func sealBackup(
         id: BackupID, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date,
-        skipped: Int = 0
+        skipped: Int = 0, payloadSHA256: String? = nil
     ) throws {
         try wrap("seal backup") {
             try db.write { db in
@@ -112,10 +113,12 @@ package final class Catalog: Sendable {
                 try db.execute(
                     sql: """
                         UPDATE backup SET status = 'pending', bytes_in = ?, bytes_out = ?, chunk_count = ?,
-                        lock_window_ms = ?, finished = ?, skipped = ? WHERE id = ? AND status = 'running'
+                        lock_window_ms = ?, finished = ?, skipped = ?, payload_sha256 = ?
+                        WHERE id = ? AND status = 'running'
                         """,
                     arguments: [
-                        bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, skipped, id,
+                        bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, skipped,
+                        payloadSHA256, id,
                     ])
             }
         }

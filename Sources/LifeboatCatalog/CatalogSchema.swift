@@ -111,6 +111,15 @@ enum CatalogSchema {
             // walked), so `list` shows them and `check` warns instead of calling the backup good.
             try db.execute(sql: "ALTER TABLE backup ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0 CHECK (skipped >= 0)")
         }
+        m.registerMigration("v7-backup-payload-sha256") { db in
+            // The plaintext's sha256, hashed as it streamed into gzip, for the manifest (its size is
+            // bytes_in). NULL for backups made before it was recorded.
+            try db.execute(
+                sql: """
+                    ALTER TABLE backup ADD COLUMN payload_sha256 TEXT
+                        CHECK (payload_sha256 IS NULL OR length(payload_sha256) = 64)
+                    """)
+        }
         return m
     }
 }

@@ -39,6 +39,8 @@ package struct Policy: Sendable {
     package var objectives: Objectives
     /// How often to back up; nil means derived from the RPO (see `interval`).
     package var schedule: DurationValue?
+    /// How often the recovery host should prove a restore of this policy (`drill: every 30d`).
+    package var drill: DurationValue
     /// Resolved paths of the recipients' public keys.
     package var recipients: [String]
     package var compressionLevel: Int
@@ -50,6 +52,9 @@ package struct Policy: Sendable {
 
     /// What produces the plaintext, as the source's kind says.
     package var kind: Kind { source.kind }
+
+    /// The drill interval when the policy does not set one.
+    package static let defaultDrillInterval = DurationValue(seconds: 30 * 86400)
 
     /// The time between backups: the schedule, or half the RPO so one failed run still meets it.
     package var interval: DurationValue {

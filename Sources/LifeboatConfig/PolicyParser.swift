@@ -34,25 +34,8 @@ enum PolicyParser {
 
         let source = try SourceParser.parse(try top.required("source"), kind: kind, resolve: resolve)
         let objectives = try parseObjectives(try top.required("objectives"))
-        var schedule: DurationValue?
-        if let s = top.optional("schedule") {
-            let text = try s.string("schedule")
-            let words = text.split(separator: " ")
-            guard words.count == 2, words[0] == "every" else {
-                throw s.error("schedule: '\(text)' must read 'every <duration>', like 'every 6h'")
-            }
-            guard let d = DurationValue(parsing: String(words[1])), d.seconds > 0 else {
-                if YAMLValue.looksNumeric(String(words[1]), units: YAMLValue.durationUnits) {
-                    throw s.outOfRange("schedule", text, "every 1s", "every \(DurationValue.maximum)")
-                }
-                throw s.error("schedule: '\(text)' must read 'every <duration>', like 'every 6h'")
-            }
-            guard d <= .maximum else {
-                throw s.outOfRange("schedule", text, "every 1s", "every \(DurationValue.maximum)")
-            }
-            schedule = d
-        }
-
+        let schedule = try top.optional("schedule")?.every("schedule")
+        let drill = try top.optional("drill")?.every("drill") ?? Policy.defaultDrillInterval
         let encValue = try top.required("encryption")
         let enc = try encValue.fields("encryption")
         let recipientsValue = try enc.required("recipients")
@@ -82,7 +65,7 @@ enum PolicyParser {
         try top.finish()
 
         return Policy(
-            name: name, data: data, source: source, objectives: objectives, schedule: schedule,
+            name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
             recipients: recipients, compressionLevel: level, chunkSize: chunkSize, destinations: destinations,
             retention: retention, file: file)
     }
@@ -96,7 +79,13 @@ enum PolicyParser {
             priority =
                 Policy.Priority(rawValue: try p.oneOf("objectives.priority", ["high", "medium", "low"])) ?? .medium
         }
-        let scenario = try f.optional("scenario")?.string("objectives.scenario")
+        let scenarioValue = f.optional("scenario")
+        let scenario = try scenarioValue?.string("objectives.scenario")
+        if let scenarioValue, let scenario, scenario.utf8.count > Manifest.Objectives.maximumScenarioBytes {
+            throw scenarioValue.error(
+                "objectives.scenario is \(scenario.utf8.count) bytes long; at most \(Manifest.Objectives.maximumScenarioBytes) are allowed"
+            )
+        }
         try f.finish()
         return Policy.Objectives(rpo: rpo, rto: rto, priority: priority, scenario: scenario)
     }

@@ -38,6 +38,12 @@ package struct Manifest: Codable, Sendable, Equatable {
     /// Entries of a file tree left out because they vanished or could not be read; absent when none.
     package var skipped: Int?
     package var chunks: [Chunk]
+    /// The policy's objectives when the backup was shipped; absent in backups made before they were recorded.
+    package var objectives: Objectives?
+    /// Bytes of the plaintext inside the gzip (what the source produced); absent in older backups.
+    package var payloadSize: Int64?
+    /// SHA-256 of that plaintext, hashed as it streamed; absent in older backups.
+    package var payloadSHA256: String?
 
     package init(
         host: String, policy: String, kind: String, id: String, started: String, finished: String,
@@ -65,11 +71,13 @@ package struct Manifest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, tool, host, policy, kind, id, started, finished, payload, compression, encryption,
-            recipients, chunks, signer
+            recipients, chunks, signer, objectives
         case bytesIn = "bytes_in"
         case bytesOut = "bytes_out"
         case lockWindowMs = "lock_window_ms"
         case skipped
+        case payloadSize = "payload_size"
+        case payloadSHA256 = "payload_sha256"
     }
 
     /// The object name of the detached signature over `manifest.json`, written just before it.

@@ -102,6 +102,15 @@ package enum ManifestReader {
         if let signer = m.signer, !isFingerprint(signer) {
             throw Refusal("manifest signer \(quoted(signer)) is not a key fingerprint")
         }
+        do throws(ObjectivesCheck.Refusal) {
+            if let objectives = m.objectives { try ObjectivesCheck.check(objectives) }
+            try ObjectivesCheck.checkPayload(size: m.payloadSize, sha256: m.payloadSHA256)
+        } catch {
+            throw Refusal("manifest \(error.reason)")
+        }
+        if let size = m.payloadSize, size != m.bytesIn {
+            throw Refusal("manifest payload_size \(size) differs from bytes_in \(m.bytesIn)")
+        }
         guard !m.chunks.isEmpty, m.chunks.count <= maximumChunks else {
             throw Refusal("manifest lists \(m.chunks.count) chunks (1 to \(maximumChunks) allowed)")
         }

@@ -1,7 +1,7 @@
 import LifeboatCore
 import LifeboatCrypto
 
-/// The backup half of the pipeline in one place: plaintext -> gzip members -> OpenPGP -> chunks with
+/// The backup half of the pipeline in one place: plaintext -> sha256 -> gzip members -> OpenPGP -> chunks with
 /// their sha256 -> spool, so callers hand over a producer and get the chunk list back.
 package struct BackupPipeline {
     /// What the pipeline spooled: the chunks (names, sizes, sha256) and the bytes in and out.
@@ -12,6 +12,10 @@ package struct BackupPipeline {
         package let bytesIn: Int64
         /// Ciphertext bytes written to the spool.
         package let bytesOut: Int64
+        /// Plaintext bytes the payload hasher saw (equal to `bytesIn`).
+        package let payloadSize: Int64
+        /// SHA-256 of the plaintext, lowercase hex.
+        package let payloadSHA256: String
     }
 
     package let recipients: [OpenPGPPublicKey]
@@ -38,7 +42,14 @@ package struct BackupPipeline {
         let spooler = try ChunkSpooler(directory: spoolDirectory, chunkSize: chunkSize, maxBytes: maxSpoolBytes)
         let encryptor = try OpenPGPEncryptor(recipients: recipients, output: spooler)
         let gzip = try GzipMemberWriter(level: compressionLevel, output: encryptor)
-        let output = try produce(gzip)
-        return (output, Result(chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut))
+        let hasher = PayloadHasher(next: gzip)
+        let output = try produce(hasher)
+        guard let sha256 = hasher.sha256 else { throw PayloadHasherError.unfinished }
+        return (
+            output,
+            Result(
+                chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, payloadSize: hasher.size,
+                payloadSHA256: sha256)
+        )
     }
 }

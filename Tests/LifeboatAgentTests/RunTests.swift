@@ -46,6 +46,7 @@ import Testing
         #expect(
             Set(f.objects(f.nas2)) == [
                 "h1/db/\(id)/data.000000", "h1/db/\(id)/manifest.json.sig", "h1/db/\(id)/manifest.json",
+                "h1/db/latest.json.sig", "h1/db/latest.json",
             ])
         #expect(!FileManager.default.fileExists(atPath: spool))
         // Now nothing is left to do.

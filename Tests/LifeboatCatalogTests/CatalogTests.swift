@@ -129,4 +129,30 @@ import Testing
         _ = try fresh.importManifest(m, destination: "a", destinations: ["a"], at: t0)
         #expect(try fresh.backup(id: BackupID(m.id)!)?.skipped == 2)
     }
+
+    @Test func thePayloadDigestIsKeptFromTheSealAndComesBackFromAManifest() throws {
+        let c = try Catalog()
+        let id: BackupID = "20231114T221320Z-abcdef"
+        let digest = String(repeating: "0123456789abcdef", count: 4)
+        try begin(c, id)
+        #expect(try c.backup(id: id)?.payloadSHA256 == nil)
+        try c.sealBackup(
+            id: id, chunks: [], bytesIn: 1, bytesOut: 1, lockWindowMs: nil, finished: t0, payloadSHA256: digest)
+        #expect(try c.backup(id: id)?.payloadSHA256 == digest)
+
+        let fresh = try Catalog()
+        var m = Manifest(
+            host: "h", policy: "p", kind: "files", id: id.rawValue, started: "s", finished: "f", payload: "tar",
+            recipients: ["AB"], bytesIn: 1, bytesOut: 2, lockWindowMs: nil, chunks: [])
+        m.payloadSize = 1
+        m.payloadSHA256 = digest
+        _ = try fresh.importManifest(m, destination: "a", destinations: ["a"], at: t0)
+        #expect(try fresh.backup(id: id)?.payloadSHA256 == digest)
+        // A manifest from before the digest was recorded leaves it empty.
+        m.id = "20231114T221321Z-abcdef"
+        m.payloadSize = nil
+        m.payloadSHA256 = nil
+        _ = try fresh.importManifest(m, destination: "a", destinations: ["a"], at: t0)
+        #expect(try fresh.backup(id: "20231114T221321Z-abcdef")?.payloadSHA256 == nil)
+    }
 }

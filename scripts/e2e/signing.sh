@@ -1,5 +1,6 @@
-# Signed backups: gpg verifies the host's signature, the README's stock-tool recipe checks a backup end
-# to end, and backups planted or bent by someone with write access to a destination are refused by
+# Signed backups: gpg verifies the host's signatures (manifest.json and the policy's latest.json), the
+# manifest's payload digest matches what stock tools decrypt, the README's stock-tool recipe checks a
+# backup end to end, and backups planted or bent by someone with write access to a destination are refused by
 # rebuild-catalog, restore and verify, while the genuine backup is still found and restored.
 G=$WORK/signing
 make_setup "$G"
@@ -19,6 +20,29 @@ mkdir -m 700 "$GH"
 gpg --homedir "$GH" --batch --quiet --import "$G/host.pub.asc" "$G/keys/ops.sec.asc" 2>/dev/null
 check "signing: stock gpg verifies manifest.json.sig with the host's exported public key" bash -c \
     "gpg --homedir '$GH' --batch --status-fd 1 --verify '$BD/manifest.json.sig' '$BD/manifest.json' 2>/dev/null | grep -q '^\[GNUPG:\] VALIDSIG $FPR '"
+
+# The policy's signed latest.json, and the manifest's payload digest against what stock tools yield.
+LD=$G/nas/e2e/tree
+check "signing: the backup left latest.json and latest.json.sig for its policy" \
+    test -s "$LD/latest.json" -a -s "$LD/latest.json.sig"
+check "signing: latest.json names the backup, its signer and the policy's objectives" python3 -c "
+import json
+j = json.load(open('$LD/latest.json'))
+m = json.load(open('$BD/manifest.json'))
+assert j['id'] == '$ID' and j['host'] == 'e2e' and j['policy'] == 'tree' and j['signer'] == '$FPR', j
+assert j['objectives'] == m['objectives'] == {'rpo': 86400, 'rto': 3600, 'priority': 'high', 'schedule': 43200,
+    'drill': 2592000}, j['objectives']
+assert (j['payload_size'], j['payload_sha256']) == (m['payload_size'], m['payload_sha256']), j
+assert (j['started'], j['finished']) == (m['started'], m['finished']), j"
+check "signing: stock gpg verifies latest.json.sig with the host's exported public key" bash -c \
+    "gpg --homedir '$GH' --batch --status-fd 1 --verify '$LD/latest.json.sig' '$LD/latest.json' 2>/dev/null | grep -q '^\[GNUPG:\] VALIDSIG $FPR '"
+cat "$BD"/data.* | gpg --homedir "$GH" --batch --quiet --decrypt 2>/dev/null | gunzip >"$G/payload.tar"
+check "signing: the manifest's payload_sha256 and payload_size are those of gpg -d | gunzip's output" python3 -c "
+import json, os, sys
+m = json.load(open('$BD/manifest.json'))
+got = '$(sha256sum "$G/payload.tar" | cut -d' ' -f1)'
+assert m['payload_sha256'] == got and m['payload_size'] == os.path.getsize('$G/payload.tar') == m['bytes_in'], (m, got)"
+rm -f "$G/payload.tar"
 
 # The README's recipe, as written there, on the genuine backup and on a copy with one chunk byte flipped.
 recipe=$(sed -n '/<!-- recipe: verify-without-lifeboat -->/,/<!-- end recipe -->/p' README.md | sed '1,2d;$d' | sed '$d')

@@ -42,7 +42,8 @@ struct BackupJob {
             CrashPoint.hit("backup.spooled")
             try ctx.catalog.sealBackup(
                 id: id, chunks: spooled.chunks, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut,
-                lockWindowMs: report.lockWindowMs, finished: ctx.now(), skipped: report.skipped)
+                lockWindowMs: report.lockWindowMs, finished: ctx.now(), skipped: report.skipped,
+                payloadSHA256: spooled.payloadSHA256)
             CrashPoint.hit("backup.sealed")
             return Spooled(
                 id: id, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut, chunks: spooled.chunks, warnings: warnings

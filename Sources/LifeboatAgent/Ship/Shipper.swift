@@ -8,8 +8,9 @@ import LifeboatStorage
 /// the chunks first (several at a time, each recorded as it lands, so an interrupted shipment resumes),
 /// the manifest last. Every call is retried with backoff and goes through the destination's circuit
 /// breaker; a destination whose breaker is open is skipped. The spool is emptied only when every
-/// destination holds the backup; a new backup that would leave more than `spool_max` waiting in the
-/// spool is failed rather than let fill the disk.
+/// destination holds the backup, and then the policy's signed `latest.json` is published there; a new
+/// backup that would leave more than `spool_max` waiting in the spool is failed rather than let fill
+/// the disk.
 struct Shipper {
     let ctx: AgentContext
     let makeBase: @Sendable (DestinationSpec) throws -> Destination
@@ -29,8 +30,9 @@ struct Shipper {
         let fresh = record.copies.allSatisfy { $0.status == .pending }
         let chunks = try ctx.catalog.chunks(id: id)
         let signingKey = try ctx.signingKey()
-        let manifest = try ManifestBuilder.build(record: record, chunks: chunks, signer: signingKey.fingerprint)
-        let signature = try signingKey.sign(manifest, now: ctx.now())
+        let manifest = try ManifestBuilder.build(
+            record: record, chunks: chunks, signer: signingKey.fingerprint, objectives: policy.manifestObjectives)
+        let signature = try SignedObject.sign(manifest, ctx: ctx)
         let spoolDir = ctx.spoolDirectory(policy: policy.name, id: id)
         let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: id)
         let todo = policy.destinations.filter { spec in
@@ -49,6 +51,7 @@ struct Shipper {
         if after.status == .complete {
             CrashPoint.hit("ship.complete")
             try? FileManager.default.removeItem(atPath: spoolDir)
+            await LatestIndexWriter(ctx: ctx, destination: shippingDestination).publish(after, policy: policy)
         } else if fresh {
             try enforceSpoolLimit(after, policy: policy, spoolDir: spoolDir)
         }
@@ -148,20 +151,5 @@ struct Shipper {
         ctx.logger.critical("\(policy.name): \(record.id): \(message)")
         try ctx.catalog.failBackup(id: record.id, error: message, at: ctx.now())
         try? FileManager.default.removeItem(atPath: spoolDir)
-    }
-}
-
-/// Builds the manifest a destination stores beside a backup's chunks.
-enum ManifestBuilder {
-    static func build(record: BackupRecord, chunks: [Manifest.Chunk], signer: String?) throws -> [UInt8] {
-        var manifest = Manifest(
-            host: record.host, policy: record.policy, kind: record.kind, id: record.id.rawValue,
-            started: Timestamp.iso8601(record.started), finished: Timestamp.iso8601(record.finished ?? Date()),
-            payload: record.payload, recipients: record.recipients, bytesIn: record.bytesIn,
-            bytesOut: record.bytesOut, lockWindowMs: record.lockWindowMs, signer: signer, chunks: chunks)
-        manifest.skipped = record.skipped > 0 ? record.skipped : nil
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return [UInt8](try encoder.encode(manifest)) + [0x0a]
     }
 }

@@ -25,23 +25,24 @@ struct SignedManifest {
     ) async throws -> SignedManifest {
         let bytes: [UInt8]
         do {
-            bytes = try await readBounded(destination, prefix + "manifest.json", limit: ManifestReader.maximumSize)
+            bytes = try await SignedObject.readBounded(
+                destination, prefix + "manifest.json", limit: ManifestReader.maximumSize)
         } catch let e as StorageError where e.isNotFound {
             throw Refusal(reason: "manifest.json is missing", missing: true)
+        } catch let e as SignedObject.BoundedReadRefusal {
+            throw Refusal(reason: e.reason, missing: false)
         }
         var signer: String?
         do {
-            let signature = try await readBounded(
-                destination, prefix + Manifest.signatureName, limit: DetachedSignature.maximumSize)
-            signer = try DetachedSignature.verify(
-                signature: signature, data: bytes, trusted: signers, now: expecting.now
-            ).signer
-        } catch let e as StorageError where e.isNotFound {
+            signer = try await SignedObject.verify(
+                bytes, signatureAt: prefix + Manifest.signatureName, in: destination, signers: signers,
+                now: expecting.now)
+        } catch SignedObject.Failure.missing {
             guard allowUnsigned else {
                 throw Refusal(reason: "not signed (no \(Manifest.signatureName))", missing: false)
             }
-        } catch let e as CryptoError {
-            throw Refusal(reason: "\(Manifest.signatureName): \(e.description)", missing: false)
+        } catch SignedObject.Failure.refused(let reason) {
+            throw Refusal(reason: reason, missing: false)
         }
         let manifest: Manifest
         do {
@@ -53,23 +54,5 @@ struct SignedManifest {
             throw Refusal(reason: "manifest names signer \(named) but was signed by \(signer)", missing: false)
         }
         return SignedManifest(manifest: manifest, signer: signer)
-    }
-
-    /// Reads a small object whole, refusing one larger than `limit` before and while reading it.
-    static func readBounded(_ destination: Destination, _ key: String, limit: Int) async throws -> [UInt8] {
-        if let size = try await destination.size(key), size > Int64(limit) {
-            throw Refusal(
-                reason:
-                    "\(key.split(separator: "/").last.map(String.init) ?? key) is \(size) bytes, over the \(limit) allowed",
-                missing: false)
-        }
-        var out: [UInt8] = []
-        try await destination.read(key, offset: 0) { chunk in
-            guard out.count + chunk.count <= limit else {
-                throw Refusal(reason: "\(key) grew past \(limit) bytes while being read", missing: false)
-            }
-            out.append(contentsOf: chunk)
-        }
-        return out
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import LifeboatCore
+import LifeboatCrypto
+import LifeboatStorage
+
+/// The detached-signature convention every signed object at a destination follows (`manifest.json`,
+/// `latest.json`): the host's signing key signs the object's exact bytes, the signature is written
+/// first, and a reader accepts the bytes only when a trusted signer's signature over them verifies.
+enum SignedObject {
+    /// Signs `bytes` with the host's key, as every signature object at a destination is made.
+    static func sign(_ bytes: [UInt8], ctx: AgentContext) throws -> [UInt8] {
+        try ctx.signingKey().sign(bytes, now: ctx.now())
+    }
+
+    /// Why a signature was not accepted: absent, or there and not good.
+    enum Failure: Error {
+        case missing
+        case refused(String)
+    }
+
+    /// Reads the signature object `key` and checks it over `bytes` against `signers`; returns the signer.
+    static func verify(
+        _ bytes: [UInt8], signatureAt key: String, in destination: Destination, signers: [OpenPGPVerifyingKey],
+        now: Date
+    ) async throws -> String {
+        let name = key.split(separator: "/").last.map(String.init) ?? key
+        do {
+            let signature = try await readBounded(destination, key, limit: DetachedSignature.maximumSize)
+            return try DetachedSignature.verify(signature: signature, data: bytes, trusted: signers, now: now).signer
+        } catch let e as StorageError where e.isNotFound {
+            throw Failure.missing
+        } catch let e as CryptoError {
+            throw Failure.refused("\(name): \(e.description)")
+        } catch let e as BoundedReadRefusal {
+            throw Failure.refused(e.reason)
+        }
+    }
+
+    /// Why a small object was not read whole: it is, or grew, over its limit.
+    struct BoundedReadRefusal: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
+    }
+
+    /// Reads a small object whole, refusing one larger than `limit` before and while reading it.
+    static func readBounded(_ destination: Destination, _ key: String, limit: Int) async throws -> [UInt8] {
+        if let size = try await destination.size(key), size > Int64(limit) {
+            throw BoundedReadRefusal(
+                reason:
+                    "\(key.split(separator: "/").last.map(String.init) ?? key) is \(size) bytes, over the \(limit) allowed"
+            )
+        }
+        var out: [UInt8] = []
+        try await destination.read(key, offset: 0) { chunk in
+            guard out.count + chunk.count <= limit else {
+                throw BoundedReadRefusal(reason: "\(key) grew past \(limit) bytes while being read")
+            }
+            out.append(contentsOf: chunk)
+        }
+        return out
+    }
+}
