@@ -11,7 +11,8 @@ extension Lifeboat {
             abstract: "Make an OpenPGP key pair (run it OFF the host).",
             discussion: """
                 Writes DIR/NAME.pub.asc (give it to the host) and DIR/NAME.sec.asc (mode 0600: keep it off \
-                the host, in two separate safe places). Existing files are never overwritten.
+                the host, in two separate safe places), making DIR (mode 0700) when it is not there. Existing \
+                files are never overwritten.
                 """)
 
         @Option(name: .long, help: "Directory for the key files.") var out: String
@@ -24,6 +25,18 @@ extension Lifeboat {
             try CryptoCommand.guarded {
                 guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
                     throw CryptoCommand.usage("--name must be a plain file name (no '/', not starting with '.')")
+                }
+                // A folder that is not there yet is made, private (0700): it is about to hold a secret key.
+                var isFolder: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: out, isDirectory: &isFolder) {
+                    do {
+                        try FileManager.default.createDirectory(
+                            atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    } catch {
+                        throw CryptoError(.io, "\(out): cannot make the folder: \(error.localizedDescription)")
+                    }
+                } else if !isFolder.boolValue {
+                    throw CryptoError(.io, "\(out): not a folder")
                 }
                 let publicPath = "\(out)/\(name).pub.asc"
                 let secretPath = "\(out)/\(name).sec.asc"

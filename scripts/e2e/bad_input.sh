@@ -79,3 +79,10 @@ check "check with no policy configured is WARNING (exit 1) and names the folder"
 err=$("$BIN" backup --config "$B/empty.yaml" 2>&1 >/dev/null)
 check "backup with no policy configured says so on stderr" \
     test "$(echo "$err" | grep -c 'no policy files (\*.yaml) in .*empty-policies: nothing to back up')" -eq 1
+# keygen into a folder that does not exist yet makes it, private, and writes both halves.
+"$BIN" keygen --out "$B/new/keys" --name fresh >/dev/null 2>&1
+check "keygen --out makes a missing folder 0700 and writes both key files" \
+    test "$(stat -c %a "$B/new/keys" 2>/dev/null)" = 700 -a -s "$B/new/keys/fresh.pub.asc" -a -s "$B/new/keys/fresh.sec.asc"
+err=$("$BIN" keygen --out "$B/keys/ops.pub.asc" --name x 2>&1 >/dev/null)
+check "keygen --out a file that is not a folder is refused, naming it" \
+    test $? -ne 0 -a "$(echo "$err" | grep -c 'ops.pub.asc: not a folder')" -eq 1
