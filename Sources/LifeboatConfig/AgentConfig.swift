@@ -32,6 +32,15 @@ package struct AgentConfig: Sendable {
         }
         let doc = try YAMLValue.load(file: file, displayName: file)
         let f = try doc.fields("the agent config", top: true)
+        if let r = f.optional("role") {
+            let role = try r.string("role")
+            if role == RecoveryConfig.role {
+                throw r.error(
+                    "this is a recovery host's config (role: recovery): it drills, plans and watches the fleet (fleet, drill, plan); backups are made by a backup host's config"
+                )
+            }
+            guard role == "agent" else { throw r.error("role must be 'agent' (the default) or 'recovery'") }
+        }
         let base = (file as NSString).deletingLastPathComponent
         let resolve = { (p: String) in PathResolver.resolve(p, against: base) }
         var host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"

@@ -226,6 +226,37 @@ package struct S3Destination: Destination {
         return keys
     }
 
+    /// One ListObjectsV2 walk with `delimiter=/`: the folders directly under `prefix`, one request per
+    /// page of 1,000 however many objects lie below them.
+    package func listFolders(prefix: String) async throws -> [String] {
+        guard prefix.isEmpty || prefix.hasSuffix("/") else {
+            throw StorageError(.permanent, destination: name, "list \(prefix): a folder prefix must end with /")
+        }
+        let full = settings.prefix + prefix
+        var folders: [String] = []
+        var token: String?
+        repeat {
+            var query: [(String, String?)] = [("delimiter", "/"), ("list-type", "2"), ("prefix", full)]
+            if let token { query.append(("continuation-token", token)) }
+            if let n = settings.listPageSize { query.append(("max-keys", String(n))) }
+            var body: [UInt8] = []
+            try await send(request("GET", key: nil, query: query), what: "list \(prefix) by folder") {
+                body.append(contentsOf: $0)
+            }
+            let page = S3XML.listPage(body)
+            for f in page.folders where f.hasPrefix(full) && f.hasSuffix("/") {
+                let name = f.dropFirst(full.count).dropLast()
+                if !name.isEmpty, !name.contains("/") { folders.append(String(name)) }
+            }
+            let next = page.truncated ? page.nextToken : nil
+            if let next, next == token || folders.count > Self.maximumListed {
+                throw StorageError(.permanent, destination: name, "list \(prefix): the server's listing does not end")
+            }
+            token = next
+        } while token != nil
+        return folders
+    }
+
     package func remove(_ key: String) async throws {
         do {
             try await send(request("DELETE", key: key), what: "DELETE \(key)")

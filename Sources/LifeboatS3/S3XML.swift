@@ -29,12 +29,14 @@ enum S3XML {
 
     struct ListPage {
         var keys: [String] = []
+        /// `CommonPrefixes/Prefix` of a listing made with a delimiter.
+        var folders: [String] = []
         var truncated = false
         var nextToken: String?
     }
 
     static func listPage(_ body: [UInt8]) -> ListPage {
-        let collector = Collector(names: ["Key", "IsTruncated", "NextContinuationToken"])
+        let collector = Collector(names: ["Key", "CommonPrefixes/Prefix", "IsTruncated", "NextContinuationToken"])
         let parser = XMLParser(data: Data(body))
         parser.delegate = collector
         _ = parser.parse()
@@ -42,6 +44,7 @@ enum S3XML {
         for (n, v) in collector.found {
             switch n {
             case "Key": page.keys.append(v)
+            case "CommonPrefixes/Prefix": page.folders.append(v)
             case "IsTruncated": page.truncated = v == "true"
             default: page.nextToken = v
             }
@@ -54,12 +57,15 @@ enum S3XML {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// Collects the text of elements named `names`; a name `Parent/Child` matches `Child` only inside
+    /// `Parent` (S3's `CommonPrefixes/Prefix` is not the listing's own `Prefix`).
     final class Collector: NSObject, XMLParserDelegate {
         let names: Set<String>
         var found: [(String, String)] = []
         var current: String?
         var text = ""
         var sawError = false
+        var parent: [String] = []
 
         init(names: Set<String>) { self.names = names }
 
@@ -68,10 +74,15 @@ enum S3XML {
             attributes: [String: String] = [:]
         ) {
             if name == "Error" { sawError = true }
-            if names.contains(name) {
+            let qualified = parent.last.map { "\($0)/\(name)" }
+            if let qualified, names.contains(qualified) {
+                current = qualified
+                text = ""
+            } else if names.contains(name) {
                 current = name
                 text = ""
             }
+            parent.append(name)
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
@@ -79,8 +90,9 @@ enum S3XML {
         }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            if name == current {
-                found.append((name, text))
+            parent.removeLast()
+            if let c = current, c == name || c.hasSuffix("/\(name)") {
+                found.append((c, text))
                 current = nil
             }
         }

@@ -218,6 +218,10 @@ package struct CircuitBreakerDestination: Destination {
         try await guarded { try await base.list(prefix: prefix) }
     }
 
+    package func listFolders(prefix: String) async throws -> [String] {
+        try await guarded { try await base.listFolders(prefix: prefix) }
+    }
+
     package func remove(_ key: String) async throws {
         try await guarded { try await base.remove(key) }
     }

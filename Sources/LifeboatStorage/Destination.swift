@@ -6,6 +6,10 @@
 /// - `read` streams the object from `offset` to its end into `consumer`;
 /// - `size` is nil when the object does not exist;
 /// - `list` returns every key that starts with `prefix`, in no particular order;
+/// - `listFolders` returns the names of the folders directly under `prefix` (which is empty or ends
+///   with `/`): the part of each key after `prefix` up to the next `/`, once each, in no particular
+///   order; one request where the store can group keys (S3's `delimiter`), so a reader walking the
+///   tree pays one listing per level, not one per object;
 /// - `remove` of a missing object is not an error.
 /// Failures are thrown as `StorageError`, which says whether a retry can help.
 package protocol Destination: Sendable {
@@ -17,6 +21,7 @@ package protocol Destination: Sendable {
     func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64
     func size(_ key: String) async throws -> Int64?
     func list(prefix: String) async throws -> [String]
+    func listFolders(prefix: String) async throws -> [String]
     func remove(_ key: String) async throws
 }
 

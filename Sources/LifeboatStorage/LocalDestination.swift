@@ -141,6 +141,44 @@ package struct LocalDestination: Destination {
         return out
     }
 
+    /// The sub-folders of `root/prefix` that hold something (S3 shows a folder only while a key is under it).
+    package func listFolders(prefix: String) async throws -> [String] {
+        guard prefix.isEmpty || prefix.hasSuffix("/") else {
+            throw StorageError(.permanent, destination: name, "list \(prefix): a folder prefix must end with /")
+        }
+        let folder = prefix.isEmpty ? root : try path(String(prefix.dropLast()))
+        guard let dir = opendir(folder) else {
+            if errno == ENOENT || errno == ENOTDIR { return [] }
+            throw fail("cannot list", folder, errno: errno)
+        }
+        defer { closedir(dir) }
+        var out: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") || name.contains(".tmp-") { continue }
+            var st = stat()
+            guard lstat(folder + "/" + name, &st) == 0, st.st_mode & S_IFMT == S_IFDIR,
+                Self.holdsSomething(folder + "/" + name)
+            else { continue }
+            out.append(name)
+        }
+        return out
+    }
+
+    static func holdsSomething(_ folder: String) -> Bool {
+        guard let dir = opendir(folder) else { return false }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { return true }
+        }
+        return false
+    }
+
     /// Removes the object, then its folder once that is empty (a purged backup leaves no empty
     /// `<host>/<policy>/<id>/` behind). Only that one folder: the policy's folder may be receiving a
     /// new backup at this moment.

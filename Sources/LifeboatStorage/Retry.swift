@@ -98,6 +98,10 @@ package struct RetryingDestination: Destination {
         try await retrier.run("list \(prefix)") { try await base.list(prefix: prefix) }
     }
 
+    package func listFolders(prefix: String) async throws -> [String] {
+        try await retrier.run("list \(prefix) by folder") { try await base.listFolders(prefix: prefix) }
+    }
+
     package func remove(_ key: String) async throws {
         try await retrier.run("delete \(key)") { try await base.remove(key) }
     }

@@ -22,6 +22,16 @@ package enum DestinationSuite {
         #expect(try await d.size("h/p/id/manifest.json") == 0)
         #expect(Set(try await d.list(prefix: "h/p/")) == ["h/p/id/data.000000", "h/p/id/manifest.json"])
         #expect(try await d.list(prefix: "other/").isEmpty)
+        try await d.put("h/q/id2/manifest.json", bytes: [7])
+        try await d.put("g/p/id3/manifest.json", bytes: [8])
+        let top = try await d.listFolders(prefix: "")
+        #expect(Set(top) == ["h", "g"], "\(top)")
+        #expect(Set(try await d.listFolders(prefix: "h/")) == ["p", "q"])
+        #expect(try await d.listFolders(prefix: "h/p/") == ["id"])
+        #expect(try await d.listFolders(prefix: "h/p/id/").isEmpty)
+        #expect(try await d.listFolders(prefix: "nobody/").isEmpty)
+        try await d.remove("h/q/id2/manifest.json")
+        try await d.remove("g/p/id3/manifest.json")
 
         #expect(try await d.size("h/p/id/missing") == nil)
         do {

@@ -29,6 +29,25 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+extension GlobalOptions {
+    /// Loads the recovery host's config (`role: recovery`) and opens its drill catalog. A backup
+    /// host's config is refused with one line that says which kind of host runs this command.
+    func recoveryContext(command: String) throws -> RecoveryContext {
+        LoggingSetup.bootstrap(verbose: verbose)
+        let path = configPath
+        guard ConfigRole.of(file: path) == .recovery else {
+            if !FileManager.default.fileExists(atPath: path) { _ = try RecoveryConfig.load(file: path) }
+            throw LifeboatError(
+                .usage,
+                "\(path): `lifeboat \(command)` runs on the recovery host, whose config says `role: recovery`; this is a backup host's config",
+                hint: "see README, \"Recovery host\"")
+        }
+        let config = try RecoveryConfig.load(file: path)
+        let catalog = try RecoveryCatalog(path: config.catalog)
+        return try RecoveryContext(config: config, catalog: catalog, logger: Logger(label: "lifeboat"))
+    }
+}
+
 /// Sends log lines to standard error, once per process.
 enum LoggingSetup {
     private static let done = Atomic(false)

@@ -23,6 +23,7 @@ struct BitRotDestination: Destination {
     }
     func size(_ key: String) async throws -> Int64? { try await base.size(key) }
     func list(prefix: String) async throws -> [String] { try await base.list(prefix: prefix) }
+    func listFolders(prefix: String) async throws -> [String] { try await base.listFolders(prefix: prefix) }
     func remove(_ key: String) async throws { try await base.remove(key) }
 }
 

@@ -34,6 +34,7 @@ struct RecordingDestination: Destination {
     }
     func size(_ key: String) async throws -> Int64? { try await inner.size(key) }
     func list(prefix: String) async throws -> [String] { try await inner.list(prefix: prefix) }
+    func listFolders(prefix: String) async throws -> [String] { try await inner.listFolders(prefix: prefix) }
     func remove(_ key: String) async throws {
         log.add("\(inner.name):\(key)")
         try await inner.remove(key)

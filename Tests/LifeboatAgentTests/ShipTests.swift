@@ -61,6 +61,7 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         return try await base.size(key)
     }
     func list(prefix: String) async throws -> [String] { try await base.list(prefix: prefix) }
+    func listFolders(prefix: String) async throws -> [String] { try await base.listFolders(prefix: prefix) }
     func remove(_ key: String) async throws { try await base.remove(key) }
 }
 

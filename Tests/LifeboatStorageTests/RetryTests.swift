@@ -45,6 +45,10 @@ final class FlakyDestination: Destination, @unchecked Sendable {
         try step()
         return []
     }
+    func listFolders(prefix: String) async throws -> [String] {
+        try step()
+        return []
+    }
     func remove(_ key: String) async throws { try step() }
 }
 
