@@ -9,6 +9,11 @@ package struct RecoveryConfig: Sendable {
     package struct Identity: Sendable, Equatable {
         package var key: String
         package var passphraseFile: String?
+
+        package init(key: String, passphraseFile: String?) {
+            self.key = key
+            self.passphraseFile = passphraseFile
+        }
     }
 
     /// Servers a drill may create (and drop) its own scratch databases on.
@@ -17,6 +22,11 @@ package struct RecoveryConfig: Sendable {
         package var postgres: String?
         /// The words the mariadb client takes (`socket=... user=...` or `host=... port=...`).
         package var mariadb: String?
+
+        package init(postgres: String? = nil, mariadb: String? = nil) {
+            self.postgres = postgres
+            self.mariadb = mariadb
+        }
     }
 
     /// The recovery host's drill catalog.
