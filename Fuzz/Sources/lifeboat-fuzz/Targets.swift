@@ -16,6 +16,7 @@ enum FuzzTargets {
         "gzip": gzip,
         "tar": tar,
         "manifest": manifest,
+        "latest-index": latestIndex,
         "config": config,
     ]
     static var names: [String] { all.keys.sorted() }
@@ -184,6 +185,22 @@ enum FuzzTargets {
         }
     }
 
+    // MARK: latest.json
+
+    static let latestExpectation = LatestIndexReader.Expectation(host: "db1", policy: "tree", now: now)
+
+    /// The `latest.json` reader the recovery host judges a fleet by; an accepted index is for the
+    /// policy it was found under, names a well-formed backup id and carries checked objectives.
+    static func latestIndex(_ input: UnsafeRawBufferPointer) {
+        tolerate(LatestIndexReader.Refusal.self, "latest.json") {
+            let x = try LatestIndexReader.read([UInt8](input), expecting: latestExpectation)
+            require(x.host == "db1" && x.policy == "tree", "latest.json: accepted for another policy")
+            require(BackupID(x.id) != nil, "latest.json: accepted a malformed id \(x.id)")
+            require(x.objectives.rpo >= 1, "latest.json: accepted an RPO of \(x.objectives.rpo)")
+            require((x.payloadSize == nil) == (x.payloadSHA256 == nil), "latest.json: accepted half a payload digest")
+        }
+    }
+
     // MARK: config
 
     static let configFolder = privateFolder("config")
@@ -209,5 +226,6 @@ enum FuzzTargets {
         require(FileManager.default.createFile(atPath: file, contents: Data(input)), "config: cannot write \(file)")
         tolerate(LifeboatError.self, "policy") { _ = try PolicyParser.parse(file: file) }
         tolerate(LifeboatError.self, "agent config") { _ = try AgentConfig.load(file: file) }
+        tolerate(LifeboatError.self, "recovery config") { _ = try RecoveryConfig.load(file: file) }
     }
 }
