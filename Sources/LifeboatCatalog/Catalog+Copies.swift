@@ -36,6 +36,28 @@ extension Catalog {
         }
     }
 
+    /// Drops a backup's copies at destinations its policy no longer names, so shipping stops waiting for
+    /// them, and derives its status from the copies left. Nothing is dropped when no copy would be left
+    /// (a policy whose destinations were all replaced): a backup with no copy would count as complete.
+    /// Returns the destinations dropped.
+    package func dropCopies(id: BackupID, keeping named: Set<String>, at: Date) throws -> [String] {
+        try wrap("drop copies") {
+            try db.write { db in
+                let all = try String.fetchAll(
+                    db, sql: "SELECT destination FROM copy WHERE backup_id = ? ORDER BY destination", arguments: [id])
+                let gone = all.filter { !named.contains($0) }
+                guard !gone.isEmpty, gone.count < all.count else { return [] }
+                for d in gone {
+                    try db.execute(
+                        sql: "DELETE FROM chunk_copy WHERE backup_id = ? AND destination = ?", arguments: [id, d])
+                    try db.execute(sql: "DELETE FROM copy WHERE backup_id = ? AND destination = ?", arguments: [id, d])
+                }
+                try Self.deriveStatus(db, id: id, at: at)
+                return gone
+            }
+        }
+    }
+
     /// Live backups that still wait for some destination (pending or degraded), oldest first, of every policy.
     package func backupsWaitingToShip() throws -> [(id: BackupID, policy: String)] {
         try wrap("read backups waiting to ship") {

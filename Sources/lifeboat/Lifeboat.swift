@@ -15,6 +15,7 @@ struct Lifeboat: AsyncParsableCommand {
             Check.self,
             Prune.self,
             Undelete.self,
+            Forget.self,
             List.self,
             Restore.self,
             Verify.self,

@@ -34,6 +34,25 @@ import Testing
         #expect(try c.chunks(id: "id1").map(\.name) == ["data.000000"])
     }
 
+    /// A destination taken out of the policy stops holding a backup back; the last copy is never dropped.
+    @Test func droppingACopyToARemovedDestinationCompletesTheBackup() throws {
+        let c = try Catalog()
+        try begin(c, "id1")
+        try c.sealBackup(
+            id: "id1", chunks: [.init(name: "data.000000", size: 10, sha256: sha)], bytesIn: 100,
+            bytesOut: 10, lockWindowMs: nil, finished: t0)
+        try c.recordCopy(id: "id1", destination: "a", shipped: true, error: nil, at: t0)
+        try c.recordCopy(id: "id1", destination: "b", shipped: false, error: "down", at: t0)
+        #expect(try c.dropCopies(id: "id1", keeping: ["a", "b"], at: t0).isEmpty)
+        #expect(try c.backup(id: "id1")?.status == .degraded)
+        #expect(try c.dropCopies(id: "id1", keeping: ["a", "c"], at: t0) == ["b"])
+        let r = try #require(try c.backup(id: "id1"))
+        #expect(r.status == .complete)
+        #expect(r.copies.map(\.destination) == ["a"])
+        #expect(try c.dropCopies(id: "id1", keeping: ["c"], at: t0).isEmpty)
+        #expect(try c.backup(id: "id1")?.copies.count == 1)
+    }
+
     @Test func noDestinationShippedIsFailed() throws {
         let c = try Catalog()
         try begin(c, "id1", dests: ["a"])

@@ -35,6 +35,13 @@ package struct ShipUseCase {
                 if let pid = b.pid, pid != getpid(), kill(pid, 0) == 0 || errno == EPERM, b.status == .pending {
                     continue  // its own backup process is still shipping it
                 }
+                let named = Set(policy.destinations.map(\.name))
+                let dropped = try ctx.catalog.dropCopies(id: b.id, keeping: named, at: ctx.now())
+                if !dropped.isEmpty {
+                    ctx.logger.warning(
+                        "\(policy.name): \(b.id) no longer waits for \(dropped.joined(separator: ", ")): not in the policy any more"
+                    )
+                }
                 let spool = ctx.spoolDirectory(policy: policy.name, id: b.id)
                 guard FileManager.default.fileExists(atPath: spool) else {
                     ctx.logger.warning("\(policy.name): \(b.id) has no spool left to ship from")
