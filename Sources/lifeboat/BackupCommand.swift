@@ -1,6 +1,7 @@
 import ArgumentParser
 import LifeboatAgent
 import LifeboatCLI
+import LifeboatCore
 
 extension Lifeboat {
     /// `lifeboat backup [POLICY...]`: back up now and print one line per backup.
@@ -14,6 +15,7 @@ extension Lifeboat {
         @Argument(help: "Policy names.") var policies: [String] = []
 
         func run() async throws {
+            StopSignals.install()
             try await Failure.guarded {
                 let ctx = try global.context { configuration in
                     try BackupUseCase.checkRecipients(try configuration.select(policies))

@@ -40,6 +40,7 @@ extension Lifeboat {
         }
 
         func run() async throws {
+            StopSignals.install()
             try await Failure.guarded {
                 if let text = randomDelay, let d = DurationValue(parsing: text), d.seconds > 0 {
                     let wait = Double.random(in: 0...Double(d.seconds))

@@ -32,6 +32,14 @@ struct BackupJob {
         try ctx.catalog.beginBackup(
             id: id, policy: policy.name, host: ctx.agent.host, kind: policy.kind.rawValue, payload: source.payload,
             started: started, recipients: recipients.map(\.fingerprint), destinations: policy.destinations.map(\.name))
+        // A stop signal while spooling fails the backup and removes its spool before the process ends.
+        let catalog = ctx.catalog
+        let now = ctx.now
+        let stop = StopSignals.onStop { sig in
+            try? FileManager.default.removeItem(atPath: spoolDir)
+            try? catalog.failBackup(id: id, error: StopSignals.reason(sig), at: now())
+        }
+        defer { StopSignals.remove(stop) }
         do {
             let pipeline = BackupPipeline(
                 recipients: recipients, compressionLevel: policy.compressionLevel, chunkSize: policy.chunkSize.bytes,
@@ -50,7 +58,8 @@ struct BackupJob {
             )
         } catch {
             try? FileManager.default.removeItem(atPath: spoolDir)
-            try? ctx.catalog.failBackup(id: id, error: String(describing: error), at: ctx.now())
+            let reason = StopSignals.received.map(StopSignals.reason) ?? String(describing: error)
+            try? ctx.catalog.failBackup(id: id, error: reason, at: ctx.now())
             throw error
         }
     }

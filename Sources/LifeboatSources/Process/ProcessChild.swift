@@ -72,6 +72,7 @@ package final class ProcessChild: Sendable {
             }
         }
         pid = child.pid
+        StopSignals.track(child: pid)
         self.stdin = Mutex(child.stdin)
         stdoutFD = child.stdout
         stderrTail = StderrTail(fd: child.stderr)
@@ -163,6 +164,7 @@ package final class ProcessChild: Sendable {
             _ = SystemCall.retryingInterrupts { waitpid(pid, &status, 0) }
             let t = Self.decode(status)
             termination = t
+            StopSignals.untrack(child: pid)
             stderrTail.join()
             return t
         }
@@ -177,6 +179,7 @@ package final class ProcessChild: Sendable {
                 guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
                 let t = Self.decode(status)
                 termination = t
+                StopSignals.untrack(child: pid)
                 return (t, true)
             }
             if let seen {
