@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "LifeboatCLI",
             dependencies: [
-                "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
+                "LifeboatAgent", "LifeboatCatalog", "LifeboatConfig", "LifeboatCore", "LifeboatCrypto",
             ]),
         .executableTarget(
             name: "lifeboat",

@@ -173,8 +173,18 @@ final class Fields {
         return v
     }
 
+    /// A missing key that looks like a misspelling of one present is reported as that unknown key
+    /// (with a suggestion), which is the mistake the operator made.
     func required(_ key: String) throws -> YAMLValue {
-        guard let v = optional(key) else { throw owner.error("\(qualified(key)) is required") }
+        guard let v = optional(key) else {
+            let unread = order.filter { !used.contains($0) }
+            if let typo = unread.first(where: { NearMiss.suggest($0, among: [key]) != nil }) {
+                throw LifeboatError.badInput(
+                    owner.file, line: keyLines[typo] ?? owner.line,
+                    "unknown key '\(qualified(typo))' (did you mean '\(key)'?)")
+            }
+            throw owner.error("\(qualified(key)) is required")
+        }
         return v
     }
 
@@ -183,9 +193,10 @@ final class Fields {
     /// Refuses any key that no reader asked for.
     func finish() throws {
         for key in order where !used.contains(key) {
+            let hint = NearMiss.suggest(key, among: used.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
             throw LifeboatError.badInput(
                 owner.file, line: keyLines[key] ?? owner.line,
-                "unknown key '\(qualified(key))'")
+                "unknown key '\(qualified(key))'\(hint)")
         }
     }
 }

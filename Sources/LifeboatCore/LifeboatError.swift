@@ -18,6 +18,9 @@ package struct LifeboatError: Error, CustomStringConvertible, Sendable {
     package let kind: Kind
     package let message: String
     package let hint: String?
+    /// The file (and line) at fault, when one is: `config check --json` reports them apart.
+    package private(set) var file: String?
+    package private(set) var line: Int?
 
     package init(_ kind: Kind, _ message: String, hint: String? = nil) {
         self.kind = kind
@@ -25,9 +28,14 @@ package struct LifeboatError: Error, CustomStringConvertible, Sendable {
         self.hint = hint
     }
 
-    package static func badInput(_ file: String, line: Int? = nil, _ what: String) -> LifeboatError {
+    package static func badInput(_ file: String, line: Int? = nil, _ what: String, hint: String? = nil)
+        -> LifeboatError
+    {
         let place = line.map { "\(file):\($0)" } ?? file
-        return LifeboatError(.badInput, "\(place): \(what)")
+        var e = LifeboatError(.badInput, "\(place): \(what)", hint: hint)
+        e.file = file
+        e.line = line
+        return e
     }
 
     package static func failed(_ message: String, hint: String? = nil) -> LifeboatError {

@@ -13,6 +13,7 @@ struct Lifeboat: AsyncParsableCommand {
             Backup.self,
             Run.self,
             Check.self,
+            Config.self,
             Prune.self,
             Undelete.self,
             Forget.self,

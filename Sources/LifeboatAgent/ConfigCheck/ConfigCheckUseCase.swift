@@ -1,0 +1,143 @@
+import Foundation
+import LifeboatConfig
+import LifeboatCore
+import LifeboatCrypto
+import LifeboatStorage
+
+/// The `config check` use case: everything `run` (or, for a recovery host, `drill`) would find wrong
+/// with the configuration, found now and all at once: every file's fault with its line, keys that do
+/// not load, credentials files that cannot be read, and with `connect` every destination that cannot be
+/// reached. Nothing is written anywhere.
+package struct ConfigCheckUseCase {
+    /// What was checked and what was found.
+    package struct Report: Sendable {
+        package var role: ConfigRole
+        /// The policies that loaded (a backup host) or the destinations read (a recovery host).
+        package var checked: [String]
+        package var problems: [LifeboatError]
+    }
+
+    package let file: String
+    package let connect: Bool
+
+    package init(file: String, connect: Bool) {
+        self.file = file
+        self.connect = connect
+    }
+
+    package func run() async -> Report {
+        ConfigRole.of(file: file) == .recovery ? await recoveryHost() : await backupHost()
+    }
+
+    func backupHost() async -> Report {
+        let inspection = ConfigInspection.inspect(file: file)
+        var problems = inspection.problems
+        if let agent = inspection.agent {
+            record(&problems) { _ = try HostSigningKey.load(path: agent.signingKey) }
+            for path in agent.trustedSigners {
+                record(&problems) { _ = try Self.verifyingKey(path) }
+            }
+        }
+        for policy in inspection.policies {
+            record(&problems, in: policy.file) { _ = try KeyLoading.recipients(of: policy) }
+            for spec in policy.destinations {
+                await checkDestination(spec, in: policy.file, problems: &problems)
+            }
+        }
+        return Report(role: .agent, checked: inspection.policies.map(\.name), problems: problems)
+    }
+
+    func recoveryHost() async -> Report {
+        let config: RecoveryConfig
+        do {
+            config = try RecoveryConfig.load(file: file)
+        } catch {
+            return Report(role: .recovery, checked: [], problems: [ConfigInspection.asProblem(error)])
+        }
+        var problems: [LifeboatError] = []
+        for path in config.trustedSigners {
+            record(&problems) { _ = try Self.verifyingKey(path) }
+        }
+        for identity in config.identities {
+            record(&problems) {
+                _ = try IdentityLoader.load(path: identity.key, passphraseFile: identity.passphraseFile)
+            }
+        }
+        if connect { checkScratch(config.scratch, problems: &problems) }
+        for spec in config.destinations {
+            await checkDestination(spec, in: file, problems: &problems)
+        }
+        return Report(role: .recovery, checked: config.destinations.map(\.name), problems: problems)
+    }
+
+    /// The destination's driver can be made (credentials load); with `connect`, it answers.
+    func checkDestination(_ spec: DestinationSpec, in file: String, problems: inout [LifeboatError]) async {
+        let destination: Destination
+        do {
+            destination = try DestinationFactory.makeBase(spec)
+        } catch {
+            problems.append(Self.placed(error, in: file, what: "destination \(spec.name)"))
+            return
+        }
+        guard connect else { return }
+        switch spec.location {
+        case .local(let path):
+            var isFolder: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) || !isFolder.boolValue {
+                problems.append(
+                    LifeboatError.badInput(file, "destination \(spec.name): \(path) is not a folder (not mounted?)"))
+            } else if access(path, W_OK) != 0 {
+                problems.append(LifeboatError.badInput(file, "destination \(spec.name): cannot write to \(path)"))
+            }
+        case .s3:
+            do {
+                _ = try await destination.size(".lifeboat-config-check")
+            } catch {
+                problems.append(LifeboatError.badInput(file, "destination \(spec.name): \(error)"))
+            }
+        }
+    }
+
+    func checkScratch(_ scratch: String, problems: inout [LifeboatError]) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: scratch, isDirectory: &isFolder) {
+            if !isFolder.boolValue || access(scratch, W_OK | X_OK) != 0 {
+                problems.append(
+                    LifeboatError.badInput(scratch, "the scratch folder is not a folder this user can write"))
+            }
+        } else {
+            // The nearest folder above it that exists must let this user make the rest.
+            var above = (scratch as NSString).deletingLastPathComponent
+            while !above.isEmpty, above != "/", !FileManager.default.fileExists(atPath: above) {
+                above = (above as NSString).deletingLastPathComponent
+            }
+            if access(above.isEmpty ? "." : above, W_OK | X_OK) != 0 {
+                problems.append(
+                    LifeboatError.badInput(scratch, "the scratch folder does not exist and cannot be made in \(above)"))
+            }
+        }
+    }
+
+    func record(_ problems: inout [LifeboatError], in file: String? = nil, _ body: () throws -> Void) {
+        do {
+            try body()
+        } catch {
+            problems.append(file.map { Self.placed(error, in: $0, what: nil) } ?? ConfigInspection.asProblem(error))
+        }
+    }
+
+    /// An error about a key or credentials file, named with the policy or config file that points at it.
+    static func placed(_ error: Error, in file: String, what: String?) -> LifeboatError {
+        let e = ConfigInspection.asProblem(error)
+        let subject = what.map { "\($0): " } ?? ""
+        return LifeboatError.badInput(file, subject + e.message, hint: e.hint)
+    }
+
+    static func verifyingKey(_ path: String) throws -> OpenPGPVerifyingKey {
+        do {
+            return try OpenPGPVerifyingKey.load(contentsOf: path, now: Date())
+        } catch let e as CryptoError {
+            throw LifeboatError(.badInput, KeyLoading.named(e.description, path))
+        }
+    }
+}

@@ -1,0 +1,54 @@
+# lifeboat config check: every problem of every file at once, each with file:line, exit 65 on any;
+# a misspelt key is reported as unknown with a suggestion, not as a missing required key.
+K=$WORK/cfgcheck
+make_setup "$K"
+"$BIN" config check --config "$K/lifeboat.yaml" >"$K/out" 2>&1; code=$?
+check "config check: a good config is OK (exit 0) and names its policies" \
+    bash -c "[ $code -eq 0 ] && grep -q 'OK (agent config, 1 policy(ies): tree)' "$K/out""
+sed 's/^name: tree$/name: tree2/; s/recipients:/recipents:/' "$K/policies/tree.yaml" >"$K/policies/typo.yaml"
+sed 's/^name: tree$/name: tree3/; s/^chunk_size: 1MiB$/chunk_size: 1 MiB per chunk/' "$K/policies/tree.yaml" >"$K/policies/size.yaml"
+sed 's/^name: tree$/name: tree4/; s#../keys/ops.pub.asc#../keys/nobody.pub.asc#' "$K/policies/tree.yaml" >"$K/policies/nokey.yaml"
+cp "$K/policies/tree.yaml" "$K/policies/twin.yaml"
+"$BIN" config check --config "$K/lifeboat.yaml" >"$K/out" 2>&1; code=$?
+check "config check: four bad files give four problems and exit 65" \
+    bash -c "[ $code -eq 65 ] && grep -q '4 problem(s)' "$K/out""
+check "config check: the misspelt key is named unknown, with its line and a suggestion" \
+    bash -c "grep -q \"typo.yaml:[0-9]*: unknown key 'encryption.recipents' (did you mean 'recipients'?)\" "$K/out""
+check "config check: a bad size names its file and line" bash -c "grep -q 'size.yaml:[0-9]*: chunk_size' "$K/out""
+check "config check: a missing recipient key names the policy file and the key file" \
+    bash -c "grep -q 'nokey.yaml: .*nobody.pub.asc' "$K/out""
+check "config check: a duplicate policy name names both files" \
+    bash -c "grep -q \"twin.yaml: policy name 'tree' is already used by .*tree.yaml\" "$K/out""
+"$BIN" config check --config "$K/lifeboat.yaml" --json >"$K/check.json"; code=$?
+check "config check --json: one object with ok false and each problem's file and line" python3 - "$K/check.json" "$code" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert sys.argv[2] == "65" and r["ok"] is False and r["role"] == "agent", r
+files = sorted(p["file"].rsplit("/", 1)[-1] for p in r["problems"])
+assert files == ["nokey.yaml", "size.yaml", "twin.yaml", "typo.yaml"], files
+assert all(isinstance(p["line"], int) for p in r["problems"] if p["file"].endswith(("typo.yaml", "size.yaml"))), r
+PY
+rm "$K"/policies/{typo,size,nokey,twin}.yaml
+sed -i 's#path: ../nas#path: ../not-mounted#' "$K/policies/tree.yaml"
+"$BIN" config check --config "$K/lifeboat.yaml" >/dev/null
+check "config check: without --connect a local destination is not visited" test $? -eq 0
+"$BIN" config check --config "$K/lifeboat.yaml" --connect >"$K/out" 2>&1; code=$?
+check "config check --connect: a local destination that is not there is named" \
+    bash -c "[ $code -eq 65 ] && grep -q 'destination nas: .*not-mounted is not a folder (not mounted?)' "$K/out""
+cat >"$K/recovery.yaml" <<YAML
+role: recovery
+catalog: state/recovery.sqlite
+scratch: state/scratch
+destinations:
+  - { name: nas, type: local, path: nas }
+identities:
+  - { key: keys/ops.sec.asc }
+trusted_signers: [keys/ops.pub.asc]
+YAML
+"$BIN" config check --config "$K/recovery.yaml" --connect >"$K/out" 2>&1; code=$?
+check "config check: a recovery host's config is checked as one (role recovery, exit 0)" \
+    bash -c "[ $code -eq 0 ] && grep -q 'OK (recovery config, 1 destination(s): nas)' "$K/out""
+sed -i 's#keys/ops.sec.asc#keys/gone.sec.asc#' "$K/recovery.yaml"
+"$BIN" config check --config "$K/recovery.yaml" >"$K/out" 2>&1; code=$?
+check "config check: a recovery config with a missing identity names it, exit 65" \
+    bash -c "[ $code -eq 65 ] && grep -q 'gone.sec.asc: cannot read this identity key' "$K/out""
