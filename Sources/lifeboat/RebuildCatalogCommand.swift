@@ -28,6 +28,11 @@ extension Lifeboat {
                 for o in outcomes {
                     print("\(o.policy): \(o.added) backup(s) added, \(o.copies) more copies recorded")
                     for p in o.problems { print("  problem: \(p)") }
+                    if !o.otherHosts.isEmpty {
+                        print(
+                            "  nothing of host \(host ?? ctx.agent.host) here; the destinations hold this policy for host(s) \(o.otherHosts.joined(separator: ", ")): name one with --host NAME"
+                        )
+                    }
                 }
                 if outcomes.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(ExitCodeTable.failure) }
             }

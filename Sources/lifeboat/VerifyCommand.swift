@@ -12,7 +12,8 @@ extension Lifeboat {
             discussion: """
                 Reads each chunk back from each destination of the policy (streaming, nothing is written) and \
                 prints one line per destination. Without --backup, checks the newest shipped backup of the policy \
-                (of every policy when none is named). Exit 0 when every destination is good, 1 otherwise.
+                (of every policy when none is named: a policy with no shipped backup yet is named and passed over). \
+                Exit 0 when every destination is good, 1 otherwise; 64 for an unknown id or one of another policy.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -25,7 +26,16 @@ extension Lifeboat {
             try await Failure.guarded {
                 let ctx = try global.context()
                 let policies = try ctx.configuration.select(policy.map { [$0] } ?? [])
-                let reports = try await VerifyUseCase(ctx).verify(policies: policies, id: backup, signerFiles: signer)
+                let useCase = VerifyUseCase(ctx)
+                let reports: [VerifyUseCase.Report]
+                if policy == nil {
+                    // Every policy: the ones with no shipped backup yet are named, the rest still verified.
+                    let each = try await useCase.verifyEach(policies: policies, id: backup, signerFiles: signer)
+                    for line in each.notYet { print(line) }
+                    reports = each.reports
+                } else {
+                    reports = try await useCase.verify(policies: policies, id: backup, signerFiles: signer)
+                }
                 for r in reports {
                     for d in r.destinations {
                         let what = "\(r.policy) \(r.id) \(d.destination):"

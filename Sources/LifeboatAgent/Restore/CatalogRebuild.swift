@@ -17,6 +17,9 @@ package struct CatalogRebuild {
         package var added = 0
         package var copies = 0
         package var problems: [String] = []
+        /// When nothing of the host was found: the other hosts whose folders hold this policy (a new
+        /// host rebuilding under a new name should name the old one with `--host`).
+        package var otherHosts: [String] = []
     }
 
     /// Scans `<host>/<policy>/` at every destination of each policy. `host` defaults to this host's name:
@@ -35,10 +38,14 @@ package struct CatalogRebuild {
         for policy in policies {
             var outcome = Outcome(policy: policy.name)
             let prefix = "\(owner)/\(policy.name)/"
+            var found = false
+            var others = Set<String>()
             for spec in policy.destinations {
                 do {
                     let destination = try DestinationFactory.make(spec)
                     let ids = try await backupIDs(at: destination, prefix: prefix, problems: &outcome.problems)
+                    found = found || !ids.isEmpty
+                    if ids.isEmpty { others.formUnion(try await hosts(holding: policy.name, at: destination)) }
                     for id in ids {
                         let expectation = ManifestReader.Expectation(
                             host: owner, policy: policy.name, kind: policy.kind.rawValue, id: id, now: ctx.now())
@@ -70,9 +77,19 @@ package struct CatalogRebuild {
                     outcome.problems.append(e.description)
                 }
             }
+            if !found { outcome.otherHosts = others.subtracting([owner]).sorted() }
             outcomes.append(outcome)
         }
         return outcomes
+    }
+
+    /// The hosts with a folder for `policy` at `destination` (one listing of hosts, one per host).
+    func hosts(holding policy: String, at destination: Destination) async throws -> [String] {
+        var out: [String] = []
+        for host in try await destination.listFolders(prefix: "") where ObjectKey.isValid(host) && !host.contains("/") {
+            if try await destination.listFolders(prefix: host + "/").contains(policy) { out.append(host) }
+        }
+        return out
     }
 
     /// The backup ids whose manifests a listing names, checked: a key that is not exactly

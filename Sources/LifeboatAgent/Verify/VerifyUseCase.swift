@@ -39,32 +39,50 @@ package struct VerifyUseCase: Sendable {
         package var ok: Bool { destinations.allSatisfy(\.ok) }
     }
 
-    /// Verifies backup `id`, or the newest backup of each policy that some destination holds.
+    /// Verifies backup `id`, or the newest backup of each policy that some destination holds; a policy
+    /// with no shipped backup is an error here (use `verifyEach` to pass over them).
     package func verify(policies: [Policy], id requested: RequestedBackup?, signerFiles: [String] = []) async throws
         -> [Report]
     {
+        let result = try await verifyEach(policies: policies, id: requested, signerFiles: signerFiles)
+        if let first = result.notYet.first { throw LifeboatError.failed(first) }
+        return result.reports
+    }
+
+    /// As `verify`, but a policy with no shipped backup yet is reported in `notYet` and the others are
+    /// still verified: what `verify` without a policy name does.
+    package func verifyEach(policies: [Policy], id requested: RequestedBackup?, signerFiles: [String] = [])
+        async throws -> (reports: [Report], notYet: [String])
+    {
         let signers = try TrustedSigners.load(ctx, extra: signerFiles)
-        var reports: [Report] = []
         if let requested {
             guard let id = requested.id, let record = try ctx.catalog.backup(id: id) else {
-                throw LifeboatError.failed("no backup \(requested) in the catalog")
+                throw LifeboatError(
+                    .usage, "no backup \(requested) in the catalog", hint: "lifeboat list --all shows every id")
             }
             guard let policy = policies.first(where: { $0.name == record.policy }) else {
-                throw LifeboatError.failed("backup \(id) belongs to policy \(record.policy), which is not configured")
+                let configured = ctx.configuration.policies.contains { $0.name == record.policy }
+                throw LifeboatError(
+                    .usage,
+                    configured
+                        ? "backup \(id) belongs to policy \(record.policy), not \(policies.map(\.name).joined(separator: ", "))"
+                        : "backup \(id) belongs to policy \(record.policy), which is not configured")
             }
-            reports.append(await verify(record, policy: policy, signers: signers))
-            return reports
+            return ([await verify(record, policy: policy, signers: signers)], [])
         }
+        var reports: [Report] = []
+        var notYet: [String] = []
         for policy in policies {
             let candidates = try ctx.catalog.backups(policy: policy.name)
                 .filter { $0.retention == .live && $0.copies.contains { $0.status == .shipped } }
                 .sorted { $0.started > $1.started }
             guard let newest = candidates.first else {
-                throw LifeboatError.failed("\(policy.name): no shipped backup to verify")
+                notYet.append("\(policy.name): no shipped backup to verify")
+                continue
             }
             reports.append(await verify(newest, policy: policy, signers: signers))
         }
-        return reports
+        return (reports, notYet)
     }
 
     func verify(_ record: BackupRecord, policy: Policy, signers: [OpenPGPVerifyingKey]) async -> Report {

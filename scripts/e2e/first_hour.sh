@@ -1,0 +1,26 @@
+# Commands that used to stop short: verify without names passes over a policy with no backup yet and
+# verifies the rest; ids of another policy or unknown ids are usage errors (64) for verify as for
+# restore; rebuild-catalog on a host with a new name says which hosts the destinations hold.
+H=$WORK/firsthour
+make_setup "$H"
+sed 's/^name: tree$/name: later/' "$H/policies/tree.yaml" >"$H/policies/later.yaml"
+"$BIN" backup --config "$H/lifeboat.yaml" tree >/dev/null 2>&1
+ID=$("$BIN" list --config "$H/lifeboat.yaml" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+"$BIN" verify --config "$H/lifeboat.yaml" >"$H/verify.out" 2>&1; code=$?
+check "first hour: verify with no name verifies the policy with a backup and names the one without (exit 0)" bash -c "
+    [ $code -eq 0 ] && grep -q 'later: no shipped backup to verify' '$H/verify.out' && grep -q 'tree $ID nas: ok' '$H/verify.out'"
+"$BIN" verify --config "$H/lifeboat.yaml" later >/dev/null 2>&1
+check "first hour: verify of the named policy with no backup still fails (exit 1)" test $? -eq 1
+"$BIN" verify --config "$H/lifeboat.yaml" later --backup "$ID" >"$H/verify.out" 2>&1; code=$?
+check "first hour: verify POLICY --backup of another policy's id says whose it is (exit 64)" bash -c "
+    [ $code -eq 64 ] && grep -q 'backup $ID belongs to policy tree, not later' '$H/verify.out'"
+"$BIN" verify --config "$H/lifeboat.yaml" --backup 20200101T000000Z-aaaaaa >/dev/null 2>&1; v=$?
+"$BIN" restore --config "$H/lifeboat.yaml" tree --backup 20200101T000000Z-aaaaaa --to "$H/r" --identity "$H/keys/ops.sec.asc" >/dev/null 2>&1; r=$?
+check "first hour: an unknown id exits 64 from verify and from restore" test "$v/$r" = 64/64
+"$BIN" signing-key --config "$H/lifeboat.yaml" | sed -n '/BEGIN PGP/,/END PGP/p' >"$H/host.pub.asc"
+sed 's/^host: e2e$/host: newbox/; s/state\//state2\//' "$H/lifeboat.yaml" >"$H/new-host.yaml"
+"$BIN" rebuild-catalog --config "$H/new-host.yaml" --signer "$H/host.pub.asc" tree >"$H/rebuild.out" 2>&1
+check "first hour: rebuild-catalog under a new host name names the host the destinations hold" \
+    grep -q 'nothing of host newbox here; the destinations hold this policy for host(s) e2e: name one with --host NAME' "$H/rebuild.out"
+"$BIN" rebuild-catalog --config "$H/new-host.yaml" --signer "$H/host.pub.asc" --host e2e tree >"$H/rebuild.out" 2>&1
+check "first hour: with --host the backup is recorded" grep -q 'tree: 1 backup(s) added' "$H/rebuild.out"
