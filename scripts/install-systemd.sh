@@ -4,8 +4,10 @@
 #   scripts/install-systemd.sh [--bin PATH] [--config FILE] [--state-dir DIR] [--write-path DIR]...
 #                              [--every CALENDAR] [--random-delay SECONDS] [--root DIR | --print] [--uninstall]
 #
-# --write-path adds a folder the hardened service may write to (a local destination such as a NAS
-# mount, a snapshot volume); everything else but the state folder is read-only to it.
+# The hardened service may write only to the folders it needs: read from the config with
+# `lifeboat config check --json` (its catalog and spool, the signing key's and the metrics textfile's
+# folders, every local destination, each SQLite database's folder, btrfs volumes) and printed, plus the
+# state folder and each --write-path. Everything else is read-only to it.
 # --root DIR writes the units under DIR instead of / and touches no running system (for packaging and
 # tests); --print writes them to standard output.
 set -euo pipefail
@@ -21,9 +23,24 @@ while [ $# -gt 0 ]; do
         --state-dir) STATE=$2; shift 2 ;;
         --write-path) WRITE+=("$2"); shift 2 ;;
         --every) EVERY=$2; shift 2 ;;
-        *) installer_option install-systemd.sh 11 "$@"; shift "$TAKEN" ;;
+        *) installer_option install-systemd.sh 12 "$@"; shift "$TAKEN" ;;
     esac
 done
+
+if [ -n "$ROOT" ] && [ "$PRINT" -eq 1 ]; then
+    echo "install-systemd.sh: --root and --print exclude each other (--print writes nothing anywhere)" >&2
+    exit 64
+fi
+
+# derived_paths: the folders the config makes Lifeboat write to, one per line (none when the binary or
+# the config cannot be read: then only the state folder and --write-path are writable).
+derived_paths() {
+    [ -x "$BIN" ] && [ -r "$CONFIG" ] || return 0
+    "$BIN" config check --json --config "$CONFIG" 2>/dev/null |
+        awk '/"write_paths" : \[/ { on = 1; next } on && /\]/ { on = 0 } on { gsub(/^ *"|",? *$/, ""); print }'
+}
+DERIVED=()
+while IFS= read -r p; do [ -n "$p" ] && DERIVED+=("$p"); done < <(derived_paths)
 
 UNITS=$ROOT/etc/systemd/system
 live() { [ -z "$ROOT" ] && [ "$PRINT" -eq 0 ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; }
@@ -32,12 +49,21 @@ if [ "$UNINSTALL" -eq 1 ]; then
     if live; then systemctl disable --now lifeboat.timer 2>/dev/null || true; fi
     rm -f "$UNITS/lifeboat.service" "$UNITS/lifeboat.timer"
     if live; then systemctl daemon-reload; fi
-    echo "removed lifeboat.service and lifeboat.timer (the state in $STATE is kept)"
+    echo "removed lifeboat.service and lifeboat.timer (the state in $STATE${DERIVED[0]:+ and ${DERIVED[0]}} is kept)"
     exit 0
 fi
 
 rw_lines="ReadWritePaths=$STATE"
-for p in "${WRITE[@]+"${WRITE[@]}"}"; do rw_lines+=$'\n'"ReadWritePaths=$p"; done
+seen=" $STATE "
+for p in "${WRITE[@]+"${WRITE[@]}"}"; do
+    [[ "$seen" == *" $p "* ]] && continue
+    seen+="$p "; rw_lines+=$'\n'"ReadWritePaths=$p"
+done
+# A derived folder that does not exist yet (a NAS not mounted) must not stop the unit from starting: '-'.
+for p in "${DERIVED[@]+"${DERIVED[@]}"}"; do
+    [[ "$seen" == *" $p "* ]] && continue
+    seen+="$p "; rw_lines+=$'\n'"ReadWritePaths=-$p"
+done
 
 service() {
     cat <<UNIT
@@ -96,6 +122,11 @@ service >"$UNITS/lifeboat.service"
 timer >"$UNITS/lifeboat.timer"
 chmod 644 "$UNITS/lifeboat.service" "$UNITS/lifeboat.timer"
 echo "wrote $UNITS/lifeboat.service and $UNITS/lifeboat.timer"
+if [ ${#DERIVED[@]} -gt 0 ]; then
+    echo "writable besides $STATE, read from $CONFIG: ${DERIVED[*]}"
+else
+    echo "no writable folders read from $CONFIG (not readable, or $BIN cannot run): only $STATE and --write-path"
+fi
 if live; then
     systemctl daemon-reload
     systemctl enable --now lifeboat.timer

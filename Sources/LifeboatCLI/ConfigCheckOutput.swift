@@ -5,7 +5,8 @@ import LifeboatCore
 /// How `config check` reports: one line per problem (file:line: what, and what to do), then a verdict;
 /// or the same as one JSON object.
 package enum ConfigCheckOutput {
-    /// The JSON object: `config`, `role`, `ok`, `checked`, and `problems` (`file`, `line`, `message`, `hint`).
+    /// The JSON object: `config`, `role`, `ok`, `checked`, `problems` (`file`, `line`, `message`, `hint`)
+    /// and `write_paths` (the folders a backup host writes, which the systemd installer reads).
     struct JSONReport: Encodable {
         struct Problem: Encodable {
             let file: String?
@@ -18,6 +19,12 @@ package enum ConfigCheckOutput {
         let ok: Bool
         let checked: [String]
         let problems: [Problem]
+        let writePaths: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case config, role, ok, checked, problems
+            case writePaths = "write_paths"
+        }
     }
 
     package static func text(_ r: ConfigCheckUseCase.Report, file: String) -> String {
@@ -37,6 +44,7 @@ package enum ConfigCheckOutput {
         try JSONText.encode(
             JSONReport(
                 config: file, role: r.role.rawValue, ok: r.problems.isEmpty, checked: r.checked,
-                problems: r.problems.map { .init(file: $0.file, line: $0.line, message: $0.message, hint: $0.hint) }))
+                problems: r.problems.map { .init(file: $0.file, line: $0.line, message: $0.message, hint: $0.hint) },
+                writePaths: r.writePaths))
     }
 }

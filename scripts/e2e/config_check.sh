@@ -52,3 +52,35 @@ sed -i 's#keys/ops.sec.asc#keys/gone.sec.asc#' "$K/recovery.yaml"
 "$BIN" config check --config "$K/recovery.yaml" >"$K/out" 2>&1; code=$?
 check "config check: a recovery config with a missing identity names it, exit 65" \
     bash -c "[ $code -eq 65 ] && grep -q 'gone.sec.asc: cannot read this identity key' "$K/out""
+
+# The systemd installer reads the config: the metrics folder, a SQLite database's folder and the local
+# destination become writable, and it prints what it derived.
+U=$WORK/units
+make_setup "$U"
+mkdir -p "$U/metrics" "$U/db"
+echo "metrics_textfile: metrics/lifeboat.prom" >>"$U/lifeboat.yaml"
+sqlite3 "$U/db/app.sqlite" "CREATE TABLE t (x); INSERT INTO t VALUES (1);"
+cat >"$U/policies/app.yaml" <<YAML
+name: app
+kind: sqlite
+source: { database: ../db/app.sqlite }
+objectives: { rpo: 24h }
+encryption: { recipients: [../keys/ops.pub.asc] }
+destinations:
+  - { name: nas, type: local, path: ../nas }
+YAML
+bash scripts/install-systemd.sh --root "$U/root" --bin "$BIN" --config "$U/lifeboat.yaml" >"$U/install.out"
+unit=$U/root/etc/systemd/system/lifeboat.service
+check "installer: the metrics folder, the SQLite folder, the destination and the state are writable" bash -c "
+    grep -qx 'ReadWritePaths=-$U/metrics' '$unit' && grep -qx 'ReadWritePaths=-$U/db' '$unit' &&
+    grep -qx 'ReadWritePaths=-$U/nas' '$unit' && grep -qx 'ReadWritePaths=-$U/state' '$unit' &&
+    grep -qx 'ReadWritePaths=-$U/state/spool' '$unit'"
+check "installer: it prints the folders it read from the config" grep -q "read from $U/lifeboat.yaml: .*$U/metrics" "$U/install.out"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    check "installer: the units with derived paths pass systemd-analyze verify" \
+        systemd-analyze verify "$unit" "$U/root/etc/systemd/system/lifeboat.timer"
+fi
+bash scripts/install-systemd.sh --help >"$U/help.out"
+check "installer: --help is the header only" bash -c "! grep -q 'set -euo' '$U/help.out' && grep -q 'state folder and each --write-path' '$U/help.out'"
+bash scripts/install-systemd.sh --root "$U/root" --print >/dev/null 2>&1
+check "installer: --root with --print is refused (64)" test $? -eq 64

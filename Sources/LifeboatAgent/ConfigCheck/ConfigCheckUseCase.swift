@@ -15,6 +15,9 @@ package struct ConfigCheckUseCase {
         /// The policies that loaded (a backup host) or the destinations read (a recovery host).
         package var checked: [String]
         package var problems: [LifeboatError]
+        /// The folders a backup host's Lifeboat writes to (state, spool, metrics, local destinations,
+        /// SQLite databases' folders, btrfs volumes): what a hardened service unit must leave writable.
+        package var writePaths: [String] = []
     }
 
     package let file: String
@@ -44,7 +47,26 @@ package struct ConfigCheckUseCase {
                 await checkDestination(spec, in: policy.file, problems: &problems)
             }
         }
-        return Report(role: .agent, checked: inspection.policies.map(\.name), problems: problems)
+        var report = Report(role: .agent, checked: inspection.policies.map(\.name), problems: problems)
+        if let agent = inspection.agent { report.writePaths = Self.writePaths(agent, inspection.policies) }
+        return report
+    }
+
+    /// Every folder Lifeboat writes to on a backup host, each once, in a stable order.
+    static func writePaths(_ agent: AgentConfig, _ policies: [Policy]) -> [String] {
+        let folder = { (p: String) in (p as NSString).deletingLastPathComponent }
+        var paths = [folder(agent.catalog), agent.spool, folder(agent.signingKey)]
+        if let m = agent.metricsTextfile { paths.append(folder(m)) }
+        for policy in policies {
+            for spec in policy.destinations {
+                if case .local(let path) = spec.location { paths.append(path) }
+            }
+            // SQLite writes its journal beside the database, and a large one is copied under its lock.
+            if case .sqlite(let s) = policy.source { paths.append(folder(s.database)) }
+            if case .btrfs(let volume)? = policy.source.snapshot?.provider { paths.append(volume) }
+        }
+        var seen = Set<String>()
+        return paths.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
     func recoveryHost() async -> Report {
