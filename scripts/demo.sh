@@ -4,9 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/prerequisites.sh --build-only
-swift build --product lifeboat
-BIN=$(swift build --show-bin-path)/lifeboat
+# LIFEBOAT_BIN=PATH uses a lifeboat already built (or installed) instead of building one.
+if [ -n "${LIFEBOAT_BIN:-}" ]; then
+    BIN=$LIFEBOAT_BIN
+else
+    bash scripts/prerequisites.sh --build-only
+    swift build --product lifeboat
+    BIN=$(swift build --show-bin-path)/lifeboat
+fi
 
 rm -rf demo
 mkdir -p demo/keys

@@ -60,6 +60,12 @@ extension Lifeboat {
                 print(
                     "keep the secret key OFF the host, in two separate safe places; without it no backup can be restored"
                 )
+                if passphrase == nil {
+                    FileHandle.standardError.write(
+                        Data(
+                            "lifeboat: warning: the secret key has no passphrase: anyone who copies \(secretPath) can read every backup (give --passphrase-file to protect it)\n"
+                                .utf8))
+                }
             }
         }
 

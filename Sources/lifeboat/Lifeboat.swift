@@ -30,6 +30,6 @@ struct Lifeboat: AsyncParsableCommand {
     /// Ignores SIGPIPE and disables core dumps before any command parses its arguments or reads a key.
     static func main() async {
         ProcessHardening.atStart()
-        await main(nil)
+        await main(GlobalOptionsFirst.reordered(Array(CommandLine.arguments.dropFirst()), root: Lifeboat.self))
     }
 }

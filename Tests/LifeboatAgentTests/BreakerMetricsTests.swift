@@ -16,11 +16,11 @@ import Testing
         MetricsTextfile.refresh(ctx)
         let text = try String(contentsOfFile: f.dir.file("state/lb.prom"), encoding: .utf8)
         #expect(
-            text.contains("lifeboat_destination_breaker_state{policy=\"tree\",destination=\"second\",state=\"open\"} 2")
+            text.contains("lifeboat_destination_breaker_state{policy=\"tree\",destination=\"second\"} 2")
         )
         #expect(
             text.contains(
-                "lifeboat_destination_breaker_state{policy=\"tree\",destination=\"first\",state=\"closed\"} 0"))
+                "lifeboat_destination_breaker_state{policy=\"tree\",destination=\"first\"} 0"))
         #expect(text.contains("lifeboat_destination_up{policy=\"tree\",destination=\"first\"} 1"))
     }
 }

@@ -35,7 +35,7 @@ import Testing
         #expect(text.contains("lifeboat_destination_up{policy=\"db\",destination=\"nas\"} 1\n"))
         #expect(text.contains("lifeboat_destination_up{policy=\"db\",destination=\"nas2\"} 0\n"))
         #expect(
-            text.contains("lifeboat_destination_breaker_state{policy=\"db\",destination=\"nas\",state=\"closed\"} 0\n"))
+            text.contains("lifeboat_destination_breaker_state{policy=\"db\",destination=\"nas\"} 0\n"))
         #expect(text.contains("lifeboat_spool_bytes 0\n"))
         #expect(text.contains("lifeboat_runs_total{command=\"run\",outcome=\"ok\"} 2\n"))
         #expect(text.contains("lifeboat_runs_total{command=\"run\",outcome=\"failed\"} 1\n"))

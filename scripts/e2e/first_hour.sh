@@ -24,3 +24,23 @@ check "first hour: rebuild-catalog under a new host name names the host the dest
     grep -q 'nothing of host newbox here; the destinations hold this policy for host(s) e2e: name one with --host NAME' "$H/rebuild.out"
 "$BIN" rebuild-catalog --config "$H/new-host.yaml" --signer "$H/host.pub.asc" --host e2e tree >"$H/rebuild.out" 2>&1
 check "first hour: with --host the backup is recorded" grep -q 'tree: 1 backup(s) added' "$H/rebuild.out"
+"$BIN" keygen --out "$H/kg" --name plain >/dev/null 2>"$H/keygen.err"
+check "first hour: keygen warns when the secret key has no passphrase" grep -q 'the secret key has no passphrase' "$H/keygen.err"
+printf 'a long passphrase\n' >"$H/pass" && chmod 600 "$H/pass"
+"$BIN" keygen --out "$H/kg2" --name guarded --passphrase-file "$H/pass" >/dev/null 2>"$H/keygen.err"
+check "first hour: and not when it has one" test ! -s "$H/keygen.err"
+"$BIN" --config "$H/lifeboat.yaml" -v list --json >"$H/list.json" 2>/dev/null
+check "first hour: --config and -v before the subcommand are accepted" \
+    python3 -c "import json,sys; assert len(json.load(open(sys.argv[1]))) == 1" "$H/list.json"
+cat >"$H/policies/broken.yaml" <<YAML
+name: broken
+kind: command
+source: { command: ["sh", "-c", "echo partial; echo 'export: inventory service refused' >&2; exit 3"] }
+objectives: { rpo: 24h }
+encryption: { recipients: [../keys/ops.pub.asc] }
+destinations:
+  - { name: nas, type: local, path: ../nas }
+YAML
+"$BIN" backup --config "$H/lifeboat.yaml" broken >"$H/fail.out" 2>"$H/fail.err"
+check "first hour: a failed backup is reported once (the result line, with the tool's words), not twice" \
+    bash -c "grep -q '^broken - failed: .*inventory service refused' '$H/fail.out' && ! grep -q 'inventory service refused' '$H/fail.err'"

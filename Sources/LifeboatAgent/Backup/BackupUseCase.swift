@@ -59,7 +59,8 @@ package struct BackupUseCase {
             let job = BackupJob(ctx: ctx, policy: policy)
             spooled = try await BlockingWork.run { try job.run() }
         } catch {
-            ctx.logger.error("\(policy.name): backup failed: \(error)")
+            // The result line says why; the log repeats it only when -v asks for progress.
+            ctx.logger.info("\(policy.name): backup failed: \(error)")
             return Outcome(policy: policy.name, id: nil, status: .failed, message: String(describing: error))
         }
         let shipper = Shipper(ctx: ctx)

@@ -109,11 +109,8 @@ package enum MetricsTextfile {
                 let labels = "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\"}"
                 if let isUp = d.up { up.append((labels, isUp ? "1" : "0")) }
                 let b = breakers.state(policy: f.policy, destination: d.name)
-                breaker.append(
-                    (
-                        "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\",state=\"\(escape(b.name))\"}",
-                        String(b.value)
-                    ))
+                // The value says the state; a `state` label as well would start a new series at every change.
+                breaker.append((labels, String(b.value)))
             }
         }
         family("lifeboat_destination_up", "gauge", "1 when the destination's last copy shipped, 0 when it failed.", up)
