@@ -19,6 +19,7 @@ extension Lifeboat {
             try await Failure.guarded {
                 let ctx = try global.context { configuration in
                     try BackupUseCase.checkRecipients(try configuration.select(policies))
+                    try BackupUseCase.checkDestinations(try configuration.select(policies))
                     try BackupUseCase.checkSigningKey(configuration.agent)
                 }
                 let selected = try ctx.configuration.select(policies)

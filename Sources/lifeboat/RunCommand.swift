@@ -46,7 +46,9 @@ extension Lifeboat {
                     let wait = Double.random(in: 0...Double(d.seconds))
                     try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
                 }
-                let ctx = try global.context()
+                let ctx = try global.context { configuration in
+                    try BackupUseCase.checkDestinations(configuration.policies)
+                }
                 if ctx.configuration.policies.isEmpty {
                     ctx.logger.warning("no policy files (*.yaml) in \(ctx.agent.policiesDirectory): nothing to back up")
                 }

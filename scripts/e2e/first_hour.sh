@@ -44,3 +44,15 @@ YAML
 "$BIN" backup --config "$H/lifeboat.yaml" broken >"$H/fail.out" 2>"$H/fail.err"
 check "first hour: a failed backup is reported once (the result line, with the tool's words), not twice" \
     bash -c "grep -q '^broken - failed: .*inventory service refused' '$H/fail.out' && ! grep -q 'inventory service refused' '$H/fail.err'"
+M=$WORK/missing-creds
+make_setup "$M"
+cat >>"$M/policies/tree.yaml" <<YAML
+  - { name: offsite, type: s3, endpoint: "http://127.0.0.1:9", bucket: b }
+YAML
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$BIN" run --config "$M/lifeboat.yaml" >/dev/null 2>"$M/run.err"; code=$?
+check "first hour: S3 without credentials stops run at once (65), naming the policy and destination" \
+    bash -c "[ $code -eq 65 ] && grep -q 'policies/tree.yaml: destination offsite: no s3 credentials' '$M/run.err' && [ ! -e '$M/state/spool/tree' ]"
+sed -i 's#bucket: b }#bucket: b, credentials: ../nope.env }#' "$M/policies/tree.yaml"
+"$BIN" backup --config "$M/lifeboat.yaml" >/dev/null 2>"$M/run.err"; code=$?
+check "first hour: a missing credentials file is named with its policy line (65)" \
+    bash -c "[ $code -eq 65 ] && grep -q 'policies/tree.yaml:[0-9]*: credentials file .*nope.env cannot be read' '$M/run.err'"

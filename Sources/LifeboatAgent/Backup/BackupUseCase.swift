@@ -47,6 +47,20 @@ package struct BackupUseCase {
         for p in policies { _ = try KeyLoading.recipients(of: p) }
     }
 
+    /// Makes every destination's driver, which loads S3 credentials: a missing or unreadable credentials
+    /// file (or no credentials at all) is exit 65 now, not a shipping failure after the dump.
+    package static func checkDestinations(_ policies: [Policy]) throws {
+        for p in policies {
+            for spec in p.destinations {
+                do {
+                    _ = try DestinationFactory.makeBase(spec)
+                } catch let e as LifeboatError where e.kind == .badInput {
+                    throw LifeboatError.badInput(p.file, "destination \(spec.name): \(e.message)", hint: e.hint)
+                }
+            }
+        }
+    }
+
     /// Loads the host's signing key when its file exists: one that is not a signing key, is protected,
     /// or that others can read is exit 65, before anything is written. (A missing one is made later.)
     package static func checkSigningKey(_ agent: AgentConfig) throws {
