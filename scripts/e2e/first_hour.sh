@@ -56,3 +56,9 @@ sed -i 's#bucket: b }#bucket: b, credentials: ../nope.env }#' "$M/policies/tree.
 "$BIN" backup --config "$M/lifeboat.yaml" >/dev/null 2>"$M/run.err"; code=$?
 check "first hour: a missing credentials file is named with its policy line (65)" \
     bash -c "[ $code -eq 65 ] && grep -q 'policies/tree.yaml:[0-9]*: credentials file .*nope.env cannot be read' '$M/run.err'"
+N=$WORK/notdue
+make_setup "$N"
+"$BIN" backup --config "$N/lifeboat.yaml" >/dev/null 2>&1
+"$BIN" run -v --config "$N/lifeboat.yaml" >/dev/null 2>"$N/run.err"
+check "first hour: run -v with nothing due says when each policy is next due" \
+    grep -q 'tree: not due until 20[0-9-]*T[0-9:]*Z (every 12h)' "$N/run.err"

@@ -51,6 +51,18 @@ package struct RunUseCase {
         }
         var report = Report()
         if toShip.isEmpty && due.isEmpty && graceDue.isEmpty {
+            // With -v, say when each policy is next due, so "nothing happened" is not a mystery.
+            for p in policies {
+                let s = byName[p.name]
+                let decision = Scheduler.decide(
+                    interval: p.interval, state: s.map(Scheduler.State.init) ?? Scheduler.State(), now: now,
+                    running: s?.lastStatus == .running)
+                if case .notDue(let next, let running) = decision {
+                    ctx.logger.info(
+                        "\(p.name): \(running ? "a backup is running" : "not due") until \(Timestamp.iso8601(next)) (every \(p.interval))"
+                    )
+                }
+            }
             finish(&report, summaries: summaries)
             return report
         }
