@@ -31,14 +31,14 @@ struct MarkdownPlanTests {
         return Array(cells.dropFirst().dropLast())
     }
 
-    func row(_ first: String, header: String) -> [String]? {
+    func tableRow(_ first: String, header: String) -> [String]? {
         let lines = markdown.split(separator: "\n").map(String.init)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("| \(header) |") }) else { return nil }
         return lines[start...].first { $0.hasPrefix("| \(first) |") }.map(Self.cells)
     }
 
     @Test func hostileScenarioStaysInItsCell() throws {
-        let row = try #require(row("ratings-db", header: "Service"))
+        let row = try #require(tableRow("ratings-db", header: "Service"))
         #expect(row.count == 8)
         #expect(row[1] == "\\<script\\>alert(1)\\</script\\> \\| rm -rf /  \\# not a heading \\& \\*bold\\*")
         #expect(!markdown.contains("<script>"))
@@ -47,12 +47,12 @@ struct MarkdownPlanTests {
     @Test func bothTablesWithARowPerPolicy() throws {
         #expect(markdown.contains("| Service | Scenario | RPO | RTO | Priority |"))
         #expect(markdown.contains("| Resource | Backup strategy | Backup location | Recovery procedure |"))
-        let etc = try #require(row("etc", header: "Service"))
+        let etc = try #require(tableRow("etc", header: "Service"))
         #expect(etc[3] == "not set")
-        let resource = try #require(row("ratings-db", header: "Resource"))
+        let resource = try #require(tableRow("ratings-db", header: "Resource"))
         #expect(resource.count == 5)
         #expect(resource[1] == "copy of a\\|b")
-        #expect(try #require(row("etc", header: "Resource")).count == 5)
+        #expect(try #require(tableRow("etc", header: "Resource")).count == 5)
     }
 
     @Test func commandsPrintAsTheyAreInALongerFence() {
