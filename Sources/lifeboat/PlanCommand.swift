@@ -40,8 +40,8 @@ extension Lifeboat {
                 let text: String
                 do {
                     text = try PlanRenderer.render(plan, as: format.value)
-                } catch {
-                    throw LifeboatError.failed(error.description)
+                } catch let e as PlanRenderError {
+                    throw LifeboatError.failed(e.description)
                 }
                 if let out {
                     try PlanOutput.write(text, to: out)
