@@ -14,7 +14,8 @@ enum HTMLPlanTemplate {
         h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #000; }
         h3 { font-size: 1.05em; margin-top: 1.2em; }
         table { border-collapse: collapse; width: 100%; margin: .6em 0; font-size: .9em; }
-        th, td { border: 1px solid #000; padding: .3em .45em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+        th, td { border: 1px solid #000; padding: .3em .45em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+        td.long { overflow-wrap: anywhere; }
         th { background: #e8e8e8; font-weight: bold; }
         th.measured, td.measured { border-left: 3px double #000; font-style: italic; }
         pre { border: 1px solid #000; padding: .5em; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85em; font-family: "DejaVu Sans Mono", "Courier New", monospace; }
@@ -61,7 +62,7 @@ enum HTMLPlanTemplate {
         <thead><tr><th>Resource</th><th>Backup strategy</th><th>Backup location</th><th>Recovery procedure</th><th class="measured">Failure domains holding copies</th></tr></thead>
         <tbody>
         {{#resources}}
-        <tr><td>{{name}}</td><td>{{strategy}}</td><td>{{location}}</td><td>{{procedure}}</td><td class="measured">{{copies}}</td></tr>
+        <tr><td>{{name}}</td><td class="long">{{strategy}}</td><td class="long">{{location}}</td><td>{{procedure}}</td><td class="measured">{{copies}}</td></tr>
         {{/resources}}
         </tbody>
         </table>

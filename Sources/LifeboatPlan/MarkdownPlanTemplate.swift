@@ -58,8 +58,8 @@ enum MarkdownPlanTemplate {
         {{{stock}}}
         {{{fence}}}
         {{/hasStock}}
-        {{#notes}}
 
+        {{#notes}}
         - {{.}}
         {{/notes}}
         {{/procedures}}

@@ -87,7 +87,7 @@ struct FleetPlanTests {
         #expect(etc.newestBackup.hasSuffix("out of the RPO"))
         #expect(plan.services[2].rpo == "unknown")
         #expect(plan.warnings == ["db2/gone: nas: latest.json is not signed"])
-        #expect(plan.subject.contains("2 host(s) (db1, db2), 3 policies"))
+        #expect(plan.subject.contains("2 hosts (db1, db2), 3 policies"))
     }
 
     @Test func resourcesAndCommands() throws {

@@ -41,7 +41,7 @@ package enum FleetPlan {
                     copies: PlanText.failureDomains(e.holding) { ctx.spec(named: $0)?.failureDomain }))
             var lifeboat = [
                 "# prove it here first (restores into the scratch folder, times it against the RTO):",
-                ShellWord.line(["lifeboat", "drill", e.name, "--config", ctx.config.file]),
+                ShellWord.line(["lifeboat", "drill", e.name, "--config", PlanText.absolute(ctx.config.file)]),
                 "# on the replacement for \(e.host) (its config names the policy, its destinations and host: \(e.host)):",
                 ShellWord.line(["lifeboat", "rebuild-catalog", e.policy, "--host", e.host]),
             ]
@@ -60,7 +60,7 @@ package enum FleetPlan {
         return RecoveryPlan(
             title: "Disaster recovery plan: fleet",
             subject:
-                "the fleet at destinations \(read): \(hosts.count) host(s) (\(hosts.joined(separator: ", "))), \(sorted.count) policies",
+                "the fleet at destinations \(read): \(PlanText.count(hosts.count, "host", "hosts")) (\(hosts.joined(separator: ", "))), \(PlanText.count(sorted.count, "policy", "policies"))",
             generatedAt: Timestamp.iso8601(now), services: services, resources: resources, procedures: procedures,
             keys: keys, custody: custody(ctx), warnings: warnings)
     }

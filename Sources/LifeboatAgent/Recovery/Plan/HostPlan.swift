@@ -45,7 +45,7 @@ package enum HostPlan {
                 RecoveryPlan.Procedure(
                     name: policy.name, kind: policy.kind.rawValue,
                     lifeboat: RecoveryRecipe.lifeboatRestore(
-                        policy: policy.name, kind: policy.kind.rawValue, config: ctx.agent.file,
+                        policy: policy.name, kind: policy.kind.rawValue, config: PlanText.absolute(ctx.agent.file),
                         into: restoreInto(policy)),
                     stock: RecoveryRecipe.stock(
                         host: host, policy: policy.name, kind: policy.kind.rawValue, backupID: newest?.id.description,
@@ -55,7 +55,8 @@ package enum HostPlan {
         var warnings: [String] = []
         let keys = recipientKeys(policies, warnings: &warnings) + [signingKey(ctx, warnings: &warnings)]
         return RecoveryPlan(
-            title: "Disaster recovery plan: \(host)", subject: "backup host \(host) (\(policies.count) policies)",
+            title: "Disaster recovery plan: \(host)",
+            subject: "backup host \(host) (\(PlanText.count(policies.count, "policy", "policies")))",
             generatedAt: Timestamp.iso8601(now), services: services, resources: resources, procedures: procedures,
             keys: keys, custody: custody(ctx), warnings: warnings)
     }
@@ -73,7 +74,7 @@ package enum HostPlan {
         let snapshot = policy.source.snapshot.map { _ in " from a snapshot" } ?? ""
         let r = policy.retention
         return "\(what)\(snapshot), every \(policy.interval), gzip level \(policy.compressionLevel), "
-            + "encrypted to \(policy.recipients.count) recipient(s), signed by the host key; keep last \(r.keepLast), "
+            + "encrypted to \(PlanText.count(policy.recipients.count, "recipient", "recipients")), signed by the host key; keep last \(r.keepLast), "
             + "daily \(r.keepDaily), weekly \(r.keepWeekly), monthly \(r.keepMonthly); data: \(policy.data)"
     }
 

@@ -7,6 +7,14 @@ import LifeboatCore
 enum PlanText {
     static func duration(_ seconds: Int64) -> String { DurationValue(seconds: seconds).description }
 
+    /// `1 policy`, `2 policies`.
+    static func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+
+    /// The config file as an absolute path, so commands in a plan kept elsewhere still name it.
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    }
+
     static func rto(_ seconds: Int64?) -> String { seconds.map(duration) ?? "not set" }
 
     static func scenario(_ text: String?) -> String {
