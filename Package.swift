@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -51,11 +52,12 @@ let package = Package(
             dependencies: [
                 "LifeboatCore", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        .target(name: "LifeboatPlan", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "LifeboatAgent",
             dependencies: [
                 "LifeboatCore", "LifeboatConfig", "LifeboatDigest", "LifeboatCrypto", "LifeboatPipeline",
-                "LifeboatSources",
+                "LifeboatSources", "LifeboatPlan",
                 "LifeboatStorage", "LifeboatS3", "LifeboatCatalog", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -69,7 +71,7 @@ let package = Package(
             name: "lifeboat",
             dependencies: [
                 "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatConfig", "LifeboatCrypto",
-                "LifeboatPipeline",
+                "LifeboatPipeline", "LifeboatPlan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -111,6 +113,12 @@ let package = Package(
                 "LifeboatCatalog",
                 "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources", "LifeboatStorage",
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "LifeboatPlanTests",
+            dependencies: [
+                "LifeboatPlan", "LifeboatAgent", "LifeboatCatalog", "LifeboatConfig", "LifeboatCore", "LifeboatCrypto",
+                "LifeboatTestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "LifeboatCLITests",

@@ -43,6 +43,9 @@ $build_only && exit 0
 # The metrics textfile tests parse it with the Prometheus Python client.
 python3 -c 'import prometheus_client' 2>/dev/null || pip install -q prometheus_client
 
+# The recovery plan test parses the HTML plan with a real HTML5 parser.
+python3 -c 'import html5lib' 2>/dev/null || pip install -q html5lib
+
 # The S3 tests run moto_server (an S3 API server) and check what Lifeboat uploaded with awscli.
 command -v moto_server >/dev/null 2>&1 || python3 -m pip install -q 'moto[server]==5.2.1'
 command -v aws >/dev/null 2>&1 || python3 -m pip install -q awscli

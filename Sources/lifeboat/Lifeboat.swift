@@ -23,6 +23,7 @@ struct Lifeboat: AsyncParsableCommand {
             RebuildCatalog.self,
             Keygen.self,
             SigningKey.self,
+            Plan.self,
             PGP.self,
         ]
     )
