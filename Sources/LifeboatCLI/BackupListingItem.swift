@@ -6,7 +6,7 @@ struct BackupListingItem: Encodable {
     let record: BackupRecord
 
     enum CodingKeys: String, CodingKey {
-        case id, policy, host, kind, status, started, finished, chunks, skipped, destinations, error
+        case id, policy, host, kind, status, started, finished, chunks, skipped, destinations, error, pinned
         case bytesIn = "bytes_in"
         case bytesOut = "bytes_out"
         case lockWindowMs = "lock_window_ms"
@@ -43,5 +43,6 @@ struct BackupListingItem: Encodable {
         try c.encode(r.skipped, forKey: .skipped)
         try c.encode(r.copies.map(Copy.init), forKey: .destinations)
         try c.encodeIfPresent(r.error, forKey: .error)
+        try c.encode(r.pinned, forKey: .pinned)
     }
 }

@@ -38,6 +38,8 @@ package struct BackupRecord: Sendable, Equatable {
     package var payloadSHA256: String?
     package var error: String?
     package var copies: [Copy]
+    /// Kept by prune whatever retention says (set by `undelete`, cleared by `undelete --unpin`).
+    package var pinned: Bool
 
     /// The status the contract shows: a retention state once pruned, the shipping state before.
     package var displayStatus: String {
@@ -63,6 +65,7 @@ package struct BackupRecord: Sendable, Equatable {
         recipients = r.split(separator: ",").map(String.init)
         payloadSHA256 = row["payload_sha256"]
         error = row["error"]
+        pinned = (row["pinned"] as Int? ?? 0) != 0
         self.copies = copies
     }
 }

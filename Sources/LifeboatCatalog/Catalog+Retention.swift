@@ -94,6 +94,19 @@ extension Catalog {
         }
     }
 
+    /// Removes the pin `undelete` set, so retention decides again; returns whether it was pinned.
+    @discardableResult
+    package func unpin(id: BackupID) throws -> Bool {
+        try wrap("unpin") {
+            try db.write { db in
+                guard let pinned = try Int.fetchOne(db, sql: "SELECT pinned FROM backup WHERE id = ?", arguments: [id])
+                else { throw LifeboatError(.usage, "no backup with id \(id) in the catalog") }
+                try db.execute(sql: "UPDATE backup SET pinned = 0 WHERE id = ?", arguments: [id])
+                return pinned != 0
+            }
+        }
+    }
+
     /// Records that a backup's objects are gone everywhere: retention `purged`, its chunk rows dropped.
     package func markPurged(id: BackupID, at: Date) throws {
         try wrap("mark purged") {

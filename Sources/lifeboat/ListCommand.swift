@@ -1,6 +1,7 @@
 import ArgumentParser
 import LifeboatAgent
 import LifeboatCLI
+import LifeboatCatalog
 
 extension Lifeboat {
     /// `lifeboat list [POLICY] [--json]`: the catalog's backups, newest first.
@@ -9,15 +10,26 @@ extension Lifeboat {
             commandName: "list", abstract: "List the catalog's backups, newest first.")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Only this policy.") var policy: String?
+        @Argument(help: "Only this policy, or only the backups whose id starts with this (e.g. 20261129).")
+        var policy: String?
         @Flag(help: "Print JSON.") var json = false
         @Flag(help: "Include deleted, soft-deleted and purged backups.") var all = false
 
         func run() async throws {
             try await Failure.guarded {
                 let ctx = try global.context()
-                if let policy { _ = try ctx.configuration.select([policy]) }
-                let records = try ctx.catalog.backups(policy: policy, includeRemoved: all)
+                var records: [BackupRecord]
+                if let policy, !ctx.configuration.policies.contains(where: { $0.name == policy }),
+                    let first = policy.first, first.isNumber
+                {
+                    // Not a policy: an id prefix, over every policy.
+                    records = try ctx.catalog.backups(policy: nil, includeRemoved: all).filter {
+                        $0.id.rawValue.hasPrefix(policy)
+                    }
+                } else {
+                    if let policy { _ = try ctx.configuration.select([policy]) }
+                    records = try ctx.catalog.backups(policy: policy, includeRemoved: all)
+                }
                 print(json ? try BackupListing.json(records) : BackupListing.table(records))
             }
         }

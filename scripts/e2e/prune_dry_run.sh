@@ -19,3 +19,12 @@ out=$("$BIN" undelete --config "$P/lifeboat.yaml" "$DEL"); code=$?
 check "undelete brings it back to live" test "$code" -eq 0 -a "$("$BIN" list --config "$P/lifeboat.yaml" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" -eq 2
 "$BIN" undelete --config "$P/lifeboat.yaml" 20200101T000000Z-aaaaaa >/dev/null 2>&1
 check "undelete of an unknown id exits 1" test $? -eq 1
+check "list shows the pin undelete set (table and JSON)" bash -c "
+    '$BIN' list --config '$P/lifeboat.yaml' | grep '^$DEL ' | grep -q 'complete pinned' &&
+    '$BIN' list --config '$P/lifeboat.yaml' --json | python3 -c 'import json,sys; assert [b[\"pinned\"] for b in json.load(sys.stdin) if b[\"id\"] == \"$DEL\"] == [True]'"
+check "list takes an id prefix in place of a policy" bash -c "
+    [ \$('$BIN' list --config '$P/lifeboat.yaml' '${DEL:0:15}' | grep -c '^$DEL ') -eq 1 ] &&
+    [ \$('$BIN' list --config '$P/lifeboat.yaml' 1999 | wc -l) -eq 1 ]"
+out=$("$BIN" undelete --config "$P/lifeboat.yaml" --unpin "$DEL"); code=$?
+check "undelete --unpin removes the pin, and the next prune deletes the backup again" bash -c "
+    [ $code -eq 0 ] && grep -q 'unpinned' <<<'$out' && '$BIN' prune --config '$P/lifeboat.yaml' | grep -q 'delete.*$DEL'"

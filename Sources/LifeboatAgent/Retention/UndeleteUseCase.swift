@@ -14,4 +14,10 @@ package struct UndeleteUseCase {
         guard let id = requested.id else { throw LifeboatError(.usage, "'\(requested)' is not a backup id") }
         return try ctx.catalog.undelete(id: id, at: ctx.now())
     }
+
+    /// Removes the pin; returns whether there was one.
+    package func unpin(id requested: RequestedBackup) throws -> Bool {
+        guard let id = requested.id else { throw LifeboatError(.usage, "'\(requested)' is not a backup id") }
+        return try ctx.catalog.unpin(id: id)
+    }
 }
