@@ -25,7 +25,7 @@ import Testing
                     "finished": r.finished.map(Timestamp.iso8601) ?? NSNull(),
                     "bytes_in": r.bytesIn, "bytes_out": r.bytesOut, "chunks": r.chunkCount,
                     "lock_window_ms": r.lockWindowMs.map { $0 as Any } ?? NSNull(),
-                    "skipped": r.skipped,
+                    "skipped": r.skipped, "pinned": r.pinned,
                     "destinations": r.copies.map { c -> [String: Any] in
                         var d: [String: Any] = ["name": c.destination.rawValue, "status": c.status.rawValue]
                         if let e = c.error { d["error"] = e }
