@@ -50,12 +50,16 @@ extension Lifeboat {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)
                 } else {
                     result = try await RestoreUseCase(ctx).run(request)
-                    if p.kind == .sqlite, p.source.snapshot == nil, let to { try DatabaseLoader.checkSQLite(to) }
+                    if p.kind == .sqlite, p.source.snapshot == nil, let written = result.written ?? to {
+                        try DatabaseLoader.checkSQLite(written)
+                    }
                 }
                 let sources = result.chunksByDestination.sorted { $0.key < $1.key }
                     .map { "\($0.value) chunk(s) from \($0.key)" }.joined(separator: ", ")
                 for s in result.skipped { print("skipped: \(s)") }
-                print("restored \(p.name) \(result.id) into \(to ?? "the database"): \(result.bytes) bytes, \(sources)")
+                print(
+                    "restored \(p.name) \(result.id) into \(result.written ?? to ?? "the database"): \(result.bytes) bytes, \(sources)"
+                )
             }
         }
     }

@@ -32,6 +32,10 @@ assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 n, top = c.execute("SELECT count(*), max(id) FROM ratings").fetchone()
 assert n == top and n >= 20000 and (n - 20000) % 2 == 0, (n, top)
 PY
+mkdir "$Q/into-folder"
+out=$("$BIN" restore --config "$Q/lifeboat.yaml" ratings --to "$Q/into-folder" --identity "$Q/keys/ops.sec.asc" 2>&1)
+check "sqlite: --to an existing folder writes the database inside it as POLICY.sqlite and says so" bash -c "
+    [ \"\$(sqlite3 '$Q/into-folder/ratings.sqlite' 'PRAGMA integrity_check')\" = ok ] && grep -q 'into $Q/into-folder/ratings.sqlite' <<<'$out'"
 gpg --batch --quiet --import "$Q/keys/ops.sec.asc" 2>/dev/null
 cat "$Q/nas/e2e/ratings/$QID"/data.* | gpg --batch --quiet --decrypt 2>/dev/null | gunzip >"$Q/manual.db"
 check "sqlite: gpg --decrypt | gunzip gives the database file, sqlite3 opens it" \

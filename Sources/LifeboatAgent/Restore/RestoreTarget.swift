@@ -24,11 +24,17 @@ final class RestoreTarget {
         abandonLoader = made.abandon
     }
 
-    init(path: String, payload: String) throws {
+    /// `path` names the file (or, for a file tree, the folder) to write. For a dump or database file,
+    /// an existing folder means "in here": the file is `fileName` inside it.
+    init(path requested: String, payload: String, fileName: String) throws {
         abandonLoader = nil
-        self.path = path
         let fm = FileManager.default
         var isDir: ObjCBool = false
+        var path = requested
+        if payload != "tar", fm.fileExists(atPath: requested, isDirectory: &isDir), isDir.boolValue {
+            path = (requested as NSString).appendingPathComponent(fileName)
+        }
+        self.path = path
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             let empty = isDir.boolValue && ((try? fm.contentsOfDirectory(atPath: path))?.isEmpty ?? false)
             guard payload == "tar", empty else {

@@ -61,6 +61,8 @@ package struct RestoreUseCase {
         package let bytes: Int64
         package let chunksByDestination: [String: Int]
         package let skipped: [String]
+        /// Where it was written (a folder named with `--to` gets the dump inside it).
+        package var written: String? = nil
     }
 
     package func run(_ request: Request) async throws -> Result {
@@ -75,7 +77,7 @@ package struct RestoreUseCase {
                 let result = try await restore(record, request, signers: signers)
                 return Result(
                     id: result.id, bytes: result.bytes, chunksByDestination: result.chunksByDestination,
-                    skipped: skipped)
+                    skipped: skipped, written: result.written)
             } catch let e as LifeboatError where e.kind == .usage || e.kind == .badInput {
                 throw e
             } catch let e as CryptoError where e.kind == .noMatchingKey || e.kind == .wrongPassphrase {
@@ -113,6 +115,16 @@ package struct RestoreUseCase {
             .filter { $0.copies.contains(where: { $0.status == .shipped }) }
     }
 
+    /// The name a restored dump gets inside a folder named with `--to`: the policy and what it holds.
+    static func fileExtension(payload: String) -> String {
+        switch payload {
+        case "sqlite": return ".sqlite"
+        case "pg_dump-custom": return ".dump"
+        case "sql": return ".sql"
+        default: return ".out"
+        }
+    }
+
     /// Restore's work folders in the spool: `.restore-<pid>-XXXXXX`.
     package static let workPrefix = ".restore-"
 
@@ -134,7 +146,9 @@ package struct RestoreUseCase {
 
         let target =
             try request.loader.map { try RestoreTarget(loader: $0) }
-            ?? RestoreTarget(path: request.target, payload: record.payload)
+            ?? RestoreTarget(
+                path: request.target, payload: record.payload,
+                fileName: record.policy + Self.fileExtension(payload: record.payload))
         // Where plaintext is staged, noted in the work folder: if this process is killed, the next run
         // that sweeps the work folder removes the staging folder too.
         if let partial = target.partialPath {
@@ -157,7 +171,9 @@ package struct RestoreUseCase {
             CrashPoint.hit("restore.verified")
             try target.commit()
             for w in target.warnings { ctx.logger.warning("backup \(record.id): \(w)") }
-            return Result(id: record.id, bytes: restored.bytes, chunksByDestination: used, skipped: [])
+            return Result(
+                id: record.id, bytes: restored.bytes, chunksByDestination: used, skipped: [],
+                written: request.loader == nil ? target.path : nil)
         } catch {
             target.abandon()
             throw error
