@@ -62,3 +62,9 @@ make_setup "$N"
 "$BIN" run -v --config "$N/lifeboat.yaml" >/dev/null 2>"$N/run.err"
 check "first hour: run -v with nothing due says when each policy is next due" \
     grep -q 'tree: not due until 20[0-9-]*T[0-9:]*Z (every 12h)' "$N/run.err"
+"$BIN" keygen --out "$H/other" --name other >/dev/null 2>&1
+OTHER=$(gpg --with-colons --show-keys "$H/other/other.pub.asc" 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+OPS=$(gpg --with-colons --show-keys "$H/keys/ops.pub.asc" 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+"$BIN" restore --config "$H/lifeboat.yaml" tree --to "$H/wrongkey" --identity "$H/other/other.sec.asc" >/dev/null 2>"$H/wrong.err"; code=$?
+check "first hour: a wrong key names the backup's recipients and the key given by primary fingerprint (exit 1)" bash -c "
+    [ $code -eq 1 ] && grep -q 'encrypted to $OPS, not to the identity given' '$H/wrong.err' && grep -q 'given keys are $OTHER (subkey' '$H/wrong.err'"

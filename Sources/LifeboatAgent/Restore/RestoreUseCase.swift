@@ -80,7 +80,11 @@ package struct RestoreUseCase {
                     skipped: skipped, written: result.written)
             } catch let e as LifeboatError where e.kind == .usage || e.kind == .badInput {
                 throw e
-            } catch let e as CryptoError where e.kind == .noMatchingKey || e.kind == .wrongPassphrase {
+            } catch let e as CryptoError where e.kind == .noMatchingKey {
+                throw LifeboatError.failed(
+                    "backup \(record.id) is encrypted to \(record.recipients.joined(separator: ", ")), not to the identity given: \(e)",
+                    hint: "restore with the secret key of one of its recipients")
+            } catch let e as CryptoError where e.kind == .wrongPassphrase {
                 throw LifeboatError.failed("backup \(record.id): \(e)")
             } catch {
                 if request.backupID != nil { throw error }

@@ -181,7 +181,9 @@ package final class OpenPGPDecryptor: ByteSink, PacketHandler {
                     : "the message has no session key packet")
         }
         if tried.isEmpty {
-            let ours = keys.flatMap { $0.keys.map { $0.key.keyIDHex } }
+            // Keys are named as keygen and manifests name them (primary fingerprint), with the subkey ids
+            // a message's packets carry beside them.
+            let ours = keys.map { "\($0.fingerprint) (subkey \($0.decryptionKeyIDs.joined(separator: ", ")))" }
             throw CryptoError(
                 .noMatchingKey,
                 "the message is encrypted to key ids \(recipients.joined(separator: ", ")); "
