@@ -30,7 +30,7 @@ struct YAMLValue {
             }
             return YAMLValue(node: node, file: displayName)
         } catch let e as YamlError {
-            throw Self.describe(e, file: displayName)
+            throw Self.describe(e, file: displayName, text: text)
         }
     }
 
@@ -42,8 +42,17 @@ struct YAMLValue {
         return ns.localizedDescription
     }
 
-    private static func describe(_ e: YamlError, file: String) -> LifeboatError {
+    private static func describe(_ e: YamlError, file: String, text: String) -> LifeboatError {
         switch e {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // The line of the key's second appearance: the one to delete or rename.
+            let key = duplicates.sorted().first ?? "?"
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let again = lines.indices.filter { i in
+                let t = lines[i].drop(while: { $0 == " " || $0 == "-" })
+                return t.hasPrefix(key + ":") || t.hasPrefix("\"\(key)\":") || t.hasPrefix("'\(key)':")
+            }.dropFirst().first.map { $0 + 1 }
+            return .badInput(file, line: again ?? context.mark.line, "key '\(key)' appears twice")
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
             return .badInput(file, line: mark.line, "invalid YAML: \(problem)")

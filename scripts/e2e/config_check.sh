@@ -84,3 +84,20 @@ bash scripts/install-systemd.sh --help >"$U/help.out"
 check "installer: --help is the header only" bash -c "! grep -q 'set -euo' '$U/help.out' && grep -q 'state folder and each --write-path' '$U/help.out'"
 bash scripts/install-systemd.sh --root "$U/root" --print >/dev/null 2>&1
 check "installer: --root with --print is refused (64)" test $? -eq 64
+
+# Messages that say what to write.
+V=$WORK/msgs
+make_setup "$V"
+cp "$V/policies/tree.yaml" "$V/tree.bak"
+printf 'schedule: every 1 hour\n' >>"$V/policies/tree.yaml"
+"$BIN" backup --config "$V/lifeboat.yaml" >/dev/null 2>"$V/err"; code=$?
+check "messages: 'every 1 hour' says to write 'every 1h' (65, with its line)" \
+    bash -c "[ $code -eq 65 ] && grep -q \"tree.yaml:[0-9]*: schedule: 'every 1 hour' must read 'every <duration>': write 'every 1h'\" '$V/err'"
+cp "$V/tree.bak" "$V/policies/tree.yaml"; printf 'name: again\n' >>"$V/policies/tree.yaml"
+"$BIN" backup --config "$V/lifeboat.yaml" >/dev/null 2>"$V/err"; code=$?
+check "messages: a duplicate key names the key and the line it appears again on" \
+    bash -c "[ $code -eq 65 ] && grep -q \"tree.yaml:$(wc -l <"$V/policies/tree.yaml"): key 'name' appears twice\" '$V/err'"
+cp "$V/tree.bak" "$V/policies/tree.yaml"; sed -i 's#../keys/ops.pub.asc#../keys/gone.pub.asc#' "$V/policies/tree.yaml"
+"$BIN" backup --config "$V/lifeboat.yaml" >/dev/null 2>"$V/err"; code=$?
+check "messages: a missing recipient key names the policy file, the setting and the key file" \
+    bash -c "[ $code -eq 65 ] && grep -q 'policies/tree.yaml: encryption.recipients: .*gone.pub.asc: no such file' '$V/err'"

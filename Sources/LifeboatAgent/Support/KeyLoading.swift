@@ -5,13 +5,15 @@ import LifeboatCrypto
 
 /// Loads a policy's recipients' public keys; a bad or secret key file is a bad-input error (exit 65).
 enum KeyLoading {
+    /// The message names the policy file that lists the key, then the key file and what is wrong.
     static func recipients(of policy: Policy) throws -> [OpenPGPPublicKey] {
         try policy.recipients.map { path in
             do {
                 return try OpenPGPPublicKey.load(contentsOf: path)
             } catch let e as CryptoError {
-                if e.isBadInput { throw LifeboatError(.badInput, Self.named(e.description, path)) }
-                throw LifeboatError.failed(Self.named(e.description, path))
+                let what = "encryption.recipients: " + Self.named(e.description, path)
+                if e.isBadInput { throw LifeboatError.badInput(policy.file, what) }
+                throw LifeboatError.failed("\(policy.file): \(what)")
             }
         }
     }
