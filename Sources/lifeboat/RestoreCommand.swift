@@ -1,5 +1,6 @@
 import ArgumentParser
 import LifeboatAgent
+import LifeboatCLI
 import LifeboatCore
 
 extension Lifeboat {
@@ -55,7 +56,7 @@ extension Lifeboat {
                     }
                 }
                 let sources = result.chunksByDestination.sorted { $0.key < $1.key }
-                    .map { "\($0.value) chunk(s) from \($0.key)" }.joined(separator: ", ")
+                    .map { "\(Counted.text($0.value, "chunk")) from \($0.key)" }.joined(separator: ", ")
                 for s in result.skipped { print("skipped: \(s)") }
                 print(
                     "restored \(p.name) \(result.id) into \(result.written ?? to ?? "the database"): \(result.bytes) bytes, \(sources)"

@@ -40,7 +40,9 @@ extension Lifeboat {
                     for d in r.destinations {
                         let what = "\(r.policy) \(r.id) \(d.destination):"
                         if d.ok {
-                            print("\(what) ok (\(d.chunksChecked) chunks, \(d.bytesChecked) bytes)")
+                            print(
+                                "\(what) ok (\(Counted.text(d.chunksChecked, "chunk")), \(Counted.text(Int(d.bytesChecked), "byte")))"
+                            )
                         } else {
                             print("\(what) FAILED: \(d.problems.joined(separator: "; "))")
                         }
