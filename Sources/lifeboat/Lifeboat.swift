@@ -8,6 +8,7 @@ struct Lifeboat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lifeboat",
         abstract: "Back up databases and configuration off the host, encrypted to public keys only.",
+        version: LifeboatVersion.current,
         discussion: ExitCodeTable.helpText,
         subcommands: [
             Backup.self,
@@ -25,6 +26,7 @@ struct Lifeboat: AsyncParsableCommand {
             SigningKey.self,
             Plan.self,
             PGP.self,
+            Version.self,
         ]
     )
 
