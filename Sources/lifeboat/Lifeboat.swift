@@ -21,6 +21,7 @@ struct Lifeboat: AsyncParsableCommand {
             RebuildCatalog.self,
             Keygen.self,
             SigningKey.self,
+            Drill.self,
             PGP.self,
         ]
     )
