@@ -68,7 +68,7 @@ import Testing
             i += 1
             return i % n
         }
-        #expect(name == "lifeboat_drill_123456789a")
+        #expect(name == "lifeboat_drill_bcdefghijk")
         #expect(ScratchDatabaseName.isDrillDatabase(ScratchDatabaseName.make()))
         for other in [
             "postgres", "lifeboat_drill_", "lifeboat_drill_ABCDEFGHIJ", "lifeboat_drill_abc", "orders",

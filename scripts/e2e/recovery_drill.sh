@@ -24,9 +24,9 @@ dmq() { mariadb --no-defaults -S "$DMSOCK" -uroot -N -B "$@"; }
 dpsql -c "CREATE DATABASE orders" >/dev/null
 dpsql -d orders -c "CREATE TABLE items(id int PRIMARY KEY, name text); CREATE TABLE notes(t text);
     INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 1200) g; INSERT INTO notes VALUES ('a'), ('b');" >/dev/null
-dmq -e "CREATE DATABASE shop; CREATE TABLE shop.orders(id INT PRIMARY KEY, qty INT) ENGINE=InnoDB;
-    CREATE TABLE shop.notes(t TEXT) ENGINE=Aria; INSERT INTO shop.orders SELECT seq, seq % 7 FROM seq_1_to_500;
-    INSERT INTO shop.notes VALUES ('x');"
+dmq -e "CREATE DATABASE shop"
+dmq shop -e "CREATE TABLE orders(id INT PRIMARY KEY, qty INT) ENGINE=InnoDB; CREATE TABLE notes(t TEXT) ENGINE=Aria;
+    INSERT INTO orders SELECT seq, seq % 7 FROM seq_1_to_500; INSERT INTO notes VALUES ('x');"
 python3 "$ROOT/scripts/lib/make_tree.py" "$H/tree" 2
 sqlite3 "$H/ratings.db" "CREATE TABLE r(id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 3000) INSERT INTO r SELECT x, hex(randomblob(20)) FROM c;"
 drill_policy() {  # NAME KIND RTO SOURCE-YAML
@@ -51,7 +51,7 @@ drill_policy orders postgres 1h "dsn: \"host=127.0.0.1 port=$DPG dbname=orders u
 drill_policy shop mariadb 1h "socket: $DMSOCK
 user: root
 database: shop"
-drill_policy zeros command 1s "command: [sh, -c, 'head -c 268435456 /dev/zero']"
+drill_policy slowdb postgres 1s "dsn: \"host=127.0.0.1 port=$DPG dbname=orders user=postgres\""
 "$BIN" backup --config "$H/lifeboat.yaml" >"$D/backup.out" 2>&1
 check "drill: the backup host backs up files, sqlite, postgres, mariadb and command policies" \
     test "$(grep -c ' complete$' "$D/backup.out")" = 6
@@ -115,12 +115,16 @@ check "drill --due drills only the policy never drilled" \
 "$BIN" drill --config "$RC" --due e2e/tree e2e/conf >"$D/due2.out" 2>&1
 check "drill --due: a second run drills nothing (exit 0)" bash -c "[ $? = 0 ] && [ ! -s '$D/due2.out' ]"
 
-# An RTO below the measured time: the drill passes its proofs but exits 1 and says so.
-"$BIN" drill --config "$RC" e2e/zeros >"$D/slow.out" 2>&1
+# An RTO below the measured time (a pg_restore slowed down by 1.5 s, RTO 1s): the drill passes its
+# proofs but exits 1 and says so.
+mkdir -p "$D/slow"
+printf '#!/bin/sh\nsleep 1.5\nexec "%s/pg_restore" "$@"\n' "$PGBIN" >"$D/slow/pg_restore"
+chmod +x "$D/slow/pg_restore"
+PATH="$D/slow:$PATH" "$BIN" drill --config "$RC" e2e/slowdb >"$D/slow.out" 2>&1
 SLOWRC=$?
 cat "$D/slow.out"
 check "drill: slower than its RTO (1s) exits 1 and says so" \
-    bash -c "[ $SLOWRC = 1 ] && grep -q '^SLOW e2e/zeros backup .*over its RTO 1s' '$D/slow.out'"
+    bash -c "[ $SLOWRC = 1 ] && grep -q '^SLOW e2e/slowdb backup .*over its RTO 1s — 2 tables, 1,202 rows' '$D/slow.out'"
 
 # A damaged chunk: the drill fails and names it.
 TID=$(python3 -c "import json; print(json.load(open('$H/nas/e2e/tree/latest.json'))['id'])")
@@ -157,6 +161,7 @@ check "drill: the scratch folder is empty after the load of a forged backup" tes
 
 # A killed drill's folder is swept by the next one.
 mkdir -m 700 "$RH/state/scratch/.drill-999999-abcdef"
+: >"$RH/state/scratch/.drill-999999-abcdef/.owner"
 "$BIN" drill --config "$RC" e2e/ratings >/dev/null 2>&1
 check "drill: a killed drill's leftover folder is swept by the next drill" test -z "$(ls -A "$RH/state/scratch")"
 
