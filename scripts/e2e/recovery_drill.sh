@@ -46,6 +46,7 @@ YAML
 }
 drill_policy tree files 1h "paths: [$H/tree]"
 drill_policy conf files 1h "paths: [$H/tree]"
+echo "drill: every 1h" >>"$H/policies/conf.yaml"
 drill_policy ratings sqlite 1h "database: $H/ratings.db"
 drill_policy orders postgres 1h "dsn: \"host=127.0.0.1 port=$DPG dbname=orders user=postgres\""
 drill_policy shop mariadb 1h "socket: $DMSOCK
@@ -114,6 +115,11 @@ check "drill --due drills only the policy never drilled" \
     bash -c "[ \$(grep -c . '$D/due1.out') = 1 ] && grep -q '^PASS e2e/conf ' '$D/due1.out'"
 "$BIN" drill --config "$RC" --due e2e/tree e2e/conf >"$D/due2.out" 2>&1
 check "drill --due: a second run drills nothing (exit 0)" bash -c "[ $? = 0 ] && [ ! -s '$D/due2.out' ]"
+# Two hours later (the drills back-dated): conf (drill: every 1h) is due again, tree (30d by default) is not.
+sqlite3 "$RH/state/recovery.sqlite" "UPDATE drill SET started = started - 7200, finished = finished - 7200"
+"$BIN" drill --config "$RC" --due e2e/tree e2e/conf >"$D/due3.out" 2>&1
+check "drill --due: the interval comes from the policy's drill: key (conf every 1h is due again, tree is not)" \
+    bash -c "[ \$(grep -c . '$D/due3.out') = 1 ] && grep -q '^PASS e2e/conf ' '$D/due3.out'"
 
 # An RTO below the measured time (a pg_restore slowed down by 1.5 s, RTO 1s): the drill passes its
 # proofs but exits 1 and says so.
