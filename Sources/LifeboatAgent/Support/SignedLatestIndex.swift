@@ -23,15 +23,17 @@ package struct SignedLatestIndex: Sendable {
         "\(host)/\(policy)/\(LatestIndex.objectName)"
     }
 
-    /// Fetches and checks the index of `expecting.host`/`expecting.policy` at `destination`.
+    /// Fetches and checks the index of `expecting.host`/`expecting.policy` at `destination`. With
+    /// `sizeFirst` false the size limits are enforced while reading, without a HEAD before each GET.
     package static func fetch(
-        from destination: Destination, expecting: LatestIndexReader.Expectation, signers: [OpenPGPVerifyingKey]
+        from destination: Destination, expecting: LatestIndexReader.Expectation, signers: [OpenPGPVerifyingKey],
+        sizeFirst: Bool = true
     ) async throws -> SignedLatestIndex {
         let prefix = "\(expecting.host)/\(expecting.policy)/"
         let bytes: [UInt8]
         do {
             bytes = try await SignedObject.readBounded(
-                destination, prefix + LatestIndex.objectName, limit: LatestIndex.maximumSize)
+                destination, prefix + LatestIndex.objectName, limit: LatestIndex.maximumSize, sizeFirst: sizeFirst)
         } catch let e as StorageError where e.isNotFound {
             throw Refusal(reason: "\(LatestIndex.objectName) is missing", missing: true)
         } catch let e as SignedObject.BoundedReadRefusal {
@@ -41,7 +43,7 @@ package struct SignedLatestIndex: Sendable {
         do {
             signer = try await SignedObject.verify(
                 bytes, signatureAt: prefix + LatestIndex.signatureName, in: destination, signers: signers,
-                now: expecting.now)
+                now: expecting.now, sizeFirst: sizeFirst)
         } catch SignedObject.Failure.missing {
             throw Refusal(reason: "not signed (no \(LatestIndex.signatureName))", missing: false)
         } catch SignedObject.Failure.refused(let reason) {

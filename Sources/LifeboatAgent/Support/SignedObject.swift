@@ -19,13 +19,15 @@ enum SignedObject {
     }
 
     /// Reads the signature object `key` and checks it over `bytes` against `signers`; returns the signer.
+    /// `sizeFirst` as for `readBounded`.
     static func verify(
         _ bytes: [UInt8], signatureAt key: String, in destination: Destination, signers: [OpenPGPVerifyingKey],
-        now: Date
+        now: Date, sizeFirst: Bool = true
     ) async throws -> String {
         let name = key.split(separator: "/").last.map(String.init) ?? key
         do {
-            let signature = try await readBounded(destination, key, limit: DetachedSignature.maximumSize)
+            let signature = try await readBounded(
+                destination, key, limit: DetachedSignature.maximumSize, sizeFirst: sizeFirst)
             return try DetachedSignature.verify(signature: signature, data: bytes, trusted: signers, now: now).signer
         } catch let e as StorageError where e.isNotFound {
             throw Failure.missing
@@ -42,20 +44,32 @@ enum SignedObject {
         var description: String { reason }
     }
 
-    /// Reads a small object whole, refusing one larger than `limit` before and while reading it.
-    static func readBounded(_ destination: Destination, _ key: String, limit: Int) async throws -> [UInt8] {
-        if let size = try await destination.size(key), size > Int64(limit) {
-            throw BoundedReadRefusal(
-                reason:
-                    "\(key.split(separator: "/").last.map(String.init) ?? key) is \(size) bytes, over the \(limit) allowed"
-            )
+    /// Reads a small object whole, refusing one larger than `limit` before (when `sizeFirst`: one HEAD
+    /// more, so nothing over the limit is even asked for) and always while reading it. `fleet`, which
+    /// reads thousands of small objects, leaves the HEAD out: the limit still stops the read.
+    static func readBounded(
+        _ destination: Destination, _ key: String, limit: Int, sizeFirst: Bool = true
+    ) async throws -> [UInt8] {
+        let name = key.split(separator: "/").last.map(String.init) ?? key
+        if sizeFirst, let size = try await destination.size(key), size > Int64(limit) {
+            throw BoundedReadRefusal(reason: "\(name) is \(size) bytes, over the \(limit) allowed")
         }
+        let overReason =
+            sizeFirst
+            ? "\(key) grew past \(limit) bytes while being read" : "\(name) is over the \(limit) bytes allowed"
         var out: [UInt8] = []
-        try await destination.read(key, offset: 0) { chunk in
-            guard out.count + chunk.count <= limit else {
-                throw BoundedReadRefusal(reason: "\(key) grew past \(limit) bytes while being read")
+        var over = false
+        do {
+            try await destination.read(key, offset: 0) { chunk in
+                guard out.count + chunk.count <= limit else {
+                    over = true
+                    throw BoundedReadRefusal(reason: overReason)
+                }
+                out.append(contentsOf: chunk)
             }
-            out.append(contentsOf: chunk)
+        } catch  where over {
+            // A driver may wrap what the consumer threw (S3 does); the refusal is what happened.
+            throw BoundedReadRefusal(reason: overReason)
         }
         return out
     }
