@@ -45,7 +45,7 @@ import Testing
     @Test func namesAreHostSlashPolicy() throws {
         let t = try DrillSelection.parse("db1/orders")
         #expect(t.host == "db1" && t.policy == "orders")
-        for bad in ["db1", "db1/", "/orders", "db1/orders/x", "../orders", "db1/..", "db 1/orders", ""] {
+        for bad in ["db1", "db1/", "/orders", "db1/orders/x", "../orders", "db1/..", "db1/Orders", ""] {
             #expect(throws: LifeboatError.self, "\(bad)") { try DrillSelection.parse(bad) }
         }
     }

@@ -132,6 +132,16 @@ cat "$D/slow.out"
 check "drill: slower than its RTO (1s) exits 1 and says so" \
     bash -c "[ $SLOWRC = 1 ] && grep -q '^SLOW e2e/slowdb backup .*over its RTO 1s — 2 tables, 1,202 rows' '$D/slow.out'"
 
+# No names: every policy found at the destinations (one listing per host); --due: only the due ones.
+"$BIN" drill --config "$RC" --due >"$D/alldue.out" 2>&1
+check "drill --due with no names: every policy found was drilled within its interval, nothing to do (exit 0)" \
+    bash -c "[ $? = 0 ] && [ ! -s '$D/alldue.out' ]"
+"$BIN" drill --config "$RC" >"$D/all.out" 2>&1
+ALLRC=$?
+cat "$D/all.out"
+check "drill with no names drills every policy found at the destinations (6 PASS, exit 0)" \
+    bash -c "[ $ALLRC = 0 ] && [ \$(grep -c '^PASS e2e/' '$D/all.out') = 6 ] && [ \$(grep -c . '$D/all.out') = 6 ]"
+
 # A damaged chunk: the drill fails and names it.
 TID=$(python3 -c "import json; print(json.load(open('$H/nas/e2e/tree/latest.json'))['id'])")
 TB=$H/nas/e2e/tree/$TID

@@ -25,20 +25,10 @@ package enum DrillSelection {
     /// `HOST/POLICY` from the command line, checked (exit 64 otherwise).
     package static func parse(_ argument: String) throws -> (host: String, policy: String) {
         let parts = argument.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2, isName(parts[0]), isName(parts[1]) else {
+        guard parts.count == 2, FleetName.isHost(parts[0]), FleetName.isPolicy(parts[1]) else {
             throw LifeboatError(.usage, "\(argument.debugDescription): name a drill as HOST/POLICY (e.g. db1/orders)")
         }
         return (parts[0], parts[1])
-    }
-
-    /// A host or policy name: what a destination's folders may be called (no `/`, no `..`, no space).
-    static func isName(_ s: String) -> Bool {
-        !s.isEmpty && s != "." && s != ".." && s.count <= 253
-            && s.unicodeScalars.allSatisfy {
-                ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9")
-                    || "-_.".unicodeScalars
-                        .contains($0)
-            }
     }
 }
 
