@@ -17,6 +17,14 @@ package struct RecoveryConfig: Sendable {
         package var postgres: String?
         /// The words the mariadb client takes (`socket=... user=...` or `host=... port=...`).
         package var mariadb: String?
+
+        package init(postgres: String? = nil, mariadb: String? = nil) {
+            self.postgres = postgres
+            self.mariadb = mariadb
+        }
+
+        /// No scratch server: drills of database dumps fail, saying which key to set.
+        package static let none = ScratchDatabases()
     }
 
     /// The recovery host's drill catalog.

@@ -45,8 +45,10 @@ extension Lifeboat {
                 let named = try policies.map(DrillSelection.parse)
                 let ctx = try global.recoveryContext(command: "drill")
                 _ = try ctx.identities()
-                let swept = try DrillScratch.prepare(ctx.config.scratch)
-                for path in swept { ctx.logger.warning("removed a killed drill's scratch folder \(path)") }
+                let swept = try DrillScratch.prepare(ctx.config.scratch, servers: ctx.config.scratchDatabases)
+                for path in swept.folders { ctx.logger.warning("removed a killed drill's scratch folder \(path)") }
+                for name in swept.databases { ctx.logger.warning("dropped a killed drill's scratch database \(name)") }
+                for problem in swept.problems { ctx.logger.warning("\(problem)") }
                 let targets = try await DrillTargets.select(ctx, named: named, dueOnly: due)
                 for t in targets {
                     let outcome = try await DrillUseCase(ctx).run(host: t.host, policy: t.policy)

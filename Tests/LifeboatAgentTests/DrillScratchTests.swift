@@ -14,7 +14,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: parent) }
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let scratch = parent + "/scratch"
-        #expect(try DrillScratch.prepare(scratch).isEmpty)
+        #expect(try DrillScratch.prepare(scratch).folders.isEmpty)
         var st = stat()
         #expect(stat(scratch, &st) == 0 && st.st_mode & 0o777 == 0o700)
 
@@ -25,7 +25,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: false)
         #expect(FileManager.default.createFile(atPath: dead + "/.owner", contents: Data()))
         let swept = try DrillScratch.prepare(scratch)
-        #expect(swept == [dead])
+        #expect(swept.folders == [dead])
         #expect(FileManager.default.fileExists(atPath: live.path))
         #expect(FileManager.default.fileExists(atPath: other))
         live.remove()

@@ -176,10 +176,17 @@ check "drill: a payload digest that does not match the manifest fails the drill 
 check "drill: the scratch folder is empty after the load of a forged backup" test -z "$(ls -A "$RH/state/scratch")"
 
 # A killed drill's folder is swept by the next one.
-mkdir -m 700 "$RH/state/scratch/.drill-999999-abcdef"
-: >"$RH/state/scratch/.drill-999999-abcdef/.owner"
-"$BIN" drill --config "$RC" e2e/ratings >/dev/null 2>&1
+# A killed drill's folder (its owner lock free) and the scratch database it noted are swept by the next
+# drill; a database of that shape that no drill folder names is left alone.
+KD=$RH/state/scratch/.drill-999999-abcdef
+mkdir -m 700 "$KD"
+: >"$KD/.owner"
+printf 'postgres\nlifeboat_drill_killed0000\n' >"$KD/database"
+dpsql -c "CREATE DATABASE lifeboat_drill_killed0000" -c "CREATE DATABASE lifeboat_drill_notmine000" >/dev/null
+"$BIN" drill --config "$RC" e2e/ratings >/dev/null 2>"$D/sweep.err"
 check "drill: a killed drill's leftover folder is swept by the next drill" test -z "$(ls -A "$RH/state/scratch")"
+check "drill: the scratch database a killed drill noted is dropped by the sweep, and no other" \
+    test "$(dpsql -c "SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'lifeboat_drill_%'")" = lifeboat_drill_notmine000
 
 # Bad input.
 "$BIN" drill --config "$H/lifeboat.yaml" e2e/tree >"$D/bad.out" 2>&1

@@ -48,10 +48,12 @@ final class DrillProof {
                     return "integrity_check ok"
                 })
         case "pg_dump-custom":
-            let db = try ScratchDatabase.create(for: .postgres, servers: servers)
+            let db = try ScratchDatabase.create(
+                for: .postgres, servers: servers, note: "\(work)/\(DrillScratch.databaseNote)")
             return try loading(into: db) { try PostgresProof.countTables(db) }
         case "sql":
-            let db = try ScratchDatabase.create(for: .mariadb, servers: servers)
+            let db = try ScratchDatabase.create(
+                for: .mariadb, servers: servers, note: "\(work)/\(DrillScratch.databaseNote)")
             return try loading(into: db) { try MariaDBProof.checksumTables(db) }
         default:
             return DrillProof(sink: DiscardSink()) { "digest only (\(payload) payload)" }

@@ -21,9 +21,35 @@ final class ScratchDatabase {
     private var dropped = false
 
     /// Creates a fresh database on the scratch server for `kind`; a kind without one configured is
-    /// one line naming the key to set. A server that does not answer is a failed drill naming it.
-    static func create(for kind: Policy.Kind, servers: RecoveryConfig.ScratchDatabases) throws -> ScratchDatabase {
-        let name = ScratchDatabaseName.make()
+    /// one line naming the key to set. A server that does not answer is a failed drill naming it. The
+    /// name is written to `note` first, so the sweep after a killed drill can drop it.
+    static func create(for kind: Policy.Kind, servers: RecoveryConfig.ScratchDatabases, note: String) throws
+        -> ScratchDatabase
+    {
+        let db = try ScratchDatabase(kind: kind, name: ScratchDatabaseName.make(), servers: servers)
+        do {
+            try "\(kind.rawValue)\n\(db.name)\n".write(toFile: note, atomically: true, encoding: .utf8)
+        } catch {
+            throw LifeboatError.failed("cannot note the scratch database in \(note): \(error)")
+        }
+        let quoted = kind == .mariadb ? "`\(db.name)`" : db.name
+        _ = try db.run(on: nil, "CREATE DATABASE \(quoted)", doing: "cannot create a scratch database")
+        return db
+    }
+
+    /// The database a killed drill noted in its folder, to be dropped by the sweep; nil when the note is
+    /// not one a drill writes or its server is no longer configured.
+    static func leftover(note: String, servers: RecoveryConfig.ScratchDatabases) -> ScratchDatabase? {
+        guard let text = try? String(contentsOfFile: note, encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n").map(String.init)
+        guard lines.count == 2, let kind = Policy.Kind(rawValue: lines[0]), kind == .postgres || kind == .mariadb,
+            ScratchDatabaseName.isDrillDatabase(lines[1])
+        else { return nil }
+        return try? ScratchDatabase(kind: kind, name: lines[1], servers: servers)
+    }
+
+    /// The server for `kind` from the config; one line naming the key to set when there is none.
+    private convenience init(kind: Policy.Kind, name: String, servers: RecoveryConfig.ScratchDatabases) throws {
         switch kind {
         case .postgres:
             let key = "scratch_databases.postgres"
@@ -33,9 +59,7 @@ final class ScratchDatabase {
             }
             let (rest, passwordFile) = PostgresDSN.takingPasswordFile(dsn)
             try DatabaseLoader.refusePassword(in: rest, kind: .postgres)
-            let db = ScratchDatabase(server: .postgres(dsn: rest, passwordFile: passwordFile), name: name, key: key)
-            _ = try db.run(on: nil, "CREATE DATABASE \(name)", doing: "cannot create a scratch database")
-            return db
+            self.init(server: .postgres(dsn: rest, passwordFile: passwordFile), name: name, key: key)
         case .mariadb:
             let key = "scratch_databases.mariadb"
             guard let words = servers.mariadb else {
@@ -43,9 +67,7 @@ final class ScratchDatabase {
                     "no scratch MariaDB server to load a mariadb dump into: set \(key) in the recovery config")
             }
             try DatabaseLoader.refusePassword(in: words, kind: .mariadb)
-            let db = ScratchDatabase(server: .mariadb(words: words), name: name, key: key)
-            _ = try db.run(on: nil, "CREATE DATABASE `\(name)`", doing: "cannot create a scratch database")
-            return db
+            self.init(server: .mariadb(words: words), name: name, key: key)
         default:
             throw LifeboatError.failed("no scratch database for kind \(kind.rawValue)")
         }
