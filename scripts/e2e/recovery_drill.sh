@@ -217,6 +217,11 @@ check "drill: an unreachable scratch server: exit 1, naming it" \
     bash -c "[ $DOWNRC = 1 ] && grep -q '^FAIL e2e/orders: scratch_databases.postgres (host=127.0.0.1 port=1' '$D/bad.out'"
 check "drill: no scratch server for a kind: the drill fails saying which key to set" \
     grep -q '^FAIL e2e/shop: .*set scratch_databases.mariadb' "$D/bad.out"
+recovery_config "$RH/pw.yaml" "scratch_databases:
+  postgres: \"host=127.0.0.1 port=$DPG user=postgres password=secret\""
+"$BIN" drill --config "$RH/pw.yaml" e2e/tree >"$D/bad.out" 2>&1
+check "drill: a scratch server with a password written in it: exit 65, naming the key, before any drill" \
+    bash -c "[ $? = 65 ] && grep -q 'scratch_databases.postgres' '$D/bad.out' && ! grep -q '^PASS' '$D/bad.out'"
 "$BIN" drill --config "$RC" nohost >"$D/bad.out" 2>&1
 check "drill: a name that is not HOST/POLICY is a usage error (64)" test $? = 64
 fi

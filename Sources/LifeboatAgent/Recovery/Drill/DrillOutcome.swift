@@ -9,5 +9,11 @@ package struct DrillOutcome: Sendable {
     /// `payload sha256 and size match the manifest`, or why the backup carries none to compare.
     package var digest: String?
 
+    package init(record: DrillRecord, verdict: DrillVerdict, digest: String?) {
+        self.record = record
+        self.verdict = verdict
+        self.digest = digest
+    }
+
     package var name: String { "\(record.host)/\(record.policy)" }
 }

@@ -35,6 +35,7 @@ package enum DrillScratch {
         guard access(scratch, R_OK | W_OK | X_OK) == 0 else {
             throw unusable(scratch, "cannot use it: \(String(cString: strerror(errno)))")
         }
+        try ScratchDatabase.validate(servers)
         var databases: [String] = []
         var problems: [String] = []
         let folders = OwnedFolder.sweep(parent: scratch, prefix: prefix) { folder in

@@ -48,6 +48,21 @@ final class ScratchDatabase {
         return try? ScratchDatabase(kind: kind, name: lines[1], servers: servers)
     }
 
+    /// Checks the configured scratch servers before any drill runs: a value with a password in it or
+    /// words the mariadb client cannot take is bad input (exit 65) naming the key.
+    static func validate(_ servers: RecoveryConfig.ScratchDatabases) throws {
+        for kind in [Policy.Kind.postgres, .mariadb] {
+            let key = "scratch_databases.\(kind.rawValue)"
+            guard let value = kind == .postgres ? servers.postgres : servers.mariadb else { continue }
+            do {
+                let db = try ScratchDatabase(kind: kind, name: ScratchDatabaseName.make(), servers: servers)
+                if case .mariadb = db.server { _ = try MariaDBEndpoint(dsn: db.databaseDSN) }
+            } catch let e as LifeboatError {
+                throw LifeboatError(.badInput, "\(key) \(value.debugDescription): \(e.message)", hint: e.hint)
+            }
+        }
+    }
+
     /// The server for `kind` from the config; one line naming the key to set when there is none.
     private convenience init(kind: Policy.Kind, name: String, servers: RecoveryConfig.ScratchDatabases) throws {
         switch kind {
