@@ -22,6 +22,7 @@ struct Lifeboat: AsyncParsableCommand {
             Keygen.self,
             SigningKey.self,
             PGP.self,
+            Fleet.self,
         ]
     )
 
