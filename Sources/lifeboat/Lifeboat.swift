@@ -23,6 +23,7 @@ struct Lifeboat: AsyncParsableCommand {
             SigningKey.self,
             Drill.self,
             PGP.self,
+            Fleet.self,
         ]
     )
 

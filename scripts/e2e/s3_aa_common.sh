@@ -1,5 +1,8 @@
 # Helpers for the S3 end-to-end tests (s3_*.sh); defines functions and starts one moto_server.
 # moto_server and the fault proxy are started here, on 127.0.0.1, and stopped when e2e.sh exits.
+# A test that sorts before this file sources it first; it is loaded once.
+[ -n "${S3_COMMON_LOADED:-}" ] && return 0
+S3_COMMON_LOADED=1
 
 S3_SERVERS=$WORK/s3servers
 mkdir -p "$S3_SERVERS"
