@@ -98,6 +98,11 @@ check "drill: no scratch MariaDB database is left" test -z "$(dmq -e "SHOW DATAB
 check "drill: the source databases were not touched" \
     test "$(dpsql -d orders -c 'SELECT count(*) FROM items')" = 1200 -a "$(dmq -e 'SELECT count(*) FROM shop.orders')" = 500
 
+"$BIN" fleet --config "$RC" >"$D/fleet.out" 2>&1
+cat "$D/fleet.out"
+check "drill: fleet sees the four drills just recorded as passed within their RTO (OK)" \
+    test "$(grep -c '^OK e2e/\(tree\|ratings\|orders\|shop\)' "$D/fleet.out")" = 4
+
 "$BIN" drill --config "$RC" --json e2e/tree >"$D/drill.json"
 check "drill --json: an array of objects with the documented fields" python3 -c "
 import json
@@ -131,6 +136,9 @@ SLOWRC=$?
 cat "$D/slow.out"
 check "drill: slower than its RTO (1s) exits 1 and says so" \
     bash -c "[ $SLOWRC = 1 ] && grep -q '^SLOW e2e/slowdb backup .*over its RTO 1s — 2 tables, 1,202 rows' '$D/slow.out'"
+
+check "drill: fleet then shows the policy slower than its RTO as WARNING" \
+    bash -c "'$BIN' fleet --config '$RC' 2>&1 | grep -q '^WARNING e2e/slowdb: .*1.[0-9]s/rto 1s'"
 
 # No names: every policy found at the destinations (one listing per host); --due: only the due ones.
 "$BIN" drill --config "$RC" --due >"$D/alldue.out" 2>&1
