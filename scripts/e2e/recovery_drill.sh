@@ -232,4 +232,5 @@ check "drill: a scratch server with a password written in it: exit 65, naming th
     bash -c "[ $? = 65 ] && grep -q 'scratch_databases.postgres' '$D/bad.out' && ! grep -q '^PASS' '$D/bad.out'"
 "$BIN" drill --config "$RC" nohost >"$D/bad.out" 2>&1
 check "drill: a name that is not HOST/POLICY is a usage error (64)" test $? = 64
+drill_teardown
 fi

@@ -13,7 +13,8 @@ s3_stop_all() {
     for p in "$S3_SERVERS"/proxy*/proxy.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done
     "$ROOT/scripts/servers/moto.sh" stop "$S3_SERVERS/moto" 2>/dev/null || true
 }
-trap 's3_stop_all; cleanup' EXIT
+# Chained, so the servers the scripts before this one started (their teardowns are in the trap) stop too.
+db_chain_exit s3_stop_all
 
 awss3() { aws --endpoint-url "$MOTO" "$@"; }
 
