@@ -100,5 +100,8 @@ import Testing
         #expect(Count.text(999) == "999")
         #expect(Count.text(1200) == "1,200")
         #expect(Count.text(1_234_567) == "1,234,567")
+        #expect(Count.of(1, "table") == "1 table")
+        #expect(Count.of(1200, "row") == "1,200 rows")
+        #expect(Count.of(0, "entry", "entries") == "0 entries")
     }
 }

@@ -85,7 +85,7 @@ check "drill: sqlite: integrity_check ok" grep -q '^PASS e2e/ratings .*integrity
 check "drill: postgres: loaded into a scratch database, every table counted (2 tables, 1,202 rows)" \
     grep -q '^PASS e2e/orders .*2 tables, 1,202 rows' "$D/drill.out"
 check "drill: mariadb: loaded into a scratch database, CHECKSUM TABLE on every table" \
-    grep -q '^PASS e2e/shop .*2 tables checksummed' "$D/drill.out"
+    grep -q '^PASS e2e/shop .*2 tables checksummed, 501 rows' "$D/drill.out"
 check "drill: each line names the RTO" test "$(grep -c '(RTO 1h)' "$D/drill.out")" = 4
 check "drill: the recovery catalog records four passed drills with their times and bytes" \
     test "$(sqlite3 "$RH/state/recovery.sqlite" "SELECT count(*) FROM drill WHERE result = 'passed' AND seconds > 0 AND bytes > 0 AND rto_seconds = 3600 AND backup_id IS NOT NULL")" = 4

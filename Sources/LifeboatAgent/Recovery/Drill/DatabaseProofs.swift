@@ -16,12 +16,12 @@ enum PostgresProof {
         guard fields.count == 2, let tables = Int64(fields[0]), let count = Int64(fields[1]) else {
             throw LifeboatError.failed("cannot count the restored tables: psql answered \(rows)")
         }
-        return "\(Count.text(tables)) tables, \(Count.text(count)) rows"
+        return "\(Count.of(tables, "table")), \(Count.of(count, "row"))"
     }
 }
 
-/// The proof of a MariaDB load: `CHECKSUM TABLE` on every table of the scratch database; a table the
-/// server cannot read answers NULL, which fails the drill.
+/// The proof of a MariaDB load: `CHECKSUM TABLE` on every table of the scratch database (a table the
+/// server cannot read answers NULL, which fails the drill), then every table's rows counted.
 enum MariaDBProof {
     static func checksumTables(_ db: ScratchDatabase) throws -> String {
         let names = try db.run(
@@ -37,11 +37,11 @@ enum MariaDBProof {
         guard bad.isEmpty else {
             throw LifeboatError.failed("CHECKSUM TABLE could not read: \(bad.joined(separator: "; "))")
         }
-        let counted = try db.run(
-            on: db.name,
-            "SELECT COALESCE(SUM(table_rows), 0) FROM information_schema.tables WHERE table_schema = '\(db.name)'",
-            doing: "cannot count the restored rows")
-        let approx = counted.first.flatMap { Int64($0) }.map { ", about \(Count.text($0)) rows" } ?? ""
-        return "\(Count.text(names.count)) tables checksummed\(approx)"
+        let sum = list.map { "(SELECT COUNT(*) FROM \($0))" }.joined(separator: " + ")
+        let counted = try db.run(on: db.name, "SELECT " + sum, doing: "cannot count the restored rows")
+        guard let rowCount = counted.first.flatMap({ Int64($0) }) else {
+            throw LifeboatError.failed("cannot count the restored rows: mariadb answered \(counted)")
+        }
+        return "\(Count.of(names.count, "table")) checksummed, \(Count.of(rowCount, "row"))"
     }
 }

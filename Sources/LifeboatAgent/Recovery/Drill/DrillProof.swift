@@ -35,8 +35,8 @@ final class DrillProof {
             return DrillProof(sink: extractor) {
                 let r = extractor.report
                 let entries = r.files + r.directories + r.symlinks + r.hardlinks
-                return "\(Count.text(entries)) entries extracted (\(Count.text(r.files)) files, "
-                    + "\(Count.text(r.directories)) folders)"
+                return "\(Count.of(entries, "entry", "entries")) extracted (\(Count.of(r.files, "file")), "
+                    + "\(Count.of(r.directories, "folder")))"
             }
         case "sqlite":
             let path = "\(work)/restored.sqlite"
@@ -93,5 +93,10 @@ enum Count {
             out.append(c)
         }
         return (n < 0 ? "-" : "") + out
+    }
+
+    /// `1 table`, `1,200 rows`.
+    static func of<T: BinaryInteger>(_ n: T, _ singular: String, _ plural: String? = nil) -> String {
+        "\(text(n)) \(n == 1 ? singular : plural ?? singular + "s")"
     }
 }
