@@ -19,13 +19,17 @@ package enum DrillScratch {
         package var problems: [String] = []
     }
 
-    /// Makes the scratch folder if needed, refuses one that cannot be used (exit 65, naming it), and
+    /// Makes the scratch folder (and its parents) if needed, refuses one that cannot be used (exit 65, naming it), and
     /// removes what killed drills left: their folders, and the scratch databases they noted (on the
     /// servers `servers` names). Returns what was swept.
     @discardableResult
     package static func prepare(_ scratch: String, servers: RecoveryConfig.ScratchDatabases = .none) throws -> Swept {
         var isDir: ObjCBool = false
         if !FileManager.default.fileExists(atPath: scratch, isDirectory: &isDir) {
+            let parent = (scratch as NSString).deletingLastPathComponent
+            if !parent.isEmpty {
+                try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            }
             guard mkdir(scratch, 0o700) == 0 || errno == EEXIST else {
                 throw unusable(scratch, "cannot create it: \(String(cString: strerror(errno)))")
             }
