@@ -17,8 +17,13 @@ extension Lifeboat {
                 the way a recovery would, checks the payload's sha256 and size against the manifest, then proves \
                 the result by kind (files: extracted and counted; sqlite: integrity_check; postgres: pg_restore into \
                 a fresh scratch database, every table counted; mariadb: loaded into a fresh scratch database, \
-                CHECKSUM TABLE on every table). Every drill is recorded in the recovery catalog; the scratch folder \
-                and scratch databases it made are removed on every path.
+                CHECKSUM TABLE on every table and every row counted; command: the digest alone). The whole restore \
+                is timed and compared with the policy's RTO. Every drill is recorded in the recovery catalog; its \
+                folder in the scratch folder and the scratch database it made (lifeboat_drill_<random>) are removed \
+                on every path, and those of a killed drill by the next drill.
+
+                One line per drill: "PASS HOST/POLICY backup ID: SIZE in SECONDS s (RTO 1h) — what was proven", \
+                "SLOW ..., over its RTO 1h — ..." when it took longer than the RTO, "FAIL HOST/POLICY: reason".
 
                 With no names, every policy found at the destinations; --due takes only those never drilled or \
                 whose last drill is older than their drill interval (policy key drill:, 30d by default).
@@ -30,7 +35,8 @@ extension Lifeboat {
                   0   every drill passed within its RTO (or nothing was due)
                   1   a drill failed or was slower than its RTO
                   64  usage error (also: a backup host's config)
-                  65  bad input (the config, an identity or passphrase file, the scratch folder)
+                  65  bad input (the config, an identity or passphrase file, the scratch folder, a scratch server \
+                      value with a password in it)
                 """)
 
         @OptionGroup var global: GlobalOptions
