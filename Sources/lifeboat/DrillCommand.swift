@@ -26,7 +26,8 @@ extension Lifeboat {
                 "SLOW ..., over its RTO 1h — ..." when it took longer than the RTO, "FAIL HOST/POLICY: reason".
 
                 With no names, every policy found at the destinations; --due takes only those never drilled or \
-                whose last drill is older than their drill interval (policy key drill:, 30d by default).
+                whose last drill is older than their drill interval (policy key drill:, 30d by default). \
+                --backup ID drills that backup of the one HOST/POLICY named, starting from its signed manifest.
 
                 --json prints an array of objects: host, policy, backup, result (passed | slow | failed), \
                 seconds, bytes, rto_seconds, met_rto, started, finished, detail, digest, error.
@@ -43,7 +44,17 @@ extension Lifeboat {
         @Argument(help: "Policies to drill, as HOST/POLICY (all found at the destinations when none).")
         var policies: [String] = []
         @Flag(help: "Drill only the policies whose drill is due.") var due = false
+        @Option(help: "Drill this backup id of the one HOST/POLICY named, instead of the newest.")
+        var backup: String?
         @Flag(help: "Print a JSON array (fields listed above).") var json = false
+
+        func validate() throws {
+            guard let backup else { return }
+            guard policies.count == 1, !due else {
+                throw ValidationError("--backup ID drills one backup: name exactly one HOST/POLICY, without --due")
+            }
+            guard BackupID(backup) != nil else { throw ValidationError("--backup \(backup): not a backup id") }
+        }
 
         func run() async throws {
             var outcomes: [DrillOutcome] = []
@@ -57,7 +68,8 @@ extension Lifeboat {
                 for problem in swept.problems { ctx.logger.warning("\(problem)") }
                 let targets = try await DrillTargets.select(ctx, named: named, dueOnly: due)
                 for t in targets {
-                    let outcome = try await DrillUseCase(ctx).run(host: t.host, policy: t.policy)
+                    let outcome = try await DrillUseCase(ctx).run(
+                        host: t.host, policy: t.policy, backup: backup.flatMap(BackupID.init))
                     if !json { print(DrillOutput.line(outcome)) }
                     outcomes.append(outcome)
                 }

@@ -114,6 +114,16 @@ assert set(o) == {'host', 'policy', 'backup', 'result', 'seconds', 'bytes', 'rto
 assert o['host'] == 'e2e' and o['policy'] == 'tree' and o['result'] == 'passed' and o['met_rto'] is True, o
 assert o['rto_seconds'] == 3600 and o['error'] is None and 'match' in o['digest'], o"
 
+# --backup ID: that backup, from its signed manifest.
+BID=$(python3 -c "import json; print(json.load(open('$H/nas/e2e/ratings/latest.json'))['id'])")
+"$BIN" drill --config "$RC" --backup "$BID" e2e/ratings >"$D/byid.out" 2>&1
+check "drill --backup ID drills that backup" bash -c "[ $? = 0 ] && grep -q '^PASS e2e/ratings backup $BID: ' '$D/byid.out'"
+"$BIN" drill --config "$RC" --backup "$BID" e2e/ratings e2e/tree >/dev/null 2>&1
+check "drill --backup with two policies named is a usage error (64)" test $? = 64
+"$BIN" drill --config "$RC" --backup "20200101T000000Z-aaaaaa" e2e/ratings >"$D/byid.out" 2>&1
+check "drill --backup of a backup that is not there fails and says so" \
+    bash -c "[ $? = 1 ] && grep -q '^FAIL e2e/ratings: refused: nas: manifest.json is missing' '$D/byid.out'"
+
 # --due: a policy never drilled is due; one drilled within its interval (30d by default) is not.
 "$BIN" drill --config "$RC" --due e2e/tree e2e/conf >"$D/due1.out" 2>&1
 check "drill --due drills only the policy never drilled" \

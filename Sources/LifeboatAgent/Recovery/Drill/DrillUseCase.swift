@@ -15,8 +15,9 @@ package struct DrillUseCase {
     package init(_ ctx: RecoveryContext) { self.ctx = ctx }
 
     /// Drills `host/policy`; a failure is an outcome (recorded), not an error. Only a fault of the
-    /// recovery host itself (its keys, its catalog) is thrown.
-    package func run(host: String, policy: String) async throws -> DrillOutcome {
+    /// recovery host itself (its keys, its catalog) is thrown. `backup` names a backup to drill instead of
+    /// the one the policy's latest.json names; its signed manifest is then where the drill starts.
+    package func run(host: String, policy: String, backup: BackupID? = nil) async throws -> DrillOutcome {
         let keys = try ctx.identities()
         let started = ctx.now()
         let clock = ContinuousClock()
@@ -25,7 +26,7 @@ package struct DrillUseCase {
         var proven = false
         var failure: String?
         do {
-            try await drill(host: host, policy: policy, keys: keys, state: &state)
+            try await drill(host: host, policy: policy, backup: backup, keys: keys, state: &state)
             proven = true
         } catch let e as LifeboatError where e.kind == .badInput {
             throw e
@@ -59,25 +60,36 @@ package struct DrillUseCase {
         var cleanupProblem: String?
     }
 
-    func drill(host: String, policy: String, keys: [OpenPGPSecretKey], state: inout Progress) async throws {
+    func drill(
+        host: String, policy: String, backup: BackupID?, keys: [OpenPGPSecretKey], state: inout Progress
+    ) async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let latest = try await newestIndex(host: host, policy: policy)
-        state.backupID = latest.index.id
-        state.rto = latest.index.objectives.rto
-        guard let id = BackupID(latest.index.id) else {
-            throw LifeboatError.failed("latest.json names a malformed backup id")
+        let id: BackupID
+        var ordered = ctx.destinations
+        var latest: LatestIndex?
+        if let backup {
+            id = backup
+        } else {
+            let newest = try await newestIndex(host: host, policy: policy)
+            guard let named = BackupID(newest.index.id) else {
+                throw LifeboatError.failed("latest.json names a malformed backup id")
+            }
+            id = named
+            latest = newest.index
+            state.rto = newest.index.objectives.rto
+            // The destinations whose latest.json names this backup first, then the others.
+            ordered = newest.holding + ctx.destinations.filter { d in !newest.holding.contains { $0.name == d.name } }
         }
+        state.backupID = id.rawValue
         let prefix = "\(host)/\(policy)/\(id.rawValue)/"
-        // The destinations whose latest.json names this backup first, then the others.
-        let ordered = latest.holding + ctx.destinations.filter { d in !latest.holding.contains { $0.name == d.name } }
         let manifest = try await TrustedManifest.fetch(
             from: ordered, prefix: prefix,
             expecting: ManifestReader.Expectation(
-                host: host, policy: policy, kind: latest.index.kind, id: id, now: ctx.now()),
+                host: host, policy: policy, kind: latest?.kind, id: id, now: ctx.now()),
             signers: ctx.signers, logger: ctx.logger)
         if let rto = manifest.objectives?.rto { state.rto = rto }
-        if let a = manifest.payloadSHA256, let b = latest.index.payloadSHA256, a != b {
+        if let a = manifest.payloadSHA256, let b = latest?.payloadSHA256, a != b {
             throw LifeboatError.failed("latest.json and the manifest name different payload digests")
         }
 
