@@ -42,11 +42,15 @@ package enum FleetOutput {
         }
         var text =
             "\(hosts.count) \(hosts.count == 1 ? "host" : "hosts"), \(verdicts.count) \(verdicts.count == 1 ? "policy" : "policies"): "
+        var counts: [Compliance.Status: Int] = [:]
+        for v in verdicts { counts[v.status, default: 0] += 1 }
         text += [Compliance.Status.ok, .warning, .critical, .unknown].compactMap { s in
-            let n = verdicts.filter { $0.status == s }.count
+            let n = counts[s] ?? 0
             return n == 0 ? nil : "\(n) \(s.name)"
         }.joined(separator: ", ")
-        let silent = hosts.filter { h in verdicts.filter { $0.entry.host == h }.allSatisfy { $0.status == .critical } }
+        var critical: [String: Bool] = [:]
+        for v in verdicts { critical[v.entry.host] = (critical[v.entry.host] ?? true) && v.status == .critical }
+        let silent = critical.filter(\.value).keys
         if !silent.isEmpty { text += "; silent: " + silent.sorted().map(FleetName.printable).joined(separator: ", ") }
         if !notes.isEmpty { text += "; \(notes.count) skipped or unlisted" }
         return "LIFEBOAT \(status.name.uppercased()) - \(text)"

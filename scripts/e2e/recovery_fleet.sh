@@ -147,6 +147,15 @@ check "recovery fleet: the textfile says critical and the age" bash -c "
     grep -q '^lifeboat_fleet_status{host=\"db1\",policy=\"tree\"} 2$' '$PROM' &&
     awk '/^lifeboat_fleet_backup_age_seconds\{host=\"db1\"/ {exit !(\$2 > 3*86400 - 600)}' '$PROM'"
 
+# A folder name no agent writes (a control character in it): skipped, reported escaped, never read.
+bad=$(printf 'evil\033[2Jhost')
+mkdir -p "$F/nas/$bad/tree"
+echo '{}' >"$F/nas/$bad/tree/latest.json"
+out=$(fleet 2>&1)
+skipped_note() { echo "$out" | grep -qF 'NOTE nas: skipped folder "evil\u{1B}[2Jhost": not a valid host name' && ! echo "$out" | grep -q $'\033'; }
+check "recovery fleet: a hostile folder name is skipped and reported escaped" skipped_note
+rm -rf "${F:?}/nas/$bad"
+
 # A backup host's config: one line saying where fleet runs, exit 64.
 out=$("$BIN" fleet --config "$F/web1/lifeboat.yaml" 2>&1); code=$?
 one_line_refusal() { [ "$code" -eq 64 ] && [[ $(echo "$out" | head -1) == *"fleet\` runs on the recovery host"* ]] && [[ $(echo "$out" | sed 1d) != *lifeboat* ]]; }
