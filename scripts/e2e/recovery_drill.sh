@@ -220,6 +220,13 @@ sed -i 's#ops.sec.asc }#ops.sec.asc, passphrase_file: nope.pass }#' "$RH/nopass.
 "$BIN" drill --config "$RH/nopass.yaml" e2e/tree >"$D/bad.out" 2>&1
 check "drill: an unreadable passphrase file: exit 65, one line naming it" \
     bash -c "[ $? = 65 ] && grep -q 'nope.pass' '$D/bad.out'"
+printf 'right\n' >"$RH/right.pass"; printf 'wrong\n' >"$RH/wrong.pass"; chmod 600 "$RH"/*.pass
+"$BIN" keygen --out "$RH/pk" --name locked --passphrase-file "$RH/right.pass" >/dev/null
+recovery_config "$RH/wrongpass.yaml" "$SCRATCH_DBS"
+sed -i 's#{ key: ../host/keys/ops.sec.asc }#{ key: pk/locked.sec.asc, passphrase_file: wrong.pass }#' "$RH/wrongpass.yaml"
+"$BIN" drill --config "$RH/wrongpass.yaml" e2e/tree >"$D/bad.out" 2>&1
+check "drill: a wrong passphrase: exit 65, one line naming the key" \
+    bash -c "[ $? = 65 ] && grep -q 'locked.sec.asc: wrong passphrase' '$D/bad.out' && [ \$(grep -c . '$D/bad.out') = 1 ]"
 : >"$RH/afile"
 recovery_config "$RH/noscratch.yaml" "$SCRATCH_DBS"
 sed -i 's#^scratch: .*#scratch: afile/scratch#' "$RH/noscratch.yaml"
