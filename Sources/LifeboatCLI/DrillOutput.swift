@@ -10,7 +10,8 @@ package enum DrillOutput {
         let r = o.record
         let rto = r.rtoSeconds.map { DurationValue(seconds: Int64($0.rounded(.up))).description }
         let took = "\(size(r.bytes)) in \(String(format: "%.2f", r.seconds)) s"
-        let detail = r.detail.isEmpty ? "" : " — \(r.detail)"
+        var detail = r.detail.isEmpty ? "" : " — \(r.detail)"
+        if o.digest == DrillUseCase.noDigest { detail += "; \(DrillUseCase.noDigest)" }
         switch o.verdict {
         case .passed:
             return

@@ -30,6 +30,11 @@ import Testing
         #expect(
             DrillOutput.line(outcome(.failed, seconds: 0.2, rto: 3600, error: "no good copy of data.000000"))
                 == "FAIL db1/orders: no good copy of data.000000 (backup 20270115T080000Z-abcdef)")
+        var old = outcome(.passed, seconds: 0.5, rto: 3600)
+        old.digest = DrillUseCase.noDigest
+        #expect(
+            DrillOutput.line(old).hasSuffix(
+                "— 4 tables, 1,200 rows; the backup records no payload digest: not compared"))
         #expect(DrillOutput.size(512) == "512 B")
     }
 

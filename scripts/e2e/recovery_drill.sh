@@ -193,6 +193,21 @@ check "drill: a payload digest that does not match the manifest fails the drill 
     bash -c "[ $FRC = 1 ] && grep -q '^FAIL e2e/ratings: payload sha256 .* does not match the manifest' '$D/forged.out'"
 check "drill: the scratch folder is empty after the load of a forged backup" test -z "$(ls -A "$RH/state/scratch")"
 
+# A backup made before payload digests were recorded (the fields removed, re-signed): the drill passes
+# and says the digest was not compared.
+for f in "$RB/$RID/manifest.json" "$RB/latest.json"; do
+    python3 -c "
+import json, sys
+p = sys.argv[1]; j = json.load(open(p)); j.pop('payload_sha256'); j.pop('payload_size')
+open(p, 'w').write(json.dumps(j, indent=2))" "$f"
+    "$BIN" pgp sign --key "$H/state/signing-key.asc" "$f" >"$f.sig"
+done
+"$BIN" drill --config "$RC" e2e/ratings >"$D/nodigest.out" 2>&1
+NDRC=$?
+rm -rf "$RB"; cp -a "$D/ratings.bak" "$RB"
+check "drill: a backup without a payload digest passes and says the digest was not compared" \
+    bash -c "[ $NDRC = 0 ] && grep -q '^PASS e2e/ratings .*integrity_check ok; the backup records no payload digest' '$D/nodigest.out'"
+
 # A killed drill's folder is swept by the next one.
 # A killed drill's folder (its owner lock free) and the scratch database it noted are swept by the next
 # drill; a database of that shape that no drill folder names is left alone.

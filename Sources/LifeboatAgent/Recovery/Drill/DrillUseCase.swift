@@ -123,7 +123,7 @@ package struct DrillUseCase {
     static func checkDigest(size: Int64, sha256: String?, manifestSize: Int64?, manifestSHA256: String?) throws
         -> String
     {
-        guard let manifestSHA256 else { return "the backup records no payload digest: not compared" }
+        guard let manifestSHA256 else { return noDigest }
         guard let sha256, sha256 == manifestSHA256 else {
             throw LifeboatError.failed(
                 "payload sha256 \((sha256 ?? "none").prefix(16))… does not match the manifest's \(manifestSHA256.prefix(16))…"
@@ -134,6 +134,9 @@ package struct DrillUseCase {
         }
         return "payload sha256 and size match the manifest"
     }
+
+    /// What the digest step says of a backup made before payload digests were recorded.
+    package static let noDigest = "the backup records no payload digest: not compared"
 
     /// The accepted `latest.json` that names the newest backup across the destinations, and the
     /// destinations whose index names that same backup.
