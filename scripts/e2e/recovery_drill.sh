@@ -257,6 +257,11 @@ check "drill: an unreachable scratch server: exit 1, naming it" \
     bash -c "[ $DOWNRC = 1 ] && grep -q '^FAIL e2e/orders: scratch_databases.postgres (host=127.0.0.1 port=1' '$D/bad.out'"
 check "drill: no scratch server for a kind: the drill fails saying which key to set" \
     grep -q '^FAIL e2e/shop: .*set scratch_databases.mariadb' "$D/bad.out"
+recovery_config "$RH/down2.yaml" "scratch_databases:
+  mariadb: \"host=127.0.0.1 port=1 user=root\""
+"$BIN" drill --config "$RH/down2.yaml" e2e/shop >"$D/bad.out" 2>&1
+check "drill: an unreachable scratch MariaDB server: exit 1, naming it" \
+    bash -c "[ $? = 1 ] && grep -q '^FAIL e2e/shop: scratch_databases.mariadb (host=127.0.0.1 port=1 user=root): cannot create' '$D/bad.out'"
 recovery_config "$RH/pw.yaml" "scratch_databases:
   postgres: \"host=127.0.0.1 port=$DPG user=postgres password=secret\""
 "$BIN" drill --config "$RH/pw.yaml" e2e/tree >"$D/bad.out" 2>&1

@@ -7,6 +7,8 @@ import LifeboatCore
 package enum DatabaseQuery {
     /// How long a query may take before the client is stopped.
     package static let timeout: Duration = .seconds(600)
+    /// How long a client waits for a server that does not answer (a DSN's own `connect_timeout` wins).
+    package static let connectTimeoutSeconds = 15
 
     /// `sql` through psql against the libpq connection string `dsn` (`ON_ERROR_STOP`, unaligned, tuples only).
     package static func postgres(dsn: String, passwordFile: String?, _ sql: String) throws -> [String] {
@@ -16,7 +18,8 @@ package enum DatabaseQuery {
                 ToolLocator.find("psql"), "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
                 "--no-password", "--dbname=\(dsn)", "-c", sql,
             ],
-            environment: creds.environment, stdout: .pipe)
+            environment: creds.environment.merging(["PGCONNECT_TIMEOUT": "\(connectTimeoutSeconds)"]) { a, _ in a },
+            stdout: .pipe)
         return try lines(of: child, what: "psql")
     }
 
@@ -27,7 +30,7 @@ package enum DatabaseQuery {
         let child = try ProcessChild(
             [
                 ToolLocator.find("mariadb"), "--defaults-extra-file=\(options)", "--batch", "--skip-column-names",
-                "-e", sql,
+                "--connect-timeout=\(connectTimeoutSeconds)", "-e", sql,
             ],
             stdout: .pipe)
         return try lines(of: child, what: "mariadb")
