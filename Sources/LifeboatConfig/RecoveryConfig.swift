@@ -27,6 +27,9 @@ package struct RecoveryConfig: Sendable {
             self.postgres = postgres
             self.mariadb = mariadb
         }
+
+        /// No scratch server: drills of database dumps fail, saying which key to set.
+        package static let none = ScratchDatabases()
     }
 
     /// The recovery host's drill catalog.

@@ -107,7 +107,10 @@ package struct LocalDestination: Destination {
         guard fd >= 0 else { throw fail("cannot open", p, errno: errno) }
         defer { close(fd) }
         if offset > 0, lseek(fd, off_t(offset), SEEK_SET) < 0 { throw fail("cannot seek", p, errno: errno) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // A small object (a manifest, a latest.json) gets a buffer its size, not 1 MiB zeroed per read.
+        var st = stat()
+        let remaining = fstat(fd, &st) == 0 ? max(0, Int64(st.st_size) - offset) + 1 : Int64(1 << 20)
+        var buffer = [UInt8](repeating: 0, count: Int(min(Int64(1 << 20), max(4096, remaining))))
         var total: Int64 = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { b in

@@ -24,6 +24,8 @@ struct Lifeboat: AsyncParsableCommand {
             RebuildCatalog.self,
             Keygen.self,
             SigningKey.self,
+            Fleet.self,
+            Drill.self,
             Plan.self,
             PGP.self,
             Version.self,

@@ -1,5 +1,8 @@
 # Helpers for the S3 end-to-end tests (s3_*.sh); defines functions and starts one moto_server.
 # moto_server and the fault proxy are started here, on 127.0.0.1, and stopped when e2e.sh exits.
+# A test that sorts before this file sources it first; it is loaded once.
+[ -n "${S3_COMMON_LOADED:-}" ] && return 0
+S3_COMMON_LOADED=1
 
 S3_SERVERS=$WORK/s3servers
 mkdir -p "$S3_SERVERS"
@@ -10,7 +13,8 @@ s3_stop_all() {
     for p in "$S3_SERVERS"/proxy*/proxy.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done
     "$ROOT/scripts/servers/moto.sh" stop "$S3_SERVERS/moto" 2>/dev/null || true
 }
-trap 's3_stop_all; cleanup' EXIT
+# Chained, so the servers the scripts before this one started (their teardowns are in the trap) stop too.
+db_chain_exit s3_stop_all
 
 awss3() { aws --endpoint-url "$MOTO" "$@"; }
 

@@ -128,8 +128,8 @@ package enum Compliance {
 }
 
 /// Short human durations for messages: `3d4h`, `2h5m`, `45s`.
-enum DurationText {
-    static func short(_ seconds: Int64) -> String {
+package enum DurationText {
+    package static func short(_ seconds: Int64) -> String {
         var parts: [String] = []
         var rest = seconds
         for (unit, size) in [("d", Int64(86400)), ("h", 3600), ("m", 60)] where rest >= size {

@@ -158,25 +158,15 @@ package struct RestoreUseCase {
         if let partial = target.partialPath {
             try? partial.write(toFile: "\(work)/\(RestoreStaging.noteName)", atomically: false, encoding: .utf8)
         }
-        var used: [String: Int] = [:]
         do {
-            let pipeline = RestorePipeline(keys: [request.identity], consumer: target.sink)
-            for chunk in chunks {
-                let fetched = try await fetcher.fetch(chunk)
-                for p in fetched.problems {
-                    ctx.logger.warning("backup \(record.id): \(p); used the copy at \(fetched.destination)")
-                }
-                used[fetched.destination, default: 0] += 1
-                try pipeline.feed(chunkFile: fetched.path)
-                unlink(fetched.path)
-                CrashPoint.hit("restore.chunk-fed")
-            }
-            let restored = try pipeline.finish()
+            let streamed = try await ChunkStream(
+                fetcher: fetcher, keys: [request.identity], logger: ctx.logger, backup: record.id.rawValue
+            ).run(chunks, into: target.sink)
             CrashPoint.hit("restore.verified")
             try target.commit()
             for w in target.warnings { ctx.logger.warning("backup \(record.id): \(w)") }
             return Result(
-                id: record.id, bytes: restored.bytes, chunksByDestination: used, skipped: [],
+                id: record.id, bytes: streamed.bytes, chunksByDestination: streamed.chunksByDestination, skipped: [],
                 written: request.loader == nil ? target.path : nil)
         } catch {
             target.abandon()
@@ -194,24 +184,8 @@ extension RestoreUseCase {
         let expectation = ManifestReader.Expectation(
             host: record.host, policy: request.policy.name, kind: request.policy.kind.rawValue, id: record.id,
             now: ctx.now())
-        let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id)
-        var problems: [String] = []
-        for destination in destinations {
-            do {
-                let signed = try await SignedManifest.fetch(
-                    from: destination, prefix: prefix, expecting: expectation, signers: signers,
-                    allowUnsigned: request.allowUnsigned)
-                if signed.signer == nil {
-                    ctx.logger.warning("backup \(record.id) is not signed; read anyway (--allow-unsigned)")
-                }
-                return signed.manifest
-            } catch let e as SignedManifest.Refusal {
-                problems.append("\(destination.name): \(e.reason)")
-            } catch let e as StorageError {
-                problems.append(e.description)
-            }
-        }
-        if problems.isEmpty { problems.append("no destination holds it") }
-        throw LifeboatError.failed("refused: " + problems.joined(separator: "; "))
+        return try await TrustedManifest.fetch(
+            from: destinations, prefix: ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id),
+            expecting: expectation, signers: signers, allowUnsigned: request.allowUnsigned, logger: ctx.logger)
     }
 }

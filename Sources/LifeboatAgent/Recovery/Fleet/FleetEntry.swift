@@ -16,6 +16,8 @@ package struct FleetEntry: Sendable {
     package var problems: [String]
     /// The newest drill the recovery host ran of this policy.
     package var lastDrill: DrillRecord?
+    /// The newest drill of this policy that passed (the same as `lastDrill` unless that one failed).
+    package var lastPassedDrill: DrillRecord?
 
     package init(
         host: String, policy: String, latest: LatestIndex?, holding: [String], problems: [String],

@@ -33,4 +33,20 @@ package enum FleetName {
         }
         return "\"" + out + (name.unicodeScalars.count > 80 ? "…" : "") + "\""
     }
+
+    /// Text safe to print on a terminal or in a log line: control characters escaped.
+    package static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+            return text
+        }
+        var out = ""
+        for s in text.unicodeScalars {
+            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) {
+                out += s.escaped(asASCII: true)
+            } else {
+                out.unicodeScalars.append(s)
+            }
+        }
+        return out
+    }
 }

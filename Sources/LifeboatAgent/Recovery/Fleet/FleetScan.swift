@@ -48,6 +48,7 @@ package struct FleetScan: Sendable {
     package func report() async throws -> Report {
         let at = now()
         let drills = try catalog.lastDrills()
+        let passed = try catalog.lastPassedDrills()
         var notes: [String] = []
 
         // The hosts at each destination: one listing each.
@@ -106,10 +107,11 @@ package struct FleetScan: Sendable {
         var byPair: [Pair: [(Int, Fetched)]] = [:]
         for (item, result) in zip(work, fetched) { byPair[item.0, default: []].append((item.1, result)) }
         let entries = found.keys.sorted().map { pair in
-            Self.entry(
+            var e = Self.entry(
                 host: pair.host, policy: pair.policy, results: byPair[pair, default: []],
-                names: destinations.map(\.name),
-                drill: drills["\(pair.host)/\(pair.policy)"])
+                names: destinations.map(\.name), drill: drills["\(pair.host)/\(pair.policy)"])
+            e.lastPassedDrill = passed["\(pair.host)/\(pair.policy)"]
+            return e
         }
         for n in notes { logger.warning("fleet: \(n)") }
         let requests = destinations.map { ($0.name, $0.counts) }
@@ -128,13 +130,16 @@ package struct FleetScan: Sendable {
         }
         let at = now()
         let drill = try catalog.lastDrill(host: host, policy: policy)
+        let passed = try catalog.drills(host: host, policy: policy).first { $0.result == .passed }
         let results = await BoundedTasks.map(Array(destinations.indices), limit: Self.inFlight) { i in
             (i, await fetch(host: host, policy: policy, at: i, now: at))
         }
         // Named outright, a policy may live at only some destinations: absent elsewhere is no problem.
         let present = results.filter { if case .missing = $0.1 { return false } else { return true } }
-        return Self.entry(
+        var e = Self.entry(
             host: host, policy: policy, results: present, names: destinations.map(\.name), drill: drill)
+        e.lastPassedDrill = passed
+        return e
     }
 
     struct Pair: Hashable, Comparable, Sendable {

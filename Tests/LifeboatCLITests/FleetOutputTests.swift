@@ -1,0 +1,69 @@
+import Foundation
+import LifeboatAgent
+import LifeboatCLI
+import LifeboatCatalog
+import LifeboatCore
+import Testing
+
+/// `fleet`'s text and JSON: one line per host and policy, the summary last, and the JSON fields scripts
+/// rely on, every one present (null where there is nothing to say).
+@Suite struct FleetOutputTests {
+    let now = Date(timeIntervalSince1970: 1_750_000_000)
+
+    func verdicts() -> [FleetJudgement.Verdict] {
+        let started = now - 7200
+        let latest = LatestIndex(
+            host: "web1", policy: "site", kind: "files", id: BackupID(date: started).rawValue,
+            started: Timestamp.iso8601(started), finished: Timestamp.iso8601(started + 5), payload: "tar",
+            payloadSize: nil, payloadSHA256: nil,
+            objectives: .init(rpo: 86400, rto: 3600, priority: "high", scenario: "disk", schedule: 3600, drill: 86400),
+            signer: String(repeating: "A", count: 40))
+        let drill = DrillRecord(
+            host: "web1", policy: "site", backupID: latest.id, started: now - 100, finished: now - 60, result: .passed,
+            seconds: 40, bytes: 1, rtoSeconds: 3600, detail: "", error: nil)
+        return FleetJudgement.judge(
+            [
+                FleetEntry(
+                    host: "web1", policy: "site", latest: latest, holding: ["nas", "offsite"], problems: [],
+                    lastDrill: drill),
+                FleetEntry(
+                    host: "gone", policy: "db", latest: nil, holding: [],
+                    problems: ["nas: not signed (no latest.json.sig)"], lastDrill: nil),
+            ], now: now)
+    }
+
+    @Test func textHasALinePerPolicyAndTheSummaryLast() {
+        let lines = FleetOutput.text(verdicts(), notes: []).split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(
+            lines[0]
+                == "OK web1/site: age 2h/rpo 1d, drill passed 40s/rto 1h (\(Timestamp.iso8601(now - 60))), at nas,offsite"
+        )
+        #expect(
+            lines[1].hasPrefix(
+                "CRITICAL gone/db: age none/rpo ?, never drilled/rto none, at no destination - host gone is silent"))
+        #expect(lines[1].contains("nas: not signed (no latest.json.sig)"))
+        #expect(lines[2] == "LIFEBOAT CRITICAL - 2 hosts, 2 policies: 1 ok, 1 critical; silent: gone")
+    }
+
+    @Test func jsonHasEveryDocumentedField() throws {
+        let data = Data(try FleetOutput.json(verdicts()).utf8)
+        let items = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(items.count == 2)
+        let keys: Set<String> = [
+            "host", "policy", "kind", "status", "id", "started", "finished", "age_seconds", "rpo_seconds",
+            "rto_seconds", "drill_interval_seconds", "priority", "scenario", "signer", "destinations", "problems",
+            "drill", "reasons",
+        ]
+        for item in items { #expect(Set(item.keys) == keys) }
+        let web = items[0]
+        #expect(web["status"] as? String == "ok" && web["age_seconds"] as? Int == 7200)
+        #expect(web["destinations"] as? [String] == ["nas", "offsite"])
+        let drill = try #require(web["drill"] as? [String: Any])
+        #expect(
+            drill["state"] as? String == "ok" && drill["rto_met"] as? Bool == true && drill["seconds"] as? Double == 40)
+        let gone = items[1]
+        #expect(gone["status"] as? String == "critical" && gone["id"] is NSNull && gone["age_seconds"] is NSNull)
+        #expect((gone["drill"] as? [String: Any])?["state"] as? String == "never")
+    }
+}
