@@ -8,8 +8,8 @@ struct Lifeboat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lifeboat",
         abstract: "Back up databases and configuration off the host, encrypted to public keys only.",
-        version: LifeboatVersion.current,
         discussion: ExitCodeTable.helpText,
+        version: LifeboatVersion.current,
         subcommands: [
             Backup.self,
             Run.self,
