@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Installs (or removes) the systemd service and timer that run `lifeboat run` every 15 minutes.
+# Installs (or removes) the systemd units that run Lifeboat on a timer: on a backup host
+# lifeboat.service/.timer (`lifeboat run` every 15 minutes); with --recovery, on the recovery host,
+# lifeboat-fleet.service/.timer (`lifeboat fleet` every 15 minutes) and lifeboat-drill.service/.timer
+# (`lifeboat drill --due` daily).
 #
-#   scripts/install-systemd.sh [--bin PATH] [--config FILE] [--state-dir DIR] [--write-path DIR]...
+#   scripts/install-systemd.sh [--recovery] [--bin PATH] [--config FILE] [--state-dir DIR] [--write-path DIR]...
 #                              [--every CALENDAR] [--random-delay SECONDS] [--root DIR | --print] [--uninstall]
 #
-# The hardened service may write only to the folders it needs: read from the config with
-# `lifeboat config check --json` (its catalog and spool, the signing key's and the metrics textfile's
-# folders, every local destination, each SQLite database's folder, btrfs volumes) and printed, plus the
-# state folder and each --write-path. Everything else is read-only to it.
+# The hardened services may write only to the folders they need: read from the config with
+# `lifeboat config check --json` and printed (a backup host: its catalog and spool, the signing key's and
+# the metrics textfile's folders, every local destination, each SQLite database's folder, btrfs volumes;
+# the recovery host: its drill catalog's, scratch and metrics folders), plus the state folder and each
+# --write-path. Everything else is read-only to them.
 # --root DIR writes the units under DIR instead of / and touches no running system (for packaging and
 # tests); --print writes them to standard output.
 set -euo pipefail
@@ -18,12 +22,14 @@ STATE=/var/lib/lifeboat
 EVERY='*:0/15'
 DELAY=300
 WRITE=()
+RECOVERY=0
 while [ $# -gt 0 ]; do
     case $1 in
         --state-dir) STATE=$2; shift 2 ;;
         --write-path) WRITE+=("$2"); shift 2 ;;
         --every) EVERY=$2; shift 2 ;;
-        *) installer_option install-systemd.sh 12 "$@"; shift "$TAKEN" ;;
+        --recovery) RECOVERY=1; shift ;;
+        *) installer_option install-systemd.sh 16 "$@"; shift "$TAKEN" ;;
     esac
 done
 
@@ -42,14 +48,19 @@ derived_paths() {
 DERIVED=()
 while IFS= read -r p; do [ -n "$p" ] && DERIVED+=("$p"); done < <(derived_paths)
 
+if [ "$RECOVERY" -eq 1 ]; then NAMES=(lifeboat-fleet lifeboat-drill); else NAMES=(lifeboat); fi
 UNITS=$ROOT/etc/systemd/system
 live() { [ -z "$ROOT" ] && [ "$PRINT" -eq 0 ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; }
 
 if [ "$UNINSTALL" -eq 1 ]; then
-    if live; then systemctl disable --now lifeboat.timer 2>/dev/null || true; fi
-    rm -f "$UNITS/lifeboat.service" "$UNITS/lifeboat.timer"
+    for n in "${NAMES[@]}"; do
+        if live; then systemctl disable --now "$n.timer" 2>/dev/null || true; fi
+        rm -f "$UNITS/$n.service" "$UNITS/$n.timer"
+    done
     if live; then systemctl daemon-reload; fi
-    echo "removed lifeboat.service and lifeboat.timer (the state in $STATE${DERIVED[0]:+ and ${DERIVED[0]}} is kept)"
+    kept=$STATE
+    for p in "${DERIVED[@]+"${DERIVED[@]}"}"; do [ "$p" != "$STATE" ] && kept+=", $p"; done
+    echo "removed ${NAMES[*]/%/.service/.timer} (the state in $kept is kept)"
     exit 0
 fi
 
@@ -65,22 +76,23 @@ for p in "${DERIVED[@]+"${DERIVED[@]}"}"; do
     seen+="$p "; rw_lines+=$'\n'"ReadWritePaths=-$p"
 done
 
+# service DESCRIPTION ARGS: a hardened oneshot unit running `lifeboat ARGS --config CONFIG`.
 service() {
     cat <<UNIT
 [Unit]
-Description=Lifeboat: ship, back up what is due, prune
+Description=$1
 Wants=network-online.target
 After=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart=$BIN run --config $CONFIG
+ExecStart=$BIN $2 --config $CONFIG
 Nice=10
 IOSchedulingClass=best-effort
 IOSchedulingPriority=7
 UMask=0077
-# Hardening: the host file system is read-only except the state folder (catalog, spool, metrics)
-# and the folders named with --write-path; nothing gains privileges; /tmp is private.
+# Hardening: the host file system is read-only except the state folder, the folders the config names
+# (see install-systemd.sh) and those named with --write-path; nothing gains privileges; /tmp is private.
 ProtectSystem=strict
 $rw_lines
 PrivateTmp=true
@@ -95,15 +107,16 @@ LockPersonality=true
 UNIT
 }
 
+# timer DESCRIPTION CALENDAR DELAY
 timer() {
     cat <<UNIT
 [Unit]
-Description=Run lifeboat regularly (it backs up only what is due)
+Description=$1
 
 [Timer]
-OnCalendar=$EVERY
+OnCalendar=$2
 Persistent=true
-RandomizedDelaySec=$DELAY
+RandomizedDelaySec=$3
 AccuracySec=1min
 
 [Install]
@@ -111,17 +124,33 @@ WantedBy=timers.target
 UNIT
 }
 
+# unit NAME KIND: the text of one unit.
+unit() {
+    case "$1.$2" in
+        lifeboat.service) service "Lifeboat: ship, back up what is due, prune" run ;;
+        lifeboat.timer) timer "Run lifeboat regularly (it backs up only what is due)" "$EVERY" "$DELAY" ;;
+        lifeboat-fleet.service) service "Lifeboat recovery host: judge the fleet's RPO and drills, write the metrics" fleet ;;
+        lifeboat-fleet.timer) timer "Watch the fleet from the destinations" "$EVERY" "$DELAY" ;;
+        lifeboat-drill.service) service "Lifeboat recovery host: drill the restores that are due" "drill --due" ;;
+        lifeboat-drill.timer) timer "Drill due restores daily" daily 3600 ;;
+    esac
+}
+
 if [ "$PRINT" -eq 1 ]; then
-    echo "# lifeboat.service"; service; echo; echo "# lifeboat.timer"; timer
+    for n in "${NAMES[@]}"; do
+        echo "# $n.service"; unit "$n" service; echo; echo "# $n.timer"; unit "$n" timer; echo
+    done
     exit 0
 fi
 
 mkdir -p "$UNITS" "$ROOT$STATE"
 chmod 700 "$ROOT$STATE"
-service >"$UNITS/lifeboat.service"
-timer >"$UNITS/lifeboat.timer"
-chmod 644 "$UNITS/lifeboat.service" "$UNITS/lifeboat.timer"
-echo "wrote $UNITS/lifeboat.service and $UNITS/lifeboat.timer"
+for n in "${NAMES[@]}"; do
+    unit "$n" service >"$UNITS/$n.service"
+    unit "$n" timer >"$UNITS/$n.timer"
+    chmod 644 "$UNITS/$n.service" "$UNITS/$n.timer"
+    echo "wrote $UNITS/$n.service and $UNITS/$n.timer"
+done
 if [ ${#DERIVED[@]} -gt 0 ]; then
     echo "writable besides $STATE, read from $CONFIG: ${DERIVED[*]}"
 else
@@ -129,8 +158,8 @@ else
 fi
 if live; then
     systemctl daemon-reload
-    systemctl enable --now lifeboat.timer
-    echo "enabled: systemctl list-timers lifeboat.timer; journalctl -u lifeboat.service"
+    for n in "${NAMES[@]}"; do systemctl enable --now "$n.timer"; done
+    echo "enabled: systemctl list-timers 'lifeboat*'; journalctl -u ${NAMES[0]}.service"
 elif [ -z "$ROOT" ]; then
-    echo "systemd is not running here: enable later with systemctl daemon-reload && systemctl enable --now lifeboat.timer"
+    echo "systemd is not running here: enable later with systemctl daemon-reload && systemctl enable --now ${NAMES[*]/%/.timer}"
 fi

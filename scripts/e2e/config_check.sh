@@ -81,7 +81,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
         systemd-analyze verify "$unit" "$U/root/etc/systemd/system/lifeboat.timer"
 fi
 bash scripts/install-systemd.sh --help >"$U/help.out"
-check "installer: --help is the header only" bash -c "! grep -q 'set -euo' '$U/help.out' && grep -q 'state folder and each --write-path' '$U/help.out'"
+check "installer: --help is the header only" bash -c "! grep -q 'set -euo' '$U/help.out' && grep -q 'Everything else is read-only to them' '$U/help.out'"
 bash scripts/install-systemd.sh --root "$U/root" --print >/dev/null 2>&1
 check "installer: --root with --print is refused (64)" test $? -eq 64
 
@@ -101,3 +101,18 @@ cp "$V/tree.bak" "$V/policies/tree.yaml"; sed -i 's#../keys/ops.pub.asc#../keys/
 "$BIN" backup --config "$V/lifeboat.yaml" >/dev/null 2>"$V/err"; code=$?
 check "messages: a missing recipient key names the policy file, the setting and the key file" \
     bash -c "[ $code -eq 65 ] && grep -q 'policies/tree.yaml: encryption.recipients: .*gone.pub.asc: no such file' '$V/err'"
+bash scripts/install-systemd.sh --recovery --root "$K/rroot" --bin "$BIN" --config "$K/recovery.yaml" >"$K/rinstall.out"
+sed -i 's#keys/gone.sec.asc#keys/ops.sec.asc#' "$K/recovery.yaml"
+bash scripts/install-systemd.sh --recovery --root "$K/rroot" --bin "$BIN" --config "$K/recovery.yaml" >"$K/rinstall.out"
+R=$K/rroot/etc/systemd/system
+check "installer --recovery: fleet every 15 minutes and drill --due daily, the scratch and catalog folders writable" bash -c "
+    grep -qx 'ExecStart=$BIN fleet --config $K/recovery.yaml' '$R/lifeboat-fleet.service' &&
+    grep -qx 'ExecStart=$BIN drill --due --config $K/recovery.yaml' '$R/lifeboat-drill.service' &&
+    grep -qx 'OnCalendar=daily' '$R/lifeboat-drill.timer' && grep -qx 'ReadWritePaths=-$K/state/scratch' '$R/lifeboat-drill.service' &&
+    grep -qx 'ReadWritePaths=-$K/state' '$R/lifeboat-fleet.service' && ! grep -q 'ReadWritePaths=-$K/nas' '$R/lifeboat-drill.service'"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    check "installer --recovery: the four units pass systemd-analyze verify" \
+        systemd-analyze verify "$R/lifeboat-fleet.service" "$R/lifeboat-fleet.timer" "$R/lifeboat-drill.service" "$R/lifeboat-drill.timer"
+fi
+bash scripts/install-systemd.sh --recovery --root "$K/rroot" --uninstall >/dev/null
+check "installer --recovery --uninstall removes the four units" bash -c "[ -z \"\$(ls -A '$R')\" ]"

@@ -15,8 +15,10 @@ package struct ConfigCheckUseCase {
         /// The policies that loaded (a backup host) or the destinations read (a recovery host).
         package var checked: [String]
         package var problems: [LifeboatError]
-        /// The folders a backup host's Lifeboat writes to (state, spool, metrics, local destinations,
-        /// SQLite databases' folders, btrfs volumes): what a hardened service unit must leave writable.
+        /// The folders Lifeboat writes to: on a backup host state, spool, metrics, local destinations,
+        /// SQLite databases' folders and btrfs volumes; on a recovery host its catalog's folder, the
+        /// scratch folder and the metrics folder (it only reads the destinations). What a hardened
+        /// service unit must leave writable.
         package var writePaths: [String] = []
     }
 
@@ -89,7 +91,12 @@ package struct ConfigCheckUseCase {
         for spec in config.destinations {
             await checkDestination(spec, in: file, problems: &problems)
         }
-        return Report(role: .recovery, checked: config.destinations.map(\.name), problems: problems)
+        var report = Report(role: .recovery, checked: config.destinations.map(\.name), problems: problems)
+        let folder = { (p: String) in (p as NSString).deletingLastPathComponent }
+        var paths = [folder(config.catalog), config.scratch] + (config.metricsTextfile.map { [folder($0)] } ?? [])
+        var seen = Set<String>()
+        report.writePaths = paths.filter { !$0.isEmpty && seen.insert($0).inserted }
+        return report
     }
 
     /// The destination's driver can be made (credentials load); with `connect`, it answers.
