@@ -17,7 +17,8 @@ extension Lifeboat {
                 policy has no trusted latest.json or its newest backup is older than its rpo; WARNING past \
                 80% of the rpo, when a destination holding the policy has no good latest.json naming the \
                 newest backup, when the last drill failed or took longer than the rto, when there was no \
-                drill within twice the drill interval or never one, or when a folder name was skipped; \
+                drill within twice the drill interval or never one, when a folder name was skipped or a \
+                destination could not be listed, or when nothing was found; \
                 UNKNOWN when no destination can be read. Writes metrics_textfile when the config names one.
 
                 EXIT STATUS

@@ -96,7 +96,7 @@ import Testing
         #expect(FleetJudgement.overall([ok]) == .ok)
         #expect(FleetJudgement.overall([ok], notes: ["nas: skipped folder"]) == .warning)
         #expect(FleetJudgement.overall([ok, verdict(entry(age: nil))]) == .critical)
-        #expect(FleetJudgement.overall([]) == .ok)
+        #expect(FleetJudgement.overall([]) == .warning)
     }
 
     @Test func metricsAreLabelledAndEscaped() {

@@ -125,9 +125,10 @@ package enum FleetJudgement {
         return .ok
     }
 
-    /// The worst verdict; WARNING at least when the scan skipped hostile names or a listing failed.
+    /// The worst verdict; WARNING at least when the scan skipped hostile names or a listing failed, and
+    /// when nothing at all was found (an empty or wrong destination must not read as OK).
     package static func overall(_ verdicts: [Verdict], notes: [String] = []) -> Compliance.Status {
-        let worst = verdicts.map(\.status).max() ?? .ok
+        guard let worst = verdicts.map(\.status).max() else { return .warning }
         return notes.isEmpty ? worst : max(worst, .warning)
     }
 
