@@ -7,7 +7,8 @@ package enum FleetOutput {
     /// `STATE host/policy: age 3h/rpo 24h, drill 12s/rto 1h (2025-06-01), at nas,offsite - reasons`, then
     /// `LIFEBOAT STATE - N hosts, M policies: a ok, b warning, c critical`.
     package static func text(_ verdicts: [FleetJudgement.Verdict], notes: [String]) -> String {
-        var lines: [String] = []
+        // The verdict first: a Nagios plugin's first line is its status text, the rest its long output.
+        var lines = [summary(verdicts, notes: notes)]
         for v in verdicts {
             let e = v.entry
             let age = v.ageSeconds.map(DurationText.short) ?? "none"
@@ -28,11 +29,10 @@ package enum FleetOutput {
             lines.append(line)
         }
         for n in notes { lines.append("NOTE \(FleetName.printable(n))") }
-        lines.append(summary(verdicts, notes: notes))
         return lines.joined(separator: "\n")
     }
 
-    /// The last line: overall state, counts by state, silent hosts.
+    /// The first line: overall state, counts by state, silent hosts.
     package static func summary(_ verdicts: [FleetJudgement.Verdict], notes: [String]) -> String {
         let status = FleetJudgement.overall(verdicts, notes: notes)
         let hosts = Set(verdicts.map(\.entry.host))

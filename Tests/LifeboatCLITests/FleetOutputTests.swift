@@ -32,18 +32,18 @@ import Testing
             ], now: now)
     }
 
-    @Test func textHasALinePerPolicyAndTheSummaryLast() {
+    @Test func textHasTheSummaryFirstThenALinePerPolicy() {
         let lines = FleetOutput.text(verdicts(), notes: []).split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
+        #expect(lines[0] == "LIFEBOAT CRITICAL - 2 hosts, 2 policies: 1 ok, 1 critical; silent: gone")
         #expect(
-            lines[0]
+            lines[1]
                 == "OK web1/site: age 2h/rpo 1d, drill passed 40s/rto 1h (\(Timestamp.iso8601(now - 60))), at nas,offsite"
         )
         #expect(
-            lines[1].hasPrefix(
+            lines[2].hasPrefix(
                 "CRITICAL gone/db: age none/rpo ?, never drilled/rto none, at no destination - host gone is silent"))
-        #expect(lines[1].contains("nas: not signed (no latest.json.sig)"))
-        #expect(lines[2] == "LIFEBOAT CRITICAL - 2 hosts, 2 policies: 1 ok, 1 critical; silent: gone")
+        #expect(lines[2].contains("nas: not signed (no latest.json.sig)"))
     }
 
     @Test func jsonHasEveryDocumentedField() throws {

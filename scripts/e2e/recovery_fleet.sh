@@ -43,10 +43,10 @@ check "recovery fleet: both hosts backed up to nas and offsite" \
     grep -q complete "$F/web1/backup.out" "$F/db1/backup.out"
 
 out=$(fleet 2>&1); code=$?
-check "recovery fleet: never drilled, both hosts listed: WARNING, exit 1 ($(echo "$out" | tail -1))" \
+check "recovery fleet: never drilled, both hosts listed: WARNING, exit 1 ($(echo "$out" | head -1))" \
     test "$code" -eq 1 -a "$(echo "$out" | grep -c '^WARNING \(web1\|db1\)/tree: .*never drilled.*at nas,offsite')" -eq 2
 check "recovery fleet: the summary line names 2 hosts and 2 policies" \
-    bash -c "echo '$(echo "$out" | tail -1)' | grep -q '^LIFEBOAT WARNING - 2 hosts, 2 policies: 2 warning'"
+    bash -c "echo '$(echo "$out" | head -1)' | grep -q '^LIFEBOAT WARNING - 2 hosts, 2 policies: 2 warning'"
 check "recovery fleet --json: one object per host/policy with the documented fields" fleet_json "
 assert sorted(e) == ['db1/tree', 'web1/tree'], sorted(e)
 for x in a:
@@ -74,7 +74,7 @@ for h in web1 db1; do
                    VALUES ('$h', 'tree', NULL, $now - 30, $now - 20, 'passed', 9.5, 1000, 3600)"
 done
 out=$(fleet 2>&1); code=$?
-check "recovery fleet: both drilled within their rto: OK, exit 0 ($(echo "$out" | tail -1))" \
+check "recovery fleet: both drilled within their rto: OK, exit 0 ($(echo "$out" | head -1))" \
     test "$code" -eq 0 -a "$(echo "$out" | grep -c '^OK ')" -eq 2
 check "recovery fleet: the textfile has the drill metrics" bash -c "
     grep -q '^lifeboat_drill_passed{host=\"web1\",policy=\"tree\"} 1$' '$PROM' &&
@@ -140,9 +140,9 @@ PY
 awss3 s3 cp --quiet "$F/nas/db1/tree/latest.json.sig" "s3://lifeboat-fleet/prod/db1/tree/latest.json.sig"
 awss3 s3 cp --quiet "$F/nas/db1/tree/latest.json" "s3://lifeboat-fleet/prod/db1/tree/latest.json"
 out=$(fleet 2>&1); code=$?
-check "recovery fleet: a host whose backups stopped is CRITICAL and silent, exit 2 ($(echo "$out" | tail -1))" \
+check "recovery fleet: a host whose backups stopped is CRITICAL and silent, exit 2 ($(echo "$out" | head -1))" \
     bash -c "[ $code -eq 2 ] && echo '$out' | grep -q '^CRITICAL db1/tree: .*host db1 is silent.*out of its rpo' &&
-             echo '$out' | tail -1 | grep -q '^LIFEBOAT CRITICAL - .*silent: db1'"
+             echo '$out' | head -1 | grep -q '^LIFEBOAT CRITICAL - .*silent: db1'"
 check "recovery fleet: the textfile says critical and the age" bash -c "
     grep -q '^lifeboat_fleet_status{host=\"db1\",policy=\"tree\"} 2$' '$PROM' &&
     awk '/^lifeboat_fleet_backup_age_seconds\{host=\"db1\"/ {exit !(\$2 > 3*86400 - 600)}' '$PROM'"

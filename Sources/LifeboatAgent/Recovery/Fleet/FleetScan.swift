@@ -155,7 +155,17 @@ package struct FleetScan: Sendable {
         case refused(String)
     }
 
+    /// A host replacing its index writes the new signature first, then the new index: a reader between
+    /// the two sees a signature that does not match. A refused index is read once more after a moment
+    /// before it is reported, so a backup finishing during a scan does not raise a false alarm.
     func fetch(host: String, policy: String, at i: Int, now: Date) async -> Fetched {
+        let first = await fetchOnce(host: host, policy: policy, at: i, now: now)
+        guard case .refused = first else { return first }
+        try? await Task.sleep(nanoseconds: 300_000_000)
+        return await fetchOnce(host: host, policy: policy, at: i, now: now)
+    }
+
+    func fetchOnce(host: String, policy: String, at i: Int, now: Date) async -> Fetched {
         do {
             let signed = try await SignedLatestIndex.fetch(
                 from: destinations[i], expecting: .init(host: host, policy: policy, now: now), signers: signers,
