@@ -34,14 +34,5 @@ package enum BackupListing {
         s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
     }
 
-    static func human(_ bytes: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var v = Double(bytes)
-        var i = 0
-        while v >= 1024, i < units.count - 1 {
-            v /= 1024
-            i += 1
-        }
-        return i == 0 ? "\(bytes)B" : String(format: "%.1f%@", v, units[i])
-    }
+    static func human(_ bytes: Int64) -> String { ByteText.human(bytes) }
 }

@@ -24,16 +24,7 @@ package enum DrillOutput {
     }
 
     /// `512 B`, `12.3 MiB`.
-    package static func size(_ bytes: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var v = Double(bytes)
-        var i = 0
-        while v >= 1024, i < units.count - 1 {
-            v /= 1024
-            i += 1
-        }
-        return i == 0 ? "\(bytes) B" : String(format: "%.1f %@", v, units[i])
-    }
+    package static func size(_ bytes: Int64) -> String { ByteText.human(bytes, spaced: true) }
 
     package static func json(_ outcomes: [DrillOutcome]) throws -> String {
         try JSONText.encode(outcomes.map(DrillJSONItem.init))

@@ -11,27 +11,7 @@ package final class Catalog: Sendable {
     /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
     package init(path: String) throws {
         self.path = path
-        do {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            }
-            var config = Configuration()
-            config.journalMode = .wal
-            config.busyMode = .timeout(30)
-            config.foreignKeysEnabled = true
-            // Two processes opening a new catalog at once must not race to set WAL mode or to apply
-            // the same migration.
-            db = try Self.whileHoldingOpenLock(path) {
-                let queue = try DatabaseQueue(path: path, configuration: config)
-                try CatalogSchema.migrator().migrate(queue)
-                return queue
-            }
-        } catch let e as LifeboatError {
-            throw e
-        } catch {
-            throw LifeboatError(.state, "catalog \(path): cannot open: \(error)")
-        }
+        db = try CatalogFile.open(path: path, what: "catalog", migrator: CatalogSchema.migrator(), foreignKeys: true)
     }
 
     /// Runs `body` under an exclusive flock on `<catalog>.lock`: opening and migrating are serialized there.

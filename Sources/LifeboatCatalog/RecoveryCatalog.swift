@@ -12,24 +12,8 @@ package final class RecoveryCatalog: Sendable {
     /// Opens (creating if needed) the drill catalog at `path` and brings its schema up to date.
     package init(path: String) throws {
         self.path = path
-        do {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            }
-            var config = Configuration()
-            config.journalMode = .wal
-            config.busyMode = .timeout(30)
-            db = try Catalog.whileHoldingOpenLock(path) {
-                let queue = try DatabaseQueue(path: path, configuration: config)
-                try Self.migrator().migrate(queue)
-                return queue
-            }
-        } catch let e as LifeboatError {
-            throw e
-        } catch {
-            throw LifeboatError(.state, "recovery catalog \(path): cannot open: \(error)")
-        }
+        db = try CatalogFile.open(
+            path: path, what: "recovery catalog", migrator: Self.migrator(), foreignKeys: false)
     }
 
     /// An in-memory drill catalog, for tests.
@@ -109,13 +93,24 @@ package final class RecoveryCatalog: Sendable {
 
     /// The newest drill of every policy ever drilled, keyed `host/policy`: what `fleet` joins, in one query.
     package func lastDrills() throws -> [String: DrillRecord] {
+        try newestDrills(passedOnly: false)
+    }
+
+    /// The newest passed drill of every policy that ever passed one, keyed `host/policy`, in one query:
+    /// when a restore was last proven, which the newest drill alone does not say once it failed.
+    package func lastPassedDrills() throws -> [String: DrillRecord] {
+        try newestDrills(passedOnly: true)
+    }
+
+    func newestDrills(passedOnly: Bool) throws -> [String: DrillRecord] {
         try wrap("read drills") {
             try db.read { db in
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
                         SELECT d.* FROM drill d
-                        WHERE d.seq = (SELECT e.seq FROM drill e WHERE e.host = d.host AND e.policy = d.policy
+                        WHERE d.seq = (SELECT e.seq FROM drill e
+                                       WHERE e.host = d.host AND e.policy = d.policy \(passedOnly ? "AND e.result = 'passed'" : "")
                                        ORDER BY e.started DESC, e.seq DESC LIMIT 1)
                         """)
                 var out: [String: DrillRecord] = [:]

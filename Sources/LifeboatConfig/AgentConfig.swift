@@ -24,14 +24,7 @@ package struct AgentConfig: Sendable {
     }
 
     package static func load(file: String) throws -> AgentConfig {
-        guard FileManager.default.fileExists(atPath: file) else {
-            throw LifeboatError.badInput(
-                file,
-                "no such file: the agent config is given by --config FILE, else $LIFEBOAT_CONFIG, else /etc/lifeboat/lifeboat.yaml"
-            )
-        }
-        let doc = try YAMLValue.load(file: file, displayName: file)
-        let f = try doc.fields("the agent config", top: true)
+        let f = try YAMLValue.configFields(file: file, what: "the agent config")
         if let r = f.optional("role") {
             let role = try r.string("role")
             if role == RecoveryConfig.role {
@@ -76,5 +69,19 @@ package struct AgentConfig: Sendable {
             host: host, policiesDirectory: policies, catalog: catalog, spool: spool, spoolMax: spoolMax,
             metricsTextfile: metrics, heartbeatURL: heartbeat, signingKey: signingKey, trustedSigners: trusted,
             file: file)
+    }
+}
+
+extension YAMLValue {
+    /// The top-level keys of a config file (the agent's or the recovery host's); a missing file is one
+    /// line saying how the config is found.
+    static func configFields(file: String, what: String) throws -> Fields {
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw LifeboatError.badInput(
+                file,
+                "no such file: the config is given by --config FILE, else $LIFEBOAT_CONFIG, else /etc/lifeboat/lifeboat.yaml"
+            )
+        }
+        return try YAMLValue.load(file: file, displayName: file).fields(what, top: true)
     }
 }

@@ -48,14 +48,7 @@ package struct RecoveryConfig: Sendable {
     package static let role = "recovery"
 
     package static func load(file: String) throws -> RecoveryConfig {
-        guard FileManager.default.fileExists(atPath: file) else {
-            throw LifeboatError.badInput(
-                file,
-                "no such file: the config is given by --config FILE, else $LIFEBOAT_CONFIG, else /etc/lifeboat/lifeboat.yaml"
-            )
-        }
-        let doc = try YAMLValue.load(file: file, displayName: file)
-        let f = try doc.fields("the recovery config", top: true)
+        let f = try YAMLValue.configFields(file: file, what: "the recovery config")
         let roleValue = try f.required("role")
         guard try roleValue.string("role") == role else {
             throw roleValue.error("role must be 'recovery' in a recovery host's config")

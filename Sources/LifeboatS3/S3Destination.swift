@@ -203,26 +203,12 @@ package struct S3Destination: Destination {
 
     package func list(prefix: String) async throws -> [String] {
         var keys: [String] = []
-        var token: String?
-        repeat {
-            var query: [(String, String?)] = [("list-type", "2"), ("prefix", settings.prefix + prefix)]
-            if let token { query.append(("continuation-token", token)) }
-            if let n = settings.listPageSize { query.append(("max-keys", String(n))) }
-            var body: [UInt8] = []
-            try await send(request("GET", key: nil, query: query), what: "list \(prefix)") {
-                body.append(contentsOf: $0)
-            }
-            let page = S3XML.listPage(body)
+        try await listPages(prefix: prefix, delimited: false) { page in
             for k in page.keys where k.hasPrefix(settings.prefix) {
                 keys.append(String(k.dropFirst(settings.prefix.count)))
             }
-            // A server that answers "truncated" with the same token (or forever) must not hold the reader.
-            let next = page.truncated ? page.nextToken : nil
-            if let next, next == token || keys.count > Self.maximumListed {
-                throw StorageError(.permanent, destination: name, "list \(prefix): the server's listing does not end")
-            }
-            token = next
-        } while token != nil
+            return keys.count
+        }
         return keys
     }
 
@@ -234,27 +220,38 @@ package struct S3Destination: Destination {
         }
         let full = settings.prefix + prefix
         var folders: [String] = []
-        var token: String?
-        repeat {
-            var query: [(String, String?)] = [("delimiter", "/"), ("list-type", "2"), ("prefix", full)]
-            if let token { query.append(("continuation-token", token)) }
-            if let n = settings.listPageSize { query.append(("max-keys", String(n))) }
-            var body: [UInt8] = []
-            try await send(request("GET", key: nil, query: query), what: "list \(prefix) by folder") {
-                body.append(contentsOf: $0)
-            }
-            let page = S3XML.listPage(body)
+        try await listPages(prefix: prefix, delimited: true) { page in
             for f in page.folders where f.hasPrefix(full) && f.hasSuffix("/") {
                 let name = f.dropFirst(full.count).dropLast()
                 if !name.isEmpty, !name.contains("/") { folders.append(String(name)) }
             }
+            return folders.count
+        }
+        return folders
+    }
+
+    /// Walks a ListObjectsV2 listing page by page; `take` reads a page and returns how many names it
+    /// has gathered so far. A server that answers "truncated" with the same token, or forever, must not
+    /// hold the reader.
+    func listPages(prefix: String, delimited: Bool, take: (S3XML.ListPage) throws -> Int) async throws {
+        var token: String?
+        repeat {
+            var query: [(String, String?)] = [("list-type", "2"), ("prefix", settings.prefix + prefix)]
+            if delimited { query.append(("delimiter", "/")) }
+            if let token { query.append(("continuation-token", token)) }
+            if let n = settings.listPageSize { query.append(("max-keys", String(n))) }
+            var body: [UInt8] = []
+            try await send(request("GET", key: nil, query: query), what: "list \(prefix)") {
+                body.append(contentsOf: $0)
+            }
+            let page = S3XML.listPage(body)
+            let gathered = try take(page)
             let next = page.truncated ? page.nextToken : nil
-            if let next, next == token || folders.count > Self.maximumListed {
+            if let next, next == token || gathered > Self.maximumListed {
                 throw StorageError(.permanent, destination: name, "list \(prefix): the server's listing does not end")
             }
             token = next
         } while token != nil
-        return folders
     }
 
     package func remove(_ key: String) async throws {
