@@ -57,6 +57,7 @@ extension Lifeboat {
         }
 
         func run() async throws {
+            StopSignals.install()
             var outcomes: [DrillOutcome] = []
             try await Failure.guarded {
                 let named = try policies.map(DrillSelection.parse)

@@ -150,6 +150,22 @@ check "drill: slower than its RTO (1s) exits 1 and says so" \
 check "drill: fleet then shows the policy slower than its RTO as WARNING" \
     bash -c "'$BIN' fleet --config '$RC' 2>&1 | grep -q '^WARNING e2e/slowdb: .*1.[0-9]s/rto 1s'"
 
+# Stopped mid-drill (SIGTERM while the slowed pg_restore has not started loading): the drill ends by the
+# signal, its scratch database is dropped and its folder removed at once, not left for the next sweep.
+printf '#!/bin/sh\nsleep 5\nexec "%s/pg_restore" "$@"\n' "$PGBIN" >"$D/slow/pg_restore"
+PATH="$D/slow:$PATH" "$BIN" drill --config "$RC" e2e/slowdb >"$D/stopped.out" 2>&1 &
+DPID=$!
+for _ in $(seq 1 50); do
+    [ "$(dpsql -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'lifeboat_drill_%'")" != 0 ] && break
+    sleep 0.1
+done
+sleep 0.3
+kill -TERM "$DPID"; wait "$DPID"; STOPRC=$?
+LEFT=$(dpsql -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'lifeboat_drill_%'")
+RUNNING=$(pgrep -f "$D/slow/pg_restore" | wc -l)
+check "drill: SIGTERM mid-drill ends it by the signal (143), drops its database, removes its folder" bash -c "
+    [ $STOPRC = 143 ] && [ '$LEFT' = 0 ] && [ '$RUNNING' = 0 ] && [ -z \"\$(ls -A '$RH/state/scratch')\" ]"
+
 # No names: every policy found at the destinations (one listing per host); --due: only the due ones.
 "$BIN" drill --config "$RC" --due >"$D/alldue.out" 2>&1
 check "drill --due with no names: every policy found was drilled within its interval, nothing to do (exit 0)" \

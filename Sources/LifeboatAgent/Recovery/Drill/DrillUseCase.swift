@@ -100,6 +100,14 @@ package struct DrillUseCase {
         defer {
             if let problem = proof.database?.drop() { state.cleanupProblem = problem }
         }
+        // Stopped mid-drill (SIGTERM, SIGINT): the load is killed with its process group, the scratch
+        // database dropped and the folder removed before the process ends.
+        let database = proof.database
+        let stop = StopSignals.onStop { _ in
+            database?.drop()
+            folder.remove()
+        }
+        defer { StopSignals.remove(stop) }
         let hasher = PayloadHasher(next: proof.sink)
         let fetcher = ChunkFetcher(destinations: ordered, prefix: prefix, workDirectory: folder.path)
         do {

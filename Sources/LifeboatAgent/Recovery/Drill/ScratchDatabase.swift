@@ -3,12 +3,13 @@ import LifeboatConfig
 import LifeboatCore
 import LifeboatPipeline
 import LifeboatSources
+import Synchronization
 
 /// A database a drill creates on a scratch server for one load, proves, and drops on every path. It
 /// never loads into an existing database: CREATE DATABASE fails on a name that is taken.
-final class ScratchDatabase {
+final class ScratchDatabase: Sendable {
     /// Which server, and how to reach it.
-    enum Server {
+    enum Server: Sendable {
         /// A libpq connection string without `dbname`'s effect on the scratch database, and its password file.
         case postgres(dsn: String, passwordFile: String?)
         case mariadb(words: String)
@@ -18,7 +19,8 @@ final class ScratchDatabase {
     let name: String
     /// The config key the server came from, for messages (`scratch_databases.postgres`).
     let key: String
-    private var dropped = false
+    /// Set by the first drop: the drill's own path and a stop signal may both try.
+    private let dropped = Atomic(false)
 
     /// Creates a fresh database on the scratch server for `kind`; a kind without one configured is
     /// one line naming the key to set. A server that does not answer is a failed drill naming it. The
@@ -146,8 +148,8 @@ final class ScratchDatabase {
     /// Drops the database (only a name a drill makes); safe to call twice. Returns why it could not.
     @discardableResult
     func drop() -> String? {
-        guard !dropped, ScratchDatabaseName.isDrillDatabase(name) else { return nil }
-        dropped = true
+        guard ScratchDatabaseName.isDrillDatabase(name), !dropped.exchange(true, ordering: .sequentiallyConsistent)
+        else { return nil }
         let sql: String
         switch server {
         case .postgres: sql = "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"
