@@ -66,6 +66,7 @@ let package = Package(
             name: "LifeboatCLI",
             dependencies: [
                 "LifeboatAgent", "LifeboatCatalog", "LifeboatConfig", "LifeboatCore", "LifeboatCrypto",
+                "LifeboatSources",
             ]),
         .executableTarget(
             name: "lifeboat",

@@ -19,6 +19,7 @@ struct Lifeboat: AsyncParsableCommand {
             Undelete.self,
             Forget.self,
             List.self,
+            Ls.self,
             Restore.self,
             Verify.self,
             RebuildCatalog.self,
