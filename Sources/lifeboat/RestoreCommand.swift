@@ -32,6 +32,10 @@ extension Lifeboat {
         var signer: [String] = []
         @Flag(help: "Read a backup that has no signature (made before signing existed), with a warning.")
         var allowUnsigned = false
+        @Option(
+            help:
+                "Restore only these entries of a file tree (and the folders above them): a path as on the host, what lies under it, or a shell glob (repeatable)."
+        ) var path: [String] = []
 
         func validate() throws {
             if (to == nil) == (into == nil) { throw ValidationError("name exactly one of --to PATH and --into DSN") }
@@ -42,10 +46,11 @@ extension Lifeboat {
                 let ctx = try global.context()
                 guard let p = try ctx.configuration.select([policy]).first else { return }
                 let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
-                let request = RestoreUseCase.Request(
+                var request = RestoreUseCase.Request(
                     policy: p, target: to ?? "", identity: key, backupID: backup,
                     includeSoftDeleted: includeSoftDeleted,
                     signerFiles: signer, allowUnsigned: allowUnsigned)
+                request.paths = path
                 let result: RestoreUseCase.Result
                 if let into {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)

@@ -31,3 +31,16 @@ PY
 check "ls: a key that is not a recipient exits 1 and names the backup's recipients" \
     bash -c "[ $? -eq 1 ] && grep -q 'not to the identity given' '$L/wrong.err'"
 check "ls: nothing was written beside the tree or in the spool" bash -c "[ -z \"\$(ls -A '$L/state/spool/tree' 2>/dev/null)\" ]"
+
+# restore --path: only the entries picked (and the folders above them), with the same safety rules.
+"$BIN" restore --config "$L/lifeboat.yaml" tree --identity "$L/keys/ops.sec.asc" --to "$L/part" \
+    --path "$L/tree/random.bin" --path '*/link-to-*' >/dev/null 2>&1; code=$?
+check "restore --path: exactly the picked entries, byte for byte, with their folders above" bash -c "
+    [ $code -eq 0 ] && cmp -s '$L/tree/random.bin' '$L/part$L/tree/random.bin' &&
+    [ \"\$(readlink '$L/part$L/tree/link-to-random')\" = ../random.bin ] &&
+    [ \$(find '$L/part' -type f | wc -l) -eq 1 ] && [ \$(find '$L/part' -type l | wc -l) -eq 1 ]"
+check "restore --path: a folder above keeps its mode and mtime from the archive" \
+    test "$(stat -c '%a %Y' "$L/part$L/tree")" = "$(stat -c '%a %Y' "$L/tree")"
+"$BIN" restore --config "$L/lifeboat.yaml" tree --identity "$L/keys/ops.sec.asc" --to "$L/none" --path /no/such >/dev/null 2>"$L/nomatch.err"; code=$?
+check "restore --path that matches nothing: exit 64, says so, leaves nothing" bash -c "
+    [ $code -eq 64 ] && grep -q 'no entry of the backup matches --path /no/such' '$L/nomatch.err' && [ -z \"\$(ls -d '$L'/none* 2>/dev/null)\" ]"

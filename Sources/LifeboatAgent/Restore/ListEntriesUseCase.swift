@@ -40,7 +40,7 @@ package struct ListEntriesUseCase {
             }
             r.backupID = .id(newest.id)
         }
-        let filter = PathFilter(paths)
+        let filter = TarPathFilter(paths)
         let counted = Counter()
         r.loader = RestoreUseCase.Loader(description: "the listing") {
             let lister = TarLister { listed in
@@ -60,23 +60,5 @@ package struct ListEntriesUseCase {
     /// How many entries were shown (the loader's closure outlives this call's frame).
     final class Counter {
         var value = 0
-    }
-}
-
-/// Which entries `ls PATH...` shows: an entry whose path is one of `paths`, lies under one, or matches
-/// one as a shell glob (`*.conf`, `/etc/app/*`).
-struct PathFilter {
-    let paths: [String]
-
-    init(_ paths: [String]) {
-        self.paths = paths.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-    }
-
-    func matches(_ path: String) -> Bool {
-        guard !paths.isEmpty else { return true }
-        let p = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-        return paths.contains { want in
-            p == want || p.hasPrefix(want == "/" ? "/" : want + "/") || fnmatch(want, p, 0) == 0
-        }
     }
 }

@@ -12,6 +12,7 @@ final class RestoreTarget {
     private let staging: String?
     private let fileSink: FileSink?
     private let abandonLoader: (() -> Void)?
+    private let select: TarPathFilter
 
     /// Streams into a loader (a database client) instead of a path; its end is held back until the
     /// message has been verified.
@@ -22,12 +23,21 @@ final class RestoreTarget {
         staging = nil
         fileSink = nil
         abandonLoader = made.abandon
+        select = TarPathFilter([])
     }
 
     /// `path` names the file (or, for a file tree, the folder) to write. For a dump or database file,
     /// an existing folder means "in here": the file is `fileName` inside it.
-    init(path requested: String, payload: String, fileName: String) throws {
+    init(path requested: String, payload: String, fileName: String, select: TarPathFilter = TarPathFilter([]))
+        throws
+    {
         abandonLoader = nil
+        self.select = select
+        if !select.selectsAll && payload != "tar" {
+            throw LifeboatError(
+                .usage, "--path picks entries of a file tree; this backup holds a single \(payload) payload",
+                hint: "restore it whole with --to FILE")
+        }
         let fm = FileManager.default
         var isDir: ObjCBool = false
         var path = requested
@@ -51,7 +61,7 @@ final class RestoreTarget {
             try ExclusiveFile.makePrivateFolder(dir)
             staging = dir
             fileSink = nil
-            sink = try SafeTarExtractor(targetDirectory: dir)
+            sink = try SafeTarExtractor(targetDirectory: dir, select: select)
         } else {
             let f = try FileSink(path: path)
             staging = nil
@@ -66,6 +76,11 @@ final class RestoreTarget {
     /// Moves a finished file tree into place (the sink's finish already did it for a file).
     func commit() throws {
         guard let staging else { return }
+        if !select.selectsAll, let extractor = sink as? SafeTarExtractor, extractor.selected == 0 {
+            throw LifeboatError(
+                .usage, "no entry of the backup matches --path \(select.paths.joined(separator: " "))",
+                hint: "lifeboat ls POLICY --identity KEY shows what it holds")
+        }
         let fm = FileManager.default
         if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
         CrashPoint.hit("restore.before-rename")

@@ -4,6 +4,7 @@ import LifeboatConfig
 import LifeboatCore
 import LifeboatCrypto
 import LifeboatPipeline
+import LifeboatSources
 import LifeboatStorage
 
 /// The `restore` use case: picks the newest restorable backup (or the one named), fetches each chunk
@@ -27,6 +28,8 @@ package struct RestoreUseCase {
         package var signerFiles: [String]
         /// Read a backup that has no signature (one made before signing existed), with a warning.
         package var allowUnsigned: Bool
+        /// `restore --path`: only these entries of a file tree (and the folders above them).
+        package var paths: [String] = []
 
         package init(
             policy: Policy, target: String, identity: OpenPGPSecretKey, backupID: RequestedBackup?,
@@ -152,7 +155,8 @@ package struct RestoreUseCase {
             try request.loader.map { try RestoreTarget(loader: $0) }
             ?? RestoreTarget(
                 path: request.target, payload: record.payload,
-                fileName: record.policy + Self.fileExtension(payload: record.payload))
+                fileName: record.policy + Self.fileExtension(payload: record.payload),
+                select: TarPathFilter(request.paths))
         // Where plaintext is staged, noted in the work folder: if this process is killed, the next run
         // that sweeps the work folder removes the staging folder too.
         if let partial = target.partialPath {

@@ -26,16 +26,27 @@ package final class SafeTarExtractor: ByteSink {
     private var saidXattrsSkipped = false
     private var failure: Error?
     private var done = false
+    /// With `restore --path`: the entries to restore; the rest are read past and written nowhere.
+    private let select: TarPathFilter
+    /// Folders the archive holds that `select` passed over: their metadata is applied to the ones made
+    /// as parents of a selected entry (the folders above it).
+    private var above: [(parts: [[UInt8]], entry: TarEntry)] = []
+    /// Names restored as files, folders or links, so a hard link to one passed over is named, not failed.
+    private var restoredNames = Set<[[UInt8]]>()
+    /// Entries the filter selected.
+    package private(set) var selected = 0
 
     /// `targetDirectory` must exist; the caller makes a fresh staging directory.
-    package convenience init(targetDirectory: String) throws {
-        try self.init(targetDirectory: targetDirectory, asRoot: geteuid() == 0)
+    /// `select` limits the restore to some entries (and the folders above them).
+    package convenience init(targetDirectory: String, select: TarPathFilter = TarPathFilter([])) throws {
+        try self.init(targetDirectory: targetDirectory, asRoot: geteuid() == 0, select: select)
     }
 
     /// `asRoot` false: owners and extended attributes are left as they come (tests use it as root).
-    init(targetDirectory: String, asRoot: Bool) throws {
+    init(targetDirectory: String, asRoot: Bool, select: TarPathFilter = TarPathFilter([])) throws {
         target = try TarSafeDirectory(path: targetDirectory)
         self.asRoot = asRoot
+        self.select = select
         parser = TarStreamParser(consumer: self)
     }
 
@@ -88,6 +99,16 @@ package final class SafeTarExtractor: ByteSink {
     }
 
     private func applyDirectoryMetadata() throws {
+        // Folders above a selected entry that exist because it needed them take the archive's metadata.
+        for (parts, entry) in above
+        where
+            (try? target.withParent(of: parts, create: false) { parent in
+                TarSafeDirectory.kind(parent, parts[parts.count - 1])
+            }) != nil
+        {
+            directories.append((parts, entry))
+        }
+        above.removeAll()
         for (parts, entry) in directories.sorted(by: { $0.parts.count > $1.parts.count }) {
             let name = TarSafeDirectory.display(parts)
             let fd = try target.withParent(of: parts, create: false) { parent in
@@ -120,6 +141,21 @@ extension SafeTarExtractor: TarEntryConsumer {
     func begin(_ entry: TarEntry) throws {
         let parts = try TarSafeDirectory.components(of: entry.path)
         let name = TarSafeDirectory.display(parts)
+        if !select.selectsAll {
+            guard select.matches(TarBytes.display(entry.path)) else {
+                if entry.type == UInt8(ascii: "5"), !parts.isEmpty { above.append((parts, entry)) }
+                return
+            }
+            selected += 1
+            restoredNames.insert(parts)
+            if entry.type == UInt8(ascii: "1"),
+                let source = try? TarSafeDirectory.components(of: entry.linkPath, what: "hard link target"),
+                !restoredNames.contains(source)
+            {
+                warn("hard link \(name) not restored: its target \(TarSafeDirectory.display(source)) is not selected")
+                return
+            }
+        }
         switch entry.type {
         case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
             try requireName(parts, entry)
