@@ -42,5 +42,5 @@ check "restore --path: exactly the picked entries, byte for byte, with their fol
 check "restore --path: a folder above keeps its mode and mtime from the archive" \
     test "$(stat -c '%a %Y' "$L/part$L/tree")" = "$(stat -c '%a %Y' "$L/tree")"
 "$BIN" restore --config "$L/lifeboat.yaml" tree --identity "$L/keys/ops.sec.asc" --to "$L/none" --path /no/such >/dev/null 2>"$L/nomatch.err"; code=$?
-check "restore --path that matches nothing: exit 64, says so, leaves nothing" bash -c "
-    [ $code -eq 64 ] && grep -q 'no entry of the backup matches --path /no/such' '$L/nomatch.err' && [ -z \"\$(ls -d '$L'/none* 2>/dev/null)\" ]"
+check "restore --path that matches nothing: exit 1, says so, leaves nothing" bash -c "
+    [ $code -eq 1 ] && grep -q 'no entry of the backup matches --path /no/such' '$L/nomatch.err' && [ -z \"\$(ls -d '$L'/none* 2>/dev/null)\" ]"

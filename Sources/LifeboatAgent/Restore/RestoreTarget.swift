@@ -77,9 +77,7 @@ final class RestoreTarget {
     func commit() throws {
         guard let staging else { return }
         if !select.selectsAll, let extractor = sink as? SafeTarExtractor, extractor.selected == 0 {
-            throw LifeboatError(
-                .usage, "no entry of the backup matches --path \(select.paths.joined(separator: " "))",
-                hint: "lifeboat ls POLICY --identity KEY shows what it holds")
+            throw NothingSelected(paths: select.paths)
         }
         let fm = FileManager.default
         if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
@@ -100,5 +98,17 @@ final class RestoreTarget {
         abandonLoader?()
         fileSink?.abandon()
         if let staging { try? FileManager.default.removeItem(atPath: staging) }
+    }
+}
+
+/// `restore --path` matched no entry of the backup: said as it is (exit 1), not taken for a damaged
+/// backup to walk back from.
+struct NothingSelected: Error {
+    let paths: [String]
+
+    var asFailure: LifeboatError {
+        LifeboatError.failed(
+            "no entry of the backup matches --path \(paths.joined(separator: " ")); nothing was written",
+            hint: "lifeboat ls POLICY --identity KEY shows what it holds")
     }
 }

@@ -83,6 +83,8 @@ package struct RestoreUseCase {
                     skipped: skipped, written: result.written)
             } catch let e as LifeboatError where e.kind == .usage || e.kind == .badInput {
                 throw e
+            } catch let e as NothingSelected {
+                throw e.asFailure
             } catch let e as CryptoError where e.kind == .noMatchingKey {
                 throw LifeboatError.failed(
                     "backup \(record.id) is encrypted to \(record.recipients.joined(separator: ", ")), not to the identity given: \(e)",
