@@ -49,6 +49,8 @@ package struct Policy: Sendable {
     package var retention: Retention
     /// The policy file, for messages.
     package var file: String
+    /// Commands run before and after each backup.
+    package var hooks = HooksSpec()
 
     /// What produces the plaintext, as the source's kind says.
     package var kind: Kind { source.kind }

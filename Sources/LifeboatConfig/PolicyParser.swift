@@ -62,12 +62,13 @@ enum PolicyParser {
         let destinations = try DestinationParser.parseList(destValue, resolve: resolve)
         var retention = Policy.Retention()
         if let r = top.optional("retention") { retention = try parseRetention(r) }
+        let hooks = try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec()
         try top.finish()
 
         return Policy(
             name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
             recipients: recipients, compressionLevel: level, chunkSize: chunkSize, destinations: destinations,
-            retention: retention, file: file)
+            retention: retention, file: file, hooks: hooks)
     }
 
     static func parseObjectives(_ v: YAMLValue) throws -> Policy.Objectives {

@@ -4,7 +4,7 @@
 make_config() {
     local d=$1
     mkdir -p "$d/policies" "$d/keys" "$d/nas"
-    "$BIN" keygen --out "$d/keys" --name ops >/dev/null
+    "$BIN" keygen --out "$d/keys" --name ops >/dev/null 2>&1
     cat >"$d/lifeboat.yaml" <<YAML
 host: e2e
 policies: policies

@@ -67,7 +67,24 @@ package struct BackupUseCase {
         _ = try HostSigningKey.load(path: agent.signingKey)
     }
 
+    /// One policy's backup between its hooks: `before` may stop it; `after` or `on_failure` follow it.
     func backUp(_ policy: Policy) async -> Outcome {
+        guard !policy.hooks.isEmpty else { return await takeAndShip(policy) }
+        let hooks = HookRunner(policy: policy, logger: ctx.logger)
+        let outcome: Outcome
+        if let problem = try? await BlockingWork.run({ hooks.before() }) {
+            // Nothing is taken: the catalog has no row for it, and the result line says why.
+            outcome = Outcome(policy: policy.name, id: nil, status: .failed, message: problem)
+        } else {
+            outcome = await takeAndShip(policy)
+        }
+        _ = try? await BlockingWork.run {
+            hooks.afterward(id: outcome.id, status: outcome.status, error: outcome.message)
+        }
+        return outcome
+    }
+
+    func takeAndShip(_ policy: Policy) async -> Outcome {
         let spooled: BackupJob.Spooled
         do {
             let job = BackupJob(ctx: ctx, policy: policy)
