@@ -20,7 +20,8 @@ done
 FILE=$ROOT/etc/cron.d/lifeboat
 if [ "$UNINSTALL" -eq 1 ]; then
     rm -f "$FILE"
-    echo "removed $FILE"
+    uninstall_docs
+    echo "removed $FILE, the man page and the completions"
     exit 0
 fi
 
@@ -37,3 +38,4 @@ mkdir -p "$(dirname "$FILE")"
 printf '%s\n' "$text" >"$FILE"
 chmod 644 "$FILE"
 echo "wrote $FILE"
+install_docs

@@ -58,6 +58,7 @@ if [ "$UNINSTALL" -eq 1 ]; then
         rm -f "$UNITS/$n.service" "$UNITS/$n.timer"
     done
     if live; then systemctl daemon-reload; fi
+    uninstall_docs
     kept=$STATE
     for p in "${DERIVED[@]+"${DERIVED[@]}"}"; do [ "$p" != "$STATE" ] && kept+=", $p"; done
     echo "removed ${NAMES[*]/%/.service/.timer} (the state in $kept is kept)"
@@ -151,6 +152,7 @@ for n in "${NAMES[@]}"; do
     chmod 644 "$UNITS/$n.service" "$UNITS/$n.timer"
     echo "wrote $UNITS/$n.service and $UNITS/$n.timer"
 done
+install_docs
 if [ ${#DERIVED[@]} -gt 0 ]; then
     echo "writable besides $STATE, read from $CONFIG: ${DERIVED[*]}"
 else

@@ -116,3 +116,13 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 fi
 bash scripts/install-systemd.sh --recovery --root "$K/rroot" --uninstall >/dev/null
 check "installer --recovery --uninstall removes the four units" bash -c "[ -z \"\$(ls -A '$R')\" ]"
+D1=$U/root/usr/local/share/man/man1/lifeboat.1
+check "installer: the man page, made from the binary's own definitions, lists every command" bash -c "
+    [ -s '$D1' ] && for c in backup run check restore ls fleet drill plan forget 'config check'; do
+        grep -q \"^.SS lifeboat \$c\\\$\" '$D1' || exit 1; done"
+if command -v man >/dev/null 2>&1; then
+    check "installer: man renders the page without a warning" bash -c "man -l '$D1' 2>&1 >/dev/null | grep -c . | grep -qx 0"
+fi
+check "installer: bash, zsh and fish completions are installed; the bash one parses" bash -c "
+    bash -n '$U/root/usr/share/bash-completion/completions/lifeboat' &&
+    [ -s '$U/root/usr/local/share/zsh/site-functions/_lifeboat' ] && [ -s '$U/root/usr/share/fish/vendor_completions.d/lifeboat.fish' ]"

@@ -23,3 +23,33 @@ installer_option() {
         *) echo "$script: unknown option $1" >&2; exit 64 ;;
     esac
 }
+
+# install_docs: the man page and shell completions, made by the binary itself (the man page needs
+# python3; without it, or without a binary that runs, they are skipped with a line saying so).
+DOCS_MAN=/usr/local/share/man/man1/lifeboat.1
+DOCS_COMPLETIONS=(/usr/share/bash-completion/completions/lifeboat /usr/local/share/zsh/site-functions/_lifeboat
+    /usr/share/fish/vendor_completions.d/lifeboat.fish)
+install_docs() {
+    if ! [ -x "$BIN" ]; then
+        echo "no man page or completions: $BIN cannot run here"
+        return 0
+    fi
+    local shells=(bash zsh fish) i
+    for i in 0 1 2; do
+        mkdir -p "$ROOT$(dirname "${DOCS_COMPLETIONS[$i]}")"
+        "$BIN" --generate-completion-script "${shells[$i]}" >"$ROOT${DOCS_COMPLETIONS[$i]}"
+        chmod 644 "$ROOT${DOCS_COMPLETIONS[$i]}"
+    done
+    if command -v python3 >/dev/null 2>&1; then
+        mkdir -p "$ROOT$(dirname "$DOCS_MAN")"
+        "$BIN" --experimental-dump-help |
+            python3 "$(dirname "${BASH_SOURCE[0]}")/manpage.py" "$("$BIN" version | head -1 | cut -d' ' -f2)" >"$ROOT$DOCS_MAN"
+        chmod 644 "$ROOT$DOCS_MAN"
+        echo "wrote $ROOT$DOCS_MAN and the bash, zsh and fish completions"
+    else
+        echo "wrote the bash, zsh and fish completions (no python3 here to make the man page)"
+    fi
+}
+uninstall_docs() {
+    rm -f "$ROOT$DOCS_MAN" "${DOCS_COMPLETIONS[@]/#/$ROOT}"
+}
