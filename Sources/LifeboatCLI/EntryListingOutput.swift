@@ -77,18 +77,5 @@ package final class EntryListingOutput {
         return s
     }
 
-    static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-            return text
-        }
-        var out = ""
-        for s in text.unicodeScalars {
-            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) {
-                out += s.escaped(asASCII: true)
-            } else {
-                out.unicodeScalars.append(s)
-            }
-        }
-        return out
-    }
+    static func printable(_ text: String) -> String { TerminalText.printable(text) }
 }

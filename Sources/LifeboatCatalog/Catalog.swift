@@ -38,13 +38,7 @@ package final class Catalog: Sendable {
     }
 
     func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let e as LifeboatError {
-            throw e
-        } catch {
-            throw LifeboatError(.state, "catalog \(path): \(what): \(error)")
-        }
+        try CatalogFile.wrap("catalog \(path)", what, body)
     }
 
     // MARK: writing a backup

@@ -29,4 +29,16 @@ enum CatalogFile {
             throw LifeboatError(.state, "\(what) \(path): cannot open: \(error)")
         }
     }
+
+    /// Runs a catalog operation; anything but a `LifeboatError` becomes one line naming the file and
+    /// the operation (exit 1, or 3 for `check`).
+    static func wrap<T>(_ file: String, _ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as LifeboatError {
+            throw e
+        } catch {
+            throw LifeboatError(.state, "\(file): \(what): \(error)")
+        }
+    }
 }

@@ -50,13 +50,7 @@ package final class RecoveryCatalog: Sendable {
     }
 
     func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let e as LifeboatError {
-            throw e
-        } catch {
-            throw LifeboatError(.state, "recovery catalog \(path): \(what): \(error)")
-        }
+        try CatalogFile.wrap("recovery catalog \(path)", what, body)
     }
 
     /// Records a finished drill.

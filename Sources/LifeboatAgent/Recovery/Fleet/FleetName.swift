@@ -1,3 +1,5 @@
+import LifeboatCore
+
 /// The check on a host or policy folder name that came from a destination listing, where anyone with
 /// write access may have made it: only a name the agent itself could have written is read further, so a
 /// hostile one never becomes part of an object key, a message's structure, a label or a path.
@@ -35,18 +37,5 @@ package enum FleetName {
     }
 
     /// Text safe to print on a terminal or in a log line: control characters escaped.
-    package static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-            return text
-        }
-        var out = ""
-        for s in text.unicodeScalars {
-            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) {
-                out += s.escaped(asASCII: true)
-            } else {
-                out.unicodeScalars.append(s)
-            }
-        }
-        return out
-    }
+    package static func printable(_ text: String) -> String { TerminalText.printable(text) }
 }
