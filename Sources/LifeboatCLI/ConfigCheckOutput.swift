@@ -29,13 +29,15 @@ package enum ConfigCheckOutput {
 
     package static func text(_ r: ConfigCheckUseCase.Report, file: String) -> String {
         var lines = r.problems.map { p in p.message + (p.hint.map { " (\($0))" } ?? "") }
-        let what = r.role == .recovery ? "destination(s)" : "policy(ies)"
+        let what =
+            r.role == .recovery
+            ? Counted.text(r.checked.count, "destination") : Counted.text(r.checked.count, "policy", "policies")
         if r.problems.isEmpty {
             lines.append(
-                "\(file): OK (\(r.role.rawValue) config, \(r.checked.count) \(what): \(r.checked.joined(separator: ", ")))"
+                "\(file): OK (\(r.role.rawValue) config, \(what): \(r.checked.joined(separator: ", ")))"
             )
         } else {
-            lines.append("\(file): \(r.problems.count) problem(s)")
+            lines.append("\(file): \(Counted.text(r.problems.count, "problem"))")
         }
         return lines.joined(separator: "\n")
     }

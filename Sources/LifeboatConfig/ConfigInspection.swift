@@ -3,7 +3,7 @@ import LifeboatCore
 
 /// A whole configuration read the way `run` reads it, but without stopping at the first fault: the
 /// agent config, then every policy file on its own, so `config check` can list every file's problem
-/// at once (within one file, the first fault found, with its line).
+/// at once, and every fault within a file, each with its line.
 package struct ConfigInspection: Sendable {
     /// The agent config, when it loaded.
     package var agent: AgentConfig?
@@ -14,11 +14,9 @@ package struct ConfigInspection: Sendable {
 
     package static func inspect(file: String) -> ConfigInspection {
         var problems: [LifeboatError] = []
-        let agent: AgentConfig
-        do {
-            agent = try AgentConfig.load(file: file)
-        } catch {
-            return ConfigInspection(agent: nil, policies: [], problems: [Self.asProblem(error)])
+        let (config, faults) = AgentConfig.inspect(file: file)
+        guard let agent = config else {
+            return ConfigInspection(agent: nil, policies: [], problems: FaultList.byLine(faults))
         }
         let names: [String]
         do {
@@ -32,16 +30,15 @@ package struct ConfigInspection: Sendable {
         var policies: [Policy] = []
         var seen: [String: String] = [:]
         for file in files {
-            do {
-                let p = try PolicyParser.parse(file: file)
-                if let other = seen[p.name] {
-                    throw LifeboatError.badInput(file, "policy name '\(p.name)' is already used by \(other)")
-                }
-                seen[p.name] = file
-                policies.append(p)
-            } catch {
-                problems.append(Self.asProblem(error))
+            let (policy, faults) = PolicyParser.inspect(file: file)
+            problems += FaultList.byLine(faults)
+            guard let p = policy else { continue }
+            if let other = seen[p.name] {
+                problems.append(LifeboatError.badInput(file, "policy name '\(p.name)' is already used by \(other)"))
+                continue
             }
+            seen[p.name] = file
+            policies.append(p)
         }
         if files.isEmpty {
             problems.append(

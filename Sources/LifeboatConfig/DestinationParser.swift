@@ -8,11 +8,21 @@ enum DestinationParser {
         guard !items.isEmpty else { throw v.error("destinations must name at least one destination") }
         var seen = Set<String>()
         var out: [DestinationSpec] = []
+        var firstFault: Error?
         for item in items {
-            let d = try parse(item, resolve: resolve)
-            guard seen.insert(d.name).inserted else { throw item.error("destination name '\(d.name)' appears twice") }
-            out.append(d)
+            do {
+                let d = try parse(item, resolve: resolve)
+                guard seen.insert(d.name).inserted else {
+                    throw item.error("destination name '\(d.name)' appears twice")
+                }
+                out.append(d)
+            } catch {
+                // When the whole file is checked, every destination is: the first fault is thrown, the rest recorded.
+                guard let faults = v.faults else { throw error }
+                if firstFault == nil { firstFault = error } else { faults.record(error) }
+            }
         }
+        if let firstFault { throw firstFault }
         return out
     }
 

@@ -43,6 +43,8 @@ package struct Policy: Sendable {
     package var drill: DurationValue
     /// Resolved paths of the recipients' public keys.
     package var recipients: [String]
+    /// The line of the policy file naming each recipient's key file, for messages about that key.
+    package var recipientLines: [String: Int] = [:]
     package var compressionLevel: Int
     package var chunkSize: ByteSize
     package var destinations: [DestinationSpec]

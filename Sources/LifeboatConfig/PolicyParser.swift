@@ -5,70 +5,109 @@ import LifeboatCore
 enum PolicyParser {
     static let dataClasses = ["configuration", "persistent"]
 
+    /// The policy in `file`, or the first fault found in it.
     static func parse(file: String) throws -> Policy {
-        let doc = try YAMLValue.load(file: file, displayName: file)
+        let (policy, faults) = inspect(file: file)
+        if let first = faults.first { throw first }
+        guard let policy else { throw LifeboatError.badInput(file, "could not be read") }
+        return policy
+    }
+
+    /// The policy in `file` and every fault found in it: each top-level key, each destination and each
+    /// unknown key is checked on its own, so one reading reports them all.
+    static func inspect(file: String) -> (policy: Policy?, faults: [LifeboatError]) {
+        let faults = FaultList()
+        let policy = faults.attempt { try read(file: file, faults: faults) } ?? nil
+        return (faults.isEmpty ? policy : nil, faults.faults)
+    }
+
+    private static func read(file: String, faults: FaultList) throws -> Policy? {
+        let doc = try YAMLValue.load(file: file, displayName: file).collecting(into: faults)
         let top = try doc.fields("policy", top: true)
         let base = (file as NSString).deletingLastPathComponent
         let resolve = { (p: String) in PathResolver.resolve(p, against: base) }
 
-        let nameValue = try top.required("name")
-        let name = try nameValue.nonEmptyString("name")
-        guard name.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
-            throw nameValue.error("name '\(name)' must use only a-z, 0-9 and -")
+        let name = faults.attempt { () throws -> String in
+            let nameValue = try top.required("name")
+            let name = try nameValue.nonEmptyString("name")
+            guard name.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+                throw nameValue.error("name '\(name)' must use only a-z, 0-9 and -")
+            }
+            return name
         }
-        let kindValue = try top.required("kind")
-        let kindName = try kindValue.oneOf("kind", Policy.Kind.allCases.map(\.rawValue))
-        let kind = Policy.Kind(rawValue: kindName) ?? .files
-
-        let data: String
-        if let d = top.optional("data") {
+        let kind = faults.attempt { () throws -> Policy.Kind in
+            let kindName = try top.required("kind").oneOf("kind", Policy.Kind.allCases.map(\.rawValue))
+            return Policy.Kind(rawValue: kindName) ?? .files
+        }
+        let data = faults.attempt { () throws -> String in
+            guard let d = top.optional("data") else { return kind == .files ? "configuration" : "persistent" }
             let s = try d.string("data")
             if s == "fixed" || s == "transient" {
                 throw d.error(
                     "data: \(s) data is not backed up; remove this policy or mark it configuration or persistent")
             }
-            data = try d.oneOf("data", dataClasses)
-        } else {
-            data = kind == .files ? "configuration" : "persistent"
+            return try d.oneOf("data", dataClasses)
         }
+        // The source's keys depend on the kind: without a kind they cannot be checked.
+        let sourceValue = faults.attempt { try top.required("source") }
+        let source = kind.flatMap { kind in
+            sourceValue.flatMap { v in faults.attempt { try SourceParser.parse(v, kind: kind, resolve: resolve) } }
+        }
+        let objectives = faults.attempt { try parseObjectives(try top.required("objectives")) }
+        let schedule = faults.attempt { try top.optional("schedule")?.every("schedule") }
+        let drill = faults.attempt { try top.optional("drill")?.every("drill") ?? Policy.defaultDrillInterval }
+        let encryption = faults.attempt { try parseRecipients(try top.required("encryption"), resolve: resolve) }
+        let level = faults.attempt { () throws -> Int in
+            guard let c = top.optional("compression") else { return 6 }
+            let f = try c.fields("compression")
+            let level = try f.optional("level")?.int("compression.level", in: 0...12) ?? 6
+            try f.finish()
+            return level
+        }
+        let chunkSize = faults.attempt { () throws -> ByteSize in
+            guard let c = top.optional("chunk_size") else { return ByteSize(bytes: 64 << 20) }
+            let size = try c.size("chunk_size")
+            guard size.bytes >= 1 << 20, size.bytes <= 5 << 30 else {
+                throw c.error("chunk_size must be from 1MiB to 5GiB")
+            }
+            return size
+        }
+        let destinations = faults.attempt {
+            try DestinationParser.parseList(try top.required("destinations"), resolve: resolve)
+        }
+        let retention = faults.attempt { try top.optional("retention").map(parseRetention) ?? Policy.Retention() }
+        let hooks = faults.attempt { try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec() }
+        faults.attempt { try top.finish() }
 
-        let source = try SourceParser.parse(try top.required("source"), kind: kind, resolve: resolve)
-        let objectives = try parseObjectives(try top.required("objectives"))
-        let schedule = try top.optional("schedule")?.every("schedule")
-        let drill = try top.optional("drill")?.every("drill") ?? Policy.defaultDrillInterval
-        let encValue = try top.required("encryption")
-        let enc = try encValue.fields("encryption")
+        guard let name, let source, let objectives, let schedule, let drill, let encryption, let data, let level,
+            let chunkSize, let destinations, let retention, let hooks
+        else { return nil }
+        var policy = Policy(
+            name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
+            recipients: encryption.paths, compressionLevel: level, chunkSize: chunkSize,
+            destinations: destinations, retention: retention, file: file, hooks: hooks)
+        policy.recipientLines = encryption.lines
+        return policy
+    }
+
+    /// `encryption.recipients`: the key files, resolved, with the line naming each.
+    static func parseRecipients(_ v: YAMLValue, resolve: (String) -> String) throws -> (
+        paths: [String], lines: [String: Int]
+    ) {
+        let enc = try v.fields("encryption")
         let recipientsValue = try enc.required("recipients")
-        let recipients = try recipientsValue.stringList("encryption.recipients").map(resolve)
-        guard !recipients.isEmpty else {
+        var paths: [String] = []
+        var lines: [String: Int] = [:]
+        for item in try recipientsValue.list("encryption.recipients") {
+            let path = resolve(try item.string("encryption.recipients"))
+            paths.append(path)
+            lines[path] = lines[path] ?? item.line
+        }
+        guard !paths.isEmpty else {
             throw recipientsValue.error("encryption.recipients must name at least one public key")
         }
         try enc.finish()
-
-        var level = 6
-        if let c = top.optional("compression") {
-            let f = try c.fields("compression")
-            if let l = f.optional("level") { level = try l.int("compression.level", in: 0...12) }
-            try f.finish()
-        }
-        var chunkSize = ByteSize(bytes: 64 << 20)
-        if let c = top.optional("chunk_size") {
-            chunkSize = try c.size("chunk_size")
-            guard chunkSize.bytes >= 1 << 20, chunkSize.bytes <= 5 << 30 else {
-                throw c.error("chunk_size must be from 1MiB to 5GiB")
-            }
-        }
-        let destValue = try top.required("destinations")
-        let destinations = try DestinationParser.parseList(destValue, resolve: resolve)
-        var retention = Policy.Retention()
-        if let r = top.optional("retention") { retention = try parseRetention(r) }
-        let hooks = try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec()
-        try top.finish()
-
-        return Policy(
-            name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
-            recipients: recipients, compressionLevel: level, chunkSize: chunkSize, destinations: destinations,
-            retention: retention, file: file, hooks: hooks)
+        return (paths, lines)
     }
 
     static func parseObjectives(_ v: YAMLValue) throws -> Policy.Objectives {

@@ -9,6 +9,17 @@ import Yams
 struct YAMLValue {
     let node: Node
     let file: String
+    /// Where faults beyond the first are recorded when the whole file is being checked.
+    var faults: FaultList?
+
+    init(node: Node, file: String, faults: FaultList? = nil) {
+        self.node = node
+        self.file = file
+        self.faults = faults
+    }
+
+    /// The same node, its readers recording every fault they can in `faults`.
+    func collecting(into faults: FaultList) -> YAMLValue { YAMLValue(node: node, file: file, faults: faults) }
 
     var line: Int? { node.mark?.line }
 
@@ -96,6 +107,9 @@ struct YAMLValue {
         let s = try string(name)
         guard let d = DurationValue(parsing: s), d.seconds > 0 else {
             if Self.looksNumeric(s, units: Self.durationUnits) { throw outOfRange(name, s, "1s", most.description) }
+            if let meant = Self.spelledOut(["every"] + s.split(separator: " ")) {
+                throw error("\(name): '\(s)' is not a duration: write '\(meant.dropFirst("every ".count))'")
+            }
             throw error("\(name): '\(s)' is not a duration (like 45s, 15m, 1h, 7d, 2w)")
         }
         guard d <= most else { throw outOfRange(name, s, "1s", most.description) }
@@ -139,7 +153,7 @@ struct YAMLValue {
 
     func list(_ name: String) throws -> [YAMLValue] {
         guard case .sequence(let seq) = node else { throw error("\(name) must be a list") }
-        return seq.map { YAMLValue(node: $0, file: file) }
+        return seq.map { YAMLValue(node: $0, file: file, faults: faults) }
     }
 
     func stringList(_ name: String) throws -> [String] {
@@ -169,7 +183,7 @@ final class Fields {
             let key = YAMLValue(node: k, file: owner.file)
             let keyName = try key.string("a key")
             if values[keyName] != nil { throw key.error("\(name): key '\(keyName)' appears twice") }
-            values[keyName] = YAMLValue(node: v, file: owner.file)
+            values[keyName] = YAMLValue(node: v, file: owner.file, faults: owner.faults)
             keyLines[keyName] = key.line
             order.append(keyName)
         }
@@ -188,6 +202,7 @@ final class Fields {
         guard let v = optional(key) else {
             let unread = order.filter { !used.contains($0) }
             if let typo = unread.first(where: { NearMiss.suggest($0, among: [key]) != nil }) {
+                used.insert(typo)  // reported here, as the misspelling it is: not again as unknown
                 throw LifeboatError.badInput(
                     owner.file, line: keyLines[typo] ?? owner.line,
                     "unknown key '\(qualified(typo))' (did you mean '\(key)'?)")
@@ -199,13 +214,16 @@ final class Fields {
 
     func qualified(_ key: String) -> String { name.isEmpty ? key : "\(name).\(key)" }
 
-    /// Refuses any key that no reader asked for.
+    /// Refuses any key that no reader asked for: the first is thrown, and when the whole file is being
+    /// checked the others are recorded beside it.
     func finish() throws {
-        for key in order where !used.contains(key) {
+        let unknown = order.filter { !used.contains($0) }.map { key in
             let hint = NearMiss.suggest(key, among: used.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
-            throw LifeboatError.badInput(
-                owner.file, line: keyLines[key] ?? owner.line,
-                "unknown key '\(qualified(key))'\(hint)")
+            return LifeboatError.badInput(
+                owner.file, line: keyLines[key] ?? owner.line, "unknown key '\(qualified(key))'\(hint)")
         }
+        guard let first = unknown.first else { return }
+        for fault in unknown.dropFirst() { owner.faults?.record(fault) }
+        throw first
     }
 }

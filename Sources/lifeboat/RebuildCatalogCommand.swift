@@ -26,11 +26,13 @@ extension Lifeboat {
                 let outcomes = try await CatalogRebuild(ctx).run(
                     policies: try ctx.configuration.select(policies), host: host, signerFiles: signer)
                 for o in outcomes {
-                    print("\(o.policy): \(o.added) backup(s) added, \(o.copies) more copies recorded")
+                    print(
+                        "\(o.policy): \(Counted.text(o.added, "backup")) added, \(Counted.text(o.copies, "more copy", "more copies")) recorded"
+                    )
                     for p in o.problems { print("  problem: \(p)") }
                     if !o.otherHosts.isEmpty {
                         print(
-                            "  nothing of host \(host ?? ctx.agent.host) here; the destinations hold this policy for host(s) \(o.otherHosts.joined(separator: ", ")): name one with --host NAME"
+                            "  nothing of host \(host ?? ctx.agent.host) here; the destinations hold this policy for \(o.otherHosts.count == 1 ? "host" : "hosts") \(o.otherHosts.joined(separator: ", ")): name one with --host NAME"
                         )
                     }
                 }

@@ -4,14 +4,14 @@ K=$WORK/cfgcheck
 make_setup "$K"
 "$BIN" config check --config "$K/lifeboat.yaml" >"$K/out" 2>&1; code=$?
 check "config check: a good config is OK (exit 0) and names its policies" \
-    bash -c "[ $code -eq 0 ] && grep -q 'OK (agent config, 1 policy(ies): tree)' "$K/out""
+    bash -c "[ $code -eq 0 ] && grep -q 'OK (agent config, 1 policy: tree)' "$K/out""
 sed 's/^name: tree$/name: tree2/; s/recipients:/recipents:/' "$K/policies/tree.yaml" >"$K/policies/typo.yaml"
 sed 's/^name: tree$/name: tree3/; s/^chunk_size: 1MiB$/chunk_size: 1 MiB per chunk/' "$K/policies/tree.yaml" >"$K/policies/size.yaml"
 sed 's/^name: tree$/name: tree4/; s#../keys/ops.pub.asc#../keys/nobody.pub.asc#' "$K/policies/tree.yaml" >"$K/policies/nokey.yaml"
 cp "$K/policies/tree.yaml" "$K/policies/twin.yaml"
 "$BIN" config check --config "$K/lifeboat.yaml" >"$K/out" 2>&1; code=$?
 check "config check: four bad files give four problems and exit 65" \
-    bash -c "[ $code -eq 65 ] && grep -q '4 problem(s)' "$K/out""
+    bash -c "[ $code -eq 65 ] && grep -q '4 problems' "$K/out""
 check "config check: the misspelt key is named unknown, with its line and a suggestion" \
     bash -c "grep -q \"typo.yaml:[0-9]*: unknown key 'encryption.recipents' (did you mean 'recipients'?)\" "$K/out""
 check "config check: a bad size names its file and line" bash -c "grep -q 'size.yaml:[0-9]*: chunk_size' "$K/out""
@@ -19,6 +19,24 @@ check "config check: a missing recipient key names the policy file and the key f
     bash -c "grep -q 'nokey.yaml: .*nobody.pub.asc' "$K/out""
 check "config check: a duplicate policy name names both files" \
     bash -c "grep -q \"twin.yaml: policy name 'tree' is already used by .*tree.yaml\" "$K/out""
+# Every fault within one file, each at its line, in the order of the lines.
+M=$WORK/cfgmany
+make_setup "$M"
+sed -i 's/^kind: files$/kind: files\ncolour: red/; s/^chunk_size: 1MiB$/chunk_size: lots/; s/type: local/type: tape/' "$M/policies/tree.yaml"
+printf 'schedule: every 1 hour\nretention: { keep_yearly: 2 }\n' >>"$M/policies/tree.yaml"
+"$BIN" config check --config "$M/lifeboat.yaml" >"$M/out" 2>&1; code=$?
+check "config check: five faults in one policy file are five lines, each with its line number, in order" \
+    python3 - "$M/out" "$code" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+found = [(int(m.group(1)), m.group(2)) for m in (re.match(r".*tree\.yaml:(\d+): (.*)", l) for l in lines) if m]
+assert sys.argv[2] == "65", sys.argv[2]
+assert [n for n, _ in found] == sorted(n for n, _ in found), found
+wanted = ["unknown key 'colour'", "chunk_size: 'lots'", "'tape' is not one of", "write 'every 1h'",
+          "unknown key 'retention.keep_yearly'"]
+assert len(found) == 5 and all(any(w in m for _, m in found) for w in wanted), found
+assert lines[-1].endswith(": 5 problems"), lines
+PY
 "$BIN" config check --config "$K/lifeboat.yaml" --json >"$K/check.json"; code=$?
 check "config check --json: one object with ok false and each problem's file and line" python3 - "$K/check.json" "$code" <<'PY'
 import json, sys
@@ -47,7 +65,7 @@ trusted_signers: [keys/ops.pub.asc]
 YAML
 "$BIN" config check --config "$K/recovery.yaml" --connect >"$K/out" 2>&1; code=$?
 check "config check: a recovery host's config is checked as one (role recovery, exit 0)" \
-    bash -c "[ $code -eq 0 ] && grep -q 'OK (recovery config, 1 destination(s): nas)' "$K/out""
+    bash -c "[ $code -eq 0 ] && grep -q 'OK (recovery config, 1 destination: nas)' "$K/out""
 sed -i 's#keys/ops.sec.asc#keys/gone.sec.asc#' "$K/recovery.yaml"
 "$BIN" config check --config "$K/recovery.yaml" >"$K/out" 2>&1; code=$?
 check "config check: a recovery config with a missing identity names it, exit 65" \
@@ -99,8 +117,8 @@ check "messages: a duplicate key names the key and the line it appears again on"
     bash -c "[ $code -eq 65 ] && grep -q \"tree.yaml:$(wc -l <"$V/policies/tree.yaml"): key 'name' appears twice\" '$V/err'"
 cp "$V/tree.bak" "$V/policies/tree.yaml"; sed -i 's#../keys/ops.pub.asc#../keys/gone.pub.asc#' "$V/policies/tree.yaml"
 "$BIN" backup --config "$V/lifeboat.yaml" >/dev/null 2>"$V/err"; code=$?
-check "messages: a missing recipient key names the policy file, the setting and the key file" \
-    bash -c "[ $code -eq 65 ] && grep -q 'policies/tree.yaml: encryption.recipients: .*gone.pub.asc: no such file' '$V/err'"
+check "messages: a missing recipient key names the policy file and line, the setting and the key file" \
+    bash -c "[ $code -eq 65 ] && grep -q 'policies/tree.yaml:[0-9][0-9]*: encryption.recipients: .*gone.pub.asc: no such file' '$V/err'"
 bash scripts/install-systemd.sh --recovery --root "$K/rroot" --bin "$BIN" --config "$K/recovery.yaml" >"$K/rinstall.out"
 sed -i 's#keys/gone.sec.asc#keys/ops.sec.asc#' "$K/recovery.yaml"
 bash scripts/install-systemd.sh --recovery --root "$K/rroot" --bin "$BIN" --config "$K/recovery.yaml" >"$K/rinstall.out"

@@ -12,7 +12,7 @@ enum KeyLoading {
                 return try OpenPGPPublicKey.load(contentsOf: path)
             } catch let e as CryptoError {
                 let what = "encryption.recipients: " + Self.named(e.description, path)
-                if e.isBadInput { throw LifeboatError.badInput(policy.file, what) }
+                if e.isBadInput { throw LifeboatError.badInput(policy.file, line: policy.recipientLines[path], what) }
                 throw LifeboatError.failed("\(policy.file): \(what)")
             }
         }
