@@ -5,7 +5,7 @@ import LifeboatPipeline
 import LifeboatSources
 
 /// What a drill restores a payload into and how it proves the result, per payload type: a file tree is
-/// extracted and counted, a SQLite file passes `integrity_check`, a dump is loaded into a fresh scratch
+/// extracted and counted (and a PostgreSQL data directory in it started and queried), a SQLite file passes `integrity_check`, a dump is loaded into a fresh scratch
 /// database and its tables counted or checksummed, anything else is proven by its digest alone.
 final class DrillProof {
     /// Where the plaintext goes; finished by the restore pipeline.
@@ -35,8 +35,14 @@ final class DrillProof {
             return DrillProof(sink: extractor) {
                 let r = extractor.report
                 let entries = r.files + r.directories + r.symlinks + r.hardlinks
-                return "\(Count.of(entries, "entry", "entries")) extracted (\(Count.of(r.files, "file")), "
+                let extracted =
+                    "\(Count.of(entries, "entry", "entries")) extracted (\(Count.of(r.files, "file")), "
                     + "\(Count.of(r.directories, "folder")))"
+                // A PostgreSQL data directory (a snapshot of the server's files) must also start.
+                guard let data = PostgresDataDirectoryProof.find(in: tree) else { return extracted }
+                let scratch = (work as NSString).deletingLastPathComponent
+                return extracted + "; "
+                    + (try PostgresDataDirectoryProof.prove(data: data, work: work, scratch: scratch))
             }
         case "sqlite":
             let path = "\(work)/restored.sqlite"

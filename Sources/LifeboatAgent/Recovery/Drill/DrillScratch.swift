@@ -43,6 +43,7 @@ package enum DrillScratch {
         var databases: [String] = []
         var problems: [String] = []
         let folders = OwnedFolder.sweep(parent: scratch, prefix: prefix) { folder in
+            PostgresDataDirectoryProof.stopLeftover(in: folder)
             guard let db = ScratchDatabase.leftover(note: "\(folder)/\(databaseNote)", servers: servers) else { return }
             if let problem = db.drop() {
                 problems.append(problem)
