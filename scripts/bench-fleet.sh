@@ -3,7 +3,8 @@
 # default) on a local destination and on a local moto_server bucket. Reports the seconds of each run and
 # the requests made (lifeboat's own count, logged with -v; for S3 also moto's request log).
 # Goal on the local destination: under 3 s; requests: one listing at the root and one per host, then one
-# GET for each latest.json and one for its signature, nothing per backup.
+# GET per policy at the bucket (latest.json carries its signature in its metadata) and two in a folder
+# (latest.json and latest.json.sig, two file reads), nothing per backup.
 #   HOSTS, POLICIES   the fleet's size (default 1000, 10)
 #   LIFEBOAT_BIN      the binary (default: the release build if there is one, else the debug build)
 set -euo pipefail
@@ -70,7 +71,8 @@ PORT=$("$ROOT/scripts/servers/moto.sh" start "$W/moto")
 EP=http://127.0.0.1:$PORT
 aws --endpoint-url "$EP" s3api create-bucket --bucket fleet >/dev/null
 start=$(date +%s.%N)
-aws --endpoint-url "$EP" s3 cp --recursive --quiet "$W/nas" s3://fleet/prod/
+# As lifeboat writes them: each latest.json carries its signature in its metadata (one GET per policy).
+python3 scripts/lib/s3_upload_tree.py "$EP" fleet prod/ "$W/nas" >/dev/null
 echo "uploaded to moto in $(echo "$(date +%s.%N) - $start" | bc) s"
 printf 'AWS_ACCESS_KEY_ID=bench\nAWS_SECRET_ACCESS_KEY=bench\n' >"$W/s3.env"
 chmod 600 "$W/s3.env"

@@ -133,6 +133,16 @@ package struct S3Destination: Destination {
         try await send(r, what: "PUT \(key)")
     }
 
+    /// The fields go as `x-amz-meta-<name>` headers, signed with the request; S3 keeps at most 2 KiB of them.
+    package func put(_ key: String, bytes: [UInt8], metadata: [String: String]) async throws {
+        let hash = Digest.hex(Digest.sha256(bytes))
+        let fields = metadata.sorted { $0.key < $1.key }.map { ("x-amz-meta-\($0.key.lowercased())", $0.value) }
+        let r = try request(
+            "PUT", key: key, headers: [("Content-Length", String(bytes.count))] + fields, body: .bytes(bytes),
+            payloadHash: hash)
+        try await send(r, what: "PUT \(key)")
+    }
+
     package func put(_ key: String, fromFile path: String) async throws {
         var st = stat()
         guard stat(path, &st) == 0 else {
@@ -169,6 +179,32 @@ package struct S3Destination: Destination {
             if let size = try await size(key), size == offset { return 0 }
             throw e
         }
+    }
+
+    /// The `x-amz-meta-*` headers of the answer, by the name after the prefix (lowercase).
+    package func readWithMetadata(
+        _ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws -> [String: String] {
+        let headers = offset > 0 ? [("Range", "bytes=\(offset)-")] : []
+        let response = try await send(request("GET", key: key, headers: headers), what: "GET \(key)") { bytes in
+            try consumer(bytes)
+        }
+        return Self.metadata(of: response)
+    }
+
+    /// User metadata from an answer's headers; names and values are the server's, so only printable
+    /// ASCII of bounded length is kept.
+    static func metadata(of response: S3HTTPResponse) -> [String: String] {
+        let prefix = "x-amz-meta-"
+        var out: [String: String] = [:]
+        for (name, value) in response.headers {
+            let lower = name.lowercased()
+            guard lower.hasPrefix(prefix), lower.count <= 128, value.utf8.count <= 2048,
+                value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f })
+            else { continue }
+            out[String(lower.dropFirst(prefix.count))] = value
+        }
+        return out
     }
 
     package func size(_ key: String) async throws -> Int64? {

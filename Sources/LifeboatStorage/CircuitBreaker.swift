@@ -214,6 +214,18 @@ package struct CircuitBreakerDestination: Destination {
         try await guarded { try await base.size(key) }
     }
 
+    package func put(_ key: String, bytes: [UInt8], metadata: [String: String]) async throws {
+        try await guarded { try await base.put(key, bytes: bytes, metadata: metadata) }
+    }
+
+    package func readWithMetadata(
+        _ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws -> [String: String] {
+        try await withoutActuallyEscaping(consumer) { c in
+            try await guarded { try await base.readWithMetadata(key, offset: offset, consumer: c) }
+        }
+    }
+
     package func list(prefix: String) async throws -> [String] {
         try await guarded { try await base.list(prefix: prefix) }
     }

@@ -45,6 +45,18 @@ package final class CountingDestination: Destination {
         return try await base.read(key, offset: offset, consumer: consumer)
     }
 
+    package func put(_ key: String, bytes: [UInt8], metadata: [String: String]) async throws {
+        count { $0.writes += 1 }
+        try await base.put(key, bytes: bytes, metadata: metadata)
+    }
+
+    package func readWithMetadata(
+        _ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws -> [String: String] {
+        count { $0.reads += 1 }
+        return try await base.readWithMetadata(key, offset: offset, consumer: consumer)
+    }
+
     package func size(_ key: String) async throws -> Int64? {
         count { $0.sizes += 1 }
         return try await base.size(key)

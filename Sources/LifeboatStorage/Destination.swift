@@ -23,9 +23,27 @@ package protocol Destination: Sendable {
     func list(prefix: String) async throws -> [String]
     func listFolders(prefix: String) async throws -> [String]
     func remove(_ key: String) async throws
+    /// `put(_:bytes:)` with short text fields stored with the object where the store keeps such fields
+    /// (S3 user metadata, `x-amz-meta-<name>`); a store that keeps none writes the bytes alone. A reader
+    /// must never depend on the fields: they only save a request where they are there.
+    func put(_ key: String, bytes: [UInt8], metadata: [String: String]) async throws
+    /// `read` that also answers the fields stored with the object (empty where the store keeps none).
+    func readWithMetadata(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void)
+        async throws -> [String: String]
 }
 
 extension Destination {
+    package func put(_ key: String, bytes: [UInt8], metadata: [String: String]) async throws {
+        try await put(key, bytes: bytes)
+    }
+
+    package func readWithMetadata(
+        _ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws -> [String: String] {
+        try await read(key, offset: offset, consumer: consumer)
+        return [:]
+    }
+
     /// Reads a whole (small) object, such as a manifest, into memory.
     package func readAll(_ key: String) async throws -> [UInt8] {
         var out: [UInt8] = []

@@ -90,6 +90,24 @@ package struct RetryingDestination: Destination {
         }
     }
 
+    package func put(_ key: String, bytes: [UInt8], metadata: [String: String]) async throws {
+        try await retrier.run("put \(key)") { try await base.put(key, bytes: bytes, metadata: metadata) }
+    }
+
+    package func readWithMetadata(
+        _ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws -> [String: String] {
+        var delivered: Int64 = 0
+        return try await withoutActuallyEscaping(consumer) { consumer in
+            try await retrier.run("get \(key)") {
+                try await base.readWithMetadata(key, offset: offset + delivered) { bytes in
+                    try consumer(bytes)
+                    delivered += Int64(bytes.count)
+                }
+            }
+        }
+    }
+
     package func size(_ key: String) async throws -> Int64? {
         try await retrier.run("head \(key)") { try await base.size(key) }
     }

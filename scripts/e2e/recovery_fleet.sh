@@ -45,6 +45,21 @@ check "recovery fleet: both hosts backed up to nas and offsite" \
 out=$(fleet 2>&1); code=$?
 check "recovery fleet: never drilled, both hosts listed: WARNING, exit 1 ($(echo "$out" | head -1))" \
     test "$code" -eq 1 -a "$(echo "$out" | grep -c '^WARNING \(web1\|db1\)/tree: .*never drilled.*at nas,offsite')" -eq 2
+check "recovery fleet: at the bucket each latest.json carries its signature in its metadata" bash -c "
+    awss3() { aws --endpoint-url '$MOTO' \"\$@\"; }
+    awss3 s3api head-object --bucket lifeboat-fleet --key prod/web1/tree/latest.json --query Metadata --output json |
+        python3 -c 'import json, sys; m = json.load(sys.stdin); assert len(m[\"lifeboat-signature\"]) > 80, m'"
+fleet -v >/dev/null 2>"$F/fleet-v.log"
+check "recovery fleet: one GET per policy at the bucket (its carried signature), two at the folder (index and .sig)" \
+    bash -c "grep -q 'fleet: offsite: 5 requests (3 listings, 2 reads, 0 size checks)' '$F/fleet-v.log' &&
+             grep -q 'fleet: nas: 7 requests (3 listings, 4 reads, 0 size checks)' '$F/fleet-v.log'"
+# A carried signature that does not verify is not trusted on its own: the signature object decides.
+awss3 s3 cp --quiet "s3://lifeboat-fleet/prod/web1/tree/latest.json" "$F/web1.carried.json"
+awss3 s3 cp --quiet "$F/web1.carried.json" "s3://lifeboat-fleet/prod/web1/tree/latest.json" \
+    --metadata "lifeboat-signature=$(head -c 119 /dev/urandom | base64 -w0)"
+fleet -v >/dev/null 2>"$F/fleet-v.log"
+check "recovery fleet: a carried signature that does not verify falls back to latest.json.sig (trusted, one GET more)" \
+    bash -c "grep -q 'fleet: offsite: 6 requests (3 listings, 3 reads' '$F/fleet-v.log' && ! grep -q 'offsite: ' <(grep -v requests '$F/fleet-v.log')"
 check "recovery fleet: the summary line names 2 hosts and 2 policies" \
     bash -c "echo '$(echo "$out" | head -1)' | grep -q '^LIFEBOAT WARNING - 2 hosts, 2 policies: 2 warning'"
 check "recovery fleet --json: one object per host/policy with the documented fields" fleet_json "

@@ -5,7 +5,8 @@ import LifeboatCore
 import LifeboatStorage
 
 /// Publishes `<host>/<policy>/latest.json` (signature first) at every destination that holds a backup
-/// once the backup is complete, so a recovery host reads a policy's state with one GET.
+/// once the backup is complete, so a recovery host reads a policy's state with one GET: where the store
+/// keeps fields with an object (S3), the index carries its signature in one, besides the signature object.
 ///
 /// The index never goes backwards: an older backup completing late (from the spool) leaves a newer
 /// index alone. It is a convenience beside the backup, so failing to write it only logs a warning.
@@ -58,7 +59,8 @@ struct LatestIndexWriter {
             }
             // The signature before the index: an index that is there is always signed.
             try await target.put(prefix + LatestIndex.signatureName, bytes: signature)
-            try await target.put(prefix + LatestIndex.objectName, bytes: object)
+            try await target.put(
+                prefix + LatestIndex.objectName, bytes: object, metadata: SignedObject.fields(carrying: signature))
         } catch {
             let message = (error as? StorageError)?.description ?? String(describing: error)
             ctx.logger.warning("\(record.id): \(LatestIndex.objectName) not written to \(spec.name): \(message)")

@@ -31,8 +31,9 @@ package struct SignedLatestIndex: Sendable {
     ) async throws -> SignedLatestIndex {
         let prefix = "\(expecting.host)/\(expecting.policy)/"
         let bytes: [UInt8]
+        let metadata: [String: String]
         do {
-            bytes = try await SignedObject.readBounded(
+            (bytes, metadata) = try await SignedObject.readBoundedWithMetadata(
                 destination, prefix + LatestIndex.objectName, limit: LatestIndex.maximumSize, sizeFirst: sizeFirst)
         } catch let e as StorageError where e.isNotFound {
             throw Refusal(reason: "\(LatestIndex.objectName) is missing", missing: true)
@@ -41,9 +42,18 @@ package struct SignedLatestIndex: Sendable {
         }
         let signer: String
         do {
-            signer = try await SignedObject.verify(
-                bytes, signatureAt: prefix + LatestIndex.signatureName, in: destination, signers: signers,
-                now: expecting.now, sizeFirst: sizeFirst)
+            // The signature carried with the object saves the second GET; anything wrong with it and
+            // the signature object decides, as it always can.
+            if let carried = SignedObject.carriedSignature(metadata),
+                let good = try? DetachedSignature.verify(
+                    signature: carried, data: bytes, trusted: signers, now: expecting.now)
+            {
+                signer = good.signer
+            } else {
+                signer = try await SignedObject.verify(
+                    bytes, signatureAt: prefix + LatestIndex.signatureName, in: destination, signers: signers,
+                    now: expecting.now, sizeFirst: sizeFirst)
+            }
         } catch SignedObject.Failure.missing {
             throw Refusal(reason: "not signed (no \(LatestIndex.signatureName))", missing: false)
         } catch SignedObject.Failure.refused(let reason) {

@@ -50,6 +50,13 @@ enum SignedObject {
     static func readBounded(
         _ destination: Destination, _ key: String, limit: Int, sizeFirst: Bool = true
     ) async throws -> [UInt8] {
+        try await readBoundedWithMetadata(destination, key, limit: limit, sizeFirst: sizeFirst).bytes
+    }
+
+    /// `readBounded`, also answering the fields stored with the object (see `signatureField`).
+    static func readBoundedWithMetadata(
+        _ destination: Destination, _ key: String, limit: Int, sizeFirst: Bool = true
+    ) async throws -> (bytes: [UInt8], metadata: [String: String]) {
         let name = key.split(separator: "/").last.map(String.init) ?? key
         if sizeFirst, let size = try await destination.size(key), size > Int64(limit) {
             throw BoundedReadRefusal(reason: "\(name) is \(size) bytes, over the \(limit) allowed")
@@ -59,8 +66,9 @@ enum SignedObject {
             ? "\(key) grew past \(limit) bytes while being read" : "\(name) is over the \(limit) bytes allowed"
         var out: [UInt8] = []
         var over = false
+        let metadata: [String: String]
         do {
-            try await destination.read(key, offset: 0) { chunk in
+            metadata = try await destination.readWithMetadata(key, offset: 0) { chunk in
                 guard out.count + chunk.count <= limit else {
                     over = true
                     throw BoundedReadRefusal(reason: overReason)
@@ -71,6 +79,27 @@ enum SignedObject {
             // A driver may wrap what the consumer threw (S3 does); the refusal is what happened.
             throw BoundedReadRefusal(reason: overReason)
         }
-        return out
+        return (out, metadata)
+    }
+
+    /// The field that carries an object's detached signature with the object itself where the store
+    /// keeps fields (S3 user metadata), so a reader checks it with one GET; the signature object beside
+    /// it stays the reference, for stock tools and for stores without fields.
+    static let signatureField = "lifeboat-signature"
+    /// S3 keeps at most 2 KiB of fields; a larger signature (an RSA key's) travels only as its object.
+    static let maximumFieldLength = 1536
+
+    /// The fields that carry `signature` (base64), or none when it is too large to carry.
+    static func fields(carrying signature: [UInt8]) -> [String: String] {
+        let text = Data(signature).base64EncodedString()
+        return text.count <= maximumFieldLength ? [signatureField: text] : [:]
+    }
+
+    /// The signature carried in `metadata`, when there is one that decodes.
+    static func carriedSignature(_ metadata: [String: String]) -> [UInt8]? {
+        guard let text = metadata[signatureField], text.count <= maximumFieldLength,
+            let data = Data(base64Encoded: text)
+        else { return nil }
+        return [UInt8](data)
     }
 }
