@@ -159,6 +159,12 @@ package struct ConfigCheckUseCase {
     static func placed(_ error: Error, in file: String, what: String?) -> LifeboatError {
         let e = ConfigInspection.asProblem(error)
         let subject = what.map { "\($0): " } ?? ""
+        // Already placed in that file (with its line): said once, not as "file: file:line: …".
+        if e.file == file {
+            let place = e.line.map { "\(file):\($0): " } ?? "\(file): "
+            let bare = e.message.hasPrefix(place) ? String(e.message.dropFirst(place.count)) : e.message
+            return LifeboatError.badInput(file, line: e.line, subject + bare, hint: e.hint)
+        }
         return LifeboatError.badInput(file, subject + e.message, hint: e.hint)
     }
 
