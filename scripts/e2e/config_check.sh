@@ -15,8 +15,8 @@ check "config check: four bad files give four problems and exit 65" \
 check "config check: the misspelt key is named unknown, with its line and a suggestion" \
     bash -c "grep -q \"typo.yaml:[0-9]*: unknown key 'encryption.recipents' (did you mean 'recipients'?)\" "$K/out""
 check "config check: a bad size names its file and line" bash -c "grep -q 'size.yaml:[0-9]*: chunk_size' "$K/out""
-check "config check: a missing recipient key names the policy file and the key file" \
-    bash -c "grep -q 'nokey.yaml: .*nobody.pub.asc' "$K/out""
+check "config check: a missing recipient key names the policy file and line (once) and the key file" \
+    bash -c "grep -q 'nokey.yaml:[0-9][0-9]*: encryption.recipients: .*nobody.pub.asc' "$K/out" && ! grep -q 'nokey.yaml.*nokey.yaml' "$K/out""
 check "config check: a duplicate policy name names both files" \
     bash -c "grep -q \"twin.yaml: policy name 'tree' is already used by .*tree.yaml\" "$K/out""
 # Every fault within one file, each at its line, in the order of the lines.
