@@ -14,7 +14,7 @@ package final class GzipMemberWriter: ByteSink {
 
     private let output: ByteSink
     private let blockSize: Int
-    private let runner: GzipBatchRunner
+    private let runner: GzipRing
     private let tally = GzipTally()
     private var blocks = 0
     private var done = false
@@ -36,7 +36,7 @@ package final class GzipMemberWriter: ByteSink {
         self.output = output
         self.blockSize = blockSize
         let tally = self.tally
-        runner = GzipBatchRunner(
+        runner = GzipRing(
             width: width,
             makeSlot: { GzipSlot(inputCapacity: blockSize, outputCapacity: bound) },
             work: { worker, slot in compressors.compress(worker: worker, slot: slot) },

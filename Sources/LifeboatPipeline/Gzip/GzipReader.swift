@@ -21,7 +21,7 @@ package final class GzipReader: ByteSink {
     }
 
     private let output: ByteSink
-    private let runner: GzipBatchRunner
+    private let runner: GzipRing
     private let tally = GzipTally()
     private var mode = Mode.header
     private var head: [UInt8] = []
@@ -35,7 +35,7 @@ package final class GzipReader: ByteSink {
         let decompressors = GzipDecompressors(count: width)
         let tally = self.tally
         self.output = output
-        runner = GzipBatchRunner(
+        runner = GzipRing(
             width: width,
             makeSlot: { GzipSlot(inputCapacity: 1 << 20, outputCapacity: 1 << 20) },
             work: { worker, slot in decompressors.inflate(worker: worker, slot: slot) },
