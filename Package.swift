@@ -19,6 +19,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLifeboatSystem"),
 
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "LifeboatCrypto", dependencies: ["LifeboatCore", "LifeboatDigest", "COpenSSL"]),
         .target(
             name: "LifeboatPipeline",
-            dependencies: ["LifeboatCore", "LifeboatDigest", "LifeboatCrypto", "CDeflate", "CZlib"]),
+            dependencies: ["LifeboatCore", "LifeboatDigest", "LifeboatCrypto", "CDeflate", "CZlib", "CZstd"]),
         .target(
             name: "LifeboatSources",
             dependencies: [

@@ -10,6 +10,8 @@ if [ "${1:-}" = "--build-only" ]; then build_only=true; shift; fi
 need=()
 pkg-config --exists libdeflate 2>/dev/null || need+=(libdeflate-dev)
 pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
+pkg-config --exists libzstd 2>/dev/null || need+=(libzstd-dev)
+command -v zstd >/dev/null 2>&1 || need+=(zstd)
 pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
 command -v gpg >/dev/null 2>&1 || need+=(gnupg)

@@ -36,6 +36,8 @@ package struct BackupRecord: Sendable, Equatable {
     package var recipients: [String]
     /// SHA-256 of the plaintext inside the gzip; nil for backups made before it was recorded.
     package var payloadSHA256: String?
+    /// How the payload was compressed.
+    package var compression: CompressionAlgorithm
     package var error: String?
     package var copies: [Copy]
     /// Kept by prune whatever retention says (set by `undelete`, cleared by `undelete --unpin`).
@@ -64,6 +66,7 @@ package struct BackupRecord: Sendable, Equatable {
         let r: String = row["recipients"]
         recipients = r.split(separator: ",").map(String.init)
         payloadSHA256 = row["payload_sha256"]
+        compression = (row["compression"] as String?).flatMap(CompressionAlgorithm.init(rawValue:)) ?? .gzip
         error = row["error"]
         pinned = (row["pinned"] as Int? ?? 0) != 0
         self.copies = copies

@@ -70,10 +70,10 @@ package final class Catalog: Sendable {
 
     /// Records the chunks and sizes of a backup whose message is fully in the spool; it becomes `pending`.
     /// `skipped`: entries of a file tree left out because they vanished or could not be read;
-    /// `payloadSHA256`: the plaintext's sha256 (its size is `bytesIn`).
+    /// `payloadSHA256`: the plaintext's sha256 (its size is `bytesIn`); `compression`: how it was compressed.
     package func sealBackup(
         id: BackupID, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date,
-        skipped: Int = 0, payloadSHA256: String? = nil
+        skipped: Int = 0, payloadSHA256: String? = nil, compression: CompressionAlgorithm = .gzip
     ) throws {
         try wrap("seal backup") {
             try db.write { db in
@@ -87,12 +87,12 @@ package final class Catalog: Sendable {
                 try db.execute(
                     sql: """
                         UPDATE backup SET status = 'pending', bytes_in = ?, bytes_out = ?, chunk_count = ?,
-                        lock_window_ms = ?, finished = ?, skipped = ?, payload_sha256 = ?
+                        lock_window_ms = ?, finished = ?, skipped = ?, payload_sha256 = ?, compression = ?
                         WHERE id = ? AND status = 'running'
                         """,
                     arguments: [
                         bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, skipped,
-                        payloadSHA256, id,
+                        payloadSHA256, compression.rawValue, id,
                     ])
             }
         }

@@ -120,6 +120,14 @@ enum CatalogSchema {
                         CHECK (payload_sha256 IS NULL OR length(payload_sha256) = 64)
                     """)
         }
+        m.registerMigration("v8-backup-compression") { db in
+            // How the payload was compressed, for the manifest built at ship time; gzip before zstd existed.
+            try db.execute(
+                sql: """
+                    ALTER TABLE backup ADD COLUMN compression TEXT NOT NULL DEFAULT 'gzip'
+                        CHECK (compression IN ('gzip', 'zstd'))
+                    """)
+        }
         return m
     }
 }

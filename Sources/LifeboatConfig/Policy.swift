@@ -46,6 +46,8 @@ package struct Policy: Sendable {
     /// The line of the policy file naming each recipient's key file, for messages about that key.
     package var recipientLines: [String: Int] = [:]
     package var compressionLevel: Int
+    /// gzip (the default) or zstd; `compressionLevel` counts as that algorithm's tool does.
+    package var compression: CompressionAlgorithm = .gzip
     package var chunkSize: ByteSize
     package var destinations: [DestinationSpec]
     package var retention: Retention

@@ -57,12 +57,16 @@ enum PolicyParser {
         let schedule = faults.attempt { try top.optional("schedule")?.every("schedule") }
         let drill = faults.attempt { try top.optional("drill")?.every("drill") ?? Policy.defaultDrillInterval }
         let encryption = faults.attempt { try parseRecipients(try top.required("encryption"), resolve: resolve) }
-        let level = faults.attempt { () throws -> Int in
-            guard let c = top.optional("compression") else { return 6 }
+        let compression = faults.attempt { () throws -> (CompressionAlgorithm, Int) in
+            guard let c = top.optional("compression") else { return (.gzip, CompressionAlgorithm.gzip.defaultLevel) }
             let f = try c.fields("compression")
-            let level = try f.optional("level")?.int("compression.level", in: 0...12) ?? 6
+            let name = try f.optional("algorithm")?.oneOf(
+                "compression.algorithm", CompressionAlgorithm.allCases.map(\.rawValue))
+            let algorithm = name.flatMap(CompressionAlgorithm.init(rawValue:)) ?? .gzip
+            let level =
+                try f.optional("level")?.int("compression.level", in: algorithm.levels) ?? algorithm.defaultLevel
             try f.finish()
-            return level
+            return (algorithm, level)
         }
         let chunkSize = faults.attempt { () throws -> ByteSize in
             guard let c = top.optional("chunk_size") else { return ByteSize(bytes: 64 << 20) }
@@ -79,14 +83,15 @@ enum PolicyParser {
         let hooks = faults.attempt { try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec() }
         faults.attempt { try top.finish() }
 
-        guard let name, let source, let objectives, let schedule, let drill, let encryption, let data, let level,
+        guard let name, let source, let objectives, let schedule, let drill, let encryption, let data, let compression,
             let chunkSize, let destinations, let retention, let hooks
         else { return nil }
         var policy = Policy(
             name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
-            recipients: encryption.paths, compressionLevel: level, chunkSize: chunkSize,
+            recipients: encryption.paths, compressionLevel: compression.1, chunkSize: chunkSize,
             destinations: destinations, retention: retention, file: file, hooks: hooks)
         policy.recipientLines = encryption.lines
+        policy.compression = compression.0
         return policy
     }
 

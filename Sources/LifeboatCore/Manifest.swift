@@ -45,6 +45,9 @@ package struct Manifest: Codable, Sendable, Equatable {
     /// SHA-256 of that plaintext, hashed as it streamed; absent in older backups.
     package var payloadSHA256: String?
 
+    /// `compression` as the algorithm it names; gzip for a value the reader did not check (it refuses others).
+    package var algorithm: CompressionAlgorithm { CompressionAlgorithm(rawValue: compression) ?? .gzip }
+
     package init(
         host: String, policy: String, kind: String, id: String, started: String, finished: String,
         payload: String, recipients: [String], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?,

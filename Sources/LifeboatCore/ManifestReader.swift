@@ -83,9 +83,9 @@ package enum ManifestReader {
         guard payloads.contains(m.payload) else {
             throw Refusal("manifest names an unknown payload \(quoted(m.payload))")
         }
-        guard m.compression == "gzip", m.encryption == "openpgp" else {
+        guard CompressionAlgorithm(rawValue: m.compression) != nil, m.encryption == "openpgp" else {
             throw Refusal(
-                "manifest names compression \(quoted(m.compression)) and encryption \(quoted(m.encryption)); this version reads gzip and openpgp"
+                "manifest names compression \(quoted(m.compression)) and encryption \(quoted(m.encryption)); this version reads gzip or zstd, and openpgp"
             )
         }
         guard let started = Timestamp.parseISO8601(m.started), let finished = Timestamp.parseISO8601(m.finished),

@@ -1,7 +1,7 @@
 import LifeboatCore
 import LifeboatCrypto
 
-/// The backup half of the pipeline in one place: plaintext -> sha256 -> gzip members -> OpenPGP -> chunks with
+/// The backup half of the pipeline in one place: plaintext -> sha256 -> gzip members or zstd frames -> OpenPGP -> chunks with
 /// their sha256 -> spool, so callers hand over a producer and get the chunk list back.
 package struct BackupPipeline {
     /// What the pipeline spooled: the chunks (names, sizes, sha256) and the bytes in and out.
@@ -20,6 +20,7 @@ package struct BackupPipeline {
 
     package let recipients: [OpenPGPPublicKey]
     package let compressionLevel: Int
+    package let compression: CompressionAlgorithm
     package let chunkSize: Int64
     package let spoolDirectory: String
     /// The most the backup may add to the spool (nil: no limit).
@@ -27,8 +28,9 @@ package struct BackupPipeline {
 
     package init(
         recipients: [OpenPGPPublicKey], compressionLevel: Int, chunkSize: Int64, spoolDirectory: String,
-        maxSpoolBytes: Int64? = nil
+        maxSpoolBytes: Int64? = nil, compression: CompressionAlgorithm = .gzip
     ) {
+        self.compression = compression
         self.recipients = recipients
         self.compressionLevel = compressionLevel
         self.chunkSize = chunkSize
@@ -41,14 +43,18 @@ package struct BackupPipeline {
     package func run<Output>(_ produce: (ByteSink) throws -> Output) throws -> (output: Output, result: Result) {
         let spooler = try ChunkSpooler(directory: spoolDirectory, chunkSize: chunkSize, maxBytes: maxSpoolBytes)
         let encryptor = try OpenPGPEncryptor(recipients: recipients, output: spooler)
-        let gzip = try GzipMemberWriter(level: compressionLevel, output: encryptor)
-        let hasher = PayloadHasher(next: gzip)
+        let compressor: ByteSink =
+            switch compression {
+            case .gzip: try GzipMemberWriter(level: compressionLevel, output: encryptor)
+            case .zstd: try ZstdFrameWriter(level: compressionLevel, output: encryptor)
+            }
+        let hasher = PayloadHasher(next: compressor)
         let output = try produce(hasher)
         guard let sha256 = hasher.sha256 else { throw PayloadHasherError.unfinished }
         return (
             output,
             Result(
-                chunks: spooler.chunks, bytesIn: gzip.bytesIn, bytesOut: spooler.bytesOut, payloadSize: hasher.size,
+                chunks: spooler.chunks, bytesIn: hasher.size, bytesOut: spooler.bytesOut, payloadSize: hasher.size,
                 payloadSHA256: sha256)
         )
     }

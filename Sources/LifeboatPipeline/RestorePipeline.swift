@@ -1,7 +1,7 @@
 import LifeboatCore
 import LifeboatCrypto
 
-/// The restore half of the pipeline in one place: checked chunk files -> OpenPGP decrypt -> gunzip ->
+/// The restore half of the pipeline in one place: checked chunk files -> OpenPGP decrypt -> gunzip or zstd ->
 /// a consumer. The consumer sees the end of the stream only after the MDC has checked out.
 package final class RestorePipeline {
     /// What reached the consumer.
@@ -14,9 +14,14 @@ package final class RestorePipeline {
     private let decryptor: OpenPGPDecryptor
 
     /// `keys` are the secret keys to try; `consumer` takes the plaintext and is finished by `finish`.
-    package init(keys: [OpenPGPSecretKey], consumer: ByteSink) {
+    package init(keys: [OpenPGPSecretKey], consumer: ByteSink, compression: CompressionAlgorithm = .gzip) {
         counter = CountingTee(next: consumer)
-        decryptor = OpenPGPDecryptor(keys: keys, output: GzipReader(output: counter))
+        let inflater: ByteSink =
+            switch compression {
+            case .gzip: GzipReader(output: counter)
+            case .zstd: ZstdFrameReader(output: counter)
+            }
+        decryptor = OpenPGPDecryptor(keys: keys, output: inflater)
     }
 
     /// Feeds the next chunk in the manifest's order: a file whose size and sha256 were already checked

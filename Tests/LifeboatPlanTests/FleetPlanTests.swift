@@ -103,7 +103,7 @@ struct FleetPlanTests {
         #expect(ratings.stock.contains("sqlite3 ratings.db 'PRAGMA integrity_check'"))
         #expect(
             plan.procedures[0].stock.contains(
-                "mkdir restored && cat \"$B\"/data.* | gpg --decrypt | gunzip | tar -x -C restored"))
+                "mkdir restored && cat \"$B\"/data.* | gpg --decrypt | $INFLATE | tar -x -C restored"))
     }
 
     @Test func keysByFingerprintWithoutUnlocking() throws {

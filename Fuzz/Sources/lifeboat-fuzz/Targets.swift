@@ -14,6 +14,7 @@ enum FuzzTargets {
         "armor": armor,
         "signature": signature,
         "gzip": gzip,
+        "zstd": zstd,
         "tar": tar,
         "manifest": manifest,
         "latest-index": latestIndex,
@@ -121,6 +122,25 @@ enum FuzzTargets {
             require(unpacked.bytes.elementsEqual(input), "gzip: write then read changed the data")
         } catch {
             require(false, "gzip: round trip failed: \(error)")
+        }
+    }
+
+    // MARK: zstd
+
+    /// The zstd reader on hostile bytes (announced frames and the serial stream); and the writer's output
+    /// of the input reads back as the input.
+    static func zstd(_ input: UnsafeRawBufferPointer) {
+        tolerate(CompressionError.self, "zstd") {
+            try feed(input, to: ZstdFrameReader(output: MemorySink(), concurrency: 2))
+        }
+        do {
+            let packed = MemorySink()
+            try feed(input, to: ZstdFrameWriter(level: 1, output: packed, blockSize: 64, concurrency: 2))
+            let unpacked = MemorySink()
+            try packed.bytes.withUnsafeBytes { try feed($0, to: ZstdFrameReader(output: unpacked, concurrency: 2)) }
+            require(unpacked.bytes.elementsEqual(input), "zstd: write then read changed the data")
+        } catch {
+            require(false, "zstd: round trip failed: \(error)")
         }
     }
 

@@ -43,7 +43,7 @@ struct BackupJob {
         do {
             let pipeline = BackupPipeline(
                 recipients: recipients, compressionLevel: policy.compressionLevel, chunkSize: policy.chunkSize.bytes,
-                spoolDirectory: spoolDir, maxSpoolBytes: room)
+                spoolDirectory: spoolDir, maxSpoolBytes: room, compression: policy.compression)
             let (report, spooled) = try pipeline.run { try source.produce($0, id) }
             let warnings = report.warnings
             for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
@@ -51,7 +51,7 @@ struct BackupJob {
             try ctx.catalog.sealBackup(
                 id: id, chunks: spooled.chunks, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut,
                 lockWindowMs: report.lockWindowMs, finished: ctx.now(), skipped: report.skipped,
-                payloadSHA256: spooled.payloadSHA256)
+                payloadSHA256: spooled.payloadSHA256, compression: policy.compression)
             CrashPoint.hit("backup.sealed")
             return Spooled(
                 id: id, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut, chunks: spooled.chunks, warnings: warnings

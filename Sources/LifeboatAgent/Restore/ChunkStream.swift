@@ -22,9 +22,11 @@ struct ChunkStream {
 
     /// Streams every chunk into `consumer`, then ends the message (the MDC is checked before the
     /// consumer sees its end) and finishes the consumer.
-    func run(_ chunks: [Manifest.Chunk], into consumer: ByteSink) async throws -> Streamed {
+    func run(
+        _ chunks: [Manifest.Chunk], compression: CompressionAlgorithm, into consumer: ByteSink
+    ) async throws -> Streamed {
         var used: [String: Int] = [:]
-        let pipeline = RestorePipeline(keys: keys, consumer: consumer)
+        let pipeline = RestorePipeline(keys: keys, consumer: consumer, compression: compression)
         for chunk in chunks {
             let fetched = try await fetcher.fetch(chunk)
             for p in fetched.problems {

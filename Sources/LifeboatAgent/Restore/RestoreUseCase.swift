@@ -167,7 +167,7 @@ package struct RestoreUseCase {
         do {
             let streamed = try await ChunkStream(
                 fetcher: fetcher, keys: [request.identity], logger: ctx.logger, backup: record.id.rawValue
-            ).run(chunks, into: target.sink)
+            ).run(chunks, compression: manifest.algorithm, into: target.sink)
             CrashPoint.hit("restore.verified")
             try target.commit()
             for w in target.warnings { ctx.logger.warning("backup \(record.id): \(w)") }

@@ -12,6 +12,7 @@ enum ManifestBuilder {
             started: Timestamp.iso8601(record.started), finished: Timestamp.iso8601(record.finished ?? Date()),
             payload: record.payload, recipients: record.recipients, bytesIn: record.bytesIn,
             bytesOut: record.bytesOut, lockWindowMs: record.lockWindowMs, signer: signer, chunks: chunks)
+        manifest.compression = record.compression.rawValue
         manifest.skipped = record.skipped > 0 ? record.skipped : nil
         manifest.objectives = objectives
         if let sha256 = record.payloadSHA256 {

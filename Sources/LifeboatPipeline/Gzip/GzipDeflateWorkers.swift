@@ -27,7 +27,7 @@ final class GzipCompressors {
     }
 
     /// Compresses `slot.input` into one complete gzip member in `slot.output`.
-    func compress(worker: Int, slot: GzipSlot) {
+    func compress(worker: Int, slot: BlockSlot) {
         let input = slot.input
         let output = slot.output
         let bound = memberBound(blockSize: input.count)
@@ -60,7 +60,7 @@ final class GzipDecompressors {
 
     /// Inflates the complete member in `slot.input` (header included) into `slot.output`,
     /// checking that the deflate data fills the member exactly and that CRC-32 and ISIZE match.
-    func inflate(worker: Int, slot: GzipSlot) {
+    func inflate(worker: Int, slot: BlockSlot) {
         let headerSize = slot.headerSize
         let member = "gzip member \(slot.index) at offset \(slot.streamOffset)"
         guard worker < handles.count else {

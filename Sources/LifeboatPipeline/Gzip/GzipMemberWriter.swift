@@ -14,7 +14,7 @@ package final class GzipMemberWriter: ByteSink {
 
     private let output: ByteSink
     private let blockSize: Int
-    private let runner: GzipRing
+    private let runner: BlockRing
     private let tally = GzipTally()
     private var blocks = 0
     private var done = false
@@ -36,9 +36,9 @@ package final class GzipMemberWriter: ByteSink {
         self.output = output
         self.blockSize = blockSize
         let tally = self.tally
-        runner = GzipRing(
+        runner = BlockRing(
             width: width,
-            makeSlot: { GzipSlot(inputCapacity: blockSize, outputCapacity: bound) },
+            makeSlot: { BlockSlot(inputCapacity: blockSize, outputCapacity: bound) },
             work: { worker, slot in compressors.compress(worker: worker, slot: slot) },
             drain: { slot in
                 try output.write(slot.output.bytes)

@@ -21,7 +21,7 @@ package final class GzipReader: ByteSink {
     }
 
     private let output: ByteSink
-    private let runner: GzipRing
+    private let runner: BlockRing
     private let tally = GzipTally()
     private var mode = Mode.header
     private var head: [UInt8] = []
@@ -35,9 +35,9 @@ package final class GzipReader: ByteSink {
         let decompressors = GzipDecompressors(count: width)
         let tally = self.tally
         self.output = output
-        runner = GzipRing(
+        runner = BlockRing(
             width: width,
-            makeSlot: { GzipSlot(inputCapacity: 1 << 20, outputCapacity: 1 << 20) },
+            makeSlot: { BlockSlot(inputCapacity: 1 << 20, outputCapacity: 1 << 20) },
             work: { worker, slot in decompressors.inflate(worker: worker, slot: slot) },
             drain: { slot in
                 try output.write(slot.output.bytes)

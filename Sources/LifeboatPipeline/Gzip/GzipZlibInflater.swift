@@ -6,7 +6,7 @@ import LifeboatCore
 final class GzipZlibInflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private let output: ByteSink
-    private let buffer: GzipBuffer
+    private let buffer: BlockBuffer
     private var midMember = false
     /// Members completed so far; the first continues the numbering of earlier sized members.
     private(set) var members: Int
@@ -22,7 +22,7 @@ final class GzipZlibInflater {
             throw CompressionError(.resource, "cannot initialise zlib")
         }
         self.output = output
-        buffer = GzipBuffer(capacity: 256 << 10)
+        buffer = BlockBuffer(capacity: 256 << 10)
         members = firstMember
         offset = streamOffset
     }

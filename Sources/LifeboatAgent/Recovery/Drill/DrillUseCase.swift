@@ -112,7 +112,7 @@ package struct DrillUseCase {
         let fetcher = ChunkFetcher(destinations: ordered, prefix: prefix, workDirectory: folder.path)
         do {
             let streamed = try await ChunkStream(fetcher: fetcher, keys: keys, logger: ctx.logger, backup: id.rawValue)
-                .run(manifest.chunks, into: hasher)
+                .run(manifest.chunks, compression: manifest.algorithm, into: hasher)
             state.bytes = streamed.bytes
             state.digest = try Self.checkDigest(
                 size: hasher.size, sha256: hasher.sha256, manifestSize: manifest.payloadSize,

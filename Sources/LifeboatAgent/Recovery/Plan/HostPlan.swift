@@ -73,7 +73,8 @@ package enum HostPlan {
         }
         let snapshot = policy.source.snapshot.map { _ in " from a snapshot" } ?? ""
         let r = policy.retention
-        return "\(what)\(snapshot), every \(policy.interval), gzip level \(policy.compressionLevel), "
+        return
+            "\(what)\(snapshot), every \(policy.interval), \(policy.compression.rawValue) level \(policy.compressionLevel), "
             + "encrypted to \(PlanText.count(policy.recipients.count, "recipient", "recipients")), signed by the host key; keep last \(r.keepLast), "
             + "daily \(r.keepDaily), weekly \(r.keepWeekly), monthly \(r.keepMonthly); data: \(policy.data)"
     }

@@ -1,7 +1,7 @@
 import LifeboatConfig
 
 /// The exact commands that bring a resource back, per kind: Lifeboat's `restore` (a folder, a file or
-/// a database), and the stock-tool recipe that needs nothing but a shell, gpg, gunzip and the kind's
+/// a database), and the stock-tool recipe that needs nothing but a shell, gpg, jq, gunzip (or zstd) and the kind's
 /// own tools, fetching the chunks from one destination. The plan prints them as they are.
 enum RecoveryRecipe {
     /// Stands for the backup's id when the plan does not know it.
@@ -64,7 +64,10 @@ enum RecoveryRecipe {
         lines.append("gpg --verify \"$B/manifest.json.sig\" \"$B/manifest.json\"")
         lines.append("(cd \"$B\" && jq -r '.chunks[] | .sha256 + \"  \" + .name' manifest.json | sha256sum -c -)")
         let db = restoredDatabase(policy)
-        let decrypt = "cat \"$B\"/data.* | gpg --decrypt | gunzip"
+        // The manifest says how the payload was compressed: gunzip, or zstd -d.
+        lines.append(
+            "INFLATE=$(jq -r 'if .compression == \"zstd\" then \"zstd -d\" else \"gunzip\" end' \"$B/manifest.json\")")
+        let decrypt = "cat \"$B\"/data.* | gpg --decrypt | $INFLATE"
         switch kind {
         case "files":
             lines.append("mkdir restored && \(decrypt) | tar -x -C restored")

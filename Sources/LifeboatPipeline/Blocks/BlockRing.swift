@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs blocks through a worker function on every core while the caller fills the next blocks and an
+/// Runs blocks (gzip members, zstd frames) through a worker function on every core while the caller fills the next blocks and an
 /// ordered stage drains the finished ones, all at the same time.
 ///
 /// A bounded ring of slots: the caller fills a free slot and commits it; `width` worker threads (each
@@ -9,27 +9,27 @@ import Foundation
 /// writing on the way out, or feeding the restore's consumer) and frees them. The caller waits only
 /// when every slot is taken, so memory stays at `slots` blocks whatever the stream's size, and the
 /// serial stages (filling, draining) overlap with compression instead of taking turns with it.
-final class GzipRing {
-    typealias Work = (_ worker: Int, _ slot: GzipSlot) -> Void
+final class BlockRing {
+    typealias Work = (_ worker: Int, _ slot: BlockSlot) -> Void
 
     let width: Int
-    private let shared: GzipRingState
+    private let shared: BlockRingState
     /// The slot the caller fills; only the caller touches it until it is committed.
-    private(set) var current: GzipSlot
+    private(set) var current: BlockSlot
 
     /// `slots` is at least `width + 2`: one being filled, one per worker, one draining.
     init(
-        width: Int, slots: Int? = nil, makeSlot: () -> GzipSlot, work: @escaping Work,
-        drain: @escaping (GzipSlot) throws -> Void
+        width: Int, slots: Int? = nil, makeSlot: () -> BlockSlot, work: @escaping Work,
+        drain: @escaping (BlockSlot) throws -> Void
     ) {
         self.width = max(1, width)
         let count = max(slots ?? 2 * self.width + 2, self.width + 2)
         var made = (0..<count).map { _ in makeSlot() }
         current = made.removeLast()
-        let shared = GzipRingState(free: made, threads: self.width + 1, work: work, drain: drain)
+        let shared = BlockRingState(free: made, threads: self.width + 1, work: work, drain: drain)
         self.shared = shared
-        for worker in 0..<self.width { GzipRingState.start { shared.workLoop(worker) } }
-        GzipRingState.start { shared.drainLoop() }
+        for worker in 0..<self.width { BlockRingState.start { shared.workLoop(worker) } }
+        BlockRingState.start { shared.drainLoop() }
     }
 
     /// Lets the threads finish what is queued and end, and waits for them.
@@ -50,20 +50,20 @@ final class GzipRing {
 /// written only with `lock` held; a slot is touched by one thread at a time, handed over under the lock
 /// (filled by the caller, then a worker's, then the drain's, then free again). That discipline is why
 /// it may be sent to the threads, which the compiler cannot see.
-final class GzipRingState: @unchecked Sendable {
+final class BlockRingState: @unchecked Sendable {
     private let lock = NSCondition()
-    private var free: [GzipSlot]
-    private var queued: [(sequence: Int, slot: GzipSlot)] = []
-    private var finished: [Int: GzipSlot] = [:]
+    private var free: [BlockSlot]
+    private var queued: [(sequence: Int, slot: BlockSlot)] = []
+    private var finished: [Int: BlockSlot] = [:]
     private var committed = 0
     private var drained = 0
     private var closing = false
     private var failure: Error?
     private var running: Int
-    private let work: GzipRing.Work
-    private let drain: (GzipSlot) throws -> Void
+    private let work: BlockRing.Work
+    private let drain: (BlockSlot) throws -> Void
 
-    init(free: [GzipSlot], threads: Int, work: @escaping GzipRing.Work, drain: @escaping (GzipSlot) throws -> Void) {
+    init(free: [BlockSlot], threads: Int, work: @escaping BlockRing.Work, drain: @escaping (BlockSlot) throws -> Void) {
         self.free = free
         running = threads
         self.work = work
@@ -82,7 +82,7 @@ final class GzipRingState: @unchecked Sendable {
         return drained < committed
     }
 
-    func commit(_ slot: GzipSlot) throws -> GzipSlot {
+    func commit(_ slot: BlockSlot) throws -> BlockSlot {
         lock.lock()
         defer { lock.unlock() }
         queued.append((committed, slot))

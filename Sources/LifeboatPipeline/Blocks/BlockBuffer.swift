@@ -1,8 +1,8 @@
-/// A growable byte buffer with a stable address, owned by one batch slot.
+/// A growable byte buffer with a stable address, owned by one slot of the block ring.
 ///
-/// Slots hand these to libdeflate on worker threads; a slot is only touched by one thread at a
-/// time (filled by the caller, then processed by one worker, then drained by the caller).
-final class GzipBuffer {
+/// Slots hand these to libdeflate or libzstd on worker threads; a slot is only touched by one thread at a
+/// time (filled by the caller, then processed by one worker, then drained in order).
+final class BlockBuffer {
     private(set) var base: UnsafeMutableRawPointer
     private(set) var capacity: Int
     var count = 0
@@ -37,9 +37,9 @@ final class GzipBuffer {
 }
 
 /// One unit of parallel work: an input buffer the caller fills, an output buffer a worker fills.
-final class GzipSlot {
-    let input: GzipBuffer
-    let output: GzipBuffer
+final class BlockSlot {
+    let input: BlockBuffer
+    let output: BlockBuffer
     /// Where the input starts in the whole stream, for error messages.
     var streamOffset: Int64 = 0
     /// Which member this is, counting from 0, for error messages.
@@ -49,7 +49,7 @@ final class GzipSlot {
     var error: CompressionError?
 
     init(inputCapacity: Int, outputCapacity: Int) {
-        input = GzipBuffer(capacity: inputCapacity)
-        output = GzipBuffer(capacity: outputCapacity)
+        input = BlockBuffer(capacity: inputCapacity)
+        output = BlockBuffer(capacity: outputCapacity)
     }
 }

@@ -4,12 +4,12 @@ import Testing
 
 @testable import LifeboatPipeline
 
-/// The ring behind gzip both ways: whatever order the workers finish in, blocks are drained in commit
+/// The ring behind gzip and zstd, both ways: whatever order the workers finish in, blocks are drained in commit
 /// order; no more slots than it was given ever exist; a failure in a worker or in the drain reaches the
 /// caller, and nothing waits forever.
-@Suite struct GzipRingTests {
+@Suite struct BlockRingTests {
     /// A worker that copies its input to its output after a random pause, so blocks finish out of order.
-    static func slowCopy(_ worker: Int, _ slot: GzipSlot) {
+    static func slowCopy(_ worker: Int, _ slot: BlockSlot) {
         usleep(UInt32.random(in: 0...3000))
         slot.output.count = 0
         slot.output.append(slot.input.bytes)
@@ -18,11 +18,11 @@ import Testing
     @Test func blocksAreDrainedInCommitOrderWithBoundedSlots() throws {
         let drained = Mutex<[UInt8]>([])
         let made = Mutex(0)
-        let ring = GzipRing(
+        let ring = BlockRing(
             width: 3, slots: 6,
             makeSlot: {
                 made.withLock { $0 += 1 }
-                return GzipSlot(inputCapacity: 16, outputCapacity: 16)
+                return BlockSlot(inputCapacity: 16, outputCapacity: 16)
             }, work: Self.slowCopy,
             drain: { slot in drained.withLock { $0.append(contentsOf: slot.output.bytes) } })
         for i in 0..<200 {
@@ -38,8 +38,8 @@ import Testing
     }
 
     @Test func aWorkersFailureReachesTheCaller() throws {
-        let ring = GzipRing(
-            width: 2, makeSlot: { GzipSlot(inputCapacity: 4, outputCapacity: 4) },
+        let ring = BlockRing(
+            width: 2, makeSlot: { BlockSlot(inputCapacity: 4, outputCapacity: 4) },
             work: { _, slot in
                 if slot.index == 5 { slot.error = CompressionError(.corruptMember, "member 5 is bad") }
             }, drain: { _ in })
@@ -61,8 +61,8 @@ import Testing
     @Test func aDrainFailureReachesTheCallerAndTheRingEnds() throws {
         struct Full: Error {}
         let drains = Mutex(0)
-        var ring: GzipRing? = GzipRing(
-            width: 2, makeSlot: { GzipSlot(inputCapacity: 4, outputCapacity: 4) }, work: { _, _ in },
+        var ring: BlockRing? = BlockRing(
+            width: 2, makeSlot: { BlockSlot(inputCapacity: 4, outputCapacity: 4) }, work: { _, _ in },
             drain: { _ in
                 let n = drains.withLock { count in
                     count += 1
