@@ -3,7 +3,9 @@
 #  1. the lock window of MariaDB backups through FLUSH TABLES WITH READ LOCK + btrfs snapshot, under
 #     a steady write load: median and max over N backups (goal: under 100 ms);
 #  2. the time of a PostgreSQL backup (pg_dump custom -> gzip members -> OpenPGP -> local destination)
-#     next to `pg_dump -Fc | gpg --encrypt` of the same database, in the same run, as a ratio.
+#     next to `pg_dump -Fc | gpg --encrypt` of the same database, and next to `pg_dump` alone with
+#     Lifeboat's own flags (`--format=custom --compress=0`) to /dev/null, in the same run, as ratios
+#     (goal: end to end at most 1.2x pg_dump alone).
 # Usage: scripts/bench-db.sh [BACKUPS=20] [PGBENCH_SCALE=20]; LIFEBOAT_BIN picks the binary
 # (default: the release build, built when missing).
 set -uo pipefail
@@ -104,8 +106,12 @@ s1=$(date +%s%N)
 PATH="$PGBIN:$PATH" bash -c "pg_dump -Fc -h 127.0.0.1 -p $PGPORT -U postgres bench \
     | gpg --batch --quiet --yes --trust-model always --recipient-file '$W/keys/ops.pub.asc' --encrypt -o '$W/ref.gpg'"
 s2=$(date +%s%N)
-lb_ms=$(( (s1 - s0) / 1000000 )); ref_ms=$(( (s2 - s1) / 1000000 ))
+"$PGBIN/pg_dump" --format=custom --compress=0 -h 127.0.0.1 -p "$PGPORT" -U postgres bench >/dev/null
+s3=$(date +%s%N)
+lb_ms=$(( (s1 - s0) / 1000000 )); ref_ms=$(( (s2 - s1) / 1000000 )); alone_ms=$(( (s3 - s2) / 1000000 ))
 lb_bytes=$(du -cb "$W"/nas/bench/orders/*/data.* | tail -1 | cut -f1)
 echo "postgres (pgbench scale $SCALE, $size): lifeboat backup ${lb_ms} ms, $lb_bytes bytes stored;" \
     "pg_dump -Fc | gpg --encrypt ${ref_ms} ms, $(stat -c %s "$W/ref.gpg") bytes"
 python3 -c "import sys; print(f'  ratio lifeboat / (pg_dump -Fc | gpg): {int(sys.argv[1]) / int(sys.argv[2]):.2f}')" "$lb_ms" "$ref_ms"
+echo "  pg_dump --format=custom --compress=0 alone to /dev/null: ${alone_ms} ms"
+python3 -c "import sys; print(f'  ratio lifeboat end to end / pg_dump alone: {int(sys.argv[1]) / int(sys.argv[2]):.2f} (goal <= 1.20)')" "$lb_ms" "$alone_ms"
