@@ -63,12 +63,22 @@ enum PolicyParser {
         var retention = Policy.Retention()
         if let r = top.optional("retention") { retention = try parseRetention(r) }
         let hooks = try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec()
+        var minFailureDomains: Int?
+        if let m = top.optional("min_failure_domains") {
+            let n = try m.int("min_failure_domains", in: 1...100)
+            guard n <= destinations.count else {
+                throw m.error("min_failure_domains is \(n) but the policy names \(destinations.count) destination(s)")
+            }
+            minFailureDomains = n
+        }
         try top.finish()
 
-        return Policy(
+        var policy = Policy(
             name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
             recipients: recipients, compressionLevel: level, chunkSize: chunkSize, destinations: destinations,
             retention: retention, file: file, hooks: hooks)
+        policy.minFailureDomains = minFailureDomains
+        return policy
     }
 
     static func parseObjectives(_ v: YAMLValue) throws -> Policy.Objectives {
