@@ -125,4 +125,19 @@ check "rclone: all three backups are complete at both destinations" test \
 check "rclone: the spool is empty" test -z "$(find "$R/state/spool" -type f -not -path '*/.locks/*')"
 "$BIN" verify --config "$cfg" tree --backup "$A_ID" >"$R/verifyA.out" 2>&1
 check "rclone: nothing lost: verify of the backup cut mid-upload passes at both destinations" test $? -eq 0
+
+# SIGTERM while rclone uploads: lifeboat stops its rclone children with it, and ends by the signal.
+head -c 12000000 /dev/urandom >"$R/tree/big.bin"
+"$BIN" backup --config "$cfg" tree >"$R/term.out" 2>"$R/term.err" &
+tpid=$!
+seen=
+for _ in $(seq 1 400); do
+    if pgrep -f "rclone --config $R/sshd/rclone.conf" >/dev/null; then seen=yes; break; fi
+    sleep 0.05
+done
+kill -TERM "$tpid"
+wait "$tpid"; tcode=$?
+left=$(pgrep -f "rclone --config $R/sshd/rclone.conf")   # at once: the children are stopped before lifeboat ends
+check "rclone: SIGTERM during an upload: exit 143, and no rclone child outlives lifeboat" \
+    test -n "$seen" -a "$tcode" -eq 143 -a -z "$left"
 fi
