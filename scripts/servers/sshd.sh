@@ -2,7 +2,7 @@
 # Starts a throwaway OpenSSH sshd (SFTP only, key login, its own host key) on 127.0.0.1 on a free port.
 # Usage: scripts/servers/sshd.sh start DIR   -> DIR/sshd.port, DIR/sshd.pid, DIR/client_key (the user's
 #                                               private key), DIR/rclone.conf (remote "sftp"); prints the port
-#        scripts/servers/sshd.sh stop DIR
+#        scripts/servers/sshd.sh stop DIR      (ends its open sessions too: an upload under way is cut)
 # The port is kept in DIR/sshd.port, so `start` after `stop` brings the same server back on the same port.
 # Installs openssh-server with apt when sshd is missing.
 set -euo pipefail
@@ -73,6 +73,8 @@ CONF
 stop)
     if [ -f "$dir/sshd.pid" ]; then
         pid=$(cat "$dir/sshd.pid")
+        # The sessions first (sshd's children, by its pid): an upload under way is cut, as when a server dies.
+        pkill -KILL -P "$pid" 2>/dev/null || true
         kill "$pid" 2>/dev/null || true
         for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         rm -f "$dir/sshd.pid"
