@@ -96,7 +96,8 @@ let package = Package(
                 "LifeboatSources", "LifeboatCore", "LifeboatTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatTestSupport"]),
+        .testTarget(
+            name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatCore", "LifeboatTestSupport"]),
         .testTarget(
             name: "LifeboatS3Tests",
             dependencies: [
@@ -136,7 +137,10 @@ if Context.environment["LIFEBOAT_FUZZ"] != nil {
     package.targets.append(
         .executableTarget(
             name: "lifeboat-fuzz",
-            dependencies: ["LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources"],
+            dependencies: [
+                "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
+                "LifeboatStorage",
+            ],
             path: "Fuzz/Sources/lifeboat-fuzz"))
 }
 

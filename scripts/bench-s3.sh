@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Upload throughput to S3 (a local moto_server): Lifeboat shipping the chunks of one backup next to
-# `aws s3 cp --recursive` of the very same chunk files, in the same run, as a ratio.
+# `aws s3 cp --recursive` of the very same chunk files, in the same run, as a ratio. Then the rclone/SFTP
+# row: a backup shipped through `type: rclone` to a local OpenSSH sshd next to `rclone copy` of its chunks.
 # The backup is first spooled with S3 unreachable, so what is timed is the upload alone (`lifeboat run`
 # shipping the spool), not compression or encryption.
 #   SIZE_MIB     backup size (default 1024: 1 GiB of incompressible data)
@@ -17,7 +18,8 @@ bash scripts/prerequisites.sh >/dev/null
 # shellcheck source=lib/bench_policy.sh
 source scripts/lib/bench_policy.sh
 W=$(mktemp -d /tmp/lbbench-s3.XXXXXX)
-trap '"$ROOT/scripts/servers/moto.sh" stop "$W/moto" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+trap '"$ROOT/scripts/servers/moto.sh" stop "$W/moto" >/dev/null 2>&1 || true
+    "$ROOT/scripts/servers/sshd.sh" stop "$W/sshd" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=$W/aws-config AWS_SHARED_CREDENTIALS_FILE=$W/aws-credentials  # leave ~/.aws alone
 
@@ -73,3 +75,44 @@ print(f"ratio lifeboat/awscli: {lb / aws:.2f}")
 PY
 n=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench --query 'length(Contents)' --output text)
 echo "objects in the bucket: $n (both uploads)"
+
+# The rclone/SFTP row. rclone itself, not a version manager's shim in front of it.
+RCLONE_DIR=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+[ -x "$RCLONE_DIR/rclone" ] && export PATH="$RCLONE_DIR:$PATH"
+"$ROOT/scripts/servers/sshd.sh" start "$W/sshd" >/dev/null
+policy_rclone() {
+    bench_tree_policy "$W" 1 <<Y
+chunk_size: $CHUNK
+destinations:
+  - name: sftp
+    type: rclone
+    remote: "sftp:$W/sshd/stored"
+    config: ../sshd/rclone.conf
+    concurrency: $CONCURRENCY
+    retry: { attempts: 1 }
+Y
+}
+policy_rclone
+# Spool a new backup with the server stopped, then time shipping it once the server is back.
+"$ROOT/scripts/servers/sshd.sh" stop "$W/sshd"
+"$BIN" backup --config "$W/lifeboat.yaml" tree >/dev/null 2>&1 || true
+SPOOLED=$(ls -d "$W"/state/spool/tree/*/)
+mkdir "$W/rcopy"
+cp -l "$SPOOLED"data.* "$W/rcopy/"
+RBYTES=$(du -cb "$W"/rcopy/data.* | tail -1 | cut -f1)
+"$ROOT/scripts/servers/sshd.sh" start "$W/sshd" >/dev/null
+t0=$(date +%s.%N)
+"$BIN" run --config "$W/lifeboat.yaml" >/dev/null
+t1=$(date +%s.%N)
+t2=$(date +%s.%N)
+rclone --config "$W/sshd/rclone.conf" copy --transfers "$CONCURRENCY" "$W/rcopy/" "sftp:$W/sshd/stored/rclone-copy" 2>/dev/null
+t3=$(date +%s.%N)
+python3 - "$RBYTES" "$t0" "$t1" "$t2" "$t3" "$CONCURRENCY" <<'PY'
+import sys
+b, t0, t1, t2, t3 = int(sys.argv[1]), *map(float, sys.argv[2:6])
+lb, rc = b / (t1 - t0) / 1e6, b / (t3 - t2) / 1e6
+print(f"lifeboat ship via rclone/sftp: {t1 - t0:6.2f} s  {lb:7.1f} MB/s")
+print(f"rclone copy --transfers {sys.argv[6]}:  {t3 - t2:6.2f} s  {rc:7.1f} MB/s")
+print(f"ratio lifeboat/rclone: {lb / rc:.2f}")
+PY
+

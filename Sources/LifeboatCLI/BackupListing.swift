@@ -4,8 +4,9 @@ import LifeboatCore
 
 /// Renders the catalog's backups for `lifeboat list`: a table for people, JSON for scripts.
 package enum BackupListing {
-    package static func json(_ records: [BackupRecord]) throws -> String {
-        try JSONText.encode(records.map(BackupListingItem.init))
+    /// `domains`: policy name -> destination name -> its failure domain, as the policies name them now.
+    package static func json(_ records: [BackupRecord], domains: [String: [String: String]] = [:]) throws -> String {
+        try JSONText.encode(records.map { BackupListingItem(record: $0, domains: domains[$0.policy] ?? [:]) })
     }
 
     package static func table(_ records: [BackupRecord]) -> String {

@@ -33,13 +33,15 @@ enum DestinationParser {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw nameValue.error("destination name '\(name)' must use only letters, digits, - and _")
         }
-        let type = try f.required("type").oneOf("type", ["local", "s3"])
+        let type = try f.required("type").oneOf("type", ["local", "s3", "rclone"])
         let failureDomain = try f.optional("failure_domain")?.string("failure_domain")
         let shipping = try parseShipping(f)
-        let location: DestinationSpec.Location =
-            type == "s3"
-            ? .s3(try parseS3(f, resolve: resolve))
-            : .local(path: resolve(try f.required("path").nonEmptyString("path")))
+        let location: DestinationSpec.Location
+        switch type {
+        case "s3": location = .s3(try parseS3(f, resolve: resolve))
+        case "rclone": location = .rclone(try RcloneSpecParser.parse(f, resolve: resolve))
+        default: location = .local(path: resolve(try f.required("path").nonEmptyString("path")))
+        }
         var d = DestinationSpec(name: name, location: location)
         d.failureDomain = failureDomain
         (d.retry, d.breaker, d.concurrency) = (shipping.retry, shipping.breaker, shipping.concurrency)

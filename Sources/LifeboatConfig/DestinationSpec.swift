@@ -1,5 +1,5 @@
-/// Where a backup is shipped: a local directory (NAS mount) or an S3-compatible bucket, with how
-/// failures there are retried.
+/// Where a backup is shipped: a local directory (NAS mount), an S3-compatible bucket or any rclone
+/// remote, with how failures there are retried.
 package struct DestinationSpec: Sendable {
     package var name: String
     package var location: Location
@@ -16,6 +16,7 @@ package struct DestinationSpec: Sendable {
         /// The resolved root directory.
         case local(path: String)
         case s3(S3DestinationSpec)
+        case rclone(RcloneDestinationSpec)
     }
 
     package init(name: String, location: Location) {
@@ -47,6 +48,26 @@ package struct S3DestinationSpec: Sendable {
     package init(endpoint: String, bucket: String) {
         self.endpoint = endpoint
         self.bucket = bucket
+    }
+}
+
+/// An rclone remote as a policy names it, checked at load: the config file is private and defines the
+/// remote, and the rclone binary is on PATH, so a run never starts against a remote it cannot reach.
+package struct RcloneDestinationSpec: Sendable {
+    /// `name:path`, with `name` a section of `config`.
+    package var remote: String
+    /// The resolved path of the rclone config file.
+    package var config: String
+    /// The rclone binary found on PATH.
+    package var binary: String
+    /// Seconds rclone waits for a connection, and for a silent server.
+    package var connectTimeout: Double = 10
+    package var idleTimeout: Double = 60
+
+    package init(remote: String, config: String, binary: String) {
+        self.remote = remote
+        self.config = config
+        self.binary = binary
     }
 }
 

@@ -55,6 +55,9 @@ package struct Policy: Sendable {
     package var file: String
     /// Commands run before and after each backup.
     package var hooks = HooksSpec()
+    /// `min_failure_domains`: how many distinct failure domains the newest complete backup must be held
+    /// in before `check` is satisfied; nil: not checked.
+    package var minFailureDomains: Int?
 
     /// What produces the plaintext, as the source's kind says.
     package var kind: Kind { source.kind }

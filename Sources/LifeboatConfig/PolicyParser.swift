@@ -81,10 +81,18 @@ enum PolicyParser {
         }
         let retention = faults.attempt { try top.optional("retention").map(parseRetention) ?? Policy.Retention() }
         let hooks = faults.attempt { try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec() }
+        let minFailureDomains = faults.attempt { () throws -> Int? in
+            guard let m = top.optional("min_failure_domains") else { return nil }
+            let n = try m.int("min_failure_domains", in: 1...100)
+            if let destinations, n > destinations.count {
+                throw m.error("min_failure_domains is \(n) but the policy names \(destinations.count) destination(s)")
+            }
+            return n
+        }
         faults.attempt { try top.finish() }
 
         guard let name, let source, let objectives, let schedule, let drill, let encryption, let data, let compression,
-            let chunkSize, let destinations, let retention, let hooks
+            let chunkSize, let destinations, let retention, let hooks, let minFailureDomains
         else { return nil }
         var policy = Policy(
             name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
@@ -92,6 +100,7 @@ enum PolicyParser {
             destinations: destinations, retention: retention, file: file, hooks: hooks)
         policy.recipientLines = encryption.lines
         policy.compression = compression.0
+        policy.minFailureDomains = minFailureDomains
         return policy
     }
 

@@ -30,7 +30,16 @@ extension Lifeboat {
                     if let policy { _ = try ctx.configuration.select([policy]) }
                     records = try ctx.catalog.backups(policy: policy, includeRemoved: all)
                 }
-                print(json ? try BackupListing.json(records) : BackupListing.table(records))
+                let domains = Dictionary(
+                    ctx.configuration.policies.map { p in
+                        (
+                            p.name,
+                            Dictionary(p.destinations.compactMap { d in d.failureDomain.map { (d.name, $0) } }) {
+                                a, _ in a
+                            }
+                        )
+                    }, uniquingKeysWith: { a, _ in a })
+                print(json ? try BackupListing.json(records, domains: domains) : BackupListing.table(records))
             }
         }
     }

@@ -27,7 +27,9 @@ import Testing
                     "lock_window_ms": r.lockWindowMs.map { $0 as Any } ?? NSNull(),
                     "skipped": r.skipped, "pinned": r.pinned,
                     "destinations": r.copies.map { c -> [String: Any] in
-                        var d: [String: Any] = ["name": c.destination.rawValue, "status": c.status.rawValue]
+                        var d: [String: Any] = [
+                            "name": c.destination.rawValue, "failure_domain": NSNull(), "status": c.status.rawValue,
+                        ]
                         if let e = c.error { d["error"] = e }
                         return d
                     },

@@ -16,7 +16,7 @@ import json, sys
 items = json.loads(sys.argv[1])
 b = [x for x in items if x["id"] == sys.argv[2]][0]
 assert b["status"] == "complete" and b["policy"] == "tree", b
-assert b["destinations"] == [{"name": "nas", "status": "shipped"}], b
+assert b["destinations"] == [{"name": "nas", "failure_domain": None, "status": "shipped"}], b
 assert b["bytes_in"] > 3 * 1024 * 1024 and b["chunks"] >= 2 and b["started"].endswith("Z"), b
 PY
 

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+import LifeboatStorage
 
 @testable import LifeboatConfig
 @testable import LifeboatCrypto
@@ -19,6 +20,7 @@ enum FuzzTargets {
         "manifest": manifest,
         "latest-index": latestIndex,
         "config": config,
+        "rclone-listing": rcloneListing,
     ]
     static var names: [String] { all.keys.sorted() }
 
@@ -211,6 +213,22 @@ enum FuzzTargets {
 
     /// The `latest.json` reader the recovery host judges a fleet by; an accepted index is for the
     /// policy it was found under, names a well-formed backup id and carries checked objectives.
+    /// `rclone lsjson` output, as a listing and as one `--stat` entry: what is accepted is a relative key
+    /// whose name ends it, and a file's size is a byte count.
+    static func rcloneListing(_ input: UnsafeRawBufferPointer) {
+        let bytes = [UInt8](input)
+        tolerate(RcloneListing.Malformed.self, "rclone listing") {
+            for e in try RcloneListing.parse(bytes).entries {
+                require(ObjectKey.isValid(e.path), "rclone listing: accepted the path \(e.path.debugDescription)")
+                require(e.isDir || e.size >= 0, "rclone listing: accepted the size \(e.size)")
+            }
+        }
+        tolerate(RcloneListing.Malformed.self, "rclone stat") {
+            let e = try RcloneListing.parseStat(bytes)
+            require(ObjectKey.isValid(e.path), "rclone stat: accepted the path \(e.path.debugDescription)")
+        }
+    }
+
     static func latestIndex(_ input: UnsafeRawBufferPointer) {
         tolerate(LatestIndexReader.Refusal.self, "latest.json") {
             let x = try LatestIndexReader.read([UInt8](input), expecting: latestExpectation)

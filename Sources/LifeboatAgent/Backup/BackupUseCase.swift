@@ -69,6 +69,7 @@ package struct BackupUseCase {
 
     /// One policy's backup between its hooks: `before` may stop it; `after` or `on_failure` follow it.
     func backUp(_ policy: Policy) async -> Outcome {
+        if let shared = FailureDomains.sharedDomainWarning(policy) { ctx.logger.warning("\(policy.name): \(shared)") }
         guard !policy.hooks.isEmpty else { return await takeAndShip(policy) }
         let hooks = HookRunner(policy: policy, logger: ctx.logger)
         let outcome: Outcome

@@ -18,8 +18,12 @@ package struct CheckUseCase {
         return try policies.map {
             let summary = byName[$0.name]
             let skipped = try summary?.newestComplete.flatMap { try ctx.catalog.backup(id: $0.id)?.skipped } ?? 0
-            let verdict = Compliance.evaluate(
+            var verdict = Compliance.evaluate(
                 policy: $0.name, rpo: $0.objectives.rpo, summary: summary, space: space, now: now, skipped: skipped)
+            let held = try summary?.newestComplete.flatMap { try ctx.catalog.backup(id: $0.id) }.map { record in
+                record.copies.filter { $0.status == .shipped }.map(\.destination.rawValue)
+            }
+            verdict = FailureDomains.applied(to: verdict, policy: $0, heldAt: held)
             return keys.health(of: $0, signingKey: ctx.agent.signingKey).applied(to: verdict)
         }
     }

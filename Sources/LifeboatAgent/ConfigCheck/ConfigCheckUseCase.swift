@@ -118,7 +118,7 @@ package struct ConfigCheckUseCase {
             } else if access(path, W_OK) != 0 {
                 problems.append(LifeboatError.badInput(file, "destination \(spec.name): cannot write to \(path)"))
             }
-        case .s3:
+        case .s3, .rclone:
             do {
                 _ = try await destination.size(".lifeboat-config-check")
             } catch {

@@ -25,8 +25,8 @@ package enum MetricsTextfile {
             package var status: Compliance.Status
             package var newest: PolicySummary.Newest?
             package var ageSeconds: Int64?
-            /// destination name -> last copy outcome (nil: none finished yet).
-            package var destinations: [(name: String, up: Bool?)]
+            /// destination name -> last copy outcome (nil: none finished yet), and its failure domain.
+            package var destinations: [(name: String, up: Bool?, domain: String?)]
         }
 
         package var policies: [PolicyFigures] = []
@@ -57,7 +57,9 @@ package enum MetricsTextfile {
                 Snapshot.PolicyFigures(
                     policy: p.name, rpoSeconds: p.objectives.rpo.seconds, status: verdict.status,
                     newest: byName[p.name]?.newestComplete, ageSeconds: verdict.ageSeconds,
-                    destinations: p.destinations.map { d in (d.name, outcomes[d.name].map { $0 == .shipped }) }))
+                    destinations: p.destinations.map { d in
+                        (d.name, outcomes[d.name].map { $0 == .shipped }, d.failureDomain)
+                    }))
         }
         snap.runs = try ctx.catalog.runCounts()
         return snap
@@ -104,15 +106,30 @@ package enum MetricsTextfile {
             withNewest.map { (p($0.0.policy), num(Double($0.1.lockWindowMs ?? 0) / 1000)) })
         var up: [(String, String)] = []
         var breaker: [(String, String)] = []
+        var info: [(String, String)] = []
+        var domains: [(String, String)] = []
         for f in s.policies {
+            domains.append((p(f.policy), String(Set(f.destinations.compactMap(\.domain)).count)))
             for d in f.destinations {
                 let labels = "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\"}"
+                info.append(
+                    (
+                        "{policy=\"\(escape(f.policy))\",destination=\"\(escape(d.name))\",failure_domain=\"\(escape(d.domain ?? ""))\"}",
+                        "1"
+                    ))
                 if let isUp = d.up { up.append((labels, isUp ? "1" : "0")) }
                 let b = breakers.state(policy: f.policy, destination: d.name)
                 // The value says the state; a `state` label as well would start a new series at every change.
                 breaker.append((labels, String(b.value)))
             }
         }
+        family(
+            "lifeboat_destination_info", "gauge",
+            "Always 1: the destination's failure domain in a label (empty when the policy names none).", info)
+        family(
+            "lifeboat_policy_failure_domains", "gauge",
+            "Distinct failure domains the policy's destinations name (fewer than 2: one loss can take every copy).",
+            domains)
         family("lifeboat_destination_up", "gauge", "1 when the destination's last copy shipped, 0 when it failed.", up)
         family(
             "lifeboat_destination_breaker_state", "gauge",

@@ -26,6 +26,11 @@ enum DestinationFactory {
             return try S3Destination(
                 name: spec.name, settings: settings, credentials: credentials, transport: transport,
                 partRetrier: retrier(spec, logger: logger))
+        case .rclone(let r):
+            var d = RcloneDestination(name: spec.name, remote: r.remote, config: r.config, binary: r.binary)
+            d.connectTimeout = r.connectTimeout
+            d.idleTimeout = r.idleTimeout
+            return d
         }
     }
 
@@ -54,6 +59,7 @@ enum DestinationFactory {
         switch spec.location {
         case .local(let path): return "local:\(path)"
         case .s3(let s3): return "s3:\(s3.endpoint)/\(s3.bucket)/\(s3.prefix)"
+        case .rclone(let r): return "rclone:\(r.config):\(r.remote)"
         }
     }
 }

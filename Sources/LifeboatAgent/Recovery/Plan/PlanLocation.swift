@@ -10,6 +10,8 @@ enum PlanLocation {
             return "\(d.name): local folder \(root)/\(host)/\(policy)/\(domain)"
         case .s3(let s3):
             return "\(d.name): S3 \(s3.endpoint) bucket \(s3.bucket), \(s3.prefix)\(host)/\(policy)/\(domain)"
+        case .rclone(let r):
+            return "\(d.name): rclone remote \(r.remote), \(host)/\(policy)/\(domain)"
         }
     }
 }

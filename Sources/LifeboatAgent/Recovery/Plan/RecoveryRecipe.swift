@@ -57,6 +57,13 @@ enum RecoveryRecipe {
                     "aws", "s3", "cp", "--recursive", "--endpoint-url", s3.endpoint, "--region", s3.region,
                     "s3://\(s3.bucket)/\(s3.prefix)\(host)/\(policy)/\(id)/",
                 ]) + " \"$B\"")
+        case .rclone(let r):
+            lines.append("# the backup at \(destination?.name ?? "the destination"), fetched into a new folder")
+            let folder = r.remote.hasSuffix(":") || r.remote.hasSuffix("/") ? r.remote : r.remote + "/"
+            lines.append("B=\(ShellWord.quote(id)) && mkdir \"$B\"")
+            lines.append(
+                ShellWord.line(["rclone", "--config", r.config, "copy", "\(folder)\(host)/\(policy)/\(id)/"])
+                    + " \"$B\"")
         case nil:
             lines.append("# the folder holding the backup's manifest.json, manifest.json.sig and data.* files")
             lines.append("B=" + ShellWord.quote(id))
