@@ -26,7 +26,7 @@ import Testing
                 "9 objectives.rpo: '1 day' is not a duration: write '1d'",
                 "13 unknown key 'shedule' (did you mean 'schedule'?)",
                 "16 compression.level must be a whole number from 0 to 12",
-                "19 type: 'tape' is not one of local, s3",
+                "19 type: 'tape' is not one of local, s3, rclone",
             ], "\(found)")
         #expect(inspection.problems.allSatisfy { $0.file == f.policyPath })
     }
