@@ -135,7 +135,9 @@ if Context.environment["LIFEBOAT_FUZZ"] != nil {
     package.targets.append(
         .executableTarget(
             name: "lifeboat-fuzz",
-            dependencies: ["LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources"],
+            dependencies: [
+                "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatS3", "LifeboatSources",
+            ],
             path: "Fuzz/Sources/lifeboat-fuzz"))
 }
 

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(openpgp-key openpgp-message armor signature gzip tar manifest latest-index config)
+TARGETS=(openpgp-key openpgp-message armor signature gzip tar manifest latest-index config s3-versions)
 only=${1:-}
 seconds=${2:-30}
 if [ -n "$only" ] && [[ ! " ${TARGETS[*]} " == *" $only "* ]]; then
