@@ -83,6 +83,7 @@ awss3 s3api put-object --bucket lifeboat-lock --key "$P/data.000001" --body "$S/
     --object-lock-mode GOVERNANCE --object-lock-retain-until-date "$soon" >/dev/null
 rm -f "$(backup_dir "$S" "$ID")/data.000001"
 out=$("$BIN" verify --config "$S/lifeboat.yaml" tree --backup "$ID" 2>/dev/null)
+echo "$out" | sed 's/^/    /' >&2
 check "s3 lock: verify says an overwritten chunk's earlier version is intact" \
     test "$(echo "$out" | grep -c "data.000001: current version overwritten; version .* intact")" -eq 1
 rm -rf "$S/restored"
@@ -93,11 +94,12 @@ check "s3 lock: restore past an overwritten chunk exits 0 with the tree identica
 
 # The manifest hidden too: a new host's rebuild-catalog still finds the backup.
 awss3 s3api delete-object --bucket lifeboat-lock --key "$P/manifest.json" >/dev/null
-"$BIN" signing-key --config "$S/lifeboat.yaml" >"$S/host.pub.asc" 2>/dev/null
+"$BIN" signing-key --config "$S/lifeboat.yaml" 2>/dev/null | sed -n '/BEGIN PGP/,/END PGP/p' >"$S/host.pub.asc"
 sed 's|catalog: state/catalog.sqlite|catalog: state/rebuilt.sqlite|' "$S/lifeboat.yaml" >"$S/rebuild.yaml"
 "$BIN" rebuild-catalog --config "$S/rebuild.yaml" --signer "$S/host.pub.asc" tree >"$S/rebuild.out" 2>&1
 check "s3 lock: rebuild-catalog finds a backup whose manifest is hidden behind a marker" \
     test "$(sqlite3 "$S/state/rebuilt.sqlite" "select count(*) from backup where id = '$ID'")" = 1
+sed 's/^/    /' "$S/rebuild.out" >&2
 
 # prune with keep_last 1: the first backup is no longer kept; its purge waits while its lock lasts.
 sed -i 's/keep_last: 2/keep_last: 1/' "$S/policies/tree.yaml"

@@ -148,7 +148,9 @@ package struct VerifyUseCase: Sendable {
                 report.chunksChecked += 1
                 report.bytesChecked += size
                 if size != chunk.size {
-                    report.problems.append("\(chunk.name) is damaged: size \(size), expected \(chunk.size)")
+                    report.problems.append(
+                        await overwritten(chunk, key: prefix + chunk.name, at: destination)
+                            ?? "\(chunk.name) is damaged: size \(size), expected \(chunk.size)")
                 } else if digest != chunk.sha256 {
                     report.problems.append(
                         await overwritten(chunk, key: prefix + chunk.name, at: destination)
