@@ -135,6 +135,9 @@ check "s3 lock: a bucket without Object Lock is refused with exit 65, one line n
 echo "$err" | sed 's/^/    /' >&2
 check "s3 lock: ... and nothing was written" test "$(awss3 s3api list-objects-v2 --bucket lifeboat-nolock --query 'length(Contents || `[]`)' --output text)" = 0 \
     -a "$(sqlite3 "$U/state/catalog.sqlite" 'select count(*) from backup' 2>/dev/null || echo 0)" = 0
+out=$("$BIN" config check --connect --config "$U/lifeboat.yaml" 2>&1)
+check "s3 lock: config check --connect names the bucket without Object Lock, exit 65" \
+    test $? -eq 65 -a "$(echo "$out" | grep -c 'tree.yaml:[0-9]*: destination offsite: bucket lifeboat-nolock does not have Object Lock enabled')" -eq 1
 sed -i 's/days: 7 }/days: 0 }/' "$U/policies/tree.yaml"
 err=$("$BIN" backup --config "$U/lifeboat.yaml" tree 2>&1 >/dev/null)
 check "s3 lock: days out of range is exit 65 with file and line" \

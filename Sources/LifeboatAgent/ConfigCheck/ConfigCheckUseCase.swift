@@ -2,6 +2,7 @@ import Foundation
 import LifeboatConfig
 import LifeboatCore
 import LifeboatCrypto
+import LifeboatS3
 import LifeboatStorage
 
 /// The `config check` use case: everything `run` (or, for a recovery host, `drill`) would find wrong
@@ -118,9 +119,17 @@ package struct ConfigCheckUseCase {
             } else if access(path, W_OK) != 0 {
                 problems.append(LifeboatError.badInput(file, "destination \(spec.name): cannot write to \(path)"))
             }
-        case .s3:
+        case .s3(let s3):
             do {
                 _ = try await destination.size(".lifeboat-config-check")
+                if let lock = s3.objectLock, let driver = destination as? S3Destination,
+                    try await !driver.objectLockEnabled()
+                {
+                    problems.append(
+                        LifeboatError.badInput(
+                            file, line: lock.line,
+                            "destination \(spec.name): bucket \(s3.bucket) does not have Object Lock enabled"))
+                }
             } catch {
                 problems.append(LifeboatError.badInput(file, "destination \(spec.name): \(error)"))
             }
