@@ -32,6 +32,7 @@ package enum S3VersionsXML {
     static let maximumEntries = 10_000
 
     package static func page(_ body: [UInt8]) throws -> Page {
+        guard S3XML.isSafeToParse(body) else { throw Malformed(reason: "not UTF-8") }
         let reader = Reader()
         let parser = XMLParser(data: Data(body))
         parser.delegate = reader

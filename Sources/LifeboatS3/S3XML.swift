@@ -6,8 +6,21 @@ import Foundation
 
 /// The few bits of S3's XML answers the client reads: error code and message, upload ids, list pages.
 enum S3XML {
+    /// Whether `body` may be handed to XMLParser at all: valid UTF-8, with no other encoding declared.
+    /// FoundationXML traps (rather than failing) on a name that is not valid UTF-8 in a document that
+    /// says it is, so a hostile server could otherwise stop the process with one answer.
+    static func isSafeToParse(_ body: [UInt8]) -> Bool {
+        guard let text = String(bytes: body, encoding: .utf8) else { return false }
+        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return true }
+        let prolog = text[..<end.lowerBound].lowercased()
+        guard let at = prolog.range(of: "encoding") else { return true }
+        let declared = prolog[at.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+        return declared.hasPrefix("utf-8") || declared.hasPrefix("utf8")
+    }
+
     /// Every text value of elements named `name`, in document order.
     static func values(_ name: String, in body: [UInt8]) -> [String] {
+        guard isSafeToParse(body) else { return [] }
         let collector = Collector(names: [name])
         let parser = XMLParser(data: Data(body))
         parser.delegate = collector
@@ -18,7 +31,7 @@ enum S3XML {
     static func firstValue(_ name: String, in body: [UInt8]) -> String? { values(name, in: body).first }
 
     static func errorCodeAndMessage(_ body: [UInt8]) -> (String?, String?) {
-        guard !body.isEmpty else { return (nil, nil) }
+        guard !body.isEmpty, isSafeToParse(body) else { return (nil, nil) }
         let collector = Collector(names: ["Code", "Message", "Error"])
         let parser = XMLParser(data: Data(body))
         parser.delegate = collector
@@ -36,6 +49,7 @@ enum S3XML {
     }
 
     static func listPage(_ body: [UInt8]) -> ListPage {
+        guard isSafeToParse(body) else { return ListPage() }
         let collector = Collector(names: ["Key", "CommonPrefixes/Prefix", "IsTruncated", "NextContinuationToken"])
         let parser = XMLParser(data: Data(body))
         parser.delegate = collector

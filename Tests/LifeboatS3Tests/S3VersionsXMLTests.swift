@@ -44,6 +44,22 @@ import Testing
         #expect(throws: S3VersionsXML.Malformed.self) { try S3VersionsXML.page(Array(text.utf8)) }
     }
 
+    /// FoundationXML traps on an element name that is not UTF-8 in a document that says it is (found by
+    /// fuzzing): such an answer must be refused before it reaches the parser.
+    @Test func anAnswerThatIsNotUTF8IsRefusedBeforeParsing() throws {
+        var body = Array("<ListVersionsResult><Name>b</Name></ListVersionsResult>".utf8)
+        body.insert(0xC6, at: 22)  // inside the element name <Name>
+        #expect(throws: S3VersionsXML.Malformed.self) { try S3VersionsXML.page(body) }
+        #expect(S3XML.listPage(body).keys.isEmpty)
+        let (code, message) = S3XML.errorCodeAndMessage(body)
+        #expect(code == nil && message == nil)
+        let latin1 = Array(
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><ListVersionsResult></ListVersionsResult>".utf8)
+        #expect(throws: S3VersionsXML.Malformed.self) { try S3VersionsXML.page(latin1) }
+        let utf8 = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListVersionsResult></ListVersionsResult>".utf8)
+        #expect(try S3VersionsXML.page(utf8).entries.isEmpty)
+    }
+
     @Test func anOverlongValueIsRefused() {
         let text =
             "<ListVersionsResult><Version><Key>" + String(repeating: "k", count: 10_000)
