@@ -6,16 +6,28 @@ import Foundation
 
 /// The few bits of S3's XML answers the client reads: error code and message, upload ids, list pages.
 enum S3XML {
-    /// Whether `body` may be handed to XMLParser at all: valid UTF-8, with no other encoding declared.
-    /// FoundationXML traps (rather than failing) on a name that is not valid UTF-8 in a document that
-    /// says it is, so a hostile server could otherwise stop the process with one answer.
+    /// Whether `body` may be handed to XMLParser at all. FoundationXML traps or crashes (rather than
+    /// failing) on some malformed documents: an element name that is not valid UTF-8 in a document that
+    /// says it is, a processing instruction without data (`<?x?>`). S3 sends plain UTF-8 XML with at most
+    /// an XML declaration, so anything else (another encoding, a NUL byte, a second processing
+    /// instruction, a DOCTYPE or entity) is refused before parsing: one answer from a hostile server
+    /// must not stop the process.
     static func isSafeToParse(_ body: [UInt8]) -> Bool {
-        guard let text = String(bytes: body, encoding: .utf8) else { return false }
-        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return true }
-        let prolog = text[..<end.lowerBound].lowercased()
-        guard let at = prolog.range(of: "encoding") else { return true }
-        let declared = prolog[at.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
-        return declared.hasPrefix("utf-8") || declared.hasPrefix("utf8")
+        guard let text = String(bytes: body, encoding: .utf8), !body.contains(0) else { return false }
+        guard !text.contains("<!DOCTYPE"), !text.contains("<!ENTITY") else { return false }
+        var rest = Substring(text)
+        if rest.hasPrefix("<?") {
+            guard rest.hasPrefix("<?xml "), let end = rest.range(of: "?>") else { return false }
+            let prolog = rest[..<end.lowerBound].lowercased()
+            // Only `name="value"` pairs: the declaration ends at its own `?>`, not at a later one.
+            guard !prolog.dropFirst(2).contains("<"), !prolog.contains(">") else { return false }
+            if let at = prolog.range(of: "encoding") {
+                let declared = prolog[at.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+                guard declared.hasPrefix("utf-8") || declared.hasPrefix("utf8") else { return false }
+            }
+            rest = rest[end.upperBound...]
+        }
+        return !rest.contains("<?")
     }
 
     /// Every text value of elements named `name`, in document order.

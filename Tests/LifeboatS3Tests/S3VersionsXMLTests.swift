@@ -56,6 +56,15 @@ import Testing
         let latin1 = Array(
             "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><ListVersionsResult></ListVersionsResult>".utf8)
         #expect(throws: S3VersionsXML.Malformed.self) { try S3VersionsXML.page(latin1) }
+        for text in [
+            "<?x?>\n<ListVersionsResult></ListVersionsResult>",
+            "<ListVersionsResult><?pi?></ListVersionsResult>",
+            "<?xml ><ListVersionsResult <?xersionId?><Lies*lt>",
+            "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e \"x\">]><ListVersionsResult>&e;</ListVersionsResult>",
+            "<ListVersionsResult>\u{0}</ListVersionsResult>",
+        ] {
+            #expect(throws: S3VersionsXML.Malformed.self, "\(text)") { try S3VersionsXML.page(Array(text.utf8)) }
+        }
         let utf8 = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListVersionsResult></ListVersionsResult>".utf8)
         #expect(try S3VersionsXML.page(utf8).entries.isEmpty)
     }
