@@ -8,7 +8,7 @@ import LifeboatStorage
 /// Keeps S3 Object Lock doing its job: a bucket without Object Lock is refused before anything is
 /// written to it, and the locks of the backups retention keeps are lengthened before they run out, so
 /// a kept backup never becomes deletable by whoever holds the host's credentials.
-struct ObjectLockKeeper {
+package struct ObjectLockKeeper {
     let ctx: AgentContext
 
     /// The destinations of `policy` that ask for Object Lock, with their lock.
@@ -102,10 +102,7 @@ struct ObjectLockKeeper {
             guard let r = try await retrier.run("head \(key)", { try await s3.retention(key) }) else { continue }
             earliest = min(earliest ?? r.until, r.until)
         }
-        let now = ctx.now()
-        let period = TimeInterval(lock.days) * 86_400
-        if let earliest, earliest.timeIntervalSince(now) >= period / 2 { return nil }
-        let until = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + period).rounded(.up))
+        guard let until = Self.extendedUntil(earliest: earliest, now: ctx.now(), days: lock.days) else { return nil }
         for key in keys {
             do {
                 try await retrier.run("extend lock of \(key)") { try await s3.extendRetention(key, until: until) }
@@ -122,6 +119,14 @@ struct ObjectLockKeeper {
             }
         }
         return until
+    }
+
+    /// The new lock date when a backup's earliest lock (nil: none could be read) has less than half the
+    /// period left: a full period from now, in whole seconds; nil when it need not be touched yet.
+    package static func extendedUntil(earliest: Date?, now: Date, days: Int) -> Date? {
+        let period = TimeInterval(days) * 86_400
+        if let earliest, earliest.timeIntervalSince(now) >= period / 2 { return nil }
+        return Date(timeIntervalSince1970: (now.timeIntervalSince1970 + period).rounded(.up))
     }
 
     /// When the objects of a backup may be deleted at a locked destination: nil when they may be now.
