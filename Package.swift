@@ -138,7 +138,7 @@ if Context.environment["LIFEBOAT_FUZZ"] != nil {
         .executableTarget(
             name: "lifeboat-fuzz",
             dependencies: [
-                "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources",
+                "LifeboatCore", "LifeboatConfig", "LifeboatCrypto", "LifeboatPipeline", "LifeboatS3", "LifeboatSources",
                 "LifeboatStorage",
             ],
             path: "Fuzz/Sources/lifeboat-fuzz"))

@@ -44,6 +44,7 @@ enum DestinationParser {
         }
         var d = DestinationSpec(name: name, location: location)
         d.failureDomain = failureDomain
+        if let x = f.optional("delete") { d.deletes = try x.bool("delete") }
         (d.retry, d.breaker, d.concurrency) = (shipping.retry, shipping.breaker, shipping.concurrency)
         try f.finish()
         return d
@@ -79,7 +80,18 @@ enum DestinationParser {
         }
         if let x = f.optional("timeout") { d.idleTimeout = try seconds(x, "timeout", 0.001...86_400) }
         if let x = f.optional("connect_timeout") { d.connectTimeout = try seconds(x, "connect_timeout", 0.001...3600) }
+        if let x = f.optional("object_lock") { d.objectLock = try parseObjectLock(x) }
         return d
+    }
+
+    /// `object_lock: {mode: governance|compliance, days: N}`, both required.
+    static func parseObjectLock(_ v: YAMLValue) throws -> ObjectLockSpec {
+        let g = try v.fields("object_lock")
+        let mode = try g.required("mode").oneOf(
+            "object_lock.mode", ObjectLockSpec.Mode.allCases.map(\.rawValue))
+        let days = try g.required("days").int("object_lock.days", in: ObjectLockSpec.dayRange)
+        try g.finish()
+        return ObjectLockSpec(mode: ObjectLockSpec.Mode(rawValue: mode) ?? .governance, days: days, line: v.line)
     }
 
     /// `retry: {base, cap, attempts, max_elapsed}`, `breaker: {failures, cool_down}`, `concurrency`.

@@ -10,6 +10,9 @@ package struct DestinationSpec: Sendable {
     /// Chunks of one backup uploaded at the same time.
     package var concurrency: Int = Self.defaultConcurrency
     package static let defaultConcurrency = 4
+    /// False (`delete: false`): nothing this host runs ever deletes there; prune only marks the catalog
+    /// and `lifeboat purge` run from a machine with delete rights removes what retention released.
+    package var deletes = true
 
     /// The type-specific part: each type with exactly the settings it needs, checked at load.
     package enum Location: Sendable {
@@ -44,6 +47,8 @@ package struct S3DestinationSpec: Sendable {
     package var idleTimeout: Double = 60
     /// Seconds to keep trying to open a connection (an unreachable server costs this much per try).
     package var connectTimeout: Double = 10
+    /// `object_lock: {mode, days}`: every object is written locked; nil when the key is absent.
+    package var objectLock: ObjectLockSpec?
 
     package init(endpoint: String, bucket: String) {
         self.endpoint = endpoint
@@ -87,4 +92,29 @@ package struct BreakerSpec: Sendable, Equatable {
     /// Seconds.
     package var coolDown: Double = 300
     package init() {}
+}
+
+/// S3 Object Lock as a policy asks for it (`object_lock: {mode, days}`): every object written locked
+/// for `days`, so whoever takes the host cannot delete or overwrite a kept backup before then.
+package struct ObjectLockSpec: Sendable, Equatable {
+    /// S3's two retention modes: governance can be lifted by an account holding
+    /// `s3:BypassGovernanceRetention`; compliance by nobody, not even the account's root.
+    package enum Mode: String, Sendable, CaseIterable {
+        case governance
+        case compliance
+    }
+
+    package var mode: Mode
+    package var days: Int
+    /// Where the key was written (the policy file's line), for a bucket that turns out to lack Object Lock.
+    package var line: Int?
+
+    /// S3 accepts retention up to 100 years.
+    package static let dayRange = 1...36_500
+
+    package init(mode: Mode, days: Int, line: Int? = nil) {
+        self.mode = mode
+        self.days = days
+        self.line = line
+    }
 }

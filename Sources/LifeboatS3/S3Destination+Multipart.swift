@@ -32,7 +32,11 @@ extension S3Destination {
 
     func putMultipart(_ key: String, path: String, size: Int64) async throws {
         var body: [UInt8] = []
-        try await send(request("POST", key: key, query: [("uploads", nil)]), what: "start multipart upload of \(key)") {
+        // The lock goes on the upload's start; each part is signed over its own sha256, which S3 takes as
+        // the part's integrity check.
+        let start = try request(
+            "POST", key: key, query: [("uploads", nil)], headers: settings.objectLock?.headers(now: now()) ?? [])
+        try await send(start, what: "start multipart upload of \(key)") {
             body.append(contentsOf: $0)
         }
         guard let uploadID = S3XML.firstValue("UploadId", in: body) else {

@@ -129,7 +129,8 @@ package struct S3Destination: Destination {
     package func put(_ key: String, bytes: [UInt8]) async throws {
         let hash = Digest.hex(Digest.sha256(bytes))
         let r = try request(
-            "PUT", key: key, headers: [("Content-Length", String(bytes.count))], body: .bytes(bytes), payloadHash: hash)
+            "PUT", key: key, headers: [("Content-Length", String(bytes.count))] + lockHeaders(sha256Hex: hash),
+            body: .bytes(bytes), payloadHash: hash)
         try await send(r, what: "PUT \(key)")
     }
 
@@ -138,7 +139,8 @@ package struct S3Destination: Destination {
         let hash = Digest.hex(Digest.sha256(bytes))
         let fields = metadata.sorted { $0.key < $1.key }.map { ("x-amz-meta-\($0.key.lowercased())", $0.value) }
         let r = try request(
-            "PUT", key: key, headers: [("Content-Length", String(bytes.count))] + fields, body: .bytes(bytes),
+            "PUT", key: key, headers: [("Content-Length", String(bytes.count))] + lockHeaders(sha256Hex: hash) + fields,
+            body: .bytes(bytes),
             payloadHash: hash)
         try await send(r, what: "PUT \(key)")
     }
@@ -156,7 +158,7 @@ package struct S3Destination: Destination {
         }
         let hash = try hashFile(path, offset: 0, length: size)
         let r = try request(
-            "PUT", key: key, headers: [("Content-Length", String(size))],
+            "PUT", key: key, headers: [("Content-Length", String(size))] + lockHeaders(sha256Hex: hash),
             body: .file(path: path, offset: 0, length: size),
             payloadHash: hash)
         try await send(r, what: "PUT \(key)")
@@ -298,10 +300,12 @@ package struct S3Destination: Destination {
         }
     }
 
-    /// Makes the bucket (for tests and first set-up); an existing bucket of ours is fine.
-    package func createBucket() async throws {
+    /// Makes the bucket (for tests and first set-up), with Object Lock (and so versioning) when asked;
+    /// an existing bucket of ours is fine.
+    package func createBucket(objectLock: Bool = false) async throws {
+        let headers = objectLock ? [("x-amz-bucket-object-lock-enabled", "true")] : []
         do {
-            try await send(request("PUT", key: nil), what: "create bucket \(settings.bucket)")
+            try await send(request("PUT", key: nil, headers: headers), what: "create bucket \(settings.bucket)")
         } catch let e as StorageError where e.message.contains("BucketAlreadyOwnedByYou") {
             return
         }

@@ -15,6 +15,8 @@ package struct S3Settings: Sendable {
     package var partSize: Int64
     /// Keys per ListObjectsV2 page (the server's default, 1000, when nil).
     package var listPageSize: Int?
+    /// Every object written locked with this retention (`object_lock`); nil: written unlocked.
+    package var objectLock: S3ObjectLock?
 
     package init(
         endpoint: String, bucket: String, region: String = "us-east-1", prefix: String = "",

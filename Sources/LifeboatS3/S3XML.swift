@@ -6,8 +6,33 @@ import Foundation
 
 /// The few bits of S3's XML answers the client reads: error code and message, upload ids, list pages.
 enum S3XML {
+    /// Whether `body` may be handed to XMLParser at all. FoundationXML traps or crashes (rather than
+    /// failing) on some malformed documents: an element name that is not valid UTF-8 in a document that
+    /// says it is, a processing instruction without data (`<?x?>`). S3 sends plain UTF-8 XML with at most
+    /// an XML declaration, so anything else (another encoding, a NUL byte, a second processing
+    /// instruction, a DOCTYPE or entity) is refused before parsing: one answer from a hostile server
+    /// must not stop the process.
+    static func isSafeToParse(_ body: [UInt8]) -> Bool {
+        guard let text = String(bytes: body, encoding: .utf8), !body.contains(0) else { return false }
+        guard !text.contains("<!DOCTYPE"), !text.contains("<!ENTITY") else { return false }
+        var rest = Substring(text)
+        if rest.hasPrefix("<?") {
+            guard rest.hasPrefix("<?xml "), let end = rest.range(of: "?>") else { return false }
+            let prolog = rest[..<end.lowerBound].lowercased()
+            // Only `name="value"` pairs: the declaration ends at its own `?>`, not at a later one.
+            guard !prolog.dropFirst(2).contains("<"), !prolog.contains(">") else { return false }
+            if let at = prolog.range(of: "encoding") {
+                let declared = prolog[at.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+                guard declared.hasPrefix("utf-8") || declared.hasPrefix("utf8") else { return false }
+            }
+            rest = rest[end.upperBound...]
+        }
+        return !rest.contains("<?")
+    }
+
     /// Every text value of elements named `name`, in document order.
     static func values(_ name: String, in body: [UInt8]) -> [String] {
+        guard isSafeToParse(body) else { return [] }
         let collector = Collector(names: [name])
         let parser = XMLParser(data: Data(body))
         parser.delegate = collector
@@ -18,7 +43,7 @@ enum S3XML {
     static func firstValue(_ name: String, in body: [UInt8]) -> String? { values(name, in: body).first }
 
     static func errorCodeAndMessage(_ body: [UInt8]) -> (String?, String?) {
-        guard !body.isEmpty else { return (nil, nil) }
+        guard !body.isEmpty, isSafeToParse(body) else { return (nil, nil) }
         let collector = Collector(names: ["Code", "Message", "Error"])
         let parser = XMLParser(data: Data(body))
         parser.delegate = collector
@@ -36,6 +61,7 @@ enum S3XML {
     }
 
     static func listPage(_ body: [UInt8]) -> ListPage {
+        guard isSafeToParse(body) else { return ListPage() }
         let collector = Collector(names: ["Key", "CommonPrefixes/Prefix", "IsTruncated", "NextContinuationToken"])
         let parser = XMLParser(data: Data(body))
         parser.delegate = collector

@@ -16,6 +16,7 @@ struct Lifeboat: AsyncParsableCommand {
             Check.self,
             Config.self,
             Prune.self,
+            Purge.self,
             Undelete.self,
             Forget.self,
             List.self,

@@ -55,17 +55,19 @@ final class MotoServer: @unchecked Sendable {
     /// A destination on a new bucket of its own.
     func destination(
         name: String = "s3", prefix: String = "", transport: S3Transport = HTTPClientTransport(),
-        threshold: Int64 = 64 << 20, partRetrier: Retrier? = nil
+        threshold: Int64 = 64 << 20, partRetrier: Retrier? = nil, objectLock: S3ObjectLock? = nil,
+        lockedBucket: Bool = false
     ) async throws -> S3Destination {
         let bucket = "t-" + UUID().uuidString.lowercased().prefix(12)
+        var settings = S3Settings(
+            endpoint: endpoint, bucket: String(bucket), prefix: prefix, multipartThreshold: threshold,
+            partSize: 5 << 20)
+        settings.objectLock = objectLock
         let d = try S3Destination(
-            name: name,
-            settings: S3Settings(
-                endpoint: endpoint, bucket: String(bucket), prefix: prefix, multipartThreshold: threshold,
-                partSize: 5 << 20),
+            name: name, settings: settings,
             credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"), transport: transport,
             partRetrier: partRetrier)
-        try await d.createBucket()
+        try await d.createBucket(objectLock: lockedBucket)
         return d
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCore
+import LifeboatS3
 import LifeboatStorage
 
 @testable import LifeboatConfig
@@ -21,6 +22,7 @@ enum FuzzTargets {
         "latest-index": latestIndex,
         "config": config,
         "rclone-listing": rcloneListing,
+        "s3-versions": s3Versions,
     ]
     static var names: [String] { all.keys.sorted() }
 
@@ -236,6 +238,25 @@ enum FuzzTargets {
             require(BackupID(x.id) != nil, "latest.json: accepted a malformed id \(x.id)")
             require(x.objectives.rpo >= 1, "latest.json: accepted an RPO of \(x.objectives.rpo)")
             require((x.payloadSize == nil) == (x.payloadSHA256 == nil), "latest.json: accepted half a payload digest")
+        }
+    }
+
+    // MARK: S3 answers
+
+    /// A ListObjectVersions answer, the listing restore and verify trust to find a hidden backup object;
+    /// an accepted page has a key and a version id on every entry, a size on every real version and on
+    /// no delete marker, and a marker to go on from when it says it is truncated.
+    static func s3Versions(_ input: UnsafeRawBufferPointer) {
+        tolerate(S3VersionsXML.Malformed.self, "version listing") {
+            let page = try S3VersionsXML.page([UInt8](input))
+            for (key, version) in page.entries {
+                require(!key.isEmpty && !version.id.isEmpty, "version listing: accepted an entry without key or id")
+                require(
+                    version.isDeleteMarker == (version.size == nil),
+                    "version listing: accepted a size on a marker or none on a version")
+                require((version.size ?? 0) >= 0, "version listing: accepted a negative size")
+            }
+            require(!page.truncated || page.nextKeyMarker != nil, "version listing: truncated with nowhere to go on")
         }
     }
 

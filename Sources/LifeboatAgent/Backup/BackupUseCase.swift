@@ -22,6 +22,8 @@ package struct BackupUseCase {
         try Self.checkRecipients(policies)
         // The signing key (made here the first time): a bad key file is exit 65 before anything is written.
         _ = try ctx.signingKey()
+        let logger = ctx.logger
+        try await ObjectLockKeeper.checkBuckets(policies, logger: { logger.warning("\($0)") })
         try StaleStateRepair.run(ctx)
         // What an interrupted run left in the spool goes out first, as `run` does.
         var outcomes = try await ShipUseCase(ctx).shipPending(policies: policies).map {

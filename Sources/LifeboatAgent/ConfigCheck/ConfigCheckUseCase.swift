@@ -2,6 +2,7 @@ import Foundation
 import LifeboatConfig
 import LifeboatCore
 import LifeboatCrypto
+import LifeboatS3
 import LifeboatStorage
 
 /// The `config check` use case: everything `run` (or, for a recovery host, `drill`) would find wrong
@@ -121,6 +122,15 @@ package struct ConfigCheckUseCase {
         case .s3, .rclone:
             do {
                 _ = try await destination.size(".lifeboat-config-check")
+                if case .s3(let s3) = spec.location, let lock = s3.objectLock,
+                    let driver = destination as? S3Destination,
+                    try await !driver.objectLockEnabled()
+                {
+                    problems.append(
+                        LifeboatError.badInput(
+                            file, line: lock.line,
+                            "destination \(spec.name): bucket \(s3.bucket) does not have Object Lock enabled"))
+                }
             } catch {
                 problems.append(LifeboatError.badInput(file, "destination \(spec.name): \(error)"))
             }

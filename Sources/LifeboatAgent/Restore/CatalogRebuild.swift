@@ -42,7 +42,7 @@ package struct CatalogRebuild {
             var others = Set<String>()
             for spec in policy.destinations {
                 do {
-                    let destination = try DestinationFactory.make(spec)
+                    let destination = try DestinationFactory.makeReading(spec, logger: ctx.logger)
                     let ids = try await backupIDs(at: destination, prefix: prefix, problems: &outcome.problems)
                     found = found || !ids.isEmpty
                     if ids.isEmpty { others.formUnion(try await hosts(holding: policy.name, at: destination)) }

@@ -38,6 +38,11 @@ struct ChunkFetcher {
                 let digest = found.sha256
                 guard size == chunk.size, digest == chunk.sha256 else {
                     sink.abandon()
+                    if let recovering = destination as? VersionRecoveringDestination,
+                        let fetched = try await earlierVersion(chunk, path: path, at: recovering)
+                    {
+                        return fetched
+                    }
                     problems.append(
                         "\(destination.name): \(chunk.name) is damaged (size \(size), sha256 \(digest.prefix(12))…, expected size \(chunk.size), sha256 \(chunk.sha256.prefix(12))…)"
                     )
@@ -50,5 +55,31 @@ struct ChunkFetcher {
             }
         }
         throw LifeboatError.failed("no good copy of \(chunk.name): " + problems.joined(separator: "; "))
+    }
+
+    /// A chunk whose current version was overwritten, read from the earlier version that still matches
+    /// the catalog (a versioned bucket keeps it); nil when there is none.
+    func earlierVersion(_ chunk: Manifest.Chunk, path: String, at destination: VersionRecoveringDestination)
+        async throws -> Fetched?
+    {
+        let key = prefix + chunk.name
+        var sink: FileSink?
+        let version = try await IntactVersion.find(key, at: destination, size: chunk.size, sha256: chunk.sha256) {
+            version in
+            sink?.abandon()
+            let s = try FileSink(path: path)
+            sink = s
+            return try await IntactVersion.readDigest(key, version: version.id, from: destination.history) {
+                try s.write($0)
+            }
+        }
+        guard let version, let sink else {
+            sink?.abandon()
+            return nil
+        }
+        try sink.finish()
+        return Fetched(
+            path: path, destination: destination.name,
+            problems: ["\(destination.name): \(chunk.name): current version overwritten; read version \(version.id)"])
     }
 }

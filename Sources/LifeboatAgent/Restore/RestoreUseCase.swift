@@ -139,8 +139,9 @@ package struct RestoreUseCase {
 
     func restore(_ record: BackupRecord, _ request: Request, signers: [OpenPGPVerifyingKey]) async throws -> Result {
         let shipped = Set(record.copies.filter { $0.status == .shipped }.map(\.destination))
-        let destinations = try request.policy.destinations.filter { shipped.contains(DestinationName($0.name)) }.map(
-            DestinationFactory.make)
+        let destinations = try request.policy.destinations.filter { shipped.contains(DestinationName($0.name)) }.map {
+            try DestinationFactory.makeReading($0, logger: ctx.logger)
+        }
         let manifest = try await trustedManifest(record, request, destinations: destinations, signers: signers)
         let chunks = manifest.chunks
         // A private work folder whose owner lock lets the next run sweep it if this process is killed.

@@ -32,6 +32,8 @@ package struct PruneUseCase {
         /// Actions carried out (all planned actions on a dry run).
         package var done: [RetentionPlanner.Action] = []
         package var errors: [String] = []
+        /// Purges put off because the backup's objects are still locked (Object Lock): one line each.
+        package var waiting: [String] = []
         /// Another process holds the policy's lock.
         package var busy = false
 
@@ -40,6 +42,7 @@ package struct PruneUseCase {
             if busy { return ["\(policy): skipped, another lifeboat process is working on it"] }
             if let refused = plan.refused { return ["\(policy): nothing pruned, \(refused)"] }
             var out = done.map { "\(policy): \(dryRun ? "would " : "")\($0.kind.rawValue) \($0.id) (\($0.reason))" }
+            out += waiting.map { "\(policy): \($0)" }
             out += errors.map { "\(policy): error: \($0)" }
             return out
         }
@@ -80,6 +83,8 @@ package struct PruneUseCase {
                 do {
                     try await apply(action, entry: byID[action.id], policy: policy, listing: &listing)
                     report.done.append(action)
+                } catch let e as LockedObjectRemoval.StillLocked {
+                    report.waiting.append("\(action.kind.rawValue) \(action.id) waits: \(e)")
                 } catch {
                     report.errors.append("\(action.kind.rawValue) \(action.id): \(error)")
                     ctx.logger.error("\(policy.name): \(action.kind.rawValue) \(action.id) failed: \(error)")
@@ -107,6 +112,9 @@ package struct PruneUseCase {
             try ctx.catalog.setRetention(id: action.id, from: .deleted, to: .softDeleted, at: now)
         case .purge, .dropFailed:
             let host = entry.map(\.host).flatMap { $0.isEmpty ? nil : $0 } ?? ctx.agent.host
+            try await LockedObjectRemoval.checkExpired(
+                prefix: ctx.objectPrefix(host: host, policy: policy.name, id: action.id),
+                destinations: policy.destinations.filter(\.deletes), now: now)
             try await removeObjects(host: host, id: action.id, policy: policy, listing: &listing)
             CrashPoint.hit("prune.objects-removed")
             try? FileManager.default.removeItem(atPath: ctx.spoolDirectory(policy: policy.name, id: action.id))
@@ -126,7 +134,14 @@ package struct PruneUseCase {
     func removeObjects(host: String, id: BackupID, policy: Policy, listing: inout ObjectListing) async throws {
         let policyPrefix = "\(host)/\(policy.name)/"
         let prefix = ctx.objectPrefix(host: host, policy: policy.name, id: id)
-        for spec in policy.destinations {
+        // `delete: false`: this host never deletes there; `lifeboat purge` does it from elsewhere.
+        for spec in policy.destinations where spec.deletes {
+            if case .s3(let s3spec) = spec.location, s3spec.objectLock != nil,
+                let s3 = try DestinationFactory.makeS3(spec)
+            {
+                try await LockedObjectRemoval.removeAllVersions(prefix: prefix, at: s3)
+                continue
+            }
             let destination = try makeDestination(spec)
             let cacheKey = "\(spec.name) \(policyPrefix)"
             if listing.keys[cacheKey] == nil {

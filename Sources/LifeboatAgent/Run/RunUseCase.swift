@@ -67,7 +67,14 @@ package struct RunUseCase {
             return report
         }
         report.didWork = true
-        if !toShip.isEmpty || !due.isEmpty { _ = try ctx.signingKey() }
+        if !toShip.isEmpty || !due.isEmpty {
+            _ = try ctx.signingKey()
+            // A bucket that would take our objects unlocked is refused before anything goes there.
+            let logger = ctx.logger
+            try await ObjectLockKeeper.checkBuckets(
+                toShip + due.map { $0.0 }.filter { p in !toShip.contains { $0.name == p.name } },
+                logger: { logger.warning("\($0)") })
+        }
         // Work to do: first repair what a killed run may have left (a backup marked running, a spool
         // folder nothing needs), as `backup` does, unless that was done above.
         if !repaired { try StaleStateRepair.run(ctx) }
@@ -109,6 +116,13 @@ package struct RunUseCase {
             let r = await prune.prune(policy)
             if r.plan.refused == nil { report.lines += r.lines(dryRun: false) }
             if !r.errors.isEmpty { report.failed = true }
+        }
+        // Locks of the backups retention keeps are lengthened before they run out.
+        let keeper = ObjectLockKeeper(ctx: ctx)
+        for policy in policies where !ObjectLockKeeper.lockedDestinations(policy).isEmpty {
+            let (extended, errors) = await keeper.extend(policy)
+            report.lines += extended + errors
+            if !errors.isEmpty { report.failed = true }
         }
         finish(&report, summaries: nil)
         return report

@@ -16,9 +16,10 @@ enum DestinationFactory {
             return LocalDestination(name: spec.name, root: path)
         case .s3(let s3):
             let credentials = try S3CredentialsFile.load(s3.credentials)
-            let settings = S3Settings(
+            var settings = S3Settings(
                 endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, prefix: s3.prefix,
                 virtualHosted: s3.virtualHosted, multipartThreshold: s3.multipartThreshold, partSize: s3.partSize)
+            settings.objectLock = s3.objectLock.map(Self.lock)
             let transport = HTTPClientTransport(
                 timeouts: .init(
                     connect: .milliseconds(Int64(s3.connectTimeout * 1000)),
@@ -37,6 +38,31 @@ enum DestinationFactory {
     /// A driver with retries: what restore, verify and prune use.
     static func make(_ spec: DestinationSpec) throws -> Destination {
         RetryingDestination(try makeBase(spec), retrier: retrier(spec, logger: nil))
+    }
+
+    /// A driver with retries that, where the store keeps versions (S3), reads an object hidden by a
+    /// delete marker from its newest real version and says so: what restore, verify and rebuild-catalog use.
+    static func makeReading(_ spec: DestinationSpec, logger: Logger? = nil) throws -> Destination {
+        let base = try makeBase(spec)
+        let retrying = RetryingDestination(base, retrier: retrier(spec, logger: logger))
+        guard let history = base as? VersionHistory else { return retrying }
+        let name = spec.name
+        return VersionRecoveringDestination(
+            retrying, history: history, retrier: retrier(spec, logger: logger),
+            onRecovery: { r in
+                logger?.warning(
+                    "destination \(name): \(r.key): current version deleted; reading version \(r.version)")
+            })
+    }
+
+    /// The S3 driver of a spec (for lock and version work only S3 can do); nil for other types.
+    static func makeS3(_ spec: DestinationSpec) throws -> S3Destination? {
+        guard case .s3 = spec.location else { return nil }
+        return try makeBase(spec) as? S3Destination
+    }
+
+    static func lock(_ spec: ObjectLockSpec) -> S3ObjectLock {
+        S3ObjectLock(mode: spec.mode == .compliance ? .compliance : .governance, days: spec.days)
     }
 
     static func retrier(_ spec: DestinationSpec, logger: Logger?) -> Retrier {

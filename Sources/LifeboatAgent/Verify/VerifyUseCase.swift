@@ -14,7 +14,8 @@ package struct VerifyUseCase: Sendable {
     let makeDestination: @Sendable (DestinationSpec) throws -> Destination
 
     package init(_ ctx: AgentContext) {
-        self.init(ctx, makeDestination: DestinationFactory.make)
+        let logger = ctx.logger
+        self.init(ctx, makeDestination: { try DestinationFactory.makeReading($0, logger: logger) })
     }
 
     init(_ ctx: AgentContext, makeDestination: @escaping @Sendable (DestinationSpec) throws -> Destination) {
@@ -147,9 +148,13 @@ package struct VerifyUseCase: Sendable {
                 report.chunksChecked += 1
                 report.bytesChecked += size
                 if size != chunk.size {
-                    report.problems.append("\(chunk.name) is damaged: size \(size), expected \(chunk.size)")
+                    report.problems.append(
+                        await overwritten(chunk, key: prefix + chunk.name, at: destination)
+                            ?? "\(chunk.name) is damaged: size \(size), expected \(chunk.size)")
                 } else if digest != chunk.sha256 {
-                    report.problems.append("\(chunk.name) is damaged: sha256 \(digest), expected \(chunk.sha256)")
+                    report.problems.append(
+                        await overwritten(chunk, key: prefix + chunk.name, at: destination)
+                            ?? "\(chunk.name) is damaged: sha256 \(digest), expected \(chunk.sha256)")
                 }
             } catch let e as StorageError where e.isNotFound {
                 report.problems.append("\(chunk.name) is missing")
@@ -158,6 +163,25 @@ package struct VerifyUseCase: Sendable {
                     "\(chunk.name): \((error as? StorageError)?.message ?? String(describing: error))")
             }
         }
+        if let recovering = destination as? VersionRecoveringDestination {
+            // Objects read through a delete marker: intact, but hidden from anyone not looking for them.
+            for r in recovering.recoveries where r.key.hasPrefix(prefix) {
+                let name = r.key.dropFirst(prefix.count)
+                let lock = await IntactVersion.lockText(r.key, version: r.version, at: recovering)
+                report.problems.append("\(name): current version deleted; version \(r.version) intact\(lock)")
+            }
+        }
         return report
+    }
+
+    /// "current version overwritten; version V intact" when an earlier version still matches, else nil.
+    func overwritten(_ chunk: Manifest.Chunk, key: String, at destination: Destination) async -> String? {
+        guard let recovering = destination as? VersionRecoveringDestination,
+            let version = try? await IntactVersion.find(
+                key, at: recovering, size: chunk.size, sha256: chunk.sha256,
+                read: { try await IntactVersion.readDigest(key, version: $0.id, from: recovering.history) })
+        else { return nil }
+        let lock = await IntactVersion.lockText(key, version: version.id, at: recovering)
+        return "\(chunk.name): current version overwritten; version \(version.id) intact\(lock)"
     }
 }
