@@ -88,6 +88,8 @@ check "rclone: ... none of the three started a backup" \
 # The server stopped mid-upload: a bigger backup (many 1 MiB chunks, one upload at a time) is under way
 # when sshd stops; retries fail, the backup ends degraded with its chunks in the spool.
 head -c 12000000 /dev/urandom >"$R/tree/big.bin"
+# The reference for "landed since": a few seconds back, as SFTP keeps mtimes to the second only.
+touch -d "@$(($(date +%s) - 3))" "$R/tree/big.bin"
 "$BIN" backup --config "$cfg" tree >"$R/fault.out" 2>"$R/fault.err" &
 bpid=$!
 for _ in $(seq 1 300); do
@@ -128,6 +130,8 @@ check "rclone: nothing lost: verify of the backup cut mid-upload passes at both 
 
 # SIGTERM while rclone uploads: lifeboat stops its rclone children with it, and ends by the signal.
 head -c 12000000 /dev/urandom >"$R/tree/big.bin"
+# The reference for "landed since": a few seconds back, as SFTP keeps mtimes to the second only.
+touch -d "@$(($(date +%s) - 3))" "$R/tree/big.bin"
 "$BIN" backup --config "$cfg" tree >"$R/term.out" 2>"$R/term.err" &
 tpid=$!
 seen=
