@@ -93,7 +93,7 @@ t4=$(date +%s.%N)
 t5=$(date +%s.%N)
 REMOTE=":s3,provider=Other,endpoint='$EP',access_key_id=bench,secret_access_key=bench,region=us-east-1"
 t6=$(date +%s.%N)
-rclone copy --disable Copy --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
+rclone copy -q --disable Copy --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
     "$REMOTE:bench/bench/tree/$ID" "$REMOTE:bench-rclone/bench/tree/$ID"
 t7=$(date +%s.%N)
 COPIED=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench-copy --query 'sum(Contents[].Size)' --output text)

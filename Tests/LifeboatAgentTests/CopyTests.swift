@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
+import LifeboatStorage
 import LifeboatTestSupport
 import Testing
 
@@ -177,6 +178,30 @@ import Testing
         ctx = try f.context()
         #expect(try ctx.catalog.backup(id: ids[1])?.status == .complete)
         #expect(try await VerifyUseCase(ctx).verify(policies: [try policy(ctx)], id: .id(ids[1])).allSatisfy(\.ok))
+    }
+
+    @Test func backfillStopsAtTheFirstBackupATargetThatIsDownRefuses() async throws {
+        let (f, ids) = try await Self.twoBackupsThenSecondAdded()
+        let ctx = try f.context()
+        let down = SwitchableDestination(LocalDestination(name: "second", root: f.dir.file("second")))
+        let root = f.dir.path
+        let useCase = CopyUseCase(ctx) { spec -> Destination in
+            if spec.name == "second" { return down }
+            return LocalDestination(name: spec.name, root: root + "/" + spec.name)
+        }
+        let records = try ids.reversed().map { try require(try ctx.catalog.backup(id: $0)) }
+        let signers = try TrustedSigners.load(ctx)
+        let stopped = try await useCase.copy(
+            records, policy: try policy(ctx), from: "first", to: "second", signers: signers, stopWhenUnreachable: true)
+        #expect(stopped.count == 1)
+        #expect(stopped.first?.unreachable == true)
+        #expect(stopped.first?.error?.contains("scripted outage") == true)
+        let calls = down.calls
+        let all = try await useCase.copy(
+            records, policy: try policy(ctx), from: "first", to: "second", signers: signers)
+        #expect(all.count == 2 && all.allSatisfy { $0.result == .failed })
+        #expect(down.calls > calls)
+        for id in ids { #expect(try ctx.catalog.backup(id: id)?.copies.count == 1) }
     }
 
     @Test func verifyDoesNotCallADamagedCopyLost() async throws {

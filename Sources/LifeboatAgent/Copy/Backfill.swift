@@ -50,7 +50,8 @@ struct Backfill {
                     "\(policy.name): \(pair.to) lacks \(chosen.count) backup(s) that \(pair.from) holds: copying, newest first"
                 )
                 outcomes += try await useCase.copy(
-                    chosen, policy: policy, from: pair.from, to: pair.to, signers: signers)
+                    chosen, policy: policy, from: pair.from, to: pair.to, signers: signers,
+                    stopWhenUnreachable: true)
             }
         }
         return outcomes

@@ -30,6 +30,7 @@ struct BackupCopier: Sendable {
         } catch {
             outcome.result = .failed
             outcome.error = Self.reason(error)
+            outcome.unreachable = (error as? StorageError).map { !$0.isNotFound } ?? false
             ctx.logger.error("\(record.id) not copied from \(source.name) to \(target.name): \(outcome.error ?? "")")
         }
         outcome.seconds = Date().timeIntervalSince(started)

@@ -26,6 +26,9 @@ package struct CopyOutcome: Sendable, Equatable {
     package var bytesSent: Int64 = 0
     package var seconds: Double = 0
     package var error: String?
+    /// The copy failed because a destination could not be reached or refused a request (not because
+    /// of what it holds): the next backup between the same two would fail the same way.
+    package var unreachable = false
 
     package init(policy: String, id: BackupID, from: String, to: String) {
         self.policy = policy

@@ -55,8 +55,11 @@ package struct CopyUseCase: Sendable {
 
     /// Copies `records` (in the order given) between two of the policy's destinations; the caller holds
     /// the policy's lock. Publishes `latest.json` at the target when the newest complete backup landed.
+    /// With `stopWhenUnreachable` (run's backfill), the first copy that fails for want of a destination
+    /// ends the list, so a destination that is down costs one backup's retries, not every backup's.
     func copy(
-        _ records: [BackupRecord], policy: Policy, from: String, to: String, signers: [OpenPGPVerifyingKey]
+        _ records: [BackupRecord], policy: Policy, from: String, to: String, signers: [OpenPGPVerifyingKey],
+        stopWhenUnreachable: Bool = false
     ) async throws -> [CopyOutcome] {
         guard let fromSpec = policy.destinations.first(where: { $0.name == from }),
             let toSpec = policy.destinations.first(where: { $0.name == to })
@@ -73,6 +76,11 @@ package struct CopyUseCase: Sendable {
         for record in records {
             let outcome = await copier.copy(record, kind: policy.kind.rawValue)
             outcomes.append(outcome)
+            if stopWhenUnreachable, outcome.unreachable, outcomes.count < records.count {
+                ctx.logger.warning(
+                    "\(policy.name): \(records.count - outcomes.count) more backup(s) for \(to) wait for the next run")
+                break
+            }
             if outcome.result == .present {
                 ctx.logger.info("\(record.id) already whole at \(to): nothing sent")
             } else if outcome.result == .copied {
