@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Upload throughput to S3 (a local moto_server): Lifeboat shipping the chunks of one backup next to
-# `aws s3 cp --recursive` of the very same chunk files, in the same run, as a ratio. Then the rclone/SFTP
-# row: a backup shipped through `type: rclone` to a local OpenSSH sshd next to `rclone copy` of its chunks.
+# `aws s3 cp --recursive` of the very same chunk files, in the same run, as a ratio. Then the `copy`
+# row: `lifeboat copy` of that backup from its bucket to a second one next to `rclone copy` of the
+# same objects to a third (server-side copy disabled, so rclone too reads and writes every byte). Then
+# the rclone/SFTP row: a backup shipped through `type: rclone` to a local OpenSSH sshd next to
+# `rclone copy` of its chunks.
 # The backup is first spooled with S3 unreachable, so what is timed is the upload alone (`lifeboat run`
 # shipping the spool), not compression or encryption.
 #   SIZE_MIB     backup size (default 1024: 1 GiB of incompressible data)
@@ -75,6 +78,36 @@ print(f"ratio lifeboat/awscli: {lb / aws:.2f}")
 PY
 n=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench --query 'length(Contents)' --output text)
 echo "objects in the bucket: $n (both uploads)"
+
+# copy: S3 -> S3 between two buckets of the same server. Lifeboat checks the manifest's signature and
+# every chunk's sha256 on the way (staging each chunk in the spool); rclone copies the same objects
+# with as many transfers at a time, reading and writing every byte (--disable Copy: no server-side copy).
+ID=$(basename "$SPOOLED")
+aws --endpoint-url "$EP" s3api create-bucket --bucket bench-copy >/dev/null
+aws --endpoint-url "$EP" s3api create-bucket --bucket bench-rclone >/dev/null
+bench_tree_policy "$W" 1 <<Y
+chunk_size: $CHUNK
+destinations:
+  - { name: s3, type: s3, endpoint: "$EP", bucket: bench, credentials: ../s3.env, concurrency: $CONCURRENCY }
+  - { name: s3b, type: s3, endpoint: "$EP", bucket: bench-copy, credentials: ../s3.env, concurrency: $CONCURRENCY }
+Y
+t4=$(date +%s.%N)
+"$BIN" copy --config "$W/lifeboat.yaml" tree --from s3 --to s3b --backup "$ID" >/dev/null
+t5=$(date +%s.%N)
+REMOTE=":s3,provider=Other,endpoint='$EP',access_key_id=bench,secret_access_key=bench,region=us-east-1"
+t6=$(date +%s.%N)
+rclone copy -q --disable Copy --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
+    "$REMOTE:bench/bench/tree/$ID" "$REMOTE:bench-rclone/bench/tree/$ID"
+t7=$(date +%s.%N)
+COPIED=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench-copy --query 'sum(Contents[].Size)' --output text)
+python3 - "$COPIED" "$t4" "$t5" "$t6" "$t7" <<'PY'
+import sys
+b, t4, t5, t6, t7 = int(float(sys.argv[1])), *map(float, sys.argv[2:])
+lb, rc = b / (t5 - t4) / 1e6, b / (t7 - t6) / 1e6
+print(f"lifeboat copy: {t5 - t4:6.2f} s  {lb:7.1f} MB/s  ({b} bytes: chunks, signature, manifest)")
+print(f"rclone copy:   {t7 - t6:6.2f} s  {rc:7.1f} MB/s")
+print(f"ratio lifeboat/rclone: {lb / rc:.2f}")
+PY
 
 # The rclone/SFTP row. rclone itself, not a version manager's shim in front of it.
 RCLONE_DIR=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')

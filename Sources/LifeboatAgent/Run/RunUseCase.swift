@@ -4,7 +4,8 @@ import LifeboatConfig
 import LifeboatCore
 
 /// The `run` use case, the timer's entry point: ships what the spool still holds, backs up the
-/// policies that are due (highest priority and most overdue first), then prunes what changed. Each
+/// policies that are due (highest priority and most overdue first), prunes what changed, then copies
+/// kept backups to any destination of their policy that lacks them (added later, or found lost). Each
 /// policy is worked on under its own flock, so overlapping runs never back the same policy up twice.
 ///
 /// When nothing is due it reads one summary query and returns: no keys loaded, no locks taken.
@@ -49,8 +50,10 @@ package struct RunUseCase {
             return (s.oldestDeleted.map { now.timeIntervalSince($0) >= dg } ?? false)
                 || (s.oldestSoftDeleted.map { now.timeIntervalSince($0) >= sg } ?? false)
         }
+        let backfill = Backfill(ctx: ctx)
+        let toBackfill = try backfill.policiesNeedingIt(policies)
         var report = Report()
-        if toShip.isEmpty && due.isEmpty && graceDue.isEmpty {
+        if toShip.isEmpty && due.isEmpty && graceDue.isEmpty && toBackfill.isEmpty {
             // With -v, say when each policy is next due, so "nothing happened" is not a mystery.
             for p in policies {
                 let s = byName[p.name]
@@ -124,8 +127,30 @@ package struct RunUseCase {
             report.lines += extended + errors
             if !errors.isEmpty { report.failed = true }
         }
+
+        // Last, on what retention kept: destinations added to a policy, or found lost, are filled from another.
+        do {
+            for outcome in try await backfill.run(try backfill.policiesNeedingIt(policies)) {
+                report.lines.append(Self.line(outcome))
+                if outcome.result == .failed { report.failed = true }
+            }
+        } catch {
+            report.lines.append(
+                "backfill failed: \((error as? LifeboatError)?.description ?? String(describing: error))")
+            report.failed = true
+        }
         finish(&report, summaries: nil)
         return report
+    }
+
+    /// The report line of one backfill copy.
+    static func line(_ o: CopyOutcome) -> String {
+        let what = "\(o.policy) \(o.id) copied from \(o.from) to \(o.to) (backfill)"
+        switch o.result {
+        case .failed: return "\(o.policy) \(o.id) backfill from \(o.from) to \(o.to) failed: \(o.error ?? "")"
+        case .present: return "\(what): already there"
+        case .copied: return "\(what): \(o.chunksSent) of \(o.chunks) chunks sent"
+        }
     }
 
     /// Counts the run, refreshes the metrics textfile and pings the heartbeat. None of these fails the run.

@@ -44,7 +44,9 @@ package struct ShipUseCase {
                 }
                 let spool = ctx.spoolDirectory(policy: policy.name, id: b.id)
                 guard FileManager.default.fileExists(atPath: spool) else {
-                    ctx.logger.warning("\(policy.name): \(b.id) has no spool left to ship from")
+                    ctx.logger.warning(
+                        "\(policy.name): \(b.id) has no spool left to ship from; run copies it from a destination that holds it, if one does"
+                    )
                     continue
                 }
                 do {

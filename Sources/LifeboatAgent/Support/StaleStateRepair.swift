@@ -35,6 +35,7 @@ enum StaleStateRepair {
             if let staging = RestoreStaging.sweep(work: work) { staged.append(staging) }
         }
         removed += staged
+        removed += OwnedFolder.sweep(parent: ctx.agent.spool, prefix: CopyUseCase.workPrefix)
         for policy in ctx.configuration.policies {
             if case .sqlite(let s) = policy.source { removed += SQLiteSource.sweepCopies(beside: s.database) }
         }

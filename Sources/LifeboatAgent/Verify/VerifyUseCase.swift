@@ -8,7 +8,9 @@ import LifeboatStorage
 /// The `verify` use case: reads every chunk of a backup back from every destination of its policy,
 /// streaming, and checks its size and sha256 against the catalog, and that the manifest there is
 /// signed by a trusted signer and lists the same chunks.
-/// Nothing is written anywhere; each destination gets its own verdict.
+/// Nothing is written at a destination; each gets its own verdict. A copy whose objects are gone
+/// (its manifest or a chunk missing) is marked lost in the catalog, so the next `run` refills it from
+/// a destination that still holds the backup.
 package struct VerifyUseCase: Sendable {
     package let ctx: AgentContext
     let makeDestination: @Sendable (DestinationSpec) throws -> Destination
@@ -30,6 +32,8 @@ package struct VerifyUseCase: Sendable {
         package var bytesChecked: Int64 = 0
         /// One line per problem: a missing or damaged chunk, a missing manifest, an unreachable destination.
         package var problems: [String] = []
+        /// Why the copy counts as lost (objects gone, not merely unreadable now); nil when it does not.
+        package var lost: String?
         package var ok: Bool { problems.isEmpty }
     }
 
@@ -113,6 +117,18 @@ package struct VerifyUseCase: Sendable {
         }
         let order = policy.destinations.map(\.name)
         out.sort { (order.firstIndex(of: $0.destination) ?? 0) < (order.firstIndex(of: $1.destination) ?? 0) }
+        for r in out {
+            guard let why = r.lost else { continue }
+            do {
+                if try ctx.catalog.markCopyLost(id: record.id, destination: r.destination, reason: why, at: ctx.now()) {
+                    ctx.logger.warning(
+                        "\(record.id): the copy at \(r.destination) is lost (\(why)); the next run refills it from another destination"
+                    )
+                }
+            } catch {
+                ctx.logger.error("\(record.id): the catalog did not take the lost copy at \(r.destination): \(error)")
+            }
+        }
         return Report(policy: policy.name, id: record.id, destinations: out)
     }
 
@@ -137,6 +153,7 @@ package struct VerifyUseCase: Sendable {
             }
         } catch let e as SignedManifest.Refusal {
             report.problems.append(e.reason)
+            if e.missing { report.lost = report.lost ?? "manifest.json missing, found by verify" }
         } catch {
             report.problems.append("manifest.json: \((error as? StorageError)?.message ?? String(describing: error))")
         }
@@ -158,6 +175,7 @@ package struct VerifyUseCase: Sendable {
                 }
             } catch let e as StorageError where e.isNotFound {
                 report.problems.append("\(chunk.name) is missing")
+                report.lost = report.lost ?? "\(chunk.name) missing, found by verify"
             } catch {
                 report.problems.append(
                     "\(chunk.name): \((error as? StorageError)?.message ?? String(describing: error))")

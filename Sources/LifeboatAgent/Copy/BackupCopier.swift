@@ -1,0 +1,164 @@
+import Foundation
+import LifeboatCatalog
+import LifeboatCore
+import LifeboatCrypto
+import LifeboatStorage
+
+/// Copies one backup from one destination to another as shipping writes it, with no decryption: the
+/// chunks first (each read from the source into a private staging file while its sha256 is checked
+/// against the signed manifest, then written to the target and recorded in the catalog), then the
+/// signature, the manifest last. A chunk already at the target with the right size and sha256 is not
+/// sent again, so an interrupted copy resumes where it stopped.
+struct BackupCopier: Sendable {
+    let ctx: AgentContext
+    let source: Destination
+    let target: Destination
+    /// Chunks in flight at once (the target's `concurrency`).
+    let concurrency: Int
+    /// Whether each chunk is read back from the target after writing it, as shipping does for a local one.
+    let checkLanded: Bool
+    /// A private folder for staged chunks (ciphertext only).
+    let work: String
+    let signers: [OpenPGPVerifyingKey]
+
+    /// Copies `record`; never throws: a failure is the outcome's `error`.
+    func copy(_ record: BackupRecord, kind: String?) async -> CopyOutcome {
+        var outcome = CopyOutcome(policy: record.policy, id: record.id, from: source.name, to: target.name)
+        let started = Date()
+        do {
+            try await copy(record, kind: kind, outcome: &outcome)
+        } catch {
+            outcome.result = .failed
+            outcome.error = Self.reason(error)
+            outcome.unreachable = (error as? StorageError).map { !$0.isNotFound } ?? false
+            ctx.logger.error("\(record.id) not copied from \(source.name) to \(target.name): \(outcome.error ?? "")")
+        }
+        outcome.seconds = Date().timeIntervalSince(started)
+        return outcome
+    }
+
+    static func reason(_ error: Error) -> String {
+        (error as? StorageError)?.description ?? (error as? CopyFailure)?.message ?? String(describing: error)
+    }
+
+    private enum ChunkStep: Sendable {
+        case present
+        case sent(Int64)
+    }
+
+    private func copy(_ record: BackupRecord, kind: String?, outcome: inout CopyOutcome) async throws {
+        let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id)
+        let expectation = ManifestReader.Expectation(
+            host: record.host, policy: record.policy, kind: kind, id: record.id, now: ctx.now())
+        let from: CopySourceManifest
+        do {
+            from = try await CopySourceManifest.fetch(
+                from: source, prefix: prefix, expecting: expectation, signers: signers)
+        } catch let e as CopySourceManifest.Refusal {
+            throw CopyFailure.manifest(e.reason)
+        }
+        let chunks = from.manifest.chunks
+        let cataloged = try ctx.catalog.chunks(id: record.id)
+        if !cataloged.isEmpty, cataloged != chunks {
+            throw CopyFailure.manifest("manifest.json at \(source.name) does not list the chunks the catalog has")
+        }
+        outcome.chunks = chunks.count
+        let recorded = try ctx.catalog.shippedChunks(id: record.id, destination: target.name)
+        let steps = try await forEachChunk(Array(chunks.enumerated())) { index, chunk in
+            try await copyChunk(
+                record.id, index: index, chunk, key: prefix + chunk.name, recorded: recorded.contains(index))
+        }
+        for step in steps {
+            switch step {
+            case .present: outcome.chunksPresent += 1
+            case .sent(let bytes):
+                outcome.chunksSent += 1
+                outcome.bytesSent += bytes
+            }
+        }
+        CrashPoint.hit("copy.chunks-done")
+        var whole = false
+        if outcome.chunksSent == 0, (try? await target.readAll(prefix + "manifest.json")) == from.bytes {
+            whole = (try? await target.size(prefix + Manifest.signatureName)) == Int64(from.signature.count)
+        }
+        if whole {
+            outcome.result = .present
+        } else {
+            // The signature before the manifest: a manifest that is there is always signed.
+            try await target.put(prefix + Manifest.signatureName, bytes: from.signature)
+            try await target.put(prefix + "manifest.json", bytes: from.bytes)
+            outcome.result = .copied
+        }
+        CrashPoint.hit("copy.manifest-put")
+        try ctx.catalog.recordCopied(id: record.id, destination: target.name, at: ctx.now())
+    }
+
+    /// One chunk: left alone when the target already holds it whole, else staged from the source,
+    /// checked against the manifest, written and recorded.
+    private func copyChunk(
+        _ id: BackupID, index: Int, _ chunk: Manifest.Chunk, key: String, recorded: Bool
+    ) async throws -> ChunkStep {
+        if let size = try await target.size(key), size == chunk.size {
+            // Recorded by this catalog after it was checked: its size is enough. Otherwise (a copy killed
+            // between writing and recording, or objects put there by hand) read it back and hash it.
+            if recorded { return .present }
+            let found = try await target.readDigest(key)
+            if found.size == chunk.size, found.sha256 == chunk.sha256 {
+                try ctx.catalog.recordChunkShipped(id: id, destination: target.name, index: index, at: ctx.now())
+                return .present
+            }
+        }
+        let staged = "\(work)/\(id).\(chunk.name)"
+        defer { unlink(staged) }
+        let found = try await stage(key, into: staged)
+        guard found.size == chunk.size, found.sha256 == chunk.sha256 else {
+            throw CopyFailure.damagedSource(
+                chunk.name,
+                detail: ChunkCheck.damaged(chunk, "at \(source.name)", size: found.size, sha256: found.sha256),
+                to: target.name)
+        }
+        try await target.put(key, fromFile: staged)
+        if checkLanded { try await ChunkCheck.landed(target, key: key, chunk) }
+        CrashPoint.hit("copy.chunk-put")
+        try ctx.catalog.recordChunkShipped(id: id, destination: target.name, index: index, at: ctx.now())
+        return .sent(chunk.size)
+    }
+
+    /// Reads the source's object into `path` (0600), hashing it on the way.
+    private func stage(_ key: String, into path: String) async throws -> ObjectDigest {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw LifeboatError.failed("cannot stage \(key) in \(work): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        return try await source.readDigest(key) { bytes in
+            do {
+                try FileDescriptorIO.writeAll(fd, bytes)
+            } catch let e as SystemCallError {
+                throw LifeboatError.failed("cannot stage \(key) in \(work): \(e.reason)")
+            }
+        }
+    }
+
+    /// Runs `body` over the chunks, at most `concurrency` at a time, in order of starting; the first
+    /// error cancels the rest.
+    private func forEachChunk(
+        _ items: [(offset: Int, element: Manifest.Chunk)],
+        _ body: @escaping @Sendable (Int, Manifest.Chunk) async throws -> ChunkStep
+    ) async throws -> [ChunkStep] {
+        try await withThrowingTaskGroup(of: ChunkStep.self) { group in
+            var steps: [ChunkStep] = []
+            var running = 0
+            for item in items {
+                if running >= max(1, concurrency), let step = try await group.next() {
+                    steps.append(step)
+                    running -= 1
+                }
+                group.addTask { try await body(item.offset, item.element) }
+                running += 1
+            }
+            for try await step in group { steps.append(step) }
+            return steps
+        }
+    }
+}
