@@ -25,7 +25,17 @@ enum SourceParser {
                 )
             }
             let passwordFile = try parsePasswordFile(f, resolve: resolve)
-            source = .postgres(.init(dsn: dsn, passwordFile: passwordFile, snapshot: try snapshot(f, resolve: resolve)))
+            var pg = SourceSpec.Postgres(
+                dsn: dsn, passwordFile: passwordFile, snapshot: try snapshot(f, resolve: resolve))
+            if let g = f.optional("globals") {
+                let name = try g.oneOf("source.globals", PostgresGlobals.allCases.map(\.rawValue))
+                pg.globals = PostgresGlobals(rawValue: name) ?? .roles
+            }
+            pg.jobs = try f.optional("jobs")?.int("source.jobs", in: Self.postgresJobs) ?? 1
+            if pg.snapshot != nil, let g = f.optional("globals") ?? f.optional("jobs") {
+                throw g.error("source.globals and source.jobs belong to a dump; a snapshot copies the data directory")
+            }
+            source = .postgres(pg)
         case .mariadb:
             let host = try f.optional("host")?.nonEmptyString("source.host")
             let port = try f.optional("port")?.int("source.port", in: 1...65535)
@@ -52,6 +62,9 @@ enum SourceParser {
         try f.finish()
         return source
     }
+
+    /// How many pg_dump and pg_restore workers a policy may ask for.
+    static let postgresJobs = 1...64
 
     /// The optional `source.password_file`, resolved.
     static func parsePasswordFile(_ f: Fields, resolve: (String) -> String) throws -> String? {

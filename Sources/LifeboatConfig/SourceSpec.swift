@@ -29,6 +29,14 @@ package enum SourceSpec: Sendable {
         /// The resolved path of a file holding the password; nil when libpq finds it itself.
         package var passwordFile: String?
         package var snapshot: SnapshotSpec?
+        /// Which of the cluster's roles go with the dump (`source.globals`); `.roles` by default.
+        package var globals: PostgresGlobals = .roles
+        /// `source.jobs`: pg_dump and pg_restore workers; more than 1 dumps in directory format.
+        package var jobs: Int = 1
+
+        /// True when the backup is a `pg_bundle` (roles and/or a directory dump in a tar), false for
+        /// the plain `pg_dump-custom` stream that `globals: none` with one job still writes.
+        package var bundled: Bool { globals != .none || jobs > 1 }
     }
 
     /// A MariaDB or MySQL database dumped with mariadb-dump (or its files, under a snapshot).
@@ -69,6 +77,14 @@ package enum SourceSpec: Sendable {
         case .command: nil
         }
     }
+}
+
+/// `source.globals` of a postgres policy: the cluster's roles (`pg_dumpall --roles-only`) carried
+/// with the dump so a restore into a fresh cluster finds the owners it needs; passwords only when asked.
+package enum PostgresGlobals: String, Sendable, CaseIterable {
+    case none
+    case roles
+    case rolesWithPasswords = "roles_with_passwords"
 }
 
 extension SourceSpec.MariaDB {

@@ -50,9 +50,17 @@ package struct RestoreUseCase {
     /// Makes a fresh sink for each attempt (a walk back starts a new load) and says how to stop it.
     package struct Loader {
         package var description: String
-        package var make: () throws -> (sink: ByteSink, abandon: () -> Void)
+        /// Takes the backup's payload type (a `pg_bundle` loads differently from a `pg_dump-custom`).
+        package var make: (_ payload: String) throws -> (sink: ByteSink, abandon: () -> Void)
 
         package init(description: String, make: @escaping () throws -> (sink: ByteSink, abandon: () -> Void)) {
+            self.description = description
+            self.make = { _ in try make() }
+        }
+
+        package init(
+            description: String, forPayload make: @escaping (String) throws -> (sink: ByteSink, abandon: () -> Void)
+        ) {
             self.description = description
             self.make = make
         }
@@ -154,7 +162,7 @@ package struct RestoreUseCase {
             workDirectory: work)
 
         let target =
-            try request.loader.map { try RestoreTarget(loader: $0) }
+            try request.loader.map { try RestoreTarget(loader: $0, payload: record.payload) }
             ?? RestoreTarget(
                 path: request.target, payload: record.payload,
                 fileName: record.policy + Self.fileExtension(payload: record.payload),

@@ -51,6 +51,20 @@ final class DrillProof {
             let db = try ScratchDatabase.create(
                 for: .postgres, servers: servers, note: "\(work)/\(DrillScratch.databaseNote)")
             return try loading(into: db) { try PostgresProof.countTables(db) }
+        case PostgresBundle.payload:
+            let db = try ScratchDatabase.create(
+                for: .postgres, servers: servers, note: "\(work)/\(DrillScratch.databaseNote)")
+            let bundle: PostgresBundleLoader
+            do {
+                bundle = try db.bundleLoader()
+            } catch {
+                db.drop()
+                throw error
+            }
+            return DrillProof(sink: TailHoldingSink(next: bundle), database: db, stop: bundle.abandon) {
+                let roles = bundle.rolesScript.map { ", \(Count.of($0.created.count, "role")) in globals.sql" } ?? ""
+                return try PostgresProof.countTables(db) + roles
+            }
         case "sql":
             let db = try ScratchDatabase.create(
                 for: .mariadb, servers: servers, note: "\(work)/\(DrillScratch.databaseNote)")
