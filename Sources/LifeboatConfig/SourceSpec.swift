@@ -46,9 +46,14 @@ package enum SourceSpec: Sendable {
         package var port: Int?
         package var socket: String?
         package var user: String?
+        /// The one database of `source.database`; empty when the policy names `databases` instead.
         package var database: String
         package var passwordFile: String?
         package var snapshot: SnapshotSpec?
+        /// `source.databases`: several databases, or every one, dumped together with CREATE DATABASE.
+        package var databases: MariaDBDatabases? = nil
+        /// `source.users`: the server's accounts and grants go with a `databases` dump.
+        package var users: Bool = false
     }
 
     /// An operator's program whose standard output is the dump; it takes its own snapshot if any.
@@ -85,6 +90,13 @@ package enum PostgresGlobals: String, Sendable, CaseIterable {
     case none
     case roles
     case rolesWithPasswords = "roles_with_passwords"
+}
+
+/// `source.databases` of a mariadb policy: the databases one dump holds, with their CREATE DATABASE.
+package enum MariaDBDatabases: Sendable, Equatable {
+    /// Every database but the server's own (mysql, sys, information_schema, performance_schema).
+    case all
+    case named([String])
 }
 
 extension SourceSpec.MariaDB {

@@ -168,4 +168,36 @@ import Testing
         #expect(e.message.hasPrefix("\(f.policyPath):\(at):"), "\(e.message)")
         #expect(e.message.contains(message), "\(e.message)")
     }
+
+    /// A mariadb policy names one `database` (the old `sql` layout) or `databases`: a list or `all`,
+    /// with `users`; never both, and `users` only with `databases`.
+    @Test(arguments: [
+        ("  database: shop", "shop", nil as MariaDBDatabases?, false),
+        ("  databases: all\n  users: true", "", MariaDBDatabases.all, true),
+        ("  databases: [shop, crm]", "", MariaDBDatabases.named(["shop", "crm"]), false),
+    ])
+    func mariadbDatabasesLoad(source: String, database: String, databases: MariaDBDatabases?, users: Bool) throws {
+        let f = try PolicyFixture(policy: Self.policy(kind: "mariadb", source: source))
+        let p = try #require(try Configuration.load(file: f.configPath).policies.first)
+        guard case .mariadb(let s) = p.source else {
+            Issue.record("not mariadb: \(p.source)")
+            return
+        }
+        #expect(s.database == database && s.databases == databases && s.users == users)
+    }
+
+    @Test(arguments: [
+        ("  database: shop\n  databases: all", 4, "name either database or databases, not both"),
+        ("  databases: some", 4, "source.databases: 'some' is not one of all"),
+        ("  databases: []", 4, "source.databases must be all or a list of distinct database names"),
+        ("  databases: [a, a]", 4, "source.databases must be all or a list of distinct database names"),
+        ("  database: shop\n  users: true", 5, "source.users goes with source.databases"),
+        ("  socket: /s", 4, "database is required"),
+    ])
+    func mariadbDatabasesRefused(source: String, at: Int, message: String) throws {
+        let (e, f) = try Self.refusal(Self.policy(kind: "mariadb", source: source))
+        #expect(e.exitCode == 65)
+        #expect(e.message.hasPrefix("\(f.policyPath):\(at):"), "\(e.message)")
+        #expect(e.message.contains(message), "\(e.message)")
+    }
 }

@@ -40,6 +40,13 @@ struct PayloadSource {
                 try dumper.write(to: sink)
                 return SourceReport()
             }
+        case .mariadb(let s) where s.databases != nil:
+            let dumper = MariaDBDatabasesDumper(
+                endpoint: endpoint(s), databases: s.databases ?? .all, users: s.users)
+            return PayloadSource(payload: MariaDBDatabasesDumper.payload) { sink, _ in
+                try dumper.write(to: sink)
+                return SourceReport()
+            }
         case .mariadb(let s):
             let dumper = MariaDBDumper(endpoint: endpoint(s))
             return PayloadSource(payload: "sql") { sink, _ in

@@ -29,8 +29,13 @@ package enum DatabaseLoader {
                 hint: "use --to PATH")
         }
         try refusePassword(in: dsn, kind: policy.kind)
-        if policy.kind == .mariadb {
-            try MariaDBLoader.requireEmptyTarget(MariaDBEndpoint(dsn: dsn))
+        if case .mariadb(let s) = policy.source {
+            if s.databases == nil {
+                try MariaDBLoader.requireEmptyTarget(MariaDBEndpoint(dsn: dsn))
+            } else {
+                // Server words only; the backup's databases are checked as the load begins.
+                _ = try MariaDBEndpoint(dsn: dsn, requireDatabase: false)
+            }
         }
         var jobs = 1
         if case .postgres(let s) = policy.source, s.jobs > 1 {
@@ -75,6 +80,9 @@ package enum DatabaseLoader {
         case .postgres:
             let (rest, passwordFile) = PostgresDSN.takingPasswordFile(dsn)
             let l = try PostgresLoader(dsn: rest, passwordFile: passwordFile)
+            return (l, l.abandon)
+        case .mariadb where payload == MariaDBDatabasesDumper.payload:
+            let l = MariaDBDatabasesLoader(endpoint: try MariaDBEndpoint(dsn: dsn, requireDatabase: false))
             return (l, l.abandon)
         case .mariadb:
             let l = try MariaDBLoader(endpoint: MariaDBEndpoint(dsn: dsn))

@@ -93,6 +93,8 @@ package struct RestoreUseCase {
                 throw e
             } catch let e as NothingSelected {
                 throw e.asFailure
+            } catch let e as TargetRefused {
+                throw e.failure
             } catch let e as CryptoError where e.kind == .noMatchingKey {
                 throw LifeboatError.failed(
                     "backup \(record.id) is encrypted to \(record.recipients.joined(separator: ", ")), not to the identity given: \(e)",
@@ -137,7 +139,7 @@ package struct RestoreUseCase {
         switch payload {
         case "sqlite": return ".sqlite"
         case "pg_dump-custom": return ".dump"
-        case "sql": return ".sql"
+        case "sql", "sql_databases": return ".sql"
         default: return ".out"
         }
     }
