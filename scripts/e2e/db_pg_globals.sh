@@ -42,6 +42,9 @@ mkdir -p "$G/stock"
 cat "$G/nas/e2e/app/$AID"/data.* | gpg --batch --quiet --decrypt 2>/dev/null | gunzip | tar -x -C "$G/stock" 2>/dev/null
 check "pg globals: gpg | gunzip | tar -x gives globals.sql and a directory-format dump pg_restore lists" \
     bash -c "grep -q '^CREATE ROLE app_owner;' '$G/stock/globals.sql' && '$PGBIN/pg_restore' -l '$G/stock/database' | grep -q 'TABLE public items app_owner'"
+"$BIN" restore --config "$G/lifeboat.yaml" app --to "$G/tree" --identity "$G/keys/ops.sec.asc" >/dev/null 2>&1
+check "pg globals: restore --to FOLDER gives the same bundle (globals.sql, database/toc.dat)" \
+    bash -c "cmp -s '$G/tree/globals.sql' '$G/stock/globals.sql' && [ -f '$G/tree/database/toc.dat' ]"
 check "pg globals: globals.sql holds no password (globals: roles)" bash -c "! grep -qi 'password' '$G/stock/globals.sql'"
 check "pg globals: no private dump folder is left in the temporary folder" bash -c "! ls -d /tmp/lifeboat-pgdump-* 2>/dev/null | grep -q ."
 "$BIN" restore --config "$G/lifeboat.yaml" app --into "host=127.0.0.1 port=$GP2 dbname=app user=postgres" \

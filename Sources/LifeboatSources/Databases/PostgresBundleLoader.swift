@@ -31,6 +31,7 @@ package final class PostgresBundleLoader: ByteSink {
     /// What the bundle's roles came to, once loaded.
     package private(set) var rolesScript: PostgresRolesScript?
 
+    /// `jobs` 0: one job for a dump under 64 MiB, else as many as there are cores, up to 4 (drills).
     package init(dsn: String, passwordFile: String?, jobs: Int, roles: Roles, logger: Logger) throws {
         self.dsn = dsn
         self.passwordFile = passwordFile
@@ -55,7 +56,8 @@ package final class PostgresBundleLoader: ByteSink {
         defer { folder.remove() }
         try extractor.finish()
         let dump = "\(tree)/\(PostgresBundle.databaseName)"
-        guard FileManager.default.fileExists(atPath: "\(dump)/toc.dat") else {
+        let kind = (try? FileManager.default.attributesOfItem(atPath: dump))?[.type] as? FileAttributeType
+        guard kind == .typeDirectory, FileManager.default.fileExists(atPath: "\(dump)/toc.dat") else {
             throw LifeboatError.failed(
                 "the backup is not a pg_bundle: it holds no \(PostgresBundle.databaseName)/toc.dat")
         }
@@ -150,11 +152,21 @@ package final class PostgresBundleLoader: ByteSink {
         }
     }
 
+    /// Below this much dump, `jobs: 0` loads with one job: starting workers would cost more than they save.
+    static let parallelFrom: Int64 = 64 << 20
+
     /// pg_restore of the directory-format dump.
     func restore(_ dump: String, owners: Bool) throws {
         var argv = [ToolLocator.find("pg_restore"), "--exit-on-error", "--no-password"]
         if !owners { argv += ["--no-owner", "--no-privileges"] }
-        argv.append(jobs > 1 ? "--jobs=\(jobs)" : "--single-transaction")
+        var workers = jobs
+        if jobs == 0 {
+            let size = ((try? FileManager.default.contentsOfDirectory(atPath: dump)) ?? []).reduce(Int64(0)) {
+                $0 + (((try? FileManager.default.attributesOfItem(atPath: "\(dump)/\($1)"))?[.size] as? Int64) ?? 0)
+            }
+            workers = size < Self.parallelFrom ? 1 : max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        }
+        argv.append(workers > 1 ? "--jobs=\(workers)" : "--single-transaction")
         argv += ["--dbname=\(dsn)", dump]
         let child = try ProcessChild(argv, environment: creds.environment, stdout: .null)
         let ended = child.wait()

@@ -126,15 +126,14 @@ final class ScratchDatabase: Sendable {
     }
 
     /// The loader of a `pg_bundle`: the dump goes in with `--no-owner --no-privileges` and the roles
-    /// are only read (a drill creates nothing on the scratch server but its database), with as many
-    /// pg_restore jobs as there are cores, up to 4.
+    /// are only read (a drill creates nothing on the scratch server but its database), with one
+    /// pg_restore job for a small dump and as many as there are cores, up to 4, for a large one.
     func bundleLoader() throws -> PostgresBundleLoader {
         guard case .postgres(_, let passwordFile) = server else {
             throw LifeboatError.failed("a pg_bundle loads into PostgreSQL, not \(key)")
         }
-        let jobs = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
         return try PostgresBundleLoader(
-            dsn: databaseDSN, passwordFile: passwordFile, jobs: jobs, roles: .ignore,
+            dsn: databaseDSN, passwordFile: passwordFile, jobs: 0, roles: .ignore,
             logger: Logger(label: "lifeboat.drill"))
     }
 
