@@ -70,6 +70,34 @@ check "mariadb all: gpg | gunzip | mariadb loads the same into a fresh server (3
     [ \"\$(mariadb --no-defaults -S '$MA/stock.sock' -uroot -N -B -e 'SELECT count(*) FROM shop.orders')\" = 3000 ] &&
     mariadb --no-defaults -S '$MA/stock.sock' -uroot -N -B -e \"SHOW GRANTS FOR 'app'@'%'\" | grep -q 'SELECT, INSERT ON .shop.'"
 
+# A drill on a recovery host: each database of the dump goes into a scratch database of its own on
+# the scratch server (the stock-load server here), CHECKSUM TABLE on every table; the accounts are
+# not loaded there, and the scratch databases are dropped afterwards.
+"$BIN" signing-key --config "$A/lifeboat.yaml" | sed 1d >"$A/host.signing.pub.asc"
+mkdir -p "$A/recovery"
+cat >"$A/recovery/recovery.yaml" <<YAML
+role: recovery
+catalog: state/recovery.sqlite
+scratch: state/scratch
+destinations:
+  - { name: nas, type: local, path: ../nas }
+identities:
+  - { key: ../keys/ops.sec.asc }
+trusted_signers: [../host.signing.pub.asc]
+scratch_databases:
+  mariadb: "socket=$MA/stock.sock user=root"
+YAML
+mariadb --no-defaults -S "$MA/stock.sock" -uroot -e "DROP USER 'app'@'%'"
+before=$(mariadb --no-defaults -S "$MA/stock.sock" -uroot -N -B -e "SELECT count(*) FROM information_schema.schemata")
+"$BIN" drill --config "$A/recovery/recovery.yaml" e2e/server >"$A/drill.out" 2>&1
+RC=$?
+sed 's/^/     /' "$A/drill.out"
+check "mariadb all: drill loads each database into its own scratch database and checksums it (exit $RC)" \
+    bash -c "[ $RC = 0 ] && grep -q '^PASS e2e/server .*crm: 1 table checksummed, 1 row; shop: 1 table checksummed, 3,000 rows' '$A/drill.out'"
+check "mariadb all: ... the scratch databases are dropped, and no account of the backup was made there" bash -c "
+    [ \"\$(mariadb --no-defaults -S '$MA/stock.sock' -uroot -N -B -e 'SELECT count(*) FROM information_schema.schemata')\" = '$before' ] &&
+    [ \"\$(mariadb --no-defaults -S '$MA/stock.sock' -uroot -N -B -e \"SELECT count(*) FROM mysql.user WHERE user = 'app'\")\" = 0 ]"
+
 # Named databases, without users: only those.
 db_policy "$A" some mariadb "socket: $MA/src.sock
 user: root

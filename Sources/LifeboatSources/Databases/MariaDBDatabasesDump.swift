@@ -54,7 +54,7 @@ package struct MariaDBDatabasesDumper {
     }
 
     /// The names of the first line; nil when it is not one this dumper writes.
-    static func names(inHeader line: String) -> [String]? {
+    package static func names(inHeader line: String) -> [String]? {
         guard line.hasPrefix(headerPrefix),
             let names = try? JSONDecoder().decode([String].self, from: Data(line.dropFirst(headerPrefix.count).utf8)),
             !names.isEmpty, names.allSatisfy({ !$0.isEmpty && !$0.contains("`") })

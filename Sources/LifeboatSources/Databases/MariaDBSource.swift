@@ -41,7 +41,7 @@ extension SourceSpec.MariaDB {
     }
 
     /// A private options file with the [client] settings; keep the folder alive while it is used.
-    func optionsFile() throws -> (CredentialFolder, String) {
+    package func optionsFile() throws -> (CredentialFolder, String) {
         var lines = ["[client]"]
         func quoted(_ s: String) -> String {
             "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
