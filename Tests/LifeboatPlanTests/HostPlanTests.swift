@@ -82,7 +82,11 @@ struct HostPlanTests {
         #expect(
             plan.procedures[1].lifeboat.last?.contains(
                 "--into 'socket=/run/mysqld/mysqld.sock user=root database=shop_restored'") == true)
-        #expect(plan.procedures[1].stock.contains("cat \"$B\"/data.* | gpg --decrypt | gunzip | mariadb shop_restored"))
+        #expect(
+            plan.procedures[1].stock.contains("  cat \"$B\"/data.* | gpg --decrypt | gunzip | mariadb shop_restored"))
+        #expect(
+            plan.procedures[1].stock.contains(
+                "  cat \"$B\"/data.* | gpg --decrypt | gunzip | mariadb  # on a fresh server"))
         #expect(plan.procedures.allSatisfy { $0.notes.contains { $0.hasPrefix("BACKUP-ID") } })
     }
 

@@ -94,6 +94,8 @@ package enum HostPlan {
         case .postgres(let s):
             let words = s.dsn.split(separator: " ").map(String.init).filter { !$0.hasPrefix("dbname=") }
             return (words + ["dbname=\(RecoveryRecipe.restoredDatabase(policy.name))"]).joined(separator: " ")
+        case .mariadb(let s) where s.databases != nil:
+            return nil  // a whole-server dump goes into a fresh server, whose address the plan cannot know
         case .mariadb(let s):
             var words: [String] = []
             if let v = s.socket { words.append("socket=\(v)") }

@@ -89,8 +89,13 @@ enum RecoveryRecipe {
             lines.append("  pg_restore --no-owner --no-privileges --exit-on-error --dbname=\(db) \(file)")
             lines.append("fi")
         case "mariadb":
-            lines.append("mariadb -e 'CREATE DATABASE \(db)'")
-            lines.append("\(decrypt) | mariadb \(db)")
+            // sql_databases (databases: ...) names its own databases and accounts: into a fresh server.
+            lines.append("if [ \"$(jq -r .payload \"$B/manifest.json\")\" = sql_databases ]; then")
+            lines.append("  \(decrypt) | mariadb  # on a fresh server")
+            lines.append("else")
+            lines.append("  mariadb -e 'CREATE DATABASE \(db)'")
+            lines.append("  \(decrypt) | mariadb \(db)")
+            lines.append("fi")
         default:
             lines.append("\(decrypt) > \(ShellWord.quote("\(policy).out"))")
         }
