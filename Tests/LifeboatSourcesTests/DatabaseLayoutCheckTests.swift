@@ -46,4 +46,13 @@ import Testing
         let e = try #require(throws: LifeboatError.self) { try loader.finish() }
         #expect(e.message.contains("not a pg_bundle"), "\(e.message)")
     }
+
+    @Test func namesReadFromAServerComeAsHex() {
+        #expect(HexText.bytes("73686f70") == Array("shop".utf8))
+        #expect(HexText.bytes("C3BC0A09") == [0xC3, 0xBC, 0x0A, 0x09])
+        #expect(HexText.bytes("") == [])
+        #expect(HexText.bytes("abc") == nil)
+        #expect(HexText.bytes("zz") == nil)
+        #expect(HexText.bytes("0x") == nil)
+    }
 }

@@ -110,7 +110,13 @@ NID=$(db_backup "$G" appnone)
 check "pg globals: globals: none writes the old pg_dump-custom payload" \
     test -n "$NID" -a "$(db_manifest_field "$G" appnone "$NID" payload)" = pg_dump-custom
 
-# 6. Bad input.
+# 6. A dump folder a killed backup left (its owner lock free) is removed by the next backup.
+STALE=/tmp/lifeboat-pgdump-99999-e2etst
+mkdir -m 700 "$STALE" && : >"$STALE/.owner" && mkdir "$STALE/database" && : >"$STALE/database/toc.dat"
+db_backup "$G" appnone >/dev/null
+check "pg globals: a dump folder left by a killed backup is removed by the next backup" test ! -e "$STALE"
+
+# 7. Bad input.
 B=$G/bad
 db_setup "$B"
 for jobs in 0 65 two; do

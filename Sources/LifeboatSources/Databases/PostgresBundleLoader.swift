@@ -108,30 +108,13 @@ package final class PostgresBundleLoader: ByteSink {
             "SELECT encode(convert_to(rolname, 'UTF8'), 'hex') FROM pg_roles")
         var names: Set<String> = []
         for row in rows {
-            guard let bytes = Self.hexBytes(row), let name = String(bytes: bytes, encoding: .utf8) else {
+            guard let bytes = HexText.bytes(row), let name = String(bytes: bytes, encoding: .utf8) else {
                 throw LifeboatError.failed(
                     "cannot read the target's roles: psql answered \(TerminalText.printable(row))")
             }
             names.insert(name)
         }
         return names
-    }
-
-    /// Lowercase hex as psql prints `encode(..., 'hex')`; nil for anything else.
-    static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var i = 0
-        while i < digits.count {
-            guard let hi = Int(String(UnicodeScalar(digits[i])), radix: 16),
-                let lo = Int(String(UnicodeScalar(digits[i + 1])), radix: 16)
-            else { return nil }
-            out.append(UInt8(hi * 16 + lo))
-            i += 2
-        }
-        return out
     }
 
     /// Runs `sql` through psql in one transaction, stopping at the first error.
