@@ -98,6 +98,17 @@ check "mariadb all: ... the scratch databases are dropped, and no account of the
     [ \"\$(mariadb --no-defaults -S '$MA/stock.sock' -uroot -N -B -e 'SELECT count(*) FROM information_schema.schemata')\" = '$before' ] &&
     [ \"\$(mariadb --no-defaults -S '$MA/stock.sock' -uroot -N -B -e \"SELECT count(*) FROM mysql.user WHERE user = 'app'\")\" = 0 ]"
 
+# A killed drill of such a dump noted one scratch database per database (database.0, database.1):
+# the next drill's sweep drops every one of them.
+KD=$A/recovery/state/scratch/.drill-999999-abcdef
+mkdir -m 700 "$KD" && : >"$KD/.owner"
+printf 'mariadb\nlifeboat_drill_killed0000\n' >"$KD/database.0"
+printf 'mariadb\nlifeboat_drill_killed0001\n' >"$KD/database.1"
+mariadb --no-defaults -S "$MA/stock.sock" -uroot -e "CREATE DATABASE lifeboat_drill_killed0000; CREATE DATABASE lifeboat_drill_killed0001"
+"$BIN" drill --config "$A/recovery/recovery.yaml" e2e/server >/dev/null 2>&1
+check "mariadb all: a killed drill's scratch databases (database.0, database.1) are dropped by the next drill's sweep" \
+    test "$(mariadb --no-defaults -S "$MA/stock.sock" -uroot -N -B -e "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'lifeboat_drill_%'")" = 0
+
 # Named databases, without users: only those.
 db_policy "$A" some mariadb "socket: $MA/src.sock
 user: root
