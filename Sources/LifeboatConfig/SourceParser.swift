@@ -25,18 +25,28 @@ enum SourceParser {
                 )
             }
             let passwordFile = try parsePasswordFile(f, resolve: resolve)
-            source = .postgres(.init(dsn: dsn, passwordFile: passwordFile, snapshot: try snapshot(f, resolve: resolve)))
+            var pg = SourceSpec.Postgres(
+                dsn: dsn, passwordFile: passwordFile, snapshot: try snapshot(f, resolve: resolve))
+            if let g = f.optional("globals") {
+                let name = try g.oneOf("source.globals", PostgresGlobals.allCases.map(\.rawValue))
+                pg.globals = PostgresGlobals(rawValue: name) ?? .roles
+            }
+            pg.jobs = try f.optional("jobs")?.int("source.jobs", in: Self.postgresJobs) ?? 1
+            if pg.snapshot != nil, let g = f.optional("globals") ?? f.optional("jobs") {
+                throw g.error("source.globals and source.jobs belong to a dump; a snapshot copies the data directory")
+            }
+            source = .postgres(pg)
         case .mariadb:
             let host = try f.optional("host")?.nonEmptyString("source.host")
             let port = try f.optional("port")?.int("source.port", in: 1...65535)
             let socket = try f.optional("socket").map { resolve(try $0.nonEmptyString("source.socket")) }
             let user = try f.optional("user")?.nonEmptyString("source.user")
-            let database = try f.required("database").nonEmptyString("source.database")
             let passwordFile = try parsePasswordFile(f, resolve: resolve)
-            source = .mariadb(
-                .init(
-                    host: host, port: port, socket: socket, user: user, database: database, passwordFile: passwordFile,
-                    snapshot: try snapshot(f, resolve: resolve)))
+            var maria = SourceSpec.MariaDB(
+                host: host, port: port, socket: socket, user: user, database: "", passwordFile: passwordFile,
+                snapshot: try snapshot(f, resolve: resolve))
+            try parseMariaDBDatabases(f, v, into: &maria)
+            source = .mariadb(maria)
         case .command:
             let c = try f.required("command")
             let argv = try c.stringList("source.command")
@@ -52,6 +62,43 @@ enum SourceParser {
         try f.finish()
         return source
     }
+
+    /// `database: NAME` (one, loaded into any database a restore names), or `databases: [a, b]` /
+    /// `databases: all` (dumped with CREATE DATABASE) with `users`; exactly one of the two.
+    static func parseMariaDBDatabases(_ f: Fields, _ v: YAMLValue, into maria: inout SourceSpec.MariaDB) throws {
+        let one = f.optional("database")
+        let many = f.optional("databases")
+        let users = f.optional("users")
+        switch (one, many) {
+        case (let one?, nil):
+            maria.database = try one.nonEmptyString("source.database")
+            if let users { throw users.error("source.users goes with source.databases, not source.database") }
+        case (nil, let many?):
+            if case .scalar = many.node {
+                _ = try many.oneOf("source.databases", ["all"])
+                maria.databases = .all
+            } else {
+                let names = try many.stringList("source.databases")
+                guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty && !$0.contains("`") }),
+                    Set(names).count == names.count
+                else {
+                    throw many.error("source.databases must be all or a list of distinct database names")
+                }
+                maria.databases = .named(names)
+            }
+            maria.users = try users?.bool("source.users") ?? false
+            if maria.snapshot != nil {
+                throw many.error("source.databases belongs to a dump; a snapshot copies the whole data directory")
+            }
+        case (_?, _?):
+            throw v.error("source: name either database or databases, not both")
+        case (nil, nil):
+            _ = try f.required("database")  // names a misspelt key, else says database is required
+        }
+    }
+
+    /// How many pg_dump and pg_restore workers a policy may ask for.
+    static let postgresJobs = 1...64
 
     /// The optional `source.password_file`, resolved.
     static func parsePasswordFile(_ f: Fields, resolve: (String) -> String) throws -> String? {

@@ -29,6 +29,14 @@ package enum SourceSpec: Sendable {
         /// The resolved path of a file holding the password; nil when libpq finds it itself.
         package var passwordFile: String?
         package var snapshot: SnapshotSpec?
+        /// Which of the cluster's roles go with the dump (`source.globals`); `.roles` by default.
+        package var globals: PostgresGlobals = .roles
+        /// `source.jobs`: pg_dump and pg_restore workers; more than 1 dumps in directory format.
+        package var jobs: Int = 1
+
+        /// True when the backup is a `pg_bundle` (roles and/or a directory dump in a tar), false for
+        /// the plain `pg_dump-custom` stream that `globals: none` with one job still writes.
+        package var bundled: Bool { globals != .none || jobs > 1 }
     }
 
     /// A MariaDB or MySQL database dumped with mariadb-dump (or its files, under a snapshot).
@@ -38,9 +46,14 @@ package enum SourceSpec: Sendable {
         package var port: Int?
         package var socket: String?
         package var user: String?
+        /// The one database of `source.database`; empty when the policy names `databases` instead.
         package var database: String
         package var passwordFile: String?
         package var snapshot: SnapshotSpec?
+        /// `source.databases`: several databases, or every one, dumped together with CREATE DATABASE.
+        package var databases: MariaDBDatabases? = nil
+        /// `source.users`: the server's accounts and grants go with a `databases` dump.
+        package var users: Bool = false
     }
 
     /// An operator's program whose standard output is the dump; it takes its own snapshot if any.
@@ -69,6 +82,21 @@ package enum SourceSpec: Sendable {
         case .command: nil
         }
     }
+}
+
+/// `source.globals` of a postgres policy: the cluster's roles (`pg_dumpall --roles-only`) carried
+/// with the dump so a restore into a fresh cluster finds the owners it needs; passwords only when asked.
+package enum PostgresGlobals: String, Sendable, CaseIterable {
+    case none
+    case roles
+    case rolesWithPasswords = "roles_with_passwords"
+}
+
+/// `source.databases` of a mariadb policy: the databases one dump holds, with their CREATE DATABASE.
+package enum MariaDBDatabases: Sendable, Equatable {
+    /// Every database but the server's own (mysql, sys, information_schema, performance_schema).
+    case all
+    case named([String])
 }
 
 extension SourceSpec.MariaDB {

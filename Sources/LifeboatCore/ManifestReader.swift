@@ -14,7 +14,9 @@ package enum ManifestReader {
     /// How far ahead of the reader's clock a backup id's time may be.
     package static let allowedClockSkew = ClockSkew.allowed
     /// The payloads Lifeboat writes.
-    package static let payloads: Set<String> = ["tar", "sqlite", "pg_dump-custom", "sql", "raw"]
+    package static let payloads: Set<String> = [
+        "tar", "sqlite", "pg_dump-custom", "pg_bundle", "sql", "sql_databases", "raw",
+    ]
 
     /// What the reader knows before it reads: where the manifest was listed and which policy it serves.
     package struct Expectation: Sendable {

@@ -132,4 +132,72 @@ import Testing
         #expect(s.database == "/d.db" && create == ["snap"] && delete == ["unsnap"] && volume == nil)
         #expect(s.snapshot?.lock == true && s.snapshot?.maxLock.seconds == 2)
     }
+
+    /// A postgres policy carries the roles by default (a pg_bundle); `globals: none` with one job keeps
+    /// the plain pg_dump-custom stream; `jobs` is range-checked; a snapshot takes neither key.
+    @Test(arguments: [
+        ("", PostgresGlobals.roles, 1, true),
+        ("\n  globals: none", PostgresGlobals.none, 1, false),
+        ("\n  globals: none\n  jobs: 4", PostgresGlobals.none, 4, true),
+        ("\n  globals: roles_with_passwords\n  jobs: 64", PostgresGlobals.rolesWithPasswords, 64, true),
+    ])
+    func postgresGlobalsAndJobsLoadWithTheirDefaults(extra: String, globals: PostgresGlobals, jobs: Int, bundled: Bool)
+        throws
+    {
+        let f = try PolicyFixture(policy: Self.policy(kind: "postgres", source: "  dsn: \"host=db\"" + extra))
+        let p = try #require(try Configuration.load(file: f.configPath).policies.first)
+        guard case .postgres(let s) = p.source else {
+            Issue.record("not postgres: \(p.source)")
+            return
+        }
+        #expect(s.globals == globals && s.jobs == jobs && s.bundled == bundled)
+    }
+
+    @Test(arguments: [
+        ("  jobs: 0", 5, "source.jobs must be a whole number from 1 to 64"),
+        ("  jobs: 65", 5, "source.jobs must be a whole number from 1 to 64"),
+        ("  globals: all", 5, "source.globals: 'all' is not one of none, roles, roles_with_passwords"),
+        (
+            "  snapshot: { provider: btrfs, volume: /v }\n  jobs: 2", 6,
+            "source.globals and source.jobs belong to a dump"
+        ),
+    ])
+    func postgresGlobalsAndJobsOutOfRangeAreRefused(line: String, at: Int, message: String) throws {
+        let (e, f) = try Self.refusal(Self.policy(kind: "postgres", source: "  dsn: \"host=db\"\n" + line))
+        #expect(e.exitCode == 65)
+        #expect(e.message.hasPrefix("\(f.policyPath):\(at):"), "\(e.message)")
+        #expect(e.message.contains(message), "\(e.message)")
+    }
+
+    /// A mariadb policy names one `database` (the old `sql` layout) or `databases`: a list or `all`,
+    /// with `users`; never both, and `users` only with `databases`.
+    @Test(arguments: [
+        ("  database: shop", "shop", nil as MariaDBDatabases?, false),
+        ("  databases: all\n  users: true", "", MariaDBDatabases.all, true),
+        ("  databases: [shop, crm]", "", MariaDBDatabases.named(["shop", "crm"]), false),
+    ])
+    func mariadbDatabasesLoad(source: String, database: String, databases: MariaDBDatabases?, users: Bool) throws {
+        let f = try PolicyFixture(policy: Self.policy(kind: "mariadb", source: source))
+        let p = try #require(try Configuration.load(file: f.configPath).policies.first)
+        guard case .mariadb(let s) = p.source else {
+            Issue.record("not mariadb: \(p.source)")
+            return
+        }
+        #expect(s.database == database && s.databases == databases && s.users == users)
+    }
+
+    @Test(arguments: [
+        ("  database: shop\n  databases: all", 4, "name either database or databases, not both"),
+        ("  databases: some", 4, "source.databases: 'some' is not one of all"),
+        ("  databases: []", 4, "source.databases must be all or a list of distinct database names"),
+        ("  databases: [a, a]", 4, "source.databases must be all or a list of distinct database names"),
+        ("  database: shop\n  users: true", 5, "source.users goes with source.databases"),
+        ("  socket: /s", 4, "database is required"),
+    ])
+    func mariadbDatabasesRefused(source: String, at: Int, message: String) throws {
+        let (e, f) = try Self.refusal(Self.policy(kind: "mariadb", source: source))
+        #expect(e.exitCode == 65)
+        #expect(e.message.hasPrefix("\(f.policyPath):\(at):"), "\(e.message)")
+        #expect(e.message.contains(message), "\(e.message)")
+    }
 }

@@ -71,12 +71,22 @@ struct HostPlanTests {
         #expect(orders.last?.contains("--into 'host=10.0.0.5 port=5432 user=backup dbname=orders_restored'") == true)
         #expect(
             plan.procedures[0].stock.contains(
-                "pg_restore --no-owner --no-privileges --exit-on-error --dbname=orders_restored orders.dump"))
+                "  pg_restore --no-owner --no-privileges --exit-on-error --dbname=orders_restored orders.dump"))
+        // A pg_bundle (the manifest's payload says so): the roles, then the directory-format dump.
+        #expect(
+            plan.procedures[0].stock.contains(
+                "  mkdir orders-bundle && cat \"$B\"/data.* | gpg --decrypt | gunzip | tar -x -C orders-bundle"))
+        #expect(
+            plan.procedures[0].stock.contains(
+                "  pg_restore --exit-on-error --dbname=orders_restored orders-bundle/database"))
         #expect(
             plan.procedures[1].lifeboat.last?.contains(
                 "--into 'socket=/run/mysqld/mysqld.sock user=root database=shop_restored'") == true)
         #expect(
-            plan.procedures[1].stock.contains("cat \"$B\"/data.* | gpg --decrypt | $INFLATE | mariadb shop_restored"))
+            plan.procedures[1].stock.contains("  cat \"$B\"/data.* | gpg --decrypt | $INFLATE | mariadb shop_restored"))
+        #expect(
+            plan.procedures[1].stock.contains(
+                "  cat \"$B\"/data.* | gpg --decrypt | $INFLATE | mariadb  # on a fresh server"))
         #expect(plan.procedures.allSatisfy { $0.notes.contains { $0.hasPrefix("BACKUP-ID") } })
     }
 

@@ -19,8 +19,10 @@ check "postgres: primary with pgbench data and a streaming replica are up" \
 "$PGBIN/pgbench" -h 127.0.0.1 -p "$PGP1" -U postgres -c 2 -T 120 bench >/dev/null 2>&1 &
 PGBENCH_PID=$!
 printf 'backup-pw\n' >"$P/pgpass.txt"; chmod 600 "$P/pgpass.txt"
+# globals: none keeps the plain pg_dump-custom stream (db_pg_globals.sh tests the roles and jobs).
 db_policy "$P" orders postgres "dsn: \"host=127.0.0.1 port=$PGP2 dbname=bench user=backup\"
-password_file: ../pgpass.txt"
+password_file: ../pgpass.txt
+globals: none"
 sleep 1
 PID_=$(db_backup "$P" orders)
 check "postgres: backup from the replica completes while pgbench writes on the primary" test -n "$PID_"

@@ -27,9 +27,23 @@ struct PayloadSource {
                 try source.write(to: sink)
                 return SourceReport()
             }
+        case .postgres(let s) where s.bundled:
+            let dumper = PostgresBundleDumper(
+                dsn: s.dsn, passwordFile: s.passwordFile, globals: s.globals, jobs: s.jobs)
+            return PayloadSource(payload: PostgresBundle.payload) { sink, _ in
+                try dumper.write(to: sink)
+                return SourceReport()
+            }
         case .postgres(let s):
             let dumper = PostgresDumper(dsn: s.dsn, passwordFile: s.passwordFile)
             return PayloadSource(payload: "pg_dump-custom") { sink, _ in
+                try dumper.write(to: sink)
+                return SourceReport()
+            }
+        case .mariadb(let s) where s.databases != nil:
+            let dumper = MariaDBDatabasesDumper(
+                endpoint: endpoint(s), databases: s.databases ?? .all, users: s.users)
+            return PayloadSource(payload: MariaDBDatabasesDumper.payload) { sink, _ in
                 try dumper.write(to: sink)
                 return SourceReport()
             }

@@ -2,9 +2,11 @@ import Foundation
 import LifeboatConfig
 import LifeboatCore
 import LifeboatSources
+import Logging
 
 /// Restores a database backup INTO a running server (`restore --into DSN`): pg_restore for
-/// `pg_dump-custom`, the mariadb client for `sql`; and checks a restored SQLite file.
+/// `pg_dump-custom`, the missing roles and then pg_restore for a `pg_bundle`, the mariadb client for
+/// `sql`; and checks a restored SQLite file.
 ///
 /// The plaintext streams from the decryptor into the client's standard input and never touches the
 /// disk; the last MiB is held back until the OpenPGP MDC has been verified, so a tampered or cut
@@ -27,13 +29,27 @@ package enum DatabaseLoader {
                 hint: "use --to PATH")
         }
         try refusePassword(in: dsn, kind: policy.kind)
-        if policy.kind == .mariadb {
-            try MariaDBLoader.requireEmptyTarget(MariaDBEndpoint(dsn: dsn))
+        if case .mariadb(let s) = policy.source {
+            if s.databases == nil {
+                try MariaDBLoader.requireEmptyTarget(MariaDBEndpoint(dsn: dsn))
+            } else {
+                // Server words only; the backup's databases are checked as the load begins.
+                _ = try MariaDBEndpoint(dsn: dsn, requireDatabase: false)
+            }
+        }
+        var jobs = 1
+        if case .postgres(let s) = policy.source, s.jobs > 1 {
+            jobs = s.jobs
+            let (rest, passwordFile) = PostgresDSN.takingPasswordFile(dsn)
+            try PostgresBundleLoader.requireEmptyTarget(dsn: rest, passwordFile: passwordFile)
         }
         var r = request
-        r.loader = RestoreUseCase.Loader(description: "the database") {
-            try loader(kind: policy.kind, into: dsn)
-        }
+        let logger = ctx.logger
+        r.loader = RestoreUseCase.Loader(
+            description: "the database",
+            forPayload: { payload in
+                try loader(kind: policy.kind, payload: payload, jobs: jobs, into: dsn, logger: logger)
+            })
         return try await RestoreUseCase(ctx).run(r)
     }
 
@@ -52,11 +68,21 @@ package enum DatabaseLoader {
     }
 
     /// A loader that takes the dump on its standard input.
-    static func loader(kind: Policy.Kind, into dsn: String) throws -> (sink: ByteSink, abandon: () -> Void) {
+    static func loader(kind: Policy.Kind, payload: String, jobs: Int, into dsn: String, logger: Logger) throws -> (
+        sink: ByteSink, abandon: () -> Void
+    ) {
         switch kind {
+        case .postgres where payload == PostgresBundle.payload:
+            let (rest, passwordFile) = PostgresDSN.takingPasswordFile(dsn)
+            let l = try PostgresBundleLoader(
+                dsn: rest, passwordFile: passwordFile, jobs: jobs, roles: .create, logger: logger)
+            return (l, l.abandon)
         case .postgres:
             let (rest, passwordFile) = PostgresDSN.takingPasswordFile(dsn)
             let l = try PostgresLoader(dsn: rest, passwordFile: passwordFile)
+            return (l, l.abandon)
+        case .mariadb where payload == MariaDBDatabasesDumper.payload:
+            let l = MariaDBDatabasesLoader(endpoint: try MariaDBEndpoint(dsn: dsn, requireDatabase: false))
             return (l, l.abandon)
         case .mariadb:
             let l = try MariaDBLoader(endpoint: MariaDBEndpoint(dsn: dsn))

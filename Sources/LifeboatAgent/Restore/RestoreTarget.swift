@@ -16,8 +16,8 @@ final class RestoreTarget {
 
     /// Streams into a loader (a database client) instead of a path; its end is held back until the
     /// message has been verified.
-    init(loader: RestoreUseCase.Loader) throws {
-        let made = try loader.make()
+    init(loader: RestoreUseCase.Loader, payload: String) throws {
+        let made = try loader.make(payload)
         path = loader.description
         sink = TailHoldingSink(next: made.sink)
         staging = nil
@@ -33,6 +33,7 @@ final class RestoreTarget {
     {
         abandonLoader = nil
         self.select = select
+        let tree = Self.treePayloads.contains(payload)
         if !select.selectsAll && payload != "tar" {
             throw LifeboatError(
                 .usage, "--path picks entries of a file tree; this backup holds a single \(payload) payload",
@@ -41,13 +42,13 @@ final class RestoreTarget {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         var path = requested
-        if payload != "tar", fm.fileExists(atPath: requested, isDirectory: &isDir), isDir.boolValue {
+        if !tree, fm.fileExists(atPath: requested, isDirectory: &isDir), isDir.boolValue {
             path = (requested as NSString).appendingPathComponent(fileName)
         }
         self.path = path
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             let empty = isDir.boolValue && ((try? fm.contentsOfDirectory(atPath: path))?.isEmpty ?? false)
-            guard payload == "tar", empty else {
+            guard tree, empty else {
                 throw LifeboatError(
                     .usage, "restore target \(path) already exists; name a new path (or an empty folder for files)")
             }
@@ -56,7 +57,7 @@ final class RestoreTarget {
         if !parent.isEmpty, !fm.fileExists(atPath: parent) {
             throw LifeboatError(.usage, "restore target's folder \(parent) does not exist")
         }
-        if payload == "tar" {
+        if tree {
             let dir = "\(path).lifeboat-partial-\(getpid())"
             try ExclusiveFile.makePrivateFolder(dir)
             staging = dir
@@ -69,6 +70,10 @@ final class RestoreTarget {
             sink = f
         }
     }
+
+    /// Payloads that are a pax tar and restore `--to` a folder: a file tree, and a `pg_bundle`
+    /// (`globals.sql` and the directory-format dump, for psql and pg_restore by hand).
+    static let treePayloads: Set<String> = ["tar", PostgresBundle.payload]
 
     /// What the extraction of a file tree said without failing (types skipped, attributes not restored).
     var warnings: [String] { (sink as? SafeTarExtractor)?.report.warnings ?? [] }

@@ -50,9 +50,17 @@ package struct RestoreUseCase {
     /// Makes a fresh sink for each attempt (a walk back starts a new load) and says how to stop it.
     package struct Loader {
         package var description: String
-        package var make: () throws -> (sink: ByteSink, abandon: () -> Void)
+        /// Takes the backup's payload type (a `pg_bundle` loads differently from a `pg_dump-custom`).
+        package var make: (_ payload: String) throws -> (sink: ByteSink, abandon: () -> Void)
 
         package init(description: String, make: @escaping () throws -> (sink: ByteSink, abandon: () -> Void)) {
+            self.description = description
+            self.make = { _ in try make() }
+        }
+
+        package init(
+            description: String, forPayload make: @escaping (String) throws -> (sink: ByteSink, abandon: () -> Void)
+        ) {
             self.description = description
             self.make = make
         }
@@ -85,6 +93,8 @@ package struct RestoreUseCase {
                 throw e
             } catch let e as NothingSelected {
                 throw e.asFailure
+            } catch let e as TargetRefused {
+                throw e.failure
             } catch let e as CryptoError where e.kind == .noMatchingKey {
                 throw LifeboatError.failed(
                     "backup \(record.id) is encrypted to \(record.recipients.joined(separator: ", ")), not to the identity given: \(e)",
@@ -129,7 +139,7 @@ package struct RestoreUseCase {
         switch payload {
         case "sqlite": return ".sqlite"
         case "pg_dump-custom": return ".dump"
-        case "sql": return ".sql"
+        case "sql", "sql_databases": return ".sql"
         default: return ".out"
         }
     }
@@ -155,7 +165,7 @@ package struct RestoreUseCase {
             workDirectory: work)
 
         let target =
-            try request.loader.map { try RestoreTarget(loader: $0) }
+            try request.loader.map { try RestoreTarget(loader: $0, payload: record.payload) }
             ?? RestoreTarget(
                 path: request.target, payload: record.payload,
                 fileName: record.policy + Self.fileExtension(payload: record.payload),

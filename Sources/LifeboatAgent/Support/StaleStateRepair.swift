@@ -26,10 +26,10 @@ enum StaleStateRepair {
     }
 
     /// Removes the private folders a killed process left: credential files (PGPASSFILE, MariaDB option
-    /// files), restore work folders in the spool, and large SQLite copies beside each database. Each is
+    /// files), PostgreSQL directory-format dumps and restores, restore work folders in the spool, and large SQLite copies beside each database. Each is
     /// an `OwnedFolder`, matched by its exact prefix and removed only when its owner lock is free.
     static func sweepTemporaries(_ ctx: AgentContext) {
-        var removed = CredentialFolder.sweep()
+        var removed = CredentialFolder.sweep() + PostgresBundle.sweep()
         var staged: [String] = []
         removed += OwnedFolder.sweep(parent: ctx.agent.spool, prefix: RestoreUseCase.workPrefix) { work in
             if let staging = RestoreStaging.sweep(work: work) { staged.append(staging) }

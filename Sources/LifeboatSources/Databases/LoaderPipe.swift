@@ -2,7 +2,7 @@ import LifeboatCore
 
 /// The program a database loader streams a dump into (pg_restore, the mariadb client): the stream goes
 /// to its stdin, `finish` waits for its verdict and `abandon` stops it after a failure elsewhere.
-final class LoaderPipe {
+package final class LoaderPipe {
     let child: ProcessChild
     /// The program as messages name it: "pg_restore", "mariadb".
     let what: String
@@ -10,14 +10,14 @@ final class LoaderPipe {
     let failure: String
     private var finished = false
 
-    init(_ child: ProcessChild, what: String, failure: String) {
+    package init(_ child: ProcessChild, what: String, failure: String) {
         self.child = child
         self.what = what
         self.failure = failure
     }
 
     /// Writes into the program's stdin, naming the program when it stops reading.
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         do {
             try FileDescriptorIO.writeAll(child.stdinFD, bytes)
         } catch {
@@ -29,7 +29,7 @@ final class LoaderPipe {
     }
 
     /// Ends the stream and waits for the program; a second call does nothing.
-    func finish() throws {
+    package func finish() throws {
         guard !finished else { return }
         finished = true
         child.closeStdin()
@@ -38,7 +38,7 @@ final class LoaderPipe {
     }
 
     /// Stops the load after a failure elsewhere.
-    func abandon() {
+    package func abandon() {
         child.kill()
         child.closeStdin()
         child.wait()

@@ -9,7 +9,11 @@ package typealias MariaDBEndpoint = SourceSpec.MariaDB
 
 extension SourceSpec.MariaDB {
     /// Parses `key=value` words (`host port socket user database password_file`), as `--into` takes.
-    package init(dsn: String) throws {
+    package init(dsn: String) throws { try self.init(dsn: dsn, requireDatabase: true) }
+
+    /// With `requireDatabase` false the words name a server only (a `sql_databases` backup names its
+    /// own databases), and a `database=` word is refused.
+    package init(dsn: String, requireDatabase: Bool) throws {
         var fields: [String: String] = [:]
         for word in dsn.split(whereSeparator: \.isWhitespace) {
             let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
@@ -23,7 +27,12 @@ extension SourceSpec.MariaDB {
             throw LifeboatError(
                 .usage, "mariadb target: unknown key \(bad) (known: \(known.sorted().joined(separator: ", ")))")
         }
-        guard let db = fields["database"] else {
+        if !requireDatabase, fields["database"] != nil {
+            throw LifeboatError(
+                .usage,
+                "mariadb target \(dsn): this backup holds several databases under their own names; leave database= out")
+        }
+        guard let db = fields["database"] ?? (requireDatabase ? nil : "") else {
             throw LifeboatError(.usage, "mariadb target \(dsn): names no database=")
         }
         self.init(
@@ -32,7 +41,7 @@ extension SourceSpec.MariaDB {
     }
 
     /// A private options file with the [client] settings; keep the folder alive while it is used.
-    func optionsFile() throws -> (CredentialFolder, String) {
+    package func optionsFile() throws -> (CredentialFolder, String) {
         var lines = ["[client]"]
         func quoted(_ s: String) -> String {
             "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""

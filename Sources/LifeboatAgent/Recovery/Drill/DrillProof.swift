@@ -12,17 +12,26 @@ final class DrillProof {
     let sink: ByteSink
     private let check: () throws -> String
     private let stop: () -> Void
-    /// The scratch database this proof created, dropped by `close`.
-    let database: ScratchDatabase?
+    /// The scratch databases this proof created, dropped by the drill on every path.
+    let databases: ScratchDatabaseSet
 
     private init(
-        sink: ByteSink, database: ScratchDatabase? = nil, stop: @escaping () -> Void = {},
+        sink: ByteSink, databases: ScratchDatabaseSet = ScratchDatabaseSet(), stop: @escaping () -> Void = {},
         check: @escaping () throws -> String
     ) {
         self.sink = sink
-        self.database = database
+        self.databases = databases
         self.stop = stop
         self.check = check
+    }
+
+    /// A proof with the one scratch database `db`.
+    private convenience init(
+        sink: ByteSink, database db: ScratchDatabase, stop: @escaping () -> Void, check: @escaping () throws -> String
+    ) {
+        let set = ScratchDatabaseSet()
+        set.add(db)
+        self.init(sink: sink, databases: set, stop: stop, check: check)
     }
 
     /// The proof for `payload` (the manifest's `payload`), writing only inside `work`, the drill's own folder.
@@ -57,6 +66,26 @@ final class DrillProof {
             let db = try ScratchDatabase.create(
                 for: .postgres, servers: servers, note: "\(work)/\(DrillScratch.databaseNote)")
             return try loading(into: db) { try PostgresProof.countTables(db) }
+        case PostgresBundle.payload:
+            let db = try ScratchDatabase.create(
+                for: .postgres, servers: servers, note: "\(work)/\(DrillScratch.databaseNote)")
+            let bundle: PostgresBundleLoader
+            do {
+                bundle = try db.bundleLoader()
+            } catch {
+                db.drop()
+                throw error
+            }
+            return DrillProof(sink: TailHoldingSink(next: bundle), database: db, stop: bundle.abandon) {
+                let roles = bundle.rolesScript.map { ", \(Count.of($0.created.count, "role")) in globals.sql" } ?? ""
+                return try PostgresProof.countTables(db) + roles
+            }
+        case MariaDBDatabasesDumper.payload:
+            let set = ScratchDatabaseSet()
+            let loader = MariaDBDrillLoader(servers: servers, work: work, databases: set)
+            return DrillProof(sink: TailHoldingSink(next: loader), databases: set, stop: loader.abandon) {
+                try loader.prove()
+            }
         case "sql":
             let db = try ScratchDatabase.create(
                 for: .mariadb, servers: servers, note: "\(work)/\(DrillScratch.databaseNote)")

@@ -9,7 +9,8 @@ import LifeboatCore
 package enum DrillScratch {
     /// The prefix of each drill's own folder inside the scratch folder.
     package static let prefix = ".drill-"
-    /// The file in a drill's folder that names the scratch database it created (`postgres\n<name>\n`).
+    /// The file in a drill's folder that names the scratch database it created (`postgres\n<name>\n`);
+    /// `database.N` for each database of a `sql_databases` dump.
     static let databaseNote = "database"
 
     /// What a sweep removed: dead drills' folders, and the scratch databases they had noted.
@@ -44,11 +45,16 @@ package enum DrillScratch {
         var problems: [String] = []
         let folders = OwnedFolder.sweep(parent: scratch, prefix: prefix) { folder in
             PostgresDataDirectoryProof.stopLeftover(in: folder)
-            guard let db = ScratchDatabase.leftover(note: "\(folder)/\(databaseNote)", servers: servers) else { return }
-            if let problem = db.drop() {
-                problems.append(problem)
-            } else {
-                databases.append(db.name)
+            // `database`, or `database.N` for each database of a sql_databases dump.
+            let notes = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0 == databaseNote || $0.hasPrefix(databaseNote + ".") }
+            for note in notes {
+                guard let db = ScratchDatabase.leftover(note: "\(folder)/\(note)", servers: servers) else { continue }
+                if let problem = db.drop() {
+                    problems.append(problem)
+                } else {
+                    databases.append(db.name)
+                }
             }
         }
         return Swept(folders: folders, databases: databases, problems: problems)

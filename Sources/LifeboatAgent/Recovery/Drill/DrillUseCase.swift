@@ -98,13 +98,13 @@ package struct DrillUseCase {
         let proof = try DrillProof.make(
             payload: manifest.payload, work: folder.path, servers: ctx.config.scratchDatabases)
         defer {
-            if let problem = proof.database?.drop() { state.cleanupProblem = problem }
+            if let problem = proof.databases.dropAll() { state.cleanupProblem = problem }
         }
         // Stopped mid-drill (SIGTERM, SIGINT): the load is killed with its process group, the scratch
-        // database dropped and the folder removed before the process ends.
-        let database = proof.database
+        // databases dropped and the folder removed before the process ends.
+        let databases = proof.databases
         let stop = StopSignals.onStop { _ in
-            database?.drop()
+            databases.dropAll()
             folder.remove()
         }
         defer { StopSignals.remove(stop) }

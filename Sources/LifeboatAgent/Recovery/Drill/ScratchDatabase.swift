@@ -3,6 +3,7 @@ import LifeboatConfig
 import LifeboatCore
 import LifeboatPipeline
 import LifeboatSources
+import Logging
 import Synchronization
 
 /// A database a drill creates on a scratch server for one load, proves, and drops on every path. It
@@ -122,6 +123,18 @@ final class ScratchDatabase: Sendable {
             let l = try MariaDBLoader(endpoint: MariaDBEndpoint(dsn: databaseDSN))
             return (TailHoldingSink(next: l), l.abandon)
         }
+    }
+
+    /// The loader of a `pg_bundle`: the dump goes in with `--no-owner --no-privileges` and the roles
+    /// are only read (a drill creates nothing on the scratch server but its database), with one
+    /// pg_restore job for a small dump and as many as there are cores, up to 4, for a large one.
+    func bundleLoader() throws -> PostgresBundleLoader {
+        guard case .postgres(_, let passwordFile) = server else {
+            throw LifeboatError.failed("a pg_bundle loads into PostgreSQL, not \(key)")
+        }
+        return try PostgresBundleLoader(
+            dsn: databaseDSN, passwordFile: passwordFile, jobs: 0, roles: .ignore,
+            logger: Logger(label: "lifeboat.drill"))
     }
 
     /// Runs SQL on the server: in the scratch database when `database` is its name, else in the

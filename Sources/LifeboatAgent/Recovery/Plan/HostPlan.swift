@@ -68,7 +68,17 @@ package enum HostPlan {
         case .files(let s): what = "pax tar of \(s.paths.joined(separator: ", "))"
         case .sqlite(let s): what = "consistent copy of the SQLite database \(s.database)"
         case .postgres: what = "pg_dump --format=custom"
-        case .mariadb(let s): what = "mariadb-dump --single-transaction of database \(s.database)"
+        case .mariadb(let s):
+            switch s.databases {
+            case nil: what = "mariadb-dump --single-transaction of database \(s.database)"
+            case .all?:
+                what =
+                    "mariadb-dump --single-transaction of every database" + (s.users ? ", with users and grants" : "")
+            case .named(let names)?:
+                what =
+                    "mariadb-dump --single-transaction of databases \(names.joined(separator: ", "))"
+                    + (s.users ? ", with users and grants" : "")
+            }
         case .command(let s): what = "standard output of \(s.argv.joined(separator: " "))"
         }
         let snapshot = policy.source.snapshot.map { _ in " from a snapshot" } ?? ""
@@ -85,6 +95,8 @@ package enum HostPlan {
         case .postgres(let s):
             let words = s.dsn.split(separator: " ").map(String.init).filter { !$0.hasPrefix("dbname=") }
             return (words + ["dbname=\(RecoveryRecipe.restoredDatabase(policy.name))"]).joined(separator: " ")
+        case .mariadb(let s) where s.databases != nil:
+            return nil  // a whole-server dump goes into a fresh server, whose address the plan cannot know
         case .mariadb(let s):
             var words: [String] = []
             if let v = s.socket { words.append("socket=\(v)") }

@@ -83,13 +83,29 @@ enum RecoveryRecipe {
             lines.append("\(decrypt) > \(file)")
             lines.append("sqlite3 \(file) 'PRAGMA integrity_check'")
         case "postgres":
+            // The manifest says which layout the backup has: a pg_bundle (roles and a directory-format
+            // dump in a tar) or, with globals: none and one job or from before, a pg_dump custom file.
             let file = ShellWord.quote("\(policy).dump")
-            lines.append("\(decrypt) > \(file)")
-            lines.append("createdb \(db)")
-            lines.append("pg_restore --no-owner --no-privileges --exit-on-error --dbname=\(db) \(file)")
+            let folder = ShellWord.quote("\(policy)-bundle")
+            lines.append("if [ \"$(jq -r .payload \"$B/manifest.json\")\" = pg_bundle ]; then")
+            lines.append("  mkdir \(folder) && \(decrypt) | tar -x -C \(folder)")
+            lines.append(
+                "  [ ! -f \(folder)/globals.sql ] || psql -f \(folder)/globals.sql  # roles; existing ones say so")
+            lines.append("  createdb \(db)")
+            lines.append("  pg_restore --exit-on-error --dbname=\(db) \(folder)/database")
+            lines.append("else")
+            lines.append("  \(decrypt) > \(file)")
+            lines.append("  createdb \(db)")
+            lines.append("  pg_restore --no-owner --no-privileges --exit-on-error --dbname=\(db) \(file)")
+            lines.append("fi")
         case "mariadb":
-            lines.append("mariadb -e 'CREATE DATABASE \(db)'")
-            lines.append("\(decrypt) | mariadb \(db)")
+            // sql_databases (databases: ...) names its own databases and accounts: into a fresh server.
+            lines.append("if [ \"$(jq -r .payload \"$B/manifest.json\")\" = sql_databases ]; then")
+            lines.append("  \(decrypt) | mariadb  # on a fresh server")
+            lines.append("else")
+            lines.append("  mariadb -e 'CREATE DATABASE \(db)'")
+            lines.append("  \(decrypt) | mariadb \(db)")
+            lines.append("fi")
         default:
             lines.append("\(decrypt) > \(ShellWord.quote("\(policy).out"))")
         }
