@@ -66,7 +66,7 @@ let package = Package(
             name: "LifeboatCLI",
             dependencies: [
                 "LifeboatAgent", "LifeboatCatalog", "LifeboatConfig", "LifeboatCore", "LifeboatCrypto",
-                "LifeboatSources",
+                "LifeboatSources", .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "lifeboat",
@@ -125,6 +125,7 @@ let package = Package(
             name: "LifeboatCLITests",
             dependencies: [
                 "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ]
 )

@@ -59,7 +59,7 @@ extension Lifeboat {
         func run() async throws {
             StopSignals.install()
             var outcomes: [DrillOutcome] = []
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 let named = try policies.map(DrillSelection.parse)
                 let ctx = try global.recoveryContext(command: "drill")
                 _ = try ctx.identities()

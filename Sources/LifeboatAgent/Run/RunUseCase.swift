@@ -17,6 +17,10 @@ package struct RunUseCase {
     package struct Report: Sendable {
         /// One line per backup, shipping retry and prune action.
         package var lines: [String] = []
+        /// The backups this run made or shipped again, in order (for `run --json`).
+        package var backups: [BackupUseCase.Outcome] = []
+        /// What prune did to each policy the run touched.
+        package var prunes: [PruneUseCase.Report] = []
         package var failed = false
         /// False when nothing was due.
         package var didWork = false
@@ -77,6 +81,10 @@ package struct RunUseCase {
             var line = "\(outcome.policy) \(outcome.id) \(outcome.status) (shipping retried)"
             if let m = outcome.message { line += ": \(m)" }
             report.lines.append(line)
+            report.backups.append(
+                BackupUseCase.Outcome(
+                    policy: outcome.policy, id: outcome.id, status: outcome.status,
+                    message: "shipping retried" + (outcome.message.map { ": \($0)" } ?? "")))
             if outcome.status != .complete { report.failed = true }
             touched.insert(outcome.policy)
         }
@@ -99,6 +107,7 @@ package struct RunUseCase {
             var line = "\(outcome.policy) \(outcome.id?.rawValue ?? "-") \(outcome.status)"
             if let m = outcome.message { line += ": \(m)" }
             report.lines.append(line)
+            report.backups.append(outcome)
             if outcome.status != .complete { report.failed = true }
             touched.insert(policy.name)
         }
@@ -108,6 +117,7 @@ package struct RunUseCase {
         for policy in policies where touched.contains(policy.name) {
             let r = await prune.prune(policy)
             if r.plan.refused == nil { report.lines += r.lines(dryRun: false) }
+            report.prunes.append(r)
             if !r.errors.isEmpty { report.failed = true }
         }
         finish(&report, summaries: nil)
