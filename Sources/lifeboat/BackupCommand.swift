@@ -31,7 +31,10 @@ extension Lifeboat {
                 if selected.isEmpty {
                     ctx.logger.warning("no policy files (*.yaml) in \(ctx.agent.policiesDirectory): nothing to back up")
                 }
+                let display = global.progress(ctx.progress)
+                defer { display?.stop() }
                 let outcomes = try await BackupUseCase(ctx).run(policies: selected)
+                display?.stop()
                 if json {
                     print(
                         try JSONText.encode(

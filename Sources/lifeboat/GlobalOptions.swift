@@ -21,6 +21,18 @@ struct GlobalOptions: ParsableArguments {
         help: "Log lines as text, or as json (one object per line: time, level, message, label, metadata).")
     var logFormat: LogFormat = .text
 
+    @Flag(
+        name: .customLong("no-progress"),
+        help:
+            "No progress line on standard error (drawn only when it is a terminal, for backup, run, restore, verify, drill)."
+    )
+    var noProgress = false
+
+    /// Draws the progress line of `meter` while a long command works, when wanted and on a terminal.
+    func progress(_ meter: ProgressMeter) -> ProgressDisplay? {
+        ProgressDisplay.start(meter, enabled: !noProgress)
+    }
+
     var configPath: String { config ?? AgentConfig.defaultPath() }
 
     /// Loads the configuration and opens the catalog; every fault becomes one line and its exit code.

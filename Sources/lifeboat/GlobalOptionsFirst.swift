@@ -6,7 +6,7 @@ import ArgumentParser
 enum GlobalOptionsFirst {
     /// The shared options that take a value, and the flags.
     static let withValue: Set<String> = ["--config", "--log-format"]
-    static let flags: Set<String> = ["-v", "--verbose"]
+    static let flags: Set<String> = ["-v", "--verbose", "--no-progress"]
 
     static func reordered(_ args: [String], root: ParsableCommand.Type) -> [String] {
         var leading: [String] = []

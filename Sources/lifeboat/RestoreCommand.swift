@@ -54,6 +54,8 @@ extension Lifeboat {
                     signerFiles: signer, allowUnsigned: allowUnsigned)
                 request.paths = path
                 let result: RestoreUseCase.Result
+                let display = global.progress(ctx.progress)
+                defer { display?.stop() }
                 if let into {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)
                 } else {
@@ -62,6 +64,7 @@ extension Lifeboat {
                         try DatabaseLoader.checkSQLite(written)
                     }
                 }
+                display?.stop()
                 if json {
                     print(
                         try JSONText.encode(

@@ -56,9 +56,13 @@ extension Lifeboat {
                 }
                 let useCase = RunUseCase(ctx)
                 let report: RunUseCase.Report
+                let display = global.progress(ctx.progress)
+                defer { display?.stop() }
                 do {
                     report = try await useCase.run()
+                    display?.stop()
                 } catch {
+                    display?.stop()
                     await useCase.heartbeat(RunUseCase.Report(failed: true))
                     throw error
                 }

@@ -30,6 +30,8 @@ extension Lifeboat {
                 let ctx = try global.context()
                 let policies = try ctx.configuration.select(policy.map { [$0] } ?? [])
                 let useCase = VerifyUseCase(ctx)
+                let display = global.progress(ctx.progress)
+                defer { display?.stop() }
                 let reports: [VerifyUseCase.Report]
                 var notYet: [String] = []
                 if policy == nil {
@@ -40,6 +42,7 @@ extension Lifeboat {
                 } else {
                     reports = try await useCase.verify(policies: policies, id: backup, signerFiles: signer)
                 }
+                display?.stop()
                 if json {
                     let waiting = notYet.map { line in
                         VerifyJSON.notYet(

@@ -44,7 +44,8 @@ struct BackupJob {
             let pipeline = BackupPipeline(
                 recipients: recipients, compressionLevel: policy.compressionLevel, chunkSize: policy.chunkSize.bytes,
                 spoolDirectory: spoolDir, maxSpoolBytes: room)
-            let (report, spooled) = try pipeline.run { try source.produce($0, id) }
+            ctx.progress.start("backup \(policy.name)")
+            let (report, spooled) = try pipeline.run(meter: ctx.progress) { try source.produce($0, id) }
             let warnings = report.warnings
             for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
             CrashPoint.hit("backup.spooled")

@@ -13,6 +13,8 @@ struct ChunkStream {
     let logger: Logger
     /// The backup, for warnings.
     let backup: String
+    /// Counts ciphertext fetched (in), plaintext delivered (out) and chunks per destination.
+    var meter: ProgressMeter? = nil
 
     /// What reached the consumer, and how many chunks came from each destination.
     struct Streamed {
@@ -24,13 +26,16 @@ struct ChunkStream {
     /// consumer sees its end) and finishes the consumer.
     func run(_ chunks: [Manifest.Chunk], into consumer: ByteSink) async throws -> Streamed {
         var used: [String: Int] = [:]
-        let pipeline = RestorePipeline(keys: keys, consumer: consumer)
+        let pipeline = RestorePipeline(
+            keys: keys, consumer: meter.map { m in MeteredSink(next: consumer, count: m.addOut) } ?? consumer)
         for chunk in chunks {
             let fetched = try await fetcher.fetch(chunk)
             for p in fetched.problems {
                 logger.warning("backup \(backup): \(p); used the copy at \(fetched.destination)")
             }
             used[fetched.destination, default: 0] += 1
+            meter?.addIn(Int(chunk.size))
+            meter?.chunkDone(at: fetched.destination)
             try pipeline.feed(chunkFile: fetched.path)
             unlink(fetched.path)
             CrashPoint.hit("restore.chunk-fed")
