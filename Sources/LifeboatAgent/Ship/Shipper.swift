@@ -114,8 +114,10 @@ struct Shipper {
 
     /// The destination as shipping uses it: driver, retries, circuit breaker kept in the catalog.
     func shippingDestination(_ spec: DestinationSpec) throws -> CircuitBreakerDestination {
-        let retrying = RetryingDestination(
-            try makeBase(spec), retrier: DestinationFactory.retrier(spec, logger: ctx.logger))
+        let base = try makeBase(spec)
+        // The rate limit innermost: every attempt, retries included, pays for what it sends.
+        let limited = spec.rateLimit.map { RateLimitedDestination(base, bytesPerSecond: $0) as Destination } ?? base
+        let retrying = RetryingDestination(limited, retrier: DestinationFactory.retrier(spec, logger: ctx.logger))
         let clock = ctx.now
         return CircuitBreakerDestination(
             retrying, store: CatalogBreakerStore(catalog: ctx.catalog, now: clock),
