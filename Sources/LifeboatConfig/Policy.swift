@@ -51,6 +51,10 @@ package struct Policy: Sendable {
     package var file: String
     /// Commands run before and after each backup.
     package var hooks = HooksSpec()
+    /// `nice`: the CPU priority (-20 to 19) of Lifeboat's threads and dumpers while this policy is backed up.
+    package var nice: Int32? = nil
+    /// `ionice`: their I/O priority meanwhile.
+    package var ionice: IOPriority? = nil
 
     /// What produces the plaintext, as the source's kind says.
     package var kind: Kind { source.kind }

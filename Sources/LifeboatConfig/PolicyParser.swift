@@ -63,12 +63,14 @@ enum PolicyParser {
         var retention = Policy.Retention()
         if let r = top.optional("retention") { retention = try parseRetention(r) }
         let hooks = try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec()
+        let nice = try top.optional("nice").map { Int32(try $0.int("nice", in: -20...19)) }
+        let ionice = try top.optional("ionice").map(parseIONice)
         try top.finish()
 
         return Policy(
             name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
             recipients: recipients, compressionLevel: level, chunkSize: chunkSize, destinations: destinations,
-            retention: retention, file: file, hooks: hooks)
+            retention: retention, file: file, hooks: hooks, nice: nice, ionice: ionice)
     }
 
     static func parseObjectives(_ v: YAMLValue) throws -> Policy.Objectives {
@@ -89,6 +91,15 @@ enum PolicyParser {
         }
         try f.finish()
         return Policy.Objectives(rpo: rpo, rto: rto, priority: priority, scenario: scenario)
+    }
+
+    /// `ionice: idle | best-effort:N | realtime:N`.
+    static func parseIONice(_ v: YAMLValue) throws -> IOPriority {
+        let text = try v.string("ionice")
+        guard let p = IOPriority(parsing: text) else {
+            throw v.error("ionice: '\(text)' is not idle, best-effort:N or realtime:N (N from 0 to 7)")
+        }
+        return p
     }
 
     static func parseRetention(_ v: YAMLValue) throws -> Policy.Retention {

@@ -21,6 +21,10 @@ struct BackupJob {
     }
 
     func run() throws -> Spooled {
+        if policy.nice != nil || policy.ionice != nil {
+            // This runs on a dispatch worker, which may have put its own priority back: set it again.
+            ProcessPriority(nice: policy.nice, io: policy.ionice).reassert()
+        }
         let recipients = try KeyLoading.recipients(of: policy)
         let source = try PayloadSource.make(
             for: policy, logger: ctx.logger,
