@@ -55,6 +55,8 @@ package struct Policy: Sendable {
     package var nice: Int32? = nil
     /// `ionice`: their I/O priority meanwhile.
     package var ionice: IOPriority? = nil
+    /// `heartbeat_url`: this policy's own dead man's switch (`/start`, success, `/fail` per backup).
+    package var heartbeatURL: String? = nil
 
     /// What produces the plaintext, as the source's kind says.
     package var kind: Kind { source.kind }

@@ -65,12 +65,14 @@ enum PolicyParser {
         let hooks = try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec()
         let nice = try top.optional("nice").map { Int32(try $0.int("nice", in: -20...19)) }
         let ionice = try top.optional("ionice").map(parseIONice)
+        let heartbeat = try top.optional("heartbeat_url").map(parseHeartbeatURL)
         try top.finish()
 
         return Policy(
             name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
             recipients: recipients, compressionLevel: level, chunkSize: chunkSize, destinations: destinations,
-            retention: retention, file: file, hooks: hooks, nice: nice, ionice: ionice)
+            retention: retention, file: file, hooks: hooks, nice: nice, ionice: ionice,
+            heartbeatURL: heartbeat)
     }
 
     static func parseObjectives(_ v: YAMLValue) throws -> Policy.Objectives {
@@ -91,6 +93,15 @@ enum PolicyParser {
         }
         try f.finish()
         return Policy.Objectives(rpo: rpo, rto: rto, priority: priority, scenario: scenario)
+    }
+
+    /// `heartbeat_url`: an http or https URL.
+    static func parseHeartbeatURL(_ v: YAMLValue) throws -> String {
+        let s = try v.nonEmptyString("heartbeat_url")
+        guard let url = URL(string: s), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw v.error("heartbeat_url must be an http or https URL")
+        }
+        return s
     }
 
     /// `ionice: idle | best-effort:N | realtime:N`.

@@ -33,8 +33,24 @@ extension Lifeboat {
                 }
                 let display = global.progress(ctx.progress)
                 defer { display?.stop() }
-                let outcomes = try await BackupUseCase(ctx).run(policies: selected)
+                // The host's heartbeat (heartbeat_url) hears of a manual backup as of a timer run.
+                let host = RunUseCase(ctx)
+                await host.heartbeatStart()
+                let outcomes: [BackupUseCase.Outcome]
+                do {
+                    outcomes = try await BackupUseCase(ctx).run(policies: selected)
+                } catch {
+                    display?.stop()
+                    await host.heartbeat(RunUseCase.Report(failed: true, lines: ["backup: \(error)"]))
+                    throw error
+                }
                 display?.stop()
+                await host.heartbeat(
+                    RunUseCase.Report(
+                        failed: outcomes.contains { $0.status != .complete },
+                        lines: outcomes.map { o in
+                            "\(o.policy) \(o.id?.rawValue ?? "-") \(o.status)" + (o.message.map { ": \($0)" } ?? "")
+                        }))
                 if json {
                     print(
                         try JSONText.encode(

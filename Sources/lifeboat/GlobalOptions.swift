@@ -85,11 +85,11 @@ enum LoggingSetup {
             case .text:
                 var h = StreamLogHandler.standardError(label: label)
                 h.logLevel = level
-                return h
+                return TailingLogHandler(h)
             case .json:
                 var h = JSONLogHandler(label: label)
                 h.logLevel = level
-                return h
+                return TailingLogHandler(h)
             }
         }
     }

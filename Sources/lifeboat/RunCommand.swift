@@ -55,6 +55,7 @@ extension Lifeboat {
                     ctx.logger.warning("no policy files (*.yaml) in \(ctx.agent.policiesDirectory): nothing to back up")
                 }
                 let useCase = RunUseCase(ctx)
+                await useCase.heartbeatStart()
                 let report: RunUseCase.Report
                 let display = global.progress(ctx.progress)
                 defer { display?.stop() }

@@ -69,6 +69,23 @@ package struct BackupUseCase {
 
     /// One policy's backup between its hooks: `before` may stop it; `after` or `on_failure` follow it.
     func backUp(_ policy: Policy) async -> Outcome {
+        guard let url = policy.heartbeatURL else { return await politely(policy) }
+        let heartbeat = Heartbeat(url: url)
+        await heartbeat.send(.start, logger: ctx.logger)
+        let outcome = await politely(policy)
+        if outcome.status == .complete {
+            await heartbeat.send(.success, logger: ctx.logger)
+        } else {
+            let line =
+                "\(policy.name) \(outcome.id?.rawValue ?? "-") \(outcome.status)"
+                + (outcome.message.map { ": \($0)" } ?? "")
+            await heartbeat.send(.failure(body: Heartbeat.failureBody([line])), logger: ctx.logger)
+        }
+        return outcome
+    }
+
+    /// With the policy's nice and ionice, when it sets them.
+    func politely(_ policy: Policy) async -> Outcome {
         guard policy.nice != nil || policy.ionice != nil else { return await hooksAndBackUp(policy) }
         // nice and ionice hold for the hooks, the dump and the shipping, then what was there comes back.
         let priority = ProcessPriority(nice: policy.nice, io: policy.ionice)

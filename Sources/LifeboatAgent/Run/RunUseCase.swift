@@ -26,7 +26,10 @@ package struct RunUseCase {
         package var didWork = false
         package var outcome: String { failed ? "failed" : didWork ? "ok" : "idle" }
 
-        package init(failed: Bool = false) { self.failed = failed }
+        package init(failed: Bool = false, lines: [String] = []) {
+            self.failed = failed
+            self.lines = lines
+        }
     }
 
     package func run() async throws -> Report {
@@ -134,9 +137,21 @@ package struct RunUseCase {
         MetricsTextfile.refresh(ctx, summaries: summaries)
     }
 
-    /// Pings the heartbeat URL, when configured, for the run's outcome.
+    /// Pings the heartbeat URL, when configured, for the run's outcome: success, or `/fail` with the
+    /// result lines and the last log lines.
     package func heartbeat(_ report: Report) async {
         guard let url = ctx.agent.heartbeatURL else { return }
-        await Heartbeat(url: url).send(success: !report.failed, logger: ctx.logger)
+        if report.failed {
+            let failedLines = report.lines.filter { !$0.hasSuffix(" complete") && !$0.contains(" complete (") }
+            await Heartbeat(url: url).send(.failure(body: Heartbeat.failureBody(failedLines)), logger: ctx.logger)
+        } else {
+            await Heartbeat(url: url).send(.success, logger: ctx.logger)
+        }
+    }
+
+    /// Pings `<heartbeat_url>/start`, when configured: the work begins.
+    package func heartbeatStart() async {
+        guard let url = ctx.agent.heartbeatURL else { return }
+        await Heartbeat(url: url).send(.start, logger: ctx.logger)
     }
 }
