@@ -10,9 +10,13 @@ package struct TailingLogHandler: LogHandler {
     /// The level the operator sees (`-v`: info; otherwise warning).
     var shown: Logger.Level
 
-    package init(_ inner: LogHandler, tail: LogTail = .shared) {
+    /// Runs before a line is shown: the progress display clears its line, so the log line starts clean.
+    let beforeShowing: @Sendable () -> Void
+
+    package init(_ inner: LogHandler, tail: LogTail = .shared, beforeShowing: @escaping @Sendable () -> Void = {}) {
         self.inner = inner
         self.tail = tail
+        self.beforeShowing = beforeShowing
         shown = inner.logLevel
     }
 
@@ -36,6 +40,9 @@ package struct TailingLogHandler: LogHandler {
 
     package func log(event: LogEvent) {
         tail.append("\(Timestamp.iso8601(Date())) \(event.level) \(event.message)")
-        if event.level >= shown { inner.log(event: event) }
+        if event.level >= shown {
+            beforeShowing()
+            inner.log(event: event)
+        }
     }
 }

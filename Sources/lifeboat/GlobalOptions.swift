@@ -85,11 +85,11 @@ enum LoggingSetup {
             case .text:
                 var h = StreamLogHandler.standardError(label: label)
                 h.logLevel = level
-                return TailingLogHandler(h)
+                return TailingLogHandler(h, beforeShowing: ProgressDisplay.clearCurrent)
             case .json:
                 var h = JSONLogHandler(label: label)
                 h.logLevel = level
-                return TailingLogHandler(h)
+                return TailingLogHandler(h, beforeShowing: ProgressDisplay.clearCurrent)
             }
         }
     }

@@ -12,10 +12,17 @@ final class ProgressDisplay: Sendable {
     private let drawn = Mutex(false)
     private let done = DispatchSemaphore(value: 0)
 
+    /// The display drawing now, so a log line can clear the progress line before it is written.
+    private static let current = Mutex<ProgressDisplay?>(nil)
+
+    /// Clears the progress line, when one is drawn (a log line is about to be written).
+    static let clearCurrent: @Sendable () -> Void = { current.withLock { $0 }?.clear() }
+
     /// Starts drawing when stderr is a terminal and progress is wanted; nil otherwise.
     static func start(_ meter: ProgressMeter, enabled: Bool) -> ProgressDisplay? {
         guard enabled, isatty(STDERR_FILENO) == 1 else { return nil }
         let display = ProgressDisplay(meter: meter)
+        current.withLock { $0 = display }
         let thread = Thread { display.loop() }
         thread.name = "lifeboat-progress"
         thread.start()
@@ -52,6 +59,7 @@ final class ProgressDisplay: Sendable {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         done.wait()
         clear()
+        Self.current.withLock { if $0 === self { $0 = nil } }
     }
 
     static func write(_ text: String) {
