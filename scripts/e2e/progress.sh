@@ -42,3 +42,16 @@ check "progress: nothing extra when standard error is not a terminal (exit $code
 python3 "$PTY" "$P/quiet.tty" "$BIN" --no-progress backup "${PC[@]}" >/dev/null; code=$?
 check "progress: --no-progress draws nothing on a terminal (exit $code)" bash -c "
     [ $code -eq 0 ] && ! grep -q \$'\r' '$P/quiet.tty' && ! grep -q 'backup tree: in' '$P/quiet.tty'"
+
+python3 "$PTY" "$P/verbose.tty" "$BIN" backup -v "${PC[@]}" >/dev/null; code=$?
+check "progress: with -v each log line starts on a cleared line, not glued to the progress line (exit $code)" \
+    python3 - "$P/verbose.tty" 2>&1 <<'PY'
+import re, sys
+seen = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+logged = [seg for seg in seen.split("\n") if " info " in seg]
+assert logged, seen[-400:]
+for seg in logged:
+    last = seg.rstrip("\r").split("\r")[-1].replace("\x1b[K", "")  # the terminal turns \n into \r\n
+    assert re.match(r"\d{4}-\d\d-\d\dT", last), repr(seg[-300:])
+assert "backup tree: in " in seen, seen[-400:]
+PY
