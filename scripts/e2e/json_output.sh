@@ -86,6 +86,22 @@ jq_ok "restore: id, into, bytes, chunks per destination (exit $code)" "$J/restor
     "$code == 0 and d['policy'] == 'tree' and d['id'] == '$ID2' and d['into'] == '$J/restored' and d['bytes'] > 2500000
      and d['chunks']['nas'] >= 3 and d['skipped'] == []"
 
+# The commands that spoke JSON before: their documented fields, in the same run.
+"$BIN" list --json "${JC[@]}" >"$J/list.json"; code=$?
+jq_ok "list: the contract's fields (exit $code)" "$J/list.json" \
+    "$code == 0 and len(d) == 2 and all({'id','policy','status','started','finished','bytes_in','bytes_out','chunks','destinations'} <= set(b) for b in d)"
+"$BIN" check --json "${JC[@]}" >"$J/check.json"; code=$?
+jq_ok "check: the contract's fields (exit $code)" "$J/check.json" \
+    "$code == 0 and d[0]['policy'] == 'tree' and d[0]['status'] == 'ok' and d[0]['newest_backup'] == '$ID2'
+     and {'rpo_seconds','age_seconds','message'} <= set(d[0])"
+"$BIN" config check --json "${JC[@]}" >"$J/config.json"; code=$?
+jq_ok "config check: ok, checked, problems, write_paths (exit $code)" "$J/config.json" \
+    "$code == 0 and d['ok'] is True and d['checked'] == ['tree'] and d['problems'] == [] and d['role'] == 'agent'
+     and isinstance(d['write_paths'], list)"
+"$BIN" ls tree --json --identity "$J/keys/ops.sec.asc" "${JC[@]}" "$J/tree/random.bin" >"$J/ls.json" 2>/dev/null; code=$?
+jq_ok "ls: one object per entry (exit $code)" "$J/ls.json" \
+    "$code == 0 and len(d) == 1 and d[0]['path'].endswith('/random.bin') and d[0]['size'] == 2500000 and {'type','mode','mtime'} <= set(d[0])"
+
 "$BIN" list nosuch --json "${JC[@]}" >"$J/list-bad.json" 2>/dev/null; code=$?
 jq_ok "list of an unknown policy: documented exit code and a JSON error (exit $code)" "$J/list-bad.json" \
     "$code == 64 and d['exit_code'] == 64 and 'nosuch' in d['error']"
