@@ -67,7 +67,7 @@ let package = Package(
             name: "LifeboatCLI",
             dependencies: [
                 "LifeboatAgent", "LifeboatCatalog", "LifeboatConfig", "LifeboatCore", "LifeboatCrypto",
-                "LifeboatSources",
+                "LifeboatSources", .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "lifeboat",
@@ -127,6 +127,7 @@ let package = Package(
             name: "LifeboatCLITests",
             dependencies: [
                 "LifeboatCLI", "LifeboatAgent", "LifeboatCatalog", "LifeboatCore", "LifeboatCrypto",
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ]
 )

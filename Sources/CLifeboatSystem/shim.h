@@ -16,7 +16,21 @@ extern ssize_t fgetxattr(int fd, const char *name, void *value, size_t size);
 extern int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags);
 extern int fsetxattr(int fd, const char *name, const void *value, size_t size, int flags);
 
+extern long syscall(long number, ...);
+
 static inline int lifeboat_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
+/// ioprio_set(2) and ioprio_get(2), which glibc does not wrap (x86_64 and aarch64 numbers).
+#if defined(__x86_64__)
+#define LIFEBOAT_SYS_IOPRIO_SET 251
+#define LIFEBOAT_SYS_IOPRIO_GET 252
+#elif defined(__aarch64__)
+#define LIFEBOAT_SYS_IOPRIO_SET 30
+#define LIFEBOAT_SYS_IOPRIO_GET 31
+#endif
+static inline int lifeboat_ioprio_set(int which, int who, int ioprio) {
+    return (int)syscall(LIFEBOAT_SYS_IOPRIO_SET, which, who, ioprio);
+}
+static inline int lifeboat_ioprio_get(int which, int who) { return (int)syscall(LIFEBOAT_SYS_IOPRIO_GET, which, who); }
 static inline int lifeboat_syncfs(int fd) { return syncfs(fd); }
 /// prctl with the fixed four arguments every option takes (Swift cannot call a variadic C function).
 static inline int lifeboat_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,

@@ -45,6 +45,12 @@ enum DestinationParser {
         var d = DestinationSpec(name: name, location: location)
         d.failureDomain = failureDomain
         if let x = f.optional("delete") { d.deletes = try x.bool("delete") }
+        if let x = f.optional("rate_limit") {
+            d.rateLimit = try x.rate(
+                "rate_limit", least: DestinationSpec.rateLimitRange.lowerBound,
+                most: DestinationSpec.rateLimitRange.upperBound
+            ).bytes
+        }
         (d.retry, d.breaker, d.concurrency) = (shipping.retry, shipping.breaker, shipping.concurrency)
         try f.finish()
         return d

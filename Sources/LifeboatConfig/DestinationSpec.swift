@@ -1,9 +1,15 @@
+import LifeboatCore
+
 /// Where a backup is shipped: a local directory (NAS mount), an S3-compatible bucket or any rclone
 /// remote, with how failures there are retried.
 package struct DestinationSpec: Sendable {
     package var name: String
     package var location: Location
     package var failureDomain: String?
+    /// `rate_limit`: the most bytes per second shipped to this destination, across its concurrent uploads.
+    package var rateLimit: Int64?
+    /// What `rate_limit` may be: from 1KiB/s to 10GiB/s.
+    package static let rateLimitRange = ByteSize(bytes: 1 << 10)...ByteSize(bytes: 10 << 30)
     /// How failures are retried and when the destination is skipped.
     package var retry = RetrySpec()
     package var breaker = BreakerSpec()

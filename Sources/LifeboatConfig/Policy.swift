@@ -58,6 +58,12 @@ package struct Policy: Sendable {
     /// `min_failure_domains`: how many distinct failure domains the newest complete backup must be held
     /// in before `check` is satisfied; nil: not checked.
     package var minFailureDomains: Int?
+    /// `nice`: the CPU priority (-20 to 19) of Lifeboat's threads and dumpers while this policy is backed up.
+    package var nice: Int32? = nil
+    /// `ionice`: their I/O priority meanwhile.
+    package var ionice: IOPriority? = nil
+    /// `heartbeat_url`: this policy's own dead man's switch (`/start`, success, `/fail` per backup).
+    package var heartbeatURL: String? = nil
 
     /// What produces the plaintext, as the source's kind says.
     package var kind: Kind { source.kind }

@@ -81,6 +81,9 @@ enum PolicyParser {
         }
         let retention = faults.attempt { try top.optional("retention").map(parseRetention) ?? Policy.Retention() }
         let hooks = faults.attempt { try top.optional("hooks").map(HooksSpec.parse) ?? HooksSpec() }
+        let nice = faults.attempt { try top.optional("nice").map { Int32(try $0.int("nice", in: -20...19)) } }
+        let ionice = faults.attempt { try top.optional("ionice").map(parseIONice) }
+        let heartbeat = faults.attempt { try top.optional("heartbeat_url").map(parseHeartbeatURL) }
         let minFailureDomains = faults.attempt { () throws -> Int? in
             guard let m = top.optional("min_failure_domains") else { return nil }
             let n = try m.int("min_failure_domains", in: 1...100)
@@ -92,7 +95,8 @@ enum PolicyParser {
         faults.attempt { try top.finish() }
 
         guard let name, let source, let objectives, let schedule, let drill, let encryption, let data, let compression,
-            let chunkSize, let destinations, let retention, let hooks, let minFailureDomains
+            let chunkSize, let destinations, let retention, let hooks, let minFailureDomains, let nice, let ionice,
+            let heartbeat
         else { return nil }
         var policy = Policy(
             name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
@@ -101,6 +105,7 @@ enum PolicyParser {
         policy.recipientLines = encryption.lines
         policy.compression = compression.0
         policy.minFailureDomains = minFailureDomains
+        (policy.nice, policy.ionice, policy.heartbeatURL) = (nice, ionice, heartbeat)
         return policy
     }
 
@@ -142,6 +147,24 @@ enum PolicyParser {
         }
         try f.finish()
         return Policy.Objectives(rpo: rpo, rto: rto, priority: priority, scenario: scenario)
+    }
+
+    /// `heartbeat_url`: an http or https URL.
+    static func parseHeartbeatURL(_ v: YAMLValue) throws -> String {
+        let s = try v.nonEmptyString("heartbeat_url")
+        guard let url = URL(string: s), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw v.error("heartbeat_url must be an http or https URL")
+        }
+        return s
+    }
+
+    /// `ionice: idle | best-effort:N | realtime:N`.
+    static func parseIONice(_ v: YAMLValue) throws -> IOPriority {
+        let text = try v.string("ionice")
+        guard let p = IOPriority(parsing: text) else {
+            throw v.error("ionice: '\(text)' is not idle, best-effort:N or realtime:N (N from 0 to 7)")
+        }
+        return p
     }
 
     static func parseRetention(_ v: YAMLValue) throws -> Policy.Retention {

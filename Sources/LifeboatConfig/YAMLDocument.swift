@@ -129,6 +129,17 @@ struct YAMLValue {
         return b
     }
 
+    /// A rate such as `20MiB/s`: a size per second, within `least...most` bytes per second.
+    func rate(_ name: String, least: ByteSize, most: ByteSize) throws -> ByteSize {
+        let s = try string(name)
+        let perSecond = s.hasSuffix("/s") ? String(s.dropLast(2)).trimmingCharacters(in: .whitespaces) : nil
+        guard let perSecond, let b = ByteSize(parsing: perSecond), b.bytes > 0 else {
+            throw error("\(name): '\(s)' is not a rate (like 512KiB/s, 20MiB/s, 1GiB/s)")
+        }
+        guard b >= least, b <= most else { throw outOfRange(name, s, "\(least)/s", "\(most)/s") }
+        return b
+    }
+
     func outOfRange(_ name: String, _ text: String, _ least: String, _ most: String) -> LifeboatError {
         error("\(name): '\(text)' is out of range (from \(least) to \(most))")
     }

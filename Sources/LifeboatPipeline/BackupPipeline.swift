@@ -40,16 +40,20 @@ package struct BackupPipeline {
 
     /// Builds the stages, lets `produce` write the whole plaintext into the first one and finish it,
     /// and returns what `produce` returned with what was spooled.
-    package func run<Output>(_ produce: (ByteSink) throws -> Output) throws -> (output: Output, result: Result) {
+    /// `meter`, when given, counts the plaintext taken in and the ciphertext spooled.
+    package func run<Output>(meter: ProgressMeter? = nil, _ produce: (ByteSink) throws -> Output) throws -> (
+        output: Output, result: Result
+    ) {
         let spooler = try ChunkSpooler(directory: spoolDirectory, chunkSize: chunkSize, maxBytes: maxSpoolBytes)
-        let encryptor = try OpenPGPEncryptor(recipients: recipients, output: spooler)
+        let encryptor = try OpenPGPEncryptor(
+            recipients: recipients, output: meter.map { m in MeteredSink(next: spooler, count: m.addOut) } ?? spooler)
         let compressor: ByteSink =
             switch compression {
             case .gzip: try GzipMemberWriter(level: compressionLevel, output: encryptor)
             case .zstd: try ZstdFrameWriter(level: compressionLevel, output: encryptor)
             }
         let hasher = PayloadHasher(next: compressor)
-        let output = try produce(hasher)
+        let output = try produce(meter.map { m in MeteredSink(next: hasher, count: m.addIn) } ?? hasher)
         guard let sha256 = hasher.sha256 else { throw PayloadHasherError.unfinished }
         return (
             output,

@@ -24,7 +24,7 @@ extension Lifeboat {
             @Flag(name: .long, help: "Also reach each destination.") var connect = false
 
             func run() async throws {
-                LoggingSetup.bootstrap(verbose: global.verbose)
+                LoggingSetup.bootstrap(verbose: global.verbose, format: global.logFormat)
                 let file = global.configPath
                 let report = await ConfigCheckUseCase(file: file, connect: connect).run()
                 do {
@@ -33,7 +33,7 @@ extension Lifeboat {
                             ? try ConfigCheckOutput.json(report, file: file)
                             : ConfigCheckOutput.text(report, file: file))
                 } catch {
-                    throw Failure.exit(error)
+                    throw Failure.exit(error, json: json)
                 }
                 if !report.problems.isEmpty { throw ExitCode(ExitCodeTable.badInput) }
             }

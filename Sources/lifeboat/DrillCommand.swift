@@ -59,7 +59,7 @@ extension Lifeboat {
         func run() async throws {
             StopSignals.install()
             var outcomes: [DrillOutcome] = []
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 let named = try policies.map(DrillSelection.parse)
                 let ctx = try global.recoveryContext(command: "drill")
                 _ = try ctx.identities()
@@ -68,9 +68,13 @@ extension Lifeboat {
                 for name in swept.databases { ctx.logger.warning("dropped a killed drill's scratch database \(name)") }
                 for problem in swept.problems { ctx.logger.warning("\(problem)") }
                 let targets = try await DrillTargets.select(ctx, named: named, dueOnly: due)
+                let display = global.progress(ctx.progress)
+                defer { display?.stop() }
                 for t in targets {
                     let outcome = try await DrillUseCase(ctx).run(
                         host: t.host, policy: t.policy, backup: backup.flatMap(BackupID.init))
+                    ctx.progress.finish()
+                    display?.clear()
                     if !json { print(DrillOutput.line(outcome)) }
                     outcomes.append(outcome)
                 }

@@ -42,7 +42,7 @@ extension Lifeboat {
             do {
                 ctx = try global.recoveryContext(command: "fleet")
             } catch {
-                throw Failure.exit(error)
+                throw Failure.exit(error, json: json)
             }
             let report: FleetScan.Report
             do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LifeboatAgent
+import LifeboatCLI
 
 extension Lifeboat {
     /// `lifeboat forget ID [--dry-run]`: stop shipping a backup that can never finish, and mark it failed.
@@ -15,11 +16,13 @@ extension Lifeboat {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The backup id.") var id: RequestedBackup
         @Flag(name: .long, help: "Say what would be done; change nothing.") var dryRun = false
+        @Flag(help: "Print one JSON object: id, action, dry_run, was, now, policy, missing.") var json = false
 
         func run() async throws {
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 let ctx = try global.context()
                 let o = try ForgetUseCase(ctx).run(id: id, dryRun: dryRun)
+                if json { return print(try JSONText.encode(CatalogChangeJSON.forget(o))) }
                 let lacking = o.missing.isEmpty ? "" : "; not at \(o.missing.joined(separator: ", "))"
                 print(
                     o.dryRun

@@ -5,8 +5,8 @@ import ArgumentParser
 /// its sub-subcommand's, as in `config check`), where the argument parser reads them.
 enum GlobalOptionsFirst {
     /// The shared options that take a value, and the flags.
-    static let withValue: Set<String> = ["--config"]
-    static let flags: Set<String> = ["-v", "--verbose"]
+    static let withValue: Set<String> = ["--config", "--log-format"]
+    static let flags: Set<String> = ["-v", "--verbose", "--no-progress"]
 
     static func reordered(_ args: [String], root: ParsableCommand.Type) -> [String] {
         var leading: [String] = []
@@ -16,7 +16,7 @@ enum GlobalOptionsFirst {
             if withValue.contains(a), i + 1 < args.count {
                 leading += [a, args[i + 1]]
                 i += 2
-            } else if a.hasPrefix("--config=") || flags.contains(a) {
+            } else if a.hasPrefix("--config=") || a.hasPrefix("--log-format=") || flags.contains(a) {
                 leading.append(a)
                 i += 1
             } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LifeboatCLI
 import LifeboatCrypto
 import LifeboatPipeline
 
@@ -20,9 +21,13 @@ extension Lifeboat {
         @Option(name: .long, help: "An email address for the user id.") var email: String?
         @Option(name: .long, help: "A file whose first line protects the secret key.") var passphraseFile: String?
         @Flag(name: .long, help: "RSA-4096 instead of ed25519/cv25519.") var rsa = false
+        @Flag(
+            name: .long,
+            help: "Print one JSON object: fingerprint, public_key_file, secret_key_file, passphrase_protected.")
+        var json = false
 
         func run() async throws {
-            try CryptoCommand.guarded {
+            try CryptoCommand.guarded(json: json) {
                 guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
                     throw CryptoCommand.usage("--name must be a plain file name (no '/', not starting with '.')")
                 }
@@ -54,12 +59,15 @@ extension Lifeboat {
                     unlink(secretPath)
                     throw error
                 }
-                print("fingerprint: \(key.fingerprint)")
-                print("public key: \(publicPath) (copy it to the host)")
-                print("secret key: \(secretPath)")
-                print(
-                    "keep the secret key OFF the host, in two separate safe places; without it no backup can be restored"
-                )
+                if json {
+                    print(
+                        try JSONText.encode(
+                            KeyJSON.keygen(
+                                fingerprint: key.fingerprint, publicFile: publicPath, secretFile: secretPath,
+                                protected: passphrase != nil)))
+                } else {
+                    Self.printText(key.fingerprint, publicPath: publicPath, secretPath: secretPath)
+                }
                 if passphrase == nil {
                     FileHandle.standardError.write(
                         Data(
@@ -67,6 +75,14 @@ extension Lifeboat {
                                 .utf8))
                 }
             }
+        }
+
+        /// What keygen tells a person: the fingerprint, which file goes where, and to keep the secret off the host.
+        static func printText(_ fingerprint: String, publicPath: String, secretPath: String) {
+            print("fingerprint: \(fingerprint)")
+            print("public key: \(publicPath) (copy it to the host)")
+            print("secret key: \(secretPath)")
+            print("keep the secret key OFF the host, in two separate safe places; without it no backup can be restored")
         }
 
         /// Creates a new file with its final mode from the start (O_EXCL: never replaces anything).

@@ -38,6 +38,28 @@ struct Lifeboat: AsyncParsableCommand {
     /// Ignores SIGPIPE and disables core dumps before any command parses its arguments or reads a key.
     static func main() async {
         ProcessHardening.atStart()
-        await main(GlobalOptionsFirst.reordered(Array(CommandLine.arguments.dropFirst()), root: Lifeboat.self))
+        let arguments = GlobalOptionsFirst.reordered(Array(CommandLine.arguments.dropFirst()), root: Lifeboat.self)
+        guard arguments.contains("--json") else { return await main(arguments) }
+        await mainSpeakingJSON(arguments)
+    }
+
+    /// As `main`, but a command line the parser refuses (exit 64) also prints a JSON object with
+    /// `error` on standard output, as every other failure in `--json` mode does.
+    static func mainSpeakingJSON(_ arguments: [String]) async {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            // Commands print their own JSON before throwing an ExitCode; help and --version are not failures.
+            if !(error is ExitCode), code != .success {
+                print(JSONFailure(error: message(for: error), hint: nil, exitCode: code.rawValue).text())
+            }
+            exit(withError: error)
+        }
     }
 }

@@ -16,7 +16,7 @@ extension Lifeboat {
         @Flag(help: "Include deleted, soft-deleted and purged backups.") var all = false
 
         func run() async throws {
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 let ctx = try global.context()
                 var records: [BackupRecord]
                 if let policy, !ctx.configuration.policies.contains(where: { $0.name == policy }),

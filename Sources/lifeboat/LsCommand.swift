@@ -28,7 +28,7 @@ extension Lifeboat {
         @Flag(help: "Print a JSON array of entries.") var json = false
 
         func run() async throws {
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 let ctx = try global.context()
                 guard let p = try ctx.configuration.select([policy]).first else { return }
                 let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)

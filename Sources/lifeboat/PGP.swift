@@ -76,7 +76,7 @@ enum CryptoCommand {
     /// The command line is wrong: exits as a usage error.
     static func usage(_ message: String) -> LifeboatError { LifeboatError(.usage, message) }
 
-    static func guarded(_ body: () throws -> Void) throws {
+    static func guarded(json: Bool = false, _ body: () throws -> Void) throws {
         do {
             try body()
         } catch let e as ExitCode {
@@ -84,7 +84,9 @@ enum CryptoCommand {
         } catch {
             let text = (error as? CryptoError)?.message ?? "\(error)"
             FileHandle.standardError.write(Data("lifeboat: \(text)\n".utf8))
-            throw ExitCode(ExitCodeTable.code(for: error))
+            let code = ExitCodeTable.code(for: error)
+            if json { print(JSONFailure(error: text, hint: nil, exitCode: code).text()) }
+            throw ExitCode(code)
         }
     }
 

@@ -19,13 +19,16 @@ extension Lifeboat {
         @Option(help: "The host whose backups to record (default: this host's name from the config).") var host: String?
         @Option(help: "A public key trusted to sign backups, besides trusted_signers and this host's key (repeatable).")
         var signer: [String] = []
+        @Flag(help: "Print a JSON array, one object per policy: policy, added, copies, problems, other_hosts.")
+        var json = false
 
         func run() async throws {
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 let ctx = try global.context()
                 let outcomes = try await CatalogRebuild(ctx).run(
                     policies: try ctx.configuration.select(policies), host: host, signerFiles: signer)
-                for o in outcomes {
+                if json { print(try JSONText.encode(outcomes.map(RebuildCatalogJSON.init))) }
+                for o in outcomes where !json {
                     print(
                         "\(o.policy): \(Counted.text(o.added, "backup")) added, \(Counted.text(o.copies, "more copy", "more copies")) recorded"
                     )

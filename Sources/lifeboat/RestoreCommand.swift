@@ -11,7 +11,8 @@ extension Lifeboat {
             abstract: "Restore the newest restorable backup of a policy (or --backup ID) into PATH.",
             discussion: """
                 For files, PATH is a new (or empty) folder that receives the tree; for other kinds, a new file \
-                that receives the dump or database. Nothing is left under PATH when the restore fails.
+                that receives the dump or database. Nothing is left under PATH when the restore fails. --json \
+                prints one object: policy, id, into, bytes, chunks (per destination), skipped.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -36,13 +37,14 @@ extension Lifeboat {
             help:
                 "Restore only these entries of a file tree (and the folders above them): a path as on the host, what lies under it, or a shell glob (repeatable)."
         ) var path: [String] = []
+        @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
             if (to == nil) == (into == nil) { throw ValidationError("name exactly one of --to PATH and --into DSN") }
         }
 
         func run() async throws {
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 let ctx = try global.context()
                 guard let p = try ctx.configuration.select([policy]).first else { return }
                 let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
@@ -52,6 +54,8 @@ extension Lifeboat {
                     signerFiles: signer, allowUnsigned: allowUnsigned)
                 request.paths = path
                 let result: RestoreUseCase.Result
+                let display = global.progress(ctx.progress)
+                defer { display?.stop() }
                 if let into {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)
                 } else {
@@ -59,6 +63,13 @@ extension Lifeboat {
                     if p.kind == .sqlite, p.source.snapshot == nil, let written = result.written ?? to {
                         try DatabaseLoader.checkSQLite(written)
                     }
+                }
+                display?.stop()
+                if json {
+                    print(
+                        try JSONText.encode(
+                            RestoreJSON(policy: p.name, result: result, into: result.written ?? to ?? into ?? "")))
+                    return
                 }
                 let sources = result.chunksByDestination.sorted { $0.key < $1.key }
                     .map { "\(Counted.text($0.value, "chunk")) from \($0.key)" }.joined(separator: ", ")

@@ -14,8 +14,9 @@ extension Lifeboat {
                 A policy is due when its last backup started longer ago than its schedule (default: half \
                 its rpo). Due policies run highest priority and most overdue first, each under its own lock \
                 file in <spool>/.locks, so overlapping runs never back the same policy up twice. Prints one \
-                line per backup and prune action; prints nothing when nothing was due. Exit 0 when all went \
-                well, 1 when a backup, a shipping retry or a prune failed.
+                line per backup and prune action; prints nothing when nothing was due (--json: one object with \
+                outcome, failed, backups and prune, also when idle). Exit 0 when all went well, 1 when a backup, \
+                a shipping retry or a prune failed.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -23,6 +24,7 @@ extension Lifeboat {
             name: .customLong("random-delay"),
             help: "Wait a random time up to this long first (like 10m), to spread a fleet.")
         var randomDelay: String?
+        @Flag(help: "Print one JSON object: outcome, failed, backups, prune.") var json = false
 
         /// A timer fires every few minutes: a longer spread is a typo (and a sleep that long overflows).
         static let longestDelay = DurationValue(seconds: 86_400)
@@ -41,7 +43,7 @@ extension Lifeboat {
 
         func run() async throws {
             StopSignals.install()
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 if let text = randomDelay, let d = DurationValue(parsing: text), d.seconds > 0 {
                     let wait = Double.random(in: 0...Double(d.seconds))
                     try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
@@ -53,14 +55,25 @@ extension Lifeboat {
                     ctx.logger.warning("no policy files (*.yaml) in \(ctx.agent.policiesDirectory): nothing to back up")
                 }
                 let useCase = RunUseCase(ctx)
+                await useCase.heartbeatStart()
                 let report: RunUseCase.Report
+                let display = global.progress(ctx.progress)
+                defer { display?.stop() }
                 do {
                     report = try await useCase.run()
+                    display?.stop()
                 } catch {
+                    display?.stop()
                     await useCase.heartbeat(RunUseCase.Report(failed: true))
                     throw error
                 }
-                for line in report.lines { print(line) }
+                if json {
+                    print(
+                        try JSONText.encode(
+                            RunJSON(report) { o in o.id.flatMap { try? ctx.catalog.backup(id: $0) } }))
+                } else {
+                    for line in report.lines { print(line) }
+                }
                 await useCase.heartbeat(report)
                 if report.failed { throw ExitCode(ExitCodeTable.failure) }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LifeboatAgent
+import LifeboatCLI
 
 extension Lifeboat {
     /// `lifeboat signing-key`: this host's signing key, by fingerprint and public half, for readers to trust.
@@ -14,11 +15,17 @@ extension Lifeboat {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print one JSON object: fingerprint, public_key.") var json = false
 
         func run() async throws {
-            try await Failure.guarded {
+            try await Failure.guarded(json: json) {
                 let ctx = try global.context()
                 let key = try ctx.signingKey()
+                if json {
+                    return print(
+                        try JSONText.encode(
+                            KeyJSON.signingKey(fingerprint: key.fingerprint, publicArmored: key.publicArmored)))
+                }
                 print("fingerprint: \(key.fingerprint)")
                 print(key.publicArmored, terminator: "")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LifeboatCLI
 import LifeboatCore
 
 extension Lifeboat {
@@ -7,7 +8,16 @@ extension Lifeboat {
         static let configuration = CommandConfiguration(
             commandName: "version", abstract: "Print the version and the formats this binary writes.")
 
+        @Flag(help: "Print one JSON object: version, manifest_format, latest_format.") var json = false
+
         func run() throws {
+            if json {
+                do {
+                    return print(try JSONText.encode(VersionJSON()))
+                } catch {
+                    throw Failure.exit(error, json: true)
+                }
+            }
             print("lifeboat \(LifeboatVersion.current)")
             print("manifest format \(Manifest.currentFormat), latest.json format \(LatestIndex.currentFormat)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatAgent
+import LifeboatCore
 import Logging
 import Testing
 
@@ -102,5 +103,24 @@ final class TinyHTTPListener: @unchecked Sendable {
             await Heartbeat(url: "http://127.0.0.1:\(silent.port)/x", timeout: 1).send(success: true, logger: logger)
                 == nil)
         #expect(Date().timeIntervalSince(start) < 5)
+    }
+}
+
+/// The healthchecks-style pings: where each goes, and what a failure carries.
+@Suite struct HeartbeatPingTests {
+    @Test func eachPingHasItsURL() {
+        let hb = Heartbeat(url: "https://hc.example/ping/abc/")
+        #expect(hb.target(for: .start) == "https://hc.example/ping/abc/start")
+        #expect(hb.target(for: .success) == "https://hc.example/ping/abc/")
+        #expect(hb.target(for: .failure(body: "x")) == "https://hc.example/ping/abc/fail")
+    }
+
+    @Test func failureBodyHasTheResultsThenTheLastLogLines() {
+        let tail = LogTail(capacity: 5)
+        tail.append("2026-11-29T17:00:00Z info dumping orders")
+        let body = Heartbeat.failureBody(["orders - failed: pg_dump exited 1"], tail: tail)
+        #expect(
+            body == "orders - failed: pg_dump exited 1\n\nlast log lines:\n2026-11-29T17:00:00Z info dumping orders\n")
+        #expect(Heartbeat.failureBody([], tail: LogTail(capacity: 1)) == "\n")
     }
 }

@@ -10,9 +10,11 @@ import http.server, sys
 log = sys.argv[1]
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with open(log, "a") as f:
             f.write(self.path + "\n")
         self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    do_POST = do_GET
     def log_message(self, *a): pass
 s = http.server.HTTPServer(("127.0.0.1", 0), H)
 print(s.server_address[1], flush=True)
@@ -68,8 +70,8 @@ check "the metrics textfile is 0644 even under umask 077 (node_exporter reads it
 sed -e 's/^name: tree$/name: broken/' -e 's#keys/ops.pub.asc#keys/missing.pub.asc#' "$R/policies/tree.yaml" >"$R/policies/broken.yaml"
 "$BIN" run --config "$R/lifeboat.yaml" >/dev/null 2>&1
 check "a run with a failed backup exits 1" test $? -eq 1
-check "the heartbeat got /ping/abc after each good run and /ping/abc/fail after the failed one" \
-    test "$(grep -c '^/ping/abc$' "$HB_LOG")" -eq 3 -a "$(tail -n 1 "$HB_LOG")" = "/ping/abc/fail"
+check "the heartbeat got /ping/abc/start as each run began, /ping/abc after each good run and /ping/abc/fail after the failed one" \
+    test "$(grep -c '^/ping/abc/start$' "$HB_LOG")" -eq 4 -a "$(grep -c '^/ping/abc$' "$HB_LOG")" -eq 3 -a "$(tail -n 1 "$HB_LOG")" = "/ping/abc/fail"
 kill "$HB_PID" 2>/dev/null
 # With the listener gone the heartbeat fails quietly; the run's exit code does not change.
 rm -f "$R/policies/broken.yaml"

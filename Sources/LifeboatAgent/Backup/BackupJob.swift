@@ -21,6 +21,10 @@ struct BackupJob {
     }
 
     func run() throws -> Spooled {
+        if policy.nice != nil || policy.ionice != nil {
+            // This runs on a dispatch worker, which may have put its own priority back: set it again.
+            ProcessPriority(nice: policy.nice, io: policy.ionice).reassert()
+        }
         let recipients = try KeyLoading.recipients(of: policy)
         let source = try PayloadSource.make(
             for: policy, logger: ctx.logger,
@@ -44,7 +48,8 @@ struct BackupJob {
             let pipeline = BackupPipeline(
                 recipients: recipients, compressionLevel: policy.compressionLevel, chunkSize: policy.chunkSize.bytes,
                 spoolDirectory: spoolDir, maxSpoolBytes: room, compression: policy.compression)
-            let (report, spooled) = try pipeline.run { try source.produce($0, id) }
+            ctx.progress.start("backup \(policy.name)")
+            let (report, spooled) = try pipeline.run(meter: ctx.progress) { try source.produce($0, id) }
             let warnings = report.warnings
             for w in warnings { ctx.logger.warning("\(policy.name): \(w)") }
             CrashPoint.hit("backup.spooled")

@@ -72,6 +72,37 @@ package struct BackupUseCase {
     /// One policy's backup between its hooks: `before` may stop it; `after` or `on_failure` follow it.
     func backUp(_ policy: Policy) async -> Outcome {
         if let shared = FailureDomains.sharedDomainWarning(policy) { ctx.logger.warning("\(policy.name): \(shared)") }
+        guard let url = policy.heartbeatURL else { return await politely(policy) }
+        let heartbeat = Heartbeat(url: url)
+        await heartbeat.send(.start, logger: ctx.logger)
+        let outcome = await politely(policy)
+        if outcome.status == .complete {
+            await heartbeat.send(.success, logger: ctx.logger)
+        } else {
+            let line =
+                "\(policy.name) \(outcome.id?.rawValue ?? "-") \(outcome.status)"
+                + (outcome.message.map { ": \($0)" } ?? "")
+            await heartbeat.send(.failure(body: Heartbeat.failureBody([line])), logger: ctx.logger)
+        }
+        return outcome
+    }
+
+    /// With the policy's nice and ionice, when it sets them.
+    func politely(_ policy: Policy) async -> Outcome {
+        guard policy.nice != nil || policy.ionice != nil else { return await hooksAndBackUp(policy) }
+        // nice and ionice hold for the hooks, the dump and the shipping, then what was there comes back.
+        let priority = ProcessPriority(nice: policy.nice, io: policy.ionice)
+        let (saved, problems) = priority.apply()
+        for p in problems { ctx.logger.warning("\(policy.name): \(p)") }
+        let keeper = priority.keep()
+        defer {
+            keeper.stop()
+            for p in priority.restore(saved) { ctx.logger.warning("\(policy.name): putting the priority back: \(p)") }
+        }
+        return await hooksAndBackUp(policy)
+    }
+
+    func hooksAndBackUp(_ policy: Policy) async -> Outcome {
         guard !policy.hooks.isEmpty else { return await takeAndShip(policy) }
         let hooks = HookRunner(policy: policy, logger: ctx.logger)
         let outcome: Outcome

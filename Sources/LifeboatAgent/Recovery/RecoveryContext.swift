@@ -14,6 +14,8 @@ package final class RecoveryContext: Sendable {
     package let config: RecoveryConfig
     package let catalog: RecoveryCatalog
     package let logger: Logger
+    /// What the running drill has done so far, for a progress line on a terminal.
+    package let progress = ProgressMeter()
     package let now: @Sendable () -> Date
     /// The destinations, each with its retries, in the config's order.
     package let destinations: [Destination]

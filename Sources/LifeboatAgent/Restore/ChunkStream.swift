@@ -13,6 +13,8 @@ struct ChunkStream {
     let logger: Logger
     /// The backup, for warnings.
     let backup: String
+    /// Counts ciphertext fetched (in), plaintext delivered (out) and chunks per destination.
+    var meter: ProgressMeter? = nil
 
     /// What reached the consumer, and how many chunks came from each destination.
     struct Streamed {
@@ -26,13 +28,17 @@ struct ChunkStream {
         _ chunks: [Manifest.Chunk], compression: CompressionAlgorithm, into consumer: ByteSink
     ) async throws -> Streamed {
         var used: [String: Int] = [:]
-        let pipeline = RestorePipeline(keys: keys, consumer: consumer, compression: compression)
+        let pipeline = RestorePipeline(
+            keys: keys, consumer: meter.map { m in MeteredSink(next: consumer, count: m.addOut) } ?? consumer,
+            compression: compression)
         for chunk in chunks {
             let fetched = try await fetcher.fetch(chunk)
             for p in fetched.problems {
                 logger.warning("backup \(backup): \(p); used the copy at \(fetched.destination)")
             }
             used[fetched.destination, default: 0] += 1
+            meter?.addIn(Int(chunk.size))
+            meter?.chunkDone(at: fetched.destination)
             try pipeline.feed(chunkFile: fetched.path)
             unlink(fetched.path)
             CrashPoint.hit("restore.chunk-fed")

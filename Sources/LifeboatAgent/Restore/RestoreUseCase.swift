@@ -176,8 +176,11 @@ package struct RestoreUseCase {
             try? partial.write(toFile: "\(work)/\(RestoreStaging.noteName)", atomically: false, encoding: .utf8)
         }
         do {
+            ctx.progress.start(
+                "restore \(record.policy)", expectedIn: chunks.reduce(0) { $0 + $1.size }, chunksTotal: chunks.count)
             let streamed = try await ChunkStream(
-                fetcher: fetcher, keys: [request.identity], logger: ctx.logger, backup: record.id.rawValue
+                fetcher: fetcher, keys: [request.identity], logger: ctx.logger, backup: record.id.rawValue,
+                meter: ctx.progress
             ).run(chunks, compression: manifest.algorithm, into: target.sink)
             CrashPoint.hit("restore.verified")
             try target.commit()

@@ -18,12 +18,19 @@ package struct RunUseCase {
     package struct Report: Sendable {
         /// One line per backup, shipping retry and prune action.
         package var lines: [String] = []
+        /// The backups this run made or shipped again, in order (for `run --json`).
+        package var backups: [BackupUseCase.Outcome] = []
+        /// What prune did to each policy the run touched.
+        package var prunes: [PruneUseCase.Report] = []
         package var failed = false
         /// False when nothing was due.
         package var didWork = false
         package var outcome: String { failed ? "failed" : didWork ? "ok" : "idle" }
 
-        package init(failed: Bool = false) { self.failed = failed }
+        package init(failed: Bool = false, lines: [String] = []) {
+            self.failed = failed
+            self.lines = lines
+        }
     }
 
     package func run() async throws -> Report {
@@ -87,6 +94,10 @@ package struct RunUseCase {
             var line = "\(outcome.policy) \(outcome.id) \(outcome.status) (shipping retried)"
             if let m = outcome.message { line += ": \(m)" }
             report.lines.append(line)
+            report.backups.append(
+                BackupUseCase.Outcome(
+                    policy: outcome.policy, id: outcome.id, status: outcome.status,
+                    message: "shipping retried" + (outcome.message.map { ": \($0)" } ?? "")))
             if outcome.status != .complete { report.failed = true }
             touched.insert(outcome.policy)
         }
@@ -109,6 +120,7 @@ package struct RunUseCase {
             var line = "\(outcome.policy) \(outcome.id?.rawValue ?? "-") \(outcome.status)"
             if let m = outcome.message { line += ": \(m)" }
             report.lines.append(line)
+            report.backups.append(outcome)
             if outcome.status != .complete { report.failed = true }
             touched.insert(policy.name)
         }
@@ -118,6 +130,7 @@ package struct RunUseCase {
         for policy in policies where touched.contains(policy.name) {
             let r = await prune.prune(policy)
             if r.plan.refused == nil { report.lines += r.lines(dryRun: false) }
+            report.prunes.append(r)
             if !r.errors.isEmpty { report.failed = true }
         }
         // Locks of the backups retention keeps are lengthened before they run out.
@@ -163,9 +176,21 @@ package struct RunUseCase {
         MetricsTextfile.refresh(ctx, summaries: summaries)
     }
 
-    /// Pings the heartbeat URL, when configured, for the run's outcome.
+    /// Pings the heartbeat URL, when configured, for the run's outcome: success, or `/fail` with the
+    /// result lines and the last log lines.
     package func heartbeat(_ report: Report) async {
         guard let url = ctx.agent.heartbeatURL else { return }
-        await Heartbeat(url: url).send(success: !report.failed, logger: ctx.logger)
+        if report.failed {
+            let failedLines = report.lines.filter { !$0.hasSuffix(" complete") && !$0.contains(" complete (") }
+            await Heartbeat(url: url).send(.failure(body: Heartbeat.failureBody(failedLines)), logger: ctx.logger)
+        } else {
+            await Heartbeat(url: url).send(.success, logger: ctx.logger)
+        }
+    }
+
+    /// Pings `<heartbeat_url>/start`, when configured: the work begins.
+    package func heartbeatStart() async {
+        guard let url = ctx.agent.heartbeatURL else { return }
+        await Heartbeat(url: url).send(.start, logger: ctx.logger)
     }
 }

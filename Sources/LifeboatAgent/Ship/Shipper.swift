@@ -38,6 +38,8 @@ struct Shipper {
         let todo = policy.destinations.filter { spec in
             record.copies.contains { $0.destination == DestinationName(spec.name) && $0.status != .shipped }
         }
+        if ctx.progress.snapshot.task.isEmpty { ctx.progress.start("ship \(policy.name) \(id)") }
+        ctx.progress.shipping(chunksTotal: chunks.count)
         await withTaskGroup(of: Void.self) { group in
             for spec in todo {
                 group.addTask {
@@ -84,6 +86,7 @@ struct Shipper {
                 }
                 CrashPoint.hit("ship.chunk-put")
                 try ctx.catalog.recordChunkShipped(id: id, destination: spec.name, index: index, at: ctx.now())
+                ctx.progress.chunkDone(at: spec.name)
                 CrashPoint.hit("ship.chunk-recorded")
             }
             // The signature before the manifest: a manifest that is there is always signed.
@@ -111,8 +114,10 @@ struct Shipper {
 
     /// The destination as shipping uses it: driver, retries, circuit breaker kept in the catalog.
     func shippingDestination(_ spec: DestinationSpec) throws -> CircuitBreakerDestination {
-        let retrying = RetryingDestination(
-            try makeBase(spec), retrier: DestinationFactory.retrier(spec, logger: ctx.logger))
+        let base = try makeBase(spec)
+        // The rate limit innermost: every attempt, retries included, pays for what it sends.
+        let limited = spec.rateLimit.map { RateLimitedDestination(base, bytesPerSecond: $0) as Destination } ?? base
+        let retrying = RetryingDestination(limited, retrier: DestinationFactory.retrier(spec, logger: ctx.logger))
         let clock = ctx.now
         return CircuitBreakerDestination(
             retrying, store: CatalogBreakerStore(catalog: ctx.catalog, now: clock),

@@ -14,6 +14,8 @@ package final class AgentContext: Sendable {
     package let catalog: Catalog
     package let logger: Logger
     package let now: @Sendable () -> Date
+    /// What the running operation has done so far, for a progress line on a terminal.
+    package let progress = ProgressMeter()
 
     package init(
         configuration: Configuration, catalog: Catalog, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }

@@ -96,6 +96,9 @@ package struct VerifyUseCase: Sendable {
         let expectation = ManifestReader.Expectation(
             host: record.host, policy: policy.name, kind: policy.kind.rawValue, id: record.id, now: ctx.now())
         var out: [DestinationReport] = []
+        ctx.progress.start(
+            "verify \(record.policy)", expectedIn: chunks.reduce(0) { $0 + $1.size } * Int64(policy.destinations.count),
+            chunksTotal: chunks.count)
         await withTaskGroup(of: DestinationReport.self) { group in
             for spec in policy.destinations {
                 if let copy = record.copies.first(where: { $0.destination == DestinationName(spec.name) }),
@@ -164,6 +167,8 @@ package struct VerifyUseCase: Sendable {
                 let digest = found.sha256
                 report.chunksChecked += 1
                 report.bytesChecked += size
+                ctx.progress.addIn(Int(size))
+                ctx.progress.chunkDone(at: spec.name)
                 if size != chunk.size {
                     report.problems.append(
                         await overwritten(chunk, key: prefix + chunk.name, at: destination)

@@ -111,8 +111,12 @@ package struct DrillUseCase {
         let hasher = PayloadHasher(next: proof.sink)
         let fetcher = ChunkFetcher(destinations: ordered, prefix: prefix, workDirectory: folder.path)
         do {
-            let streamed = try await ChunkStream(fetcher: fetcher, keys: keys, logger: ctx.logger, backup: id.rawValue)
-                .run(manifest.chunks, compression: manifest.algorithm, into: hasher)
+            ctx.progress.start(
+                "drill \(host)/\(policy)", expectedIn: manifest.chunks.reduce(0) { $0 + $1.size },
+                chunksTotal: manifest.chunks.count)
+            let streamed = try await ChunkStream(
+                fetcher: fetcher, keys: keys, logger: ctx.logger, backup: id.rawValue, meter: ctx.progress
+            ).run(manifest.chunks, compression: manifest.algorithm, into: hasher)
             state.bytes = streamed.bytes
             state.digest = try Self.checkDigest(
                 size: hasher.size, sha256: hasher.sha256, manifestSize: manifest.payloadSize,
