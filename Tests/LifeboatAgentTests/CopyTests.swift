@@ -204,6 +204,27 @@ import Testing
         for id in ids { #expect(try ctx.catalog.backup(id: id)?.copies.count == 1) }
     }
 
+    @Test func aBackfillRefusedAtItsSourceIsTakenFromTheNextHolder() async throws {
+        let (f, ids) = try await Self.twoBackupsThenSecondAdded()
+        var ctx = try f.context()
+        _ = try await CopyUseCase(ctx).copy(policy: try policy(ctx), from: "first", to: "second", selection: .all)
+        // A third destination is added; the first holder's copy of the newest backup is damaged.
+        try AgentFixture.policy(
+            second: "{ name: second, type: local, path: ../second }\n  - { name: third, type: local, path: ../third }"
+        )
+        .write(toFile: f.dir.file("policies/tree.yaml"), atomically: true, encoding: .utf8)
+        let path = f.objectDirectory("first", ids[1]) + "/data.000000"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[3] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: path))
+        ctx = try f.context()
+        let report = try await RunUseCase(ctx).run()
+        #expect(!report.failed, "\(report.lines)")
+        #expect(report.lines.contains { $0.contains("\(ids[1]) copied from second to third (backfill)") })
+        #expect(report.lines.contains { $0.contains("\(ids[0]) copied from first to third (backfill)") })
+        #expect(try ctx.catalog.backup(id: ids[1])?.copies.first { $0.destination == "third" }?.status == .shipped)
+    }
+
     @Test func verifyDoesNotCallADamagedCopyLost() async throws {
         let (f, ids) = try await Self.twoBackupsThenSecondAdded()
         let ctx = try f.context()

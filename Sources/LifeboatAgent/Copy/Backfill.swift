@@ -2,11 +2,12 @@ import Foundation
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
+import LifeboatCrypto
 
 /// `run`'s copy step: for each policy whose catalog shows a destination lacking a backup another one
 /// holds (see `BackfillPlanner`), copies those backups there, newest first, under the policy's lock.
 /// This is how a destination added to a policy receives the backups made before it, and how one that
-/// `verify` found emptied is filled again.
+/// `verify` found emptied is filled again. A copy refused at its source is tried from the next holder.
 struct Backfill {
     let ctx: AgentContext
 
@@ -49,11 +50,36 @@ struct Backfill {
                 ctx.logger.info(
                     "\(policy.name): \(pair.to) lacks \(chosen.count) backup(s) that \(pair.from) holds: copying, newest first"
                 )
-                outcomes += try await useCase.copy(
+                for var outcome in try await useCase.copy(
                     chosen, policy: policy, from: pair.from, to: pair.to, signers: signers,
                     stopWhenUnreachable: true)
+                {
+                    if outcome.result == .failed, !outcome.unreachable, let record = byID[outcome.id] {
+                        outcome = try await fromAnotherHolder(record, failed: outcome, policy: policy, signers: signers)
+                    }
+                    outcomes.append(outcome)
+                }
             }
         }
         return outcomes
+    }
+
+    /// A copy refused at its source (a damaged chunk, a manifest gone or not trusted there) is tried
+    /// from the policy's other destinations that hold the backup, in order; the first that works wins,
+    /// else the first failure is what is reported.
+    func fromAnotherHolder(
+        _ record: BackupRecord, failed: CopyOutcome, policy: Policy, signers: [OpenPGPVerifyingKey]
+    ) async throws -> CopyOutcome {
+        let holders = policy.destinations.map(\.name).filter { name in
+            name != failed.from && name != failed.to
+                && record.copies.contains { $0.destination == DestinationName(name) && $0.status == .shipped }
+        }
+        for other in holders {
+            ctx.logger.warning("\(record.id): \(failed.error ?? "copy failed"); trying \(other) instead")
+            let retry = try await CopyUseCase(ctx).copy(
+                [record], policy: policy, from: other, to: failed.to, signers: signers)
+            if let outcome = retry.first, outcome.result != .failed { return outcome }
+        }
+        return failed
     }
 }
