@@ -75,7 +75,7 @@ struct HostPlanTests {
         // A pg_bundle (the manifest's payload says so): the roles, then the directory-format dump.
         #expect(
             plan.procedures[0].stock.contains(
-                "  mkdir orders-bundle && cat \"$B\"/data.* | gpg --decrypt | gunzip | tar -x -C orders-bundle"))
+                "  mkdir orders-bundle && cat \"$B\"/data.* | gpg --decrypt | $INFLATE | tar -x -C orders-bundle"))
         #expect(
             plan.procedures[0].stock.contains(
                 "  pg_restore --exit-on-error --dbname=orders_restored orders-bundle/database"))
