@@ -30,7 +30,7 @@ enum PlanSamples {
                 .init(
                     name: "ratings-db", kind: "sqlite",
                     lifeboat: ["lifeboat restore ratings-db --to ratings-db.db --identity KEY.sec.asc"],
-                    stock: ["cat data.* | gpg --decrypt | $INFLATE > 'ratings-db.db'", "echo '```'"],
+                    stock: ["cat data.* | gpg --decrypt | gunzip > 'ratings-db.db'", "echo '```'"],
                     notes: ["a note with <b>"])
             ],
             keys: [
