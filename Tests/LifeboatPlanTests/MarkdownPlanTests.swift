@@ -58,7 +58,7 @@ struct MarkdownPlanTests {
     @Test func commandsPrintAsTheyAreInALongerFence() {
         #expect(
             markdown.contains("````sh\nlifeboat restore ratings-db --to ratings-db.db --identity KEY.sec.asc\n````"))
-        #expect(markdown.contains("cat data.* | gpg --decrypt | $INFLATE > 'ratings-db.db'\necho '```'\n````"))
+        #expect(markdown.contains("cat data.* | gpg --decrypt | gunzip > 'ratings-db.db'\necho '```'\n````"))
     }
 
     @Test func headerAndCustody() {
