@@ -41,7 +41,9 @@ echo "pg_restore: error: input file does not appear to be a valid archive" >&2
 exit 1
 SH
 chmod +x "$H/fakebin/pg_dump" "$H/fakebin/pg_restore"
-db_policy "$H" early postgres 'dsn: "host=127.0.0.1 dbname=early"'
+# globals: none keeps the single pg_dump custom file these stand-ins imitate (no pg_dumpall).
+db_policy "$H" early postgres 'dsn: "host=127.0.0.1 dbname=early"
+globals: none'
 PATH="$H/fakebin:$PATH" "$BIN" backup --config "$H/lifeboat.yaml" early >"$H/early.out" 2>&1
 check "hardening: a postgres backup through a stand-in pg_dump completes" grep -q " complete$" "$H/early.out"
 PATH="$H/fakebin:$PATH" "$BIN" restore --config "$H/lifeboat.yaml" early --into "host=127.0.0.1 dbname=x" \
@@ -72,6 +74,7 @@ echo \$\$ >"$H/pg_dump.pid"
 exec sleep 60
 SH
 db_policy "$H" slow postgres "dsn: \"host=127.0.0.1 dbname=slow\"
+globals: none
 password_file: $H/pw"
 PATH="$H/fakebin:$PATH" "$BIN" backup --config "$H/lifeboat.yaml" slow >/dev/null 2>&1 &
 SLOW=$!

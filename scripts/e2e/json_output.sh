@@ -20,7 +20,7 @@ jq_ok "version: version and formats (exit $code)" "$J/version.json" \
 jq_ok "backup: one object per backup with the list fields and message (exit $code)" "$J/backup.json" \
     "$code == 0 and len(d) == 1 and $KEYS_BACKUP <= set(d[0]) and d[0]['policy'] == 'tree' and d[0]['status'] == 'complete'
      and re.fullmatch(r'\d{8}T\d{6}Z-[a-z2-7]{6}', d[0]['id']) and d[0]['bytes_in'] > 2500000 and d[0]['chunks'] >= 3
-     and d[0]['destinations'] == [{'name': 'nas', 'status': 'shipped'}] and d[0]['message'] is None"
+     and d[0]['destinations'] == [{'name': 'nas', 'status': 'shipped', 'failure_domain': None}] and d[0]['message'] is None"
 ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$J/backup.json" 2>/dev/null)
 
 "$BIN" run --json "${JC[@]}" >"$J/run.json"; code=$?
@@ -46,8 +46,10 @@ jq_ok "verify: a missing chunk is ok false with the problem named (exit $code)" 
     "$code == 1 and d[0]['ok'] is False and any('data.000001' in p for p in d[0]['problems'])"
 
 "$BIN" prune --dry-run --json "${JC[@]}" >"$J/prune.json"; code=$?
-jq_ok "prune: one object per policy (exit $code)" "$J/prune.json" \
-    "$code == 0 and d == [{'policy': 'tree', 'dry_run': True, 'busy': False, 'refused': None, 'actions': [], 'errors': []}]"
+# verify found a chunk missing, so the copy is lost and the policy out of its RPO: prune holds off, and says why.
+jq_ok "prune: one object per policy; refused while the only copy is lost (exit $code)" "$J/prune.json" \
+    "$code == 0 and len(d) == 1 and d[0]['policy'] == 'tree' and d[0]['dry_run'] is True and d[0]['busy'] is False
+     and d[0]['actions'] == [] and d[0]['errors'] == [] and 'out of its rpo' in d[0]['refused']"
 
 "$BIN" undelete "$ID" --json "${JC[@]}" >"$J/undelete.json"; code=$?
 jq_ok "undelete: id, action, was, now, pinned (exit $code)" "$J/undelete.json" \

@@ -66,6 +66,9 @@ out=$("$BIN" verify --config "$cfg" tree --backup "$ID" 2>&1)
 code=$?
 check "rclone: verify exits 1 and names the damaged chunk at offsite" \
     test "$code" -eq 1 -a "$(echo "$out" | grep -c 'offsite: FAILED: data.000001 is damaged: sha256')" -eq 1
+# Repaired: the backfill in `run` below refills the local copy removed above from this one.
+python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[100]^=1; open(p,"wb").write(b)' \
+    "$STORED/e2e/tree/$ID/data.000001"
 
 # Bad input: refused with exit 65 and the file (and line) before anything is written.
 before=$(sqlite3 "$R/state/catalog.sqlite" 'select count(*) from backup')

@@ -1,0 +1,64 @@
+# lifeboat copy from S3 (moto) to an rclone/SFTP destination (a throwaway OpenSSH sshd): killed with
+# SIGKILL mid-way and resumed, no chunk that had landed is written again (same inode, same mtime); the
+# copy at SFTP verifies and restores on its own.
+# shellcheck source=/dev/null
+source scripts/e2e/db_aa_common.sh
+# shellcheck source=/dev/null
+source scripts/e2e/s3_aa_common.sh
+CS=$WORK/copysftp
+mkdir -p "$CS"
+RCLONE_DIR=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+[ -x "$RCLONE_DIR/rclone" ] && export PATH="$RCLONE_DIR:$PATH"
+CS_PORT=$("$ROOT/scripts/servers/sshd.sh" start "$CS/sshd" 2>"$CS/sshd.err") || CS_PORT=
+copysftp_stop() { "$ROOT/scripts/servers/sshd.sh" stop "$CS/sshd" 2>/dev/null || true; }
+db_chain_exit copysftp_stop
+if [ -z "$MOTO_PORT" ] || [ -z "$CS_PORT" ] || ! command -v rclone >/dev/null 2>&1; then
+    fail "copy to sftp: moto, sshd or rclone is missing ($(cat "$CS/sshd.err" 2>/dev/null))"
+else
+s3_setup "$CS" "$MOTO" lifeboat-copysftp
+STORED=$CS/sshd/stored
+cfg=$CS/lifeboat.yaml
+# S3 only at first (the local folder dropped), 1 MiB chunks of a 14 MB file.
+sed -i '/- { name: nas, type: local, path: ..\/nas }/d' "$CS/policies/tree.yaml"
+head -c 14000000 /dev/urandom >"$CS/tree/big.bin"
+id=$("$BIN" backup --config "$cfg" tree 2>/dev/null | awk '$3 == "complete" {print $2}')
+check "copy to sftp: a backup complete at S3 alone" test -n "$id"
+cat >>"$CS/policies/tree.yaml" <<YAML
+  - name: sftp
+    type: rclone
+    remote: "sftp:$STORED"
+    config: ../sshd/rclone.conf
+    concurrency: 1
+YAML
+"$BIN" copy --config "$cfg" tree --from offsite --to sftp --backup "$id" >"$CS/copy1.out" 2>&1 &
+cpid=$!
+for _ in $(seq 1 600); do
+    [ "$(ls "$STORED/e2e/tree/$id" 2>/dev/null | grep -c '^data\.')" -ge 4 ] && break
+    sleep 0.05
+done
+kill -KILL "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
+landed=$(ls "$STORED/e2e/tree/$id" 2>/dev/null | grep '^data\.' | sort)
+stat -c '%n %i %Y' $(printf "$STORED/e2e/tree/$id/%s " $landed) >"$CS/before.stat" 2>/dev/null
+echo "#   killed after $(echo "$landed" | grep -c .) chunks had landed at sftp"
+check "copy to sftp: killed mid-way, no manifest at sftp yet" test ! -e "$STORED/e2e/tree/$id/manifest.json"
+"$BIN" copy --config "$cfg" tree --from offsite --to sftp --backup "$id" >"$CS/copy2.out" 2>&1; code=$?
+check "copy to sftp: resumed, the copy completes (exit 0)" test "$code" -eq 0
+stat -c '%n %i %Y' $(printf "$STORED/e2e/tree/$id/%s " $landed) >"$CS/after.stat" 2>/dev/null
+check "copy to sftp: no chunk that had landed was written again (same inode and mtime)" \
+    bash -c "[ -s '$CS/before.stat' ] && diff -q '$CS/before.stat' '$CS/after.stat' >/dev/null"
+check "copy to sftp: the manifest at sftp is the one at S3, byte for byte" bash -c "
+    aws --endpoint-url '$MOTO' s3 cp --quiet 's3://lifeboat-copysftp/prod/e2e/tree/$id/manifest.json' '$CS/s3.manifest.json' &&
+    cmp -s '$CS/s3.manifest.json' '$STORED/e2e/tree/$id/manifest.json'"
+# The SFTP copy alone: S3 taken out of the policy.
+python3 - "$CS/policies/tree.yaml" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s = re.sub(r"  - name: offsite\n(    .*\n)+", "", s)
+open(p, "w").write(s)
+PY
+"$BIN" verify --config "$cfg" tree --backup "$id" >"$CS/verify.out" 2>&1
+check "copy to sftp: verify of the sftp copy alone passes" grep -q "sftp: ok" "$CS/verify.out"
+"$BIN" restore tree --config "$cfg" --to "$CS/restored" --identity "$CS/keys/ops.sec.asc" --backup "$id" >/dev/null 2>&1
+check "copy to sftp: the sftp copy restores the same tree" python3 scripts/lib/tree_diff.py "$CS/tree" "$CS/restored${CS}/tree"
+fi
