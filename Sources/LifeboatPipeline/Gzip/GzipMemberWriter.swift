@@ -8,16 +8,12 @@ import LifeboatCore
 /// about `4 × concurrency × blockSize` whatever the stream's size.
 package final class GzipMemberWriter: ByteSink {
     /// Plaintext bytes taken so far.
-    package private(set) var bytesIn: Int64 = 0
+    package var bytesIn: Int64 { filler.bytesIn }
     /// Compressed bytes written to the output so far.
     package var bytesOut: Int64 { tally.count }
 
-    private let output: ByteSink
-    private let blockSize: Int
-    private let runner: BlockRing
+    private let filler: BlockFiller
     private let tally = GzipTally()
-    private var blocks = 0
-    private var done = false
 
     package init(
         level: Int = 6, output: ByteSink, blockSize: Int = 1 << 20,
@@ -33,10 +29,8 @@ package final class GzipMemberWriter: ByteSink {
         let width = max(1, min(concurrency, 64))
         let compressors = try GzipCompressors(level: level, count: width)
         let bound = compressors.memberBound(blockSize: blockSize)
-        self.output = output
-        self.blockSize = blockSize
         let tally = self.tally
-        runner = BlockRing(
+        let ring = BlockRing(
             width: width,
             makeSlot: { BlockSlot(inputCapacity: blockSize, outputCapacity: bound) },
             work: { worker, slot in compressors.compress(worker: worker, slot: slot) },
@@ -44,38 +38,12 @@ package final class GzipMemberWriter: ByteSink {
                 try output.write(slot.output.bytes)
                 tally.count += Int64(slot.output.count)
             })
+        filler = BlockFiller(ring: ring, blockSize: blockSize, output: output, name: "gzip writer")
     }
 
-    package func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard !done else { throw CompressionError(.misuse, "gzip writer used after finish") }
-        var rest = bytes
-        while rest.count > 0 {
-            let slot = runner.current
-            let take = min(blockSize - slot.input.count, rest.count)
-            slot.input.append(UnsafeRawBufferPointer(rebasing: rest.prefix(take)))
-            rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(take))
-            bytesIn += Int64(take)
-            if slot.input.count == blockSize { try commitBlock() }
-        }
-    }
+    package func write(_ bytes: UnsafeRawBufferPointer) throws { try filler.write(bytes) }
 
-    package func finish() throws {
-        guard !done else { return }
-        done = true
-        if runner.current.input.count > 0 || blocks == 0 { try commitBlock() }
-        try runner.flush()
-        try output.finish()
-    }
-
-    private func commitBlock() throws {
-        let slot = runner.current
-        slot.index = blocks
-        slot.error = nil
-        blocks += 1
-        try runner.commit()
-        // The slot now being filled was drained earlier (or never used): start it empty.
-        runner.current.input.count = 0
-    }
+    package func finish() throws { try filler.finish() }
 }
 
 /// A counter the drain closure can update before `self` exists.

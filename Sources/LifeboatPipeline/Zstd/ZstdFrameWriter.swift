@@ -6,12 +6,8 @@ import LifeboatCore
 /// Memory stays at a few blocks per core whatever the stream's size.
 package final class ZstdFrameWriter: ByteSink {
     /// Plaintext bytes taken so far.
-    package private(set) var bytesIn: Int64 = 0
-    private let output: ByteSink
-    private let blockSize: Int
-    private let ring: BlockRing
-    private var blocks = 0
-    private var done = false
+    package var bytesIn: Int64 { filler.bytesIn }
+    private let filler: BlockFiller
 
     /// Levels 1 to 19, as `zstd` counts them.
     package static let levels = 1...19
@@ -29,42 +25,15 @@ package final class ZstdFrameWriter: ByteSink {
         let width = max(1, min(concurrency, 64))
         let compressors = try ZstdCompressors(level: level, count: width)
         let bound = ZstdCompressors.bound(blockSize: blockSize)
-        self.output = output
-        self.blockSize = blockSize
-        ring = BlockRing(
+        let ring = BlockRing(
             width: width,
             makeSlot: { BlockSlot(inputCapacity: blockSize, outputCapacity: bound) },
             work: { worker, slot in compressors.compress(worker: worker, slot: slot) },
             drain: { slot in try output.write(slot.output.bytes) })
+        filler = BlockFiller(ring: ring, blockSize: blockSize, output: output, name: "zstd writer")
     }
 
-    package func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard !done else { throw CompressionError(.misuse, "zstd writer used after finish") }
-        var rest = bytes
-        while rest.count > 0 {
-            let slot = ring.current
-            let take = min(blockSize - slot.input.count, rest.count)
-            slot.input.append(UnsafeRawBufferPointer(rebasing: rest.prefix(take)))
-            rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(take))
-            bytesIn += Int64(take)
-            if slot.input.count == blockSize { try commitBlock() }
-        }
-    }
+    package func write(_ bytes: UnsafeRawBufferPointer) throws { try filler.write(bytes) }
 
-    package func finish() throws {
-        guard !done else { return }
-        done = true
-        if ring.current.input.count > 0 || blocks == 0 { try commitBlock() }
-        try ring.flush()
-        try output.finish()
-    }
-
-    private func commitBlock() throws {
-        let slot = ring.current
-        slot.index = blocks
-        slot.error = nil
-        blocks += 1
-        try ring.commit()
-        ring.current.input.count = 0
-    }
+    package func finish() throws { try filler.finish() }
 }
