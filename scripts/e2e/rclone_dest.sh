@@ -145,6 +145,7 @@ done
 kill -TERM "$tpid"
 wait "$tpid"; tcode=$?
 left=$(pgrep -f "rclone --config $R/sshd/rclone.conf")   # at once: the children are stopped before lifeboat ends
+echo "#   SIGTERM: exit $tcode, rclone seen: ${seen:-no}, left running: ${left:-none}"
 check "rclone: SIGTERM during an upload: exit 143, and no rclone child outlives lifeboat" \
     test -n "$seen" -a "$tcode" -eq 143 -a -z "$left"
 fi

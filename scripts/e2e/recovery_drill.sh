@@ -167,6 +167,7 @@ sleep 0.3
 kill -TERM "$DPID"; wait "$DPID"; STOPRC=$?
 LEFT=$(dpsql -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'lifeboat_drill_%'")
 RUNNING=$(pgrep -f "$D/slow/pg_restore" | wc -l)
+echo "#   SIGTERM mid-drill: exit $STOPRC, scratch databases left $LEFT, loaders running $RUNNING, scratch: $(ls -A "$RH/state/scratch" | tr '\n' ' ')"
 check "drill: SIGTERM mid-drill ends it by the signal (143), drops its database, removes its folder" bash -c "
     [ $STOPRC = 143 ] && [ '$LEFT' = 0 ] && [ '$RUNNING' = 0 ] && [ -z \"\$(ls -A '$RH/state/scratch')\" ]"
 

@@ -19,7 +19,7 @@ package enum DatabaseQuery {
                 "--no-password", "--dbname=\(dsn)", "-c", sql,
             ],
             environment: creds.environment.merging(["PGCONNECT_TIMEOUT": "\(connectTimeoutSeconds)"]) { a, _ in a },
-            stdout: .pipe)
+            stdout: .pipe, evenWhenStopping: true)
         return try lines(of: child, what: "psql")
     }
 
@@ -32,7 +32,7 @@ package enum DatabaseQuery {
                 ToolLocator.find("mariadb"), "--defaults-extra-file=\(options)", "--batch", "--skip-column-names",
                 "--connect-timeout=\(connectTimeoutSeconds)", "-e", sql,
             ],
-            stdout: .pipe)
+            stdout: .pipe, evenWhenStopping: true)
         return try lines(of: child, what: "mariadb")
     }
 

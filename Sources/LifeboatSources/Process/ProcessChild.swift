@@ -48,11 +48,18 @@ package final class ProcessChild: Sendable {
 
     /// Starts `argv[0]` (searched on PATH) with `environment` added to the scrubbed one that
     /// `ChildEnvironment` keeps from this process's (no AWS_* or other secrets pass).
+    ///
+    /// Once Lifeboat is being stopped (SIGTERM, SIGINT, SIGHUP) no new child starts, because the stop has
+    /// already taken its list of children to end and one started now would outlive Lifeboat; only a
+    /// clean-up (`evenWhenStopping`: dropping a scratch database) may still run one.
     package init(
         _ argv: [String], environment: [String: String] = [:], stdin: Input = .null,
-        stdout: Output = .pipe
+        stdout: Output = .pipe, evenWhenStopping: Bool = false
     ) throws {
         precondition(!argv.isEmpty)
+        if !evenWhenStopping, let sig = StopSignals.received {
+            throw LifeboatError.failed("\(argv[0]) not started: \(StopSignals.reason(sig))")
+        }
         self.argv = argv
         var spawner = ProcessSpawner(argv, environment: ProcessSpawner.environment(ChildEnvironment.make(environment)))
         spawner.stdin = stdin == .pipe ? .pipe : .null
@@ -73,6 +80,8 @@ package final class ProcessChild: Sendable {
         }
         pid = child.pid
         StopSignals.track(child: pid)
+        // A stop that began while it was being started did not see it: it goes too.
+        if !evenWhenStopping, StopSignals.received != nil { Glibc.kill(-child.pid, SIGKILL) }
         self.stdin = Mutex(child.stdin)
         stdoutFD = child.stdout
         stderrTail = StderrTail(fd: child.stderr)

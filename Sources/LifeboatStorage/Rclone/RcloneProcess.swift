@@ -22,6 +22,8 @@ final class RcloneProcess: Sendable {
     /// pass; what rclone needs is in its config file).
     init(binary: String, arguments: [String], stdin: Bool, stdout: Bool) throws(SpawnError) {
         Self.ignoreBrokenPipes
+        // Once Lifeboat is being stopped, no new upload starts: the stop has taken its list of children.
+        guard StopSignals.received == nil else { throw .spawn(SystemCallError(EINTR)) }
         var spawner = ProcessSpawner([binary] + arguments, environment: Self.environment())
         spawner.stdin = stdin ? .pipe : .null
         spawner.stdout = stdout ? .pipe : .null
@@ -32,6 +34,8 @@ final class RcloneProcess: Sendable {
         let child = try spawner.spawn()
         pid = child.pid
         StopSignals.track(child: pid)
+        // A stop that began while it was being started did not see it: it goes too, never outliving Lifeboat.
+        if StopSignals.received != nil { _ = Glibc.kill(-child.pid, SIGKILL) }
         stdinFD = Mutex(child.stdin)
         stdoutFD = child.stdout
         stderrTail = RcloneStderr(fd: child.stderr)
