@@ -67,6 +67,13 @@ package enum StopSignals {
         _ = children.withLock { $0.insert(pid) }
     }
 
+    /// Tracks a child just started. A stop that began while it was being started did not see it, so
+    /// unless it is a clean-up's own (`cleanUp`) it is killed at once: nothing may outlive Lifeboat.
+    package static func adopt(child pid: pid_t, cleanUp: Bool = false) {
+        track(child: pid)
+        if !cleanUp, received != nil { kill(-pid, SIGKILL) }
+    }
+
     /// The child has been reaped: its group is no longer Lifeboat's to stop.
     package static func untrack(child pid: pid_t) {
         _ = children.withLock { $0.remove(pid) }

@@ -50,16 +50,16 @@ import Testing
     @Test func aLinkOutOfTheDrillFolderIsRefusedAndOneInsideIsNot() throws {
         let t = try tree()
         defer { try? FileManager.default.removeItem(atPath: t) }
-        let data = t + "/work/tree/main"
+        let data = t + "/drill/tree/main"
         try dataDirectory(data)
-        try FileManager.default.createDirectory(atPath: t + "/work/wal", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: t + "/drill/wal", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: data + "/pg_wal", withDestinationPath: "../../wal")
-        try PostgresDataDirectoryProof.refuseLinksOut(of: data, within: t + "/work")
+        try PostgresDataDirectoryProof.refuseLinksOut(of: data, within: t + "/drill")
         try FileManager.default.createDirectory(atPath: data + "/pg_tblspc", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
             atPath: data + "/pg_tblspc/16384", withDestinationPath: "../../../../outside")
         #expect(throws: LifeboatError.self) {
-            try PostgresDataDirectoryProof.refuseLinksOut(of: data, within: t + "/work")
+            try PostgresDataDirectoryProof.refuseLinksOut(of: data, within: t + "/drill")
         }
     }
 

@@ -94,7 +94,7 @@ import Testing
 
     @Test func anAnnouncedSizeThatCannotBeRightIsRefusedBeforeReading() throws {
         var zst = try Self.compress(Array(Self.data.prefix(1000)))
-        ZstdFrameFormat.storeLE32(UInt32.max, at: &zst[8])
+        LittleEndian.store32(UInt32.max, at: &zst[8])
         do {
             _ = try Self.decompress(zst)
             Issue.record("a frame announced at 4 GiB was read")
@@ -109,9 +109,9 @@ import Testing
         func announced(_ plain: [UInt8]) throws -> [UInt8] {
             let frame = try Command.run(["zstd", "-3", "-c", "--no-content-size"], stdin: plain).stdout
             var zst: [UInt8] = Array(repeating: 0, count: 12)
-            ZstdFrameFormat.storeLE32(ZstdFrameFormat.skippableMagic, at: &zst[0])
-            ZstdFrameFormat.storeLE32(4, at: &zst[4])
-            ZstdFrameFormat.storeLE32(UInt32(frame.count), at: &zst[8])
+            LittleEndian.store32(ZstdFrameFormat.skippableMagic, at: &zst[0])
+            LittleEndian.store32(4, at: &zst[4])
+            LittleEndian.store32(UInt32(frame.count), at: &zst[8])
             return zst + frame
         }
         let small = Array(Self.data.prefix(5000))

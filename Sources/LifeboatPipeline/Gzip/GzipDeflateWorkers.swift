@@ -42,8 +42,8 @@ final class GzipCompressors {
         let size = GzipMemberFormat.headerSize + n + GzipMemberFormat.trailerSize
         GzipMemberFormat.writeHeader(into: output.base, memberSize: size, level: level)
         let crc = libdeflate_crc32(0, input.base, input.count)
-        GzipMemberFormat.storeLE32(crc, at: payload + n)
-        GzipMemberFormat.storeLE32(UInt32(truncatingIfNeeded: input.count), at: payload + n + 4)
+        LittleEndian.store32(crc, at: payload + n)
+        LittleEndian.store32(UInt32(truncatingIfNeeded: input.count), at: payload + n + 4)
         output.count = size
     }
 }
@@ -74,8 +74,8 @@ final class GzipDecompressors {
             return
         }
         let trailer = UnsafeRawPointer(input.base + headerSize + payloadSize)
-        let expectedCRC = GzipMemberFormat.loadLE32(trailer)
-        let isize = Int(GzipMemberFormat.loadLE32(trailer + 4))
+        let expectedCRC = LittleEndian.load32(trailer)
+        let isize = Int(LittleEndian.load32(trailer + 4))
         guard isize <= GzipMemberFormat.maxMemberSize else {
             slot.error = CompressionError(.corruptMember, "\(member): isize \(isize) exceeds the limit")
             return

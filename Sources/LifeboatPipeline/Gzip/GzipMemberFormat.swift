@@ -36,20 +36,7 @@ enum GzipMemberFormat {
             8, 0, subfieldID1, subfieldID2, 4, 0,
         ]
         for (i, byte) in bytes.enumerated() { out.storeBytes(of: byte, toByteOffset: i, as: UInt8.self) }
-        storeLE32(UInt32(truncatingIfNeeded: memberSize), at: out + 16)
-    }
-
-    static func storeLE32(_ value: UInt32, at p: UnsafeMutableRawPointer) {
-        p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-        (p + 1).storeBytes(of: UInt8(truncatingIfNeeded: value >> 8), as: UInt8.self)
-        (p + 2).storeBytes(of: UInt8(truncatingIfNeeded: value >> 16), as: UInt8.self)
-        (p + 3).storeBytes(of: UInt8(truncatingIfNeeded: value >> 24), as: UInt8.self)
-    }
-
-    static func loadLE32(_ p: UnsafeRawPointer) -> UInt32 {
-        UInt32(p.load(as: UInt8.self)) | UInt32(p.load(fromByteOffset: 1, as: UInt8.self)) << 8
-            | UInt32(p.load(fromByteOffset: 2, as: UInt8.self)) << 16
-            | UInt32(p.load(fromByteOffset: 3, as: UInt8.self)) << 24
+        LittleEndian.store32(UInt32(truncatingIfNeeded: memberSize), at: out + 16)
     }
 
     /// What the first bytes of a member say about how to read it.

@@ -14,16 +14,6 @@ enum ZstdFrameFormat {
     /// The most compressed bytes one announced frame may take.
     static let maxFrameSize = 17 << 20
 
-    static func storeLE32(_ v: UInt32, at p: UnsafeMutableRawPointer) {
-        for i in 0..<4 {
-            p.storeBytes(of: UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))), toByteOffset: i, as: UInt8.self)
-        }
-    }
-
-    static func loadLE32(_ p: UnsafeRawPointer) -> UInt32 {
-        (0..<4).reduce(UInt32(0)) { $0 | UInt32(p.load(fromByteOffset: $1, as: UInt8.self)) << (8 * UInt32($1)) }
-    }
-
     static func loadLE32(_ bytes: [UInt8], at offset: Int = 0) -> UInt32 {
         (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
     }

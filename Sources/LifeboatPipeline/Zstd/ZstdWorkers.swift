@@ -40,9 +40,9 @@ final class ZstdCompressors {
                 .resource, "zstd could not compress block \(slot.index): \(String(cString: ZSTD_getErrorName(n)))")
             return
         }
-        ZstdFrameFormat.storeLE32(ZstdFrameFormat.skippableMagic, at: output.base)
-        ZstdFrameFormat.storeLE32(4, at: output.base + 4)
-        ZstdFrameFormat.storeLE32(UInt32(n), at: output.base + 8)
+        LittleEndian.store32(ZstdFrameFormat.skippableMagic, at: output.base)
+        LittleEndian.store32(4, at: output.base + 4)
+        LittleEndian.store32(UInt32(n), at: output.base + 8)
         output.count = ZstdFrameFormat.announcementSize + n
     }
 }

@@ -79,9 +79,7 @@ package final class ProcessChild: Sendable {
             }
         }
         pid = child.pid
-        StopSignals.track(child: pid)
-        // A stop that began while it was being started did not see it: it goes too.
-        if !evenWhenStopping, StopSignals.received != nil { Glibc.kill(-child.pid, SIGKILL) }
+        StopSignals.adopt(child: pid, cleanUp: evenWhenStopping)
         self.stdin = Mutex(child.stdin)
         stdoutFD = child.stdout
         stderrTail = StderrTail(fd: child.stderr)

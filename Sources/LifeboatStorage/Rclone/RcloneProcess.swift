@@ -33,9 +33,7 @@ final class RcloneProcess: Sendable {
         spawner.signalDefaults = .only([SIGPIPE, SIGTERM, SIGINT, SIGHUP])
         let child = try spawner.spawn()
         pid = child.pid
-        StopSignals.track(child: pid)
-        // A stop that began while it was being started did not see it: it goes too, never outliving Lifeboat.
-        if StopSignals.received != nil { _ = Glibc.kill(-child.pid, SIGKILL) }
+        StopSignals.adopt(child: pid)
         stdinFD = Mutex(child.stdin)
         stdoutFD = child.stdout
         stderrTail = RcloneStderr(fd: child.stderr)
