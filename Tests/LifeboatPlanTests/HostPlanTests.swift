@@ -68,6 +68,8 @@ struct HostPlanTests {
         #expect(plan.resources[0].copies.hasPrefix("none"))
         let orders = plan.procedures[0].lifeboat
         #expect(orders.contains("createdb orders_restored"))
+        // A folder (pg_bundle) or one file (pg_dump-custom): not named like a file of either.
+        #expect(orders.first?.contains("--to orders-dump --identity KEY.sec.asc") == true)
         #expect(orders.last?.contains("--into 'host=10.0.0.5 port=5432 user=backup dbname=orders_restored'") == true)
         #expect(
             plan.procedures[0].stock.contains(

@@ -14,12 +14,14 @@ enum RecoveryRecipe {
         String(policy.map { $0.isLetter || $0.isNumber ? $0 : "_" }) + "_restored"
     }
 
-    /// Where `lifeboat restore --to` writes, per kind.
+    /// Where `lifeboat restore --to` writes, per kind. A PostgreSQL backup restores to a folder (a
+    /// `pg_bundle`: roles and a directory-format dump) or to one file (`pg_dump-custom`): its name
+    /// suits both.
     static func restoreTarget(policy: String, kind: String) -> String {
         switch kind {
         case "files": "\(policy)-restored"
         case "sqlite": "\(policy).db"
-        case "postgres": "\(policy).dump"
+        case "postgres": "\(policy)-dump"
         default: "\(policy).out"
         }
     }
