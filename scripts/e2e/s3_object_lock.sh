@@ -92,6 +92,27 @@ rm -rf "$S/restored"
 check "s3 lock: restore past an overwritten chunk exits 0 with the tree identical" \
     python3 "$ROOT/scripts/lib/tree_diff.py" "$S/tree" "$S/restored${S}/tree"
 
+# The manifest overwritten with a doctored one (a chunk dropped, signature kept): the current version is
+# refused; verify names the earlier version that is intact and restore reads it.
+awss3 s3api get-object --bucket lifeboat-lock --key "$P/manifest.json" "$S/manifest.orig" >/dev/null
+python3 -c "
+import json, sys
+m = json.load(open(sys.argv[1])); m['chunks'] = m['chunks'][:-1]
+json.dump(m, open(sys.argv[2], 'w'))" "$S/manifest.orig" "$S/manifest.doctored"
+awss3 s3api put-object --bucket lifeboat-lock --key "$P/manifest.json" --body "$S/manifest.doctored" \
+    --object-lock-mode GOVERNANCE --object-lock-retain-until-date "$soon" >/dev/null
+rm -f "$(backup_dir "$S" "$ID")/manifest.json"
+out=$("$BIN" verify --config "$S/lifeboat.yaml" tree --backup "$ID" 2>/dev/null)
+echo "$out" | sed 's/^/    /' >&2
+check "s3 lock: verify says the overwritten manifest was refused and its earlier version is intact" \
+    test "$(echo "$out" | grep -c "manifest.json: current version refused (.*); version .* intact")" -eq 1
+rm -rf "$S/restored"
+"$BIN" restore --config "$S/lifeboat.yaml" tree --backup "$ID" --to "$S/restored" --identity "$S/keys/ops.sec.asc" \
+    >/dev/null 2>"$S/restore3.err"; code=$?
+check "s3 lock: restore past an overwritten manifest exits 0, says so, the tree identical (exit $code)" bash -c "
+    [ $code -eq 0 ] && grep -q 'manifest.json: current version refused' '$S/restore3.err' &&
+    python3 '$ROOT/scripts/lib/tree_diff.py' '$S/tree' '$S/restored${S}/tree'"
+
 # The manifest hidden too: a new host's rebuild-catalog still finds the backup.
 awss3 s3api delete-object --bucket lifeboat-lock --key "$P/manifest.json" >/dev/null
 "$BIN" signing-key --config "$S/lifeboat.yaml" 2>/dev/null | sed -n '/BEGIN PGP/,/END PGP/p' >"$S/host.pub.asc"

@@ -53,6 +53,9 @@ package struct CatalogRebuild {
                             let signed = try await SignedManifest.fetch(
                                 from: destination, prefix: prefix + id.rawValue + "/", expecting: expectation,
                                 signers: signers)
+                            if let earlier = signed.earlierVersion {
+                                ctx.logger.warning("\(spec.name): \(id): \(earlier)")
+                            }
                             if try ctx.catalog.backup(id: id) != nil,
                                 try ctx.catalog.chunks(id: id) != signed.manifest.chunks
                             {

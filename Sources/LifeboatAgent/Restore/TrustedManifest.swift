@@ -18,6 +18,7 @@ enum TrustedManifest {
                 let signed = try await SignedManifest.fetch(
                     from: destination, prefix: prefix, expecting: expecting, signers: signers,
                     allowUnsigned: allowUnsigned)
+                if let earlier = signed.earlierVersion { logger.warning("\(destination.name): \(earlier)") }
                 if signed.signer == nil {
                     logger.warning("backup \(expecting.id) is not signed; read anyway (--allow-unsigned)")
                 }

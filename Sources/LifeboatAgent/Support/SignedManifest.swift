@@ -10,6 +10,9 @@ struct SignedManifest {
     let manifest: Manifest
     /// The fingerprint of the key that signed it; nil for an unsigned backup read with `--allow-unsigned`.
     let signer: String?
+    /// Set when the current `manifest.json` was refused and an earlier version of it was accepted (a
+    /// versioned bucket keeps what an overwrite hid): says which, for the reader to report.
+    var earlierVersion: String? = nil
 
     /// Why a copy of a manifest was not accepted; `missing` tells "not there" from "not trusted".
     struct Refusal: Error, CustomStringConvertible {
@@ -18,10 +21,33 @@ struct SignedManifest {
         var description: String { reason }
     }
 
-    /// Fetches and checks the manifest under `prefix` (`<host>/<policy>/<id>/`) at `destination`.
+    /// Fetches and checks the manifest under `prefix` (`<host>/<policy>/<id>/`) at `destination`. When
+    /// the current copy is refused and the store keeps versions, the newest earlier version that a
+    /// trusted signer signed (with any version of the signature) is accepted instead, and says so.
     static func fetch(
         from destination: Destination, prefix: String, expecting: ManifestReader.Expectation,
         signers: [OpenPGPVerifyingKey], allowUnsigned: Bool = false
+    ) async throws -> SignedManifest {
+        do {
+            return try await fetchCurrent(
+                from: destination, prefix: prefix, expecting: expecting, signers: signers,
+                allowUnsigned: allowUnsigned)
+        } catch let refusal as Refusal where !refusal.missing {
+            guard let recovering = destination as? VersionRecoveringDestination,
+                let earlier = try? await EarlierManifest.find(
+                    at: recovering, prefix: prefix, expecting: expecting, signers: signers)
+            else { throw refusal }
+            return SignedManifest(
+                manifest: earlier.manifest, signer: earlier.signer,
+                earlierVersion:
+                    "manifest.json: current version refused (\(refusal.reason)); version \(earlier.version) intact")
+        }
+    }
+
+    /// The current `manifest.json` and its signature, checked.
+    static func fetchCurrent(
+        from destination: Destination, prefix: String, expecting: ManifestReader.Expectation,
+        signers: [OpenPGPVerifyingKey], allowUnsigned: Bool
     ) async throws -> SignedManifest {
         let bytes: [UInt8]
         do {

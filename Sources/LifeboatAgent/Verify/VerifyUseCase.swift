@@ -151,6 +151,7 @@ package struct VerifyUseCase: Sendable {
         do {
             let signed = try await SignedManifest.fetch(
                 from: destination, prefix: prefix, expecting: expectation, signers: signers)
+            if let earlier = signed.earlierVersion { report.problems.append(earlier) }
             if signed.manifest.chunks != chunks {
                 report.problems.append("manifest.json does not list the chunks the catalog has")
             }
