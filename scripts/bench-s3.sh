@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Upload throughput to S3 (a local moto_server): Lifeboat shipping the chunks of one backup next to
 # `aws s3 cp --recursive` of the very same chunk files, in the same run, as a ratio. Then the `copy`
-# row: `lifeboat copy` of that backup from its bucket to a second one next to `rclone copy` of the
-# same objects to a third (server-side copy disabled, so rclone too reads and writes every byte). Then
+# rows: `lifeboat copy` of that backup from its bucket to a second one next to `rclone copy` of the
+# same objects to a third (server-side copy disabled, so rclone too reads and writes every byte), and
+# `lifeboat copy` of it to an rclone/SFTP destination next to `rclone copy` from S3 to SFTP. Then
 # the rclone/SFTP row: a backup shipped through `type: rclone` to a local OpenSSH sshd next to
 # `rclone copy` of its chunks.
 # The backup is first spooled with S3 unreachable, so what is timed is the upload alone (`lifeboat run`
@@ -10,6 +11,7 @@
 #   SIZE_MIB     backup size (default 1024: 1 GiB of incompressible data)
 #   CONCURRENCY  chunks of the backup uploaded at a time (default 4)
 #   CHUNK        chunk size (default 64MiB)
+#   ROUNDS       how many times each copy row runs (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -80,38 +82,71 @@ n=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench --query 'lengt
 echo "objects in the bucket: $n (both uploads)"
 
 # copy: S3 -> S3 between two buckets of the same server. Lifeboat checks the manifest's signature and
-# every chunk's sha256 on the way (staging each chunk in the spool); rclone copies the same objects
-# with as many transfers at a time, reading and writing every byte (--disable Copy: no server-side copy).
+# every chunk's sha256 on the way (staging each chunk in the spool, the sha256 passed on to the PUT);
+# rclone copies the same objects with as many transfers at a time, reading and writing every byte
+# (--disable Copy: no server-side copy). Each copy row runs ROUNDS times (default 2), the targets emptied
+# between rounds, so a figure disturbed by other work on the machine shows; `uptime` is printed with it.
+ROUNDS=${ROUNDS:-2}
 ID=$(basename "$SPOOLED")
 aws --endpoint-url "$EP" s3api create-bucket --bucket bench-copy >/dev/null
 aws --endpoint-url "$EP" s3api create-bucket --bucket bench-rclone >/dev/null
+REMOTE=":s3,provider=Other,endpoint='$EP',access_key_id=bench,secret_access_key=bench,region=us-east-1"
+# ratio LABEL BYTES T0 T1 T2 T3: lifeboat's time T0..T1 next to rclone's T2..T3 for the same bytes.
+ratio() {
+    python3 - "$@" <<'PY'
+import sys
+label, b, t0, t1, t2, t3 = sys.argv[1], int(float(sys.argv[2])), *map(float, sys.argv[3:])
+lb, rc = b / (t1 - t0) / 1e6, b / (t3 - t2) / 1e6
+print(f"{label}: lifeboat copy {t1 - t0:6.2f} s {lb:7.1f} MB/s, rclone copy {t3 - t2:6.2f} s {rc:7.1f} MB/s, ratio {lb / rc:.2f}")
+PY
+}
+# The rclone binary itself, not a version manager's shim in front of it.
+RCLONE_DIR=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+[ -x "$RCLONE_DIR/rclone" ] && export PATH="$RCLONE_DIR:$PATH"
+"$ROOT/scripts/servers/sshd.sh" start "$W/sshd" >/dev/null
 bench_tree_policy "$W" 1 <<Y
 chunk_size: $CHUNK
 destinations:
   - { name: s3, type: s3, endpoint: "$EP", bucket: bench, credentials: ../s3.env, concurrency: $CONCURRENCY }
   - { name: s3b, type: s3, endpoint: "$EP", bucket: bench-copy, credentials: ../s3.env, concurrency: $CONCURRENCY }
+  - name: sftp
+    type: rclone
+    remote: "sftp:$W/sshd/stored/lifeboat-copy"
+    config: ../sshd/rclone.conf
+    concurrency: $CONCURRENCY
 Y
-t4=$(date +%s.%N)
-"$BIN" copy --config "$W/lifeboat.yaml" tree --from s3 --to s3b --backup "$ID" >/dev/null
-t5=$(date +%s.%N)
-REMOTE=":s3,provider=Other,endpoint='$EP',access_key_id=bench,secret_access_key=bench,region=us-east-1"
-t6=$(date +%s.%N)
-rclone copy -q --disable Copy --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
-    "$REMOTE:bench/bench/tree/$ID" "$REMOTE:bench-rclone/bench/tree/$ID"
-t7=$(date +%s.%N)
-COPIED=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench-copy --query 'sum(Contents[].Size)' --output text)
-python3 - "$COPIED" "$t4" "$t5" "$t6" "$t7" <<'PY'
-import sys
-b, t4, t5, t6, t7 = int(float(sys.argv[1])), *map(float, sys.argv[2:])
-lb, rc = b / (t5 - t4) / 1e6, b / (t7 - t6) / 1e6
-print(f"lifeboat copy: {t5 - t4:6.2f} s  {lb:7.1f} MB/s  ({b} bytes: chunks, signature, manifest)")
-print(f"rclone copy:   {t7 - t6:6.2f} s  {rc:7.1f} MB/s")
-print(f"ratio lifeboat/rclone: {lb / rc:.2f}")
-PY
+echo "copy of backup $ID, $CONCURRENCY chunks (lifeboat) or transfers (rclone) at a time:"
+for round in $(seq 1 "$ROUNDS"); do
+    aws --endpoint-url "$EP" s3 rm --quiet --recursive s3://bench-copy/
+    aws --endpoint-url "$EP" s3 rm --quiet --recursive s3://bench-rclone/
+    echo "  round $round, load: $(uptime | sed 's/.*load average: //')"
+    t4=$(date +%s.%N)
+    "$BIN" copy --config "$W/lifeboat.yaml" tree --from s3 --to s3b --backup "$ID" >/dev/null
+    t5=$(date +%s.%N)
+    rclone copy -q --disable Copy --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
+        "$REMOTE:bench/bench/tree/$ID" "$REMOTE:bench-rclone/bench/tree/$ID"
+    t6=$(date +%s.%N)
+    COPIED=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench-copy --query 'sum(Contents[].Size)' --output text)
+    ratio "  S3 -> S3  " "$COPIED" "$t4" "$t5" "$t5" "$t6"
+    # S3 -> rclone/SFTP (the sshd of scripts/servers): lifeboat through its rclone destination, rclone
+    # reading the same objects from S3 and writing them over SFTP.
+    rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3"
+    echo "  round $round, load: $(uptime | sed 's/.*load average: //')"
+    t4=$(date +%s.%N)
+    "$BIN" copy --config "$W/lifeboat.yaml" tree --from s3 --to sftp --backup "$ID" >/dev/null
+    t5=$(date +%s.%N)
+    rclone --config "$W/sshd/rclone.conf" copy -q --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
+        "$REMOTE:bench/bench/tree/$ID" "sftp:$W/sshd/stored/rclone-copy-s3"
+    t6=$(date +%s.%N)
+    COPIED=$(du -cb "$W/sshd/stored/lifeboat-copy/bench/tree/$ID"/* | tail -1 | cut -f1)
+    RCOPIED=$(du -cb "$W/sshd/stored/rclone-copy-s3"/* | tail -1 | cut -f1)
+    [ "$COPIED" = "$RCOPIED" ] || echo "  (lifeboat wrote $COPIED bytes, rclone $RCOPIED)"
+    ratio "  S3 -> SFTP" "$COPIED" "$t4" "$t5" "$t5" "$t6"
+done
+"$ROOT/scripts/servers/sshd.sh" stop "$W/sshd"
+rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3"
 
-# The rclone/SFTP row. rclone itself, not a version manager's shim in front of it.
-RCLONE_DIR=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
-[ -x "$RCLONE_DIR/rclone" ] && export PATH="$RCLONE_DIR:$PATH"
+# The rclone/SFTP shipping row.
 "$ROOT/scripts/servers/sshd.sh" start "$W/sshd" >/dev/null
 policy_rclone() {
     bench_tree_policy "$W" 1 <<Y

@@ -51,6 +51,11 @@ package final class ProgressMeter: Sendable {
         }
     }
 
+    /// `n` of the expected bytes will not be read after all (a copy found that chunk already there).
+    package func expectFewer(_ n: Int64) {
+        state.withLock { s in s.expectedIn = s.expectedIn.map { max(0, $0 - n) } }
+    }
+
     package func addIn(_ n: Int) { state.withLock { $0.bytesIn += Int64(n) } }
     package func addOut(_ n: Int) { state.withLock { $0.bytesOut += Int64(n) } }
 

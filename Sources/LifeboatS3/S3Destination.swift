@@ -164,6 +164,31 @@ package struct S3Destination: Destination {
         try await send(r, what: "PUT \(key)")
     }
 
+    /// The known sha256 signs the request (`x-amz-content-sha256`) and goes as `x-amz-checksum-sha256`: S3
+    /// hashes the body as it arrives and refuses one that does not match, so a file changed since its
+    /// hash was checked never lands. Above `multipartThreshold` each part is hashed on its own, as always.
+    package func put(_ key: String, fromFile path: String, sha256: String) async throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw StorageError(
+                .permanent, destination: name, "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        let size = Int64(st.st_size)
+        let hash = sha256.lowercased()
+        guard size <= settings.multipartThreshold, hash.utf8.count == 64,
+            hash.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else {
+            try await put(key, fromFile: path)
+            return
+        }
+        let checks = settings.objectLock == nil ? S3ObjectLock.checksumHeaders(sha256Hex: hash) : []
+        let r = try request(
+            "PUT", key: key, headers: [("Content-Length", String(size))] + lockHeaders(sha256Hex: hash) + checks,
+            body: .file(path: path, offset: 0, length: size),
+            payloadHash: hash)
+        try await send(r, what: "PUT \(key)")
+    }
+
     @discardableResult
     package func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws
         -> Int64

@@ -197,6 +197,10 @@ package struct CircuitBreakerDestination: Destination {
         try await guarded { try await base.put(key, fromFile: path) }
     }
 
+    package func put(_ key: String, fromFile path: String, sha256: String) async throws {
+        try await guarded { try await base.put(key, fromFile: path, sha256: sha256) }
+    }
+
     package func put(_ key: String, bytes: [UInt8]) async throws {
         try await guarded { try await base.put(key, bytes: bytes) }
     }

@@ -32,6 +32,11 @@ package final class CountingDestination: Destination {
         try await base.put(key, fromFile: path)
     }
 
+    package func put(_ key: String, fromFile path: String, sha256: String) async throws {
+        count { $0.writes += 1 }
+        try await base.put(key, fromFile: path, sha256: sha256)
+    }
+
     package func put(_ key: String, bytes: [UInt8]) async throws {
         count { $0.writes += 1 }
         try await base.put(key, bytes: bytes)

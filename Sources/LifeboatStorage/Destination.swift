@@ -16,6 +16,10 @@ package protocol Destination: Sendable {
     /// The destination's name in the policy, for messages and the catalog.
     var name: String { get }
     func put(_ key: String, fromFile path: String) async throws
+    /// `put(_:fromFile:)` of a file whose sha256 (lowercase hex) the caller has already checked: nothing
+    /// hashes it again, and a store that checks a body on arrival (S3: `x-amz-content-sha256` and
+    /// `x-amz-checksum-sha256`) refuses one that does not match it instead of keeping it.
+    func put(_ key: String, fromFile path: String, sha256: String) async throws
     func put(_ key: String, bytes: [UInt8]) async throws
     @discardableResult
     func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64
@@ -33,6 +37,10 @@ package protocol Destination: Sendable {
 }
 
 extension Destination {
+    package func put(_ key: String, fromFile path: String, sha256: String) async throws {
+        try await put(key, fromFile: path)
+    }
+
     package func put(_ key: String, bytes: [UInt8], metadata: [String: String]) async throws {
         try await put(key, bytes: bytes)
     }

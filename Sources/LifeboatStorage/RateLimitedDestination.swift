@@ -44,6 +44,12 @@ package final class RateLimitedDestination: Destination {
         try await base.put(key, fromFile: path)
     }
 
+    package func put(_ key: String, fromFile path: String, sha256: String) async throws {
+        var st = stat()
+        try await pay(stat(path, &st) == 0 ? Int64(st.st_size) : 0)
+        try await base.put(key, fromFile: path, sha256: sha256)
+    }
+
     package func put(_ key: String, bytes: [UInt8]) async throws {
         try await pay(Int64(bytes.count))
         try await base.put(key, bytes: bytes)

@@ -70,6 +70,10 @@ package struct RetryingDestination: Destination {
         try await retrier.run("put \(key)") { try await base.put(key, fromFile: path) }
     }
 
+    package func put(_ key: String, fromFile path: String, sha256: String) async throws {
+        try await retrier.run("put \(key)") { try await base.put(key, fromFile: path, sha256: sha256) }
+    }
+
     package func put(_ key: String, bytes: [UInt8]) async throws {
         try await retrier.run("put \(key)") { try await base.put(key, bytes: bytes) }
     }

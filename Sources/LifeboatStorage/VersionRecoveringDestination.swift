@@ -56,6 +56,9 @@ package final class VersionRecoveringDestination: Destination {
     }
 
     package func put(_ key: String, fromFile path: String) async throws { try await base.put(key, fromFile: path) }
+    package func put(_ key: String, fromFile path: String, sha256: String) async throws {
+        try await base.put(key, fromFile: path, sha256: sha256)
+    }
     package func put(_ key: String, bytes: [UInt8]) async throws { try await base.put(key, bytes: bytes) }
 
     @discardableResult

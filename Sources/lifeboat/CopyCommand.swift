@@ -14,7 +14,8 @@ extension Lifeboat {
                 every chunk, checking its size and sha256 against the manifest on the way, then the signature and \
                 the manifest last. A chunk already at --to with the right size and sha256 is not sent again, so an \
                 interrupted copy resumes. A damaged chunk at --from stops that backup's copy; nothing of it counts \
-                as complete at --to. Without --backup, copies the newest backup --from holds; --all copies every \
+                as complete at --to. On a terminal, standard error shows a progress line (bytes read and written, \
+                rate, chunks done at --to, time left); --no-progress silences it. Without --backup, copies the newest backup --from holds; --all copies every \
                 backup retention keeps that --from holds, newest first. Prints one line per backup (--json: one \
                 object per backup). Exit 0 when every copy is done, 1 when any failed, 64 for a usage error.
                 """)
@@ -38,8 +39,11 @@ extension Lifeboat {
                 let ctx = try global.context()
                 guard let chosen = try ctx.configuration.select([policy]).first else { return }
                 let selection: CopyUseCase.Selection = all ? .all : backup.map { .backup($0) } ?? .newest
+                let display = global.progress(ctx.progress)
+                defer { display?.stop() }
                 let outcomes = try await CopyUseCase(ctx).copy(
                     policy: chosen, from: from, to: to, selection: selection, signerFiles: signer)
+                display?.stop()
                 if json {
                     print(try CopyOutput.json(outcomes))
                 } else if outcomes.isEmpty {

@@ -24,7 +24,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(
         name: .customLong("no-progress"),
         help:
-            "No progress line on standard error (drawn only when it is a terminal, for backup, run, restore, verify, drill)."
+            "No progress line on standard error (drawn only when it is a terminal, for backup, run, restore, verify, copy, drill)."
     )
     var noProgress = false
 

@@ -176,6 +176,38 @@ import Testing
         #expect(rec.seen[1].url == "https://bk.s3.example.com/pre/h/p/x")
         #expect(rec.seen[1].headers.contains { $0.0 == "Host" && $0.1 == "bk.s3.example.com" })
     }
+
+    @Test func aPutWithAKnownSHA256SignsAndChecksumsWithItWithoutHashingTheFile() async throws {
+        final class Recorder: S3Transport, @unchecked Sendable {
+            var seen: [S3HTTPRequest] = []
+            func send(_ r: S3HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) async throws
+                -> S3HTTPResponse
+            {
+                seen.append(r)
+                return S3HTTPResponse(status: 200, headers: [])
+            }
+        }
+        let dir = try TemporaryDirectory()
+        let file = dir.file("chunk")
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: file))
+        let rec = Recorder()
+        let s3 = try S3Destination(
+            name: "s3", settings: S3Settings(endpoint: "http://127.0.0.1:9", bucket: "bk"),
+            credentials: S3Credentials(accessKeyID: "AK", secretAccessKey: "SK"), transport: rec)
+        // The hash the caller checked, not the file's: what goes is what S3 will hold the body to.
+        let claimed = Digest.sha256([9, 9, 9])
+        try await s3.put("h/p/data.000000", fromFile: file, sha256: Digest.hex(claimed))
+        let headers = try #require(rec.seen.first).headers
+        #expect(headers.contains { $0.0 == "x-amz-content-sha256" && $0.1 == Digest.hex(claimed) })
+        #expect(headers.contains { $0.0 == "x-amz-checksum-sha256" && $0.1 == Data(claimed).base64EncodedString() })
+        #expect(headers.contains { $0.0 == "Content-Length" && $0.1 == "3" })
+        // A hash that is not 64 hex digits is not sent: the file is hashed as always.
+        try await s3.put("h/p/data.000001", fromFile: file, sha256: "not-a-hash")
+        #expect(
+            rec.seen[1].headers.contains {
+                $0.0 == "x-amz-content-sha256" && $0.1 == Digest.hex(Digest.sha256([1, 2, 3]))
+            })
+    }
 }
 
 @Suite struct S3CredentialsFileTests {

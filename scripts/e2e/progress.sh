@@ -60,3 +60,22 @@ for seg in logged:
     assert re.match(r"\d{4}-\d\d-\d\dT", last), repr(seg[-300:])
 assert "backup tree: in " in seen, seen[-400:]
 PY
+
+# copy: the newest backup from nas to a second local folder held to 40 MiB/s (so the line is drawn
+# while chunks are written): 'copy tree: in read/total, out, rate, chunks far n/m, ETA'.
+echo "  - { name: far, type: local, path: ../far, rate_limit: 40MiB/s }" >>"$P/policies/tree.yaml"
+python3 "$PTY" "$P/copy.tty" "$BIN" copy tree --from nas --to far "${PC[@]}" >"$P/copy.out"; code=$?
+SEEN=$(shows "$P/copy.tty" 'copy tree: ')
+check "progress: copy draws in/total, out, rate, chunks at the target and ETA (exit $code)" bash -c "
+    [ $code -eq 0 ] && grep -Eq '^copy tree: in [0-9.]+MiB/[0-9.]+MiB, out [0-9.]+MiB, [0-9.]+[KM]iB/s, chunks far [0-9]+/[0-9]+, ETA [0-9]+:[0-9]{2}$' <<<'$SEEN'"
+check "progress: copy's standard output keeps only its result line" bash -c "
+    [ \$(wc -l <'$P/copy.out') -eq 1 ] && grep -q ' nas -> far: copied' '$P/copy.out' && ! grep -q \$'\r' '$P/copy.out'"
+echo "  seen: $SEEN"
+rm -rf "$P/far"
+"$BIN" copy tree --from nas --to far "${PC[@]}" >/dev/null 2>"$P/copy-plain.err"; code=$?
+check "progress: copy writes nothing of it when standard error is not a terminal (exit $code)" bash -c "
+    [ $code -eq 0 ] && ls '$P'/far/e2e/tree/*/manifest.json >/dev/null 2>&1 && ! grep -q \$'\r' '$P/copy-plain.err' && ! grep -q 'copy tree: in' '$P/copy-plain.err'"
+rm -rf "$P/far"
+python3 "$PTY" "$P/copy-quiet.tty" "$BIN" --no-progress copy tree --from nas --to far "${PC[@]}" >/dev/null; code=$?
+check "progress: copy --no-progress draws nothing on a terminal (exit $code)" bash -c "
+    [ $code -eq 0 ] && ! grep -q 'copy tree: in' '$P/copy-quiet.tty'"

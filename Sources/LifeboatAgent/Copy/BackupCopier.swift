@@ -6,9 +6,10 @@ import LifeboatStorage
 
 /// Copies one backup from one destination to another as shipping writes it, with no decryption: the
 /// chunks first (each read from the source into a private staging file while its sha256 is checked
-/// against the signed manifest, then written to the target and recorded in the catalog), then the
-/// signature, the manifest last. A chunk already at the target with the right size and sha256 is not
-/// sent again, so an interrupted copy resumes where it stopped.
+/// against the signed manifest, then written to the target with that sha256, which a store that checks
+/// bodies on arrival holds it to, and recorded in the catalog), then the signature, the manifest last.
+/// The target is listed once per backup; a chunk already there with the right size and sha256 is not
+/// sent again, so an interrupted copy resumes where it stopped. Counts into `ctx.progress` as it goes.
 struct BackupCopier: Sendable {
     let ctx: AgentContext
     let source: Destination
@@ -63,10 +64,19 @@ struct BackupCopier: Sendable {
             throw CopyFailure.manifest("manifest.json at \(source.name) does not list the chunks the catalog has")
         }
         outcome.chunks = chunks.count
+        ctx.progress.start(
+            "copy \(record.policy)", expectedIn: chunks.reduce(0) { $0 + $1.size }, chunksTotal: chunks.count)
         let recorded = try ctx.catalog.shippedChunks(id: record.id, destination: target.name)
+        // One listing instead of a question per chunk: only a chunk listed there can be there already.
+        let listed = Set(try await target.list(prefix: prefix))
         let steps = try await forEachChunk(Array(chunks.enumerated())) { index, chunk in
-            try await copyChunk(
-                record.id, index: index, chunk, key: prefix + chunk.name, recorded: recorded.contains(index))
+            let key = prefix + chunk.name
+            let step = try await copyChunk(
+                record.id, index: index, chunk, key: key, listed: listed.contains(key),
+                recorded: recorded.contains(index))
+            if case .present = step { ctx.progress.expectFewer(chunk.size) }
+            ctx.progress.chunkDone(at: target.name)
+            return step
         }
         for step in steps {
             switch step {
@@ -94,11 +104,11 @@ struct BackupCopier: Sendable {
     }
 
     /// One chunk: left alone when the target already holds it whole, else staged from the source,
-    /// checked against the manifest, written and recorded.
+    /// checked against the manifest, written and recorded. `listed`: the target's listing named it.
     private func copyChunk(
-        _ id: BackupID, index: Int, _ chunk: Manifest.Chunk, key: String, recorded: Bool
+        _ id: BackupID, index: Int, _ chunk: Manifest.Chunk, key: String, listed: Bool, recorded: Bool
     ) async throws -> ChunkStep {
-        if let size = try await target.size(key), size == chunk.size {
+        if listed, let size = try await target.size(key), size == chunk.size {
             // Recorded by this catalog after it was checked: its size is enough. Otherwise (a copy killed
             // between writing and recording, or objects put there by hand) read it back and hash it.
             if recorded { return .present }
@@ -117,7 +127,8 @@ struct BackupCopier: Sendable {
                 detail: ChunkCheck.damaged(chunk, "at \(source.name)", size: found.size, sha256: found.sha256),
                 to: target.name)
         }
-        try await target.put(key, fromFile: staged)
+        try await target.put(key, fromFile: staged, sha256: chunk.sha256)
+        ctx.progress.addOut(Int(chunk.size))
         if checkLanded { try await ChunkCheck.landed(target, key: key, chunk) }
         CrashPoint.hit("copy.chunk-put")
         try ctx.catalog.recordChunkShipped(id: id, destination: target.name, index: index, at: ctx.now())
@@ -132,6 +143,7 @@ struct BackupCopier: Sendable {
         }
         defer { close(fd) }
         return try await source.readDigest(key) { bytes in
+            ctx.progress.addIn(bytes.count)
             do {
                 try FileDescriptorIO.writeAll(fd, bytes)
             } catch let e as SystemCallError {
