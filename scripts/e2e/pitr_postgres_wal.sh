@@ -6,7 +6,7 @@ source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbwal.XXXXXX)
 chmod 755 "$W"
 WP1=$((20000 + RANDOM % 20000)); WP2=$((WP1 + 1))
-pitr_wal_teardown() { pg_stop "$W/restored"; pg_stop "$W/primary"; rm -rf "$W"; }
+pitr_wal_teardown() { pg_stop "$W/restored"; pg_stop "$W/latest"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_wal_teardown
 # Everything the archiver (the postgres user) runs with lives in a folder it owns.
 C=$W/lb
@@ -64,24 +64,42 @@ check "pitr wal: no gap: both destinations hold the same files" \
 
 # T: halfway between the commits of rows 14 and 15.
 T=$(psqlw -c "SELECT to_char(((SELECT at FROM ticks WHERE id = 14) + ((SELECT at FROM ticks WHERE id = 15) - (SELECT at FROM ticks WHERE id = 14)) / 2) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'")
-"$BIN" restore --config "$C/lifeboat.yaml" cluster --backup "$BID" --to "$W/restored" --identity "$C/keys/ops.sec.asc" >/dev/null 2>&1
-touch "$W/restored/recovery.signal"
-cat >>"$W/restored/postgresql.auto.conf" <<CONF
-restore_command = '$BIN wal-fetch --config $C/lifeboat.yaml --identity $C/keys/ops.sec.asc %f %p'
-recovery_target_time = '$T'
-recovery_target_action = 'promote'
-CONF
-sed -i "s/^port = .*/port = $WP2/" "$W/restored/postgresql.conf"
-sed -i "s/^archive_mode = on/archive_mode = off/" "$W/restored/postgresql.conf"
-chown -R postgres "$W/restored"
-_pg "'$PGBIN/pg_ctl' -D '$W/restored' -l '$W/restored/log' -w -t 60 start" >/dev/null 2>&1
-for _ in $(seq 1 100); do
-    [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$WP2" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && break
-    sleep 0.2
-done
+# restore --until T lays out the newest base backup before T and configures recovery; starting the
+# server replays with wal-fetch as restore_command and promotes at T.
+start_restored() {
+    sed -i "s/^port = .*/port = $2/" "$1/postgresql.conf"
+    sed -i "s/^archive_mode = on/archive_mode = off/" "$1/postgresql.conf"
+    chown -R postgres "$1"
+    _pg "'$PGBIN/pg_ctl' -D '$1' -l '$1/log' -w -t 60 start" >/dev/null 2>&1
+    for _ in $(seq 1 100); do
+        [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$2" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && return 0
+        sleep 0.2
+    done
+}
+"$BIN" restore --config "$C/lifeboat.yaml" cluster --until "$T" --to "$W/restored" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
+check "pitr wal: restore --until T writes recovery.signal and the recovery settings" \
+    bash -c "[ -f '$W/restored/recovery.signal' ] && grep -q \"recovery_target_time = '\" '$W/restored/postgresql.auto.conf' && grep -q 'wal-fetch' '$W/restored/postgresql.auto.conf'" \
+    || cat "$W/r.out"
+start_restored "$W/restored" "$WP2"
 GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$WP2" -U postgres -tAc "SELECT count(*), max(id) FROM ticks" 2>/dev/null)
-check "pitr wal: replayed with wal-fetch to T=$T: exactly rows 1-14 ($GOT)" test "$GOT" = "14|14" \
+check "pitr wal: the server replayed to T=$T and promoted: exactly rows 1-14 ($GOT)" test "$GOT" = "14|14" \
     || tail -5 "$W/restored/log"
+pg_stop "$W/restored"
+"$BIN" restore --config "$C/lifeboat.yaml" cluster --latest --to "$W/latest" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
+start_restored "$W/latest" "$WP2"
+GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$WP2" -U postgres -tAc "SELECT count(*), max(id) FROM ticks" 2>/dev/null)
+check "pitr wal: restore --latest replays every archived segment: all 20 rows ($GOT)" test "$GOT" = "20|20" \
+    || tail -5 "$W/latest/log"
+pg_stop "$W/latest"
+"$BIN" restore --config "$C/lifeboat.yaml" cluster --until "2000-01-01 00:00:00" --to "$W/early" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
+RC=$?
+check "pitr wal: a target before the oldest base backup exits 64, names the possible range, writes nothing" \
+    bash -c "[ $RC -eq 64 ] && grep -q 'possible range starts at' '$W/r.out' && [ ! -e '$W/early' ]" || cat "$W/r.out"
+mkdir "$W/full" && touch "$W/full/x"
+"$BIN" restore --config "$C/lifeboat.yaml" cluster --latest --to "$W/full" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
+RC=$?
+check "pitr wal: a target folder that is not empty is refused (exit 64), left as it was" \
+    bash -c "[ $RC -eq 64 ] && [ \"\$(ls '$W/full')\" = x ]"
 
 # wal-fetch and wal-push refuse what they must.
 "$BIN" wal-fetch --config "$C/lifeboat.yaml" --identity "$C/keys/ops.sec.asc" 0000000100000099000000FF "$W/x" >"$W/f.out" 2>&1
