@@ -121,4 +121,15 @@ check "pitr wal: a segment changed at the destination is refused by its signatur
 mv "$C/far.off" "$C/far"
 "$BIN" wal-fetch --config "$C/lifeboat.yaml" --identity "$C/keys/ops.sec.asc" "$SEG" "$W/y" >"$W/t.out" 2>&1
 check "pitr wal: ... and read from the next destination when there is one" test -s "$W/y"
+# check: the newest WAL at every destination is the RPO age; a deleted segment is a gap, CRITICAL, named.
+"$BIN" check --config "$C/lifeboat.yaml" cluster >"$W/c.out" 2>&1
+RC=$?
+check "pitr wal: check is OK and names the newest WAL at every destination ($(head -c 160 "$W/c.out"))" \
+    bash -c "[ $RC -eq 0 ] && grep -q 'newest WAL at every destination' '$W/c.out'"
+GAP=$(cd "$C/nas/e2e/cluster/wal/00000001" && ls | grep -E '^[0-9A-F]{24}$' | sort | tail -2 | head -1)
+rm -f "$C/nas/e2e/cluster/wal/00000001/$GAP" "$C/nas/e2e/cluster/wal/00000001/$GAP.sig"
+"$BIN" check --config "$C/lifeboat.yaml" cluster >"$W/c.out" 2>&1
+RC=$?
+check "pitr wal: a segment deleted at a destination makes check CRITICAL (exit 2) naming it ($GAP)" \
+    bash -c "[ $RC -eq 2 ] && grep -q 'segment $GAP is missing' '$W/c.out'" || cat "$W/c.out"
 pitr_wal_teardown
