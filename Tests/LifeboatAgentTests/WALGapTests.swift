@@ -40,3 +40,29 @@ import Testing
         #expect(WALGap.firstMissing(archived: files, base: base) == "000000010000000100000000")
     }
 }
+
+/// Prune removes only what comes before the segment holding the oldest remaining base backup's
+/// start; timeline history files stay.
+@Suite struct WALRetentionTests {
+    @Test func removesOnlyWhatPrecedesTheCutoff() {
+        let names = [
+            "000000010000000000000001", "000000010000000000000002.00000028.backup", "000000010000000000000003",
+            "000000010000000000000004", "00000002.history", "000000010000000000000002.partial",
+            "000000020000000000000005", "not-a-wal-name", "000000010000000000000003.sig",
+        ]
+        let removed = WALRetention.removable(names, cutoff: (timeline: 1, number: 3)).map(\.name)
+        #expect(
+            removed == [
+                "000000010000000000000001", "000000010000000000000002.00000028.backup",
+                "000000010000000000000002.partial",
+            ])
+    }
+
+    @Test func laterTimelinesAreNotTouched() {
+        #expect(WALRetention.removable(["000000030000000000000001"], cutoff: (timeline: 2, number: 9)).isEmpty)
+    }
+
+    @Test func withNoBaseBackupNothingIsRemoved() {
+        #expect(WALRetention.cutoff([]) == nil)
+    }
+}

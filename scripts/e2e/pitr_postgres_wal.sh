@@ -121,6 +121,14 @@ check "pitr wal: a segment changed at the destination is refused by its signatur
 mv "$C/far.off" "$C/far"
 "$BIN" wal-fetch --config "$C/lifeboat.yaml" --identity "$C/keys/ops.sec.asc" "$SEG" "$W/y" >"$W/t.out" 2>&1
 check "pitr wal: ... and read from the next destination when there is one" test -s "$W/y"
+# prune: WAL from before the oldest base backup's start is removed at every destination, the rest kept.
+START_SEG=$(python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["wal"]; h,l=w["start_lsn"].split("/"); n=(int(h,16)<<32|int(l,16))>>24; print("%08X%08X%08X" % (w["timeline"], n // 256, n % 256))' "$C/nas/e2e/cluster/$BID/manifest.json")
+BEFORE=$(cd "$C/nas/e2e/cluster/wal/00000001" && ls | grep -E '^[0-9A-F]{24}$' | awk -v s="$START_SEG" '$1 < s' | wc -l)
+AFTER_KEPT=$(cd "$C/nas/e2e/cluster/wal/00000001" && ls | grep -E '^[0-9A-F]{24}$' | awk -v s="$START_SEG" '$1 >= s' | wc -l)
+"$BIN" prune --config "$C/lifeboat.yaml" cluster >"$W/prune.out" 2>&1
+check "pitr wal: prune removes the $BEFORE segments before the base backup's start ($START_SEG) at both destinations, keeps the $AFTER_KEPT after" \
+    bash -c "[ $BEFORE -gt 0 ] && for d in nas far; do [ \$(cd '$C/'\$d/e2e/cluster/wal/00000001 && ls | grep -E '^[0-9A-F]{24}\$' | awk -v s=$START_SEG '\$1 < s' | wc -l) -eq 0 ] && [ \$(cd '$C/'\$d/e2e/cluster/wal/00000001 && ls | grep -E '^[0-9A-F]{24}\$' | awk -v s=$START_SEG '\$1 >= s' | wc -l) -eq $AFTER_KEPT ] || exit 1; done" \
+    || cat "$W/prune.out"
 # check: the newest WAL at every destination is the RPO age; a deleted segment is a gap, CRITICAL, named.
 "$BIN" check --config "$C/lifeboat.yaml" cluster >"$W/c.out" 2>&1
 RC=$?
