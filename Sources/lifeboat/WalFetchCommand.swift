@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LifeboatAgent
 import LifeboatCLI
 import LifeboatCore
@@ -17,7 +18,9 @@ extension Lifeboat {
 
                 EXIT STATUS
                   0   PATH holds the file
-                  1   the file is not archived (PostgreSQL's "not there"), or it could not be read or verified
+                  1   the file is archived at no destination (every one answered): PostgreSQL's "not there"
+                  126 a destination did not answer, or its copy did not verify, and no other had a good one: \
+                above 125, so PostgreSQL stops recovery rather than ending it early
                   64  NAME is not a WAL, history or backup file name, or the policy does not archive WAL
                   65  the config or a key is malformed
                 """)
@@ -42,6 +45,9 @@ extension Lifeboat {
                         .fetch(name: name, to: path)
                 } catch let e as WALFetchUseCase.NotArchived {
                     throw LifeboatError.failed(e.description)
+                } catch let e as WALFetchUseCase.Unreadable {
+                    FileHandle.standardError.write(Data("lifeboat: \(e.description)\n".utf8))
+                    throw ExitCode(ExitCodeTable.abortRecovery)
                 }
             }
         }

@@ -56,7 +56,16 @@ package struct WALFetchUseCase {
             }
         }
         if problems.isEmpty { throw NotArchived(name: name) }
-        throw LifeboatError.failed("wal-fetch: \(name): \(problems.joined(separator: "; "))")
+        throw Unreadable(name: name, problems: problems)
+    }
+
+    /// The file was not found "not archived" everywhere: a destination failed to answer, or held a copy
+    /// that did not verify. Ending recovery here would silently lose what follows, so the command
+    /// makes PostgreSQL stop instead.
+    package struct Unreadable: Error, CustomStringConvertible {
+        package let name: String
+        package let problems: [String]
+        package var description: String { "wal-fetch: \(name): \(problems.joined(separator: "; "))" }
     }
 
     private func fetch(
