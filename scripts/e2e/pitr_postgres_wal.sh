@@ -109,6 +109,17 @@ check "pitr wal: wal-fetch of a file never archived exits 1 and writes nothing" 
 RC=$?
 check "pitr wal: wal-push of a name that is not a WAL name exits 64 with one line" \
     bash -c "[ $RC -eq 64 ] && [ \$(wc -l <'$W/p.out') -eq 1 ] && grep -q 'passwd' '$W/p.out'"
+"$BIN" wal-push --config "$C/lifeboat.yaml" --policy nosuch "$W/primary/pg_wal/00000002.history" >"$W/p.out" 2>&1
+RC=$?
+check "pitr wal: wal-push --policy naming no WAL-archiving policy exits 64" test $RC -eq 64
+printf 'x' >"$W/000000010000000000000042"
+mkdir -p "$W/rospool/state" && cp "$C/lifeboat.yaml" "$W/rospool/" && cp -r "$C/policies" "$C/keys" "$W/rospool/"
+sed -i 's|path: ../nas|path: '"$C"'/nas|; s|path: ../far|path: '"$C"'/far|' "$W/rospool/policies/cluster.yaml"
+mkdir -p "$W/rospool/state/spool/.wal" && chown -R postgres "$W/rospool" && chmod 555 "$W/rospool/state/spool/.wal"
+su postgres -s /bin/sh -c "'$BIN' wal-push --config '$W/rospool/lifeboat.yaml' '$W/000000010000000000000042'" >"$W/p.out" 2>&1
+RC=$?
+check "pitr wal: wal-push that cannot write its spool exits 1 (PostgreSQL keeps the file and retries)" \
+    bash -c "[ $RC -eq 1 ] && grep -q 'cannot create the WAL spool' '$W/p.out' && [ ! -e '$C/nas/e2e/cluster/wal/00000001/000000010000000000000042' ]" || cat "$W/p.out"
 SEG=$(cd "$C/nas/e2e/cluster/wal/00000001" && ls | grep -v sig | head -1)
 cp "$C/nas/e2e/cluster/wal/00000001/$SEG" "$W/saved"
 python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2] ^= 1; open(p,"wb").write(b)' \
