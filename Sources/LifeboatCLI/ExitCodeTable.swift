@@ -13,6 +13,9 @@ package enum ExitCodeTable {
     package static let usage: Int32 = 64
     /// A config, policy or key file is malformed (sysexits EX_DATAERR).
     package static let badInput: Int32 = 65
+    /// `wal-fetch`: the file may be archived but no copy could be read and verified. Above 125, so
+    /// PostgreSQL aborts recovery instead of taking the failure for the end of the archive.
+    package static let abortRecovery: Int32 = 126
 
     /// The exit code of any error a subcommand lets out.
     package static func code(for error: Error) -> Int32 {
@@ -51,5 +54,6 @@ package enum ExitCodeTable {
           3   check: UNKNOWN
           64  usage error
           65  bad input file (config, policy, key)
+          126 wal-fetch: a file that may be archived could not be read or verified (recovery stops)
         """
 }

@@ -38,6 +38,8 @@ package struct BackupRecord: Sendable, Equatable {
     package var payloadSHA256: String?
     /// How the payload was compressed.
     package var compression: CompressionAlgorithm
+    /// The WAL range of a physical PostgreSQL base backup; nil for every other payload.
+    package var wal: BaseBackupWAL?
     package var error: String?
     package var copies: [Copy]
     /// Kept by prune whatever retention says (set by `undelete`, cleared by `undelete --unpin`).
@@ -67,6 +69,7 @@ package struct BackupRecord: Sendable, Equatable {
         recipients = r.split(separator: ",").map(String.init)
         payloadSHA256 = row["payload_sha256"]
         compression = (row["compression"] as String?).flatMap(CompressionAlgorithm.init(rawValue:)) ?? .gzip
+        wal = CatalogWALRange.read(row)
         error = row["error"]
         pinned = (row["pinned"] as Int? ?? 0) != 0
         self.copies = copies

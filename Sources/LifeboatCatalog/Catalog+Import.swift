@@ -36,15 +36,17 @@ extension Catalog {
                     try db.execute(
                         sql: """
                             INSERT INTO backup (id, policy, host, kind, payload, status, started, finished, bytes_in,
-                                bytes_out, chunk_count, lock_window_ms, recipients, skipped, payload_sha256, compression)
-                            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                bytes_out, chunk_count, lock_window_ms, recipients, skipped, payload_sha256, compression,
+                                wal_timeline, wal_start_lsn, wal_stop_lsn)
+                            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
-                        arguments: [
-                            m.id, m.policy, m.host, m.kind, m.payload, started.timeIntervalSince1970,
-                            finished.timeIntervalSince1970, m.bytesIn, m.bytesOut, m.chunks.count,
-                            m.lockWindowMs, m.recipients.joined(separator: ","), max(0, m.skipped ?? 0),
-                            m.payloadSHA256, m.compression,
-                        ])
+                        arguments: StatementArguments(
+                            [
+                                m.id, m.policy, m.host, m.kind, m.payload, started.timeIntervalSince1970,
+                                finished.timeIntervalSince1970, m.bytesIn, m.bytesOut, m.chunks.count,
+                                m.lockWindowMs, m.recipients.joined(separator: ","), max(0, m.skipped ?? 0),
+                                m.payloadSHA256, m.compression,
+                            ] + CatalogWALRange.values(m.wal)))
                     for (i, c) in m.chunks.enumerated() {
                         try db.execute(
                             sql: "INSERT INTO chunk (backup_id, idx, name, size, sha256) VALUES (?, ?, ?, ?, ?)",

@@ -128,6 +128,20 @@ enum CatalogSchema {
                         CHECK (compression IN ('gzip', 'zstd'))
                     """)
         }
+        m.registerMigration("v9-backup-wal-range") { db in
+            // A physical PostgreSQL base backup's timeline and WAL start and stop positions (LSNs as
+            // 64-bit numbers), which point-in-time recovery picks a base backup by. NULL for the rest.
+            try db.execute(
+                sql: """
+                    ALTER TABLE backup ADD COLUMN wal_timeline INTEGER CHECK (wal_timeline IS NULL OR wal_timeline >= 1)
+                    """)
+            try db.execute(sql: "ALTER TABLE backup ADD COLUMN wal_start_lsn INTEGER")
+            try db.execute(
+                sql: """
+                    ALTER TABLE backup ADD COLUMN wal_stop_lsn INTEGER
+                        CHECK ((wal_timeline IS NULL) = (wal_stop_lsn IS NULL) AND wal_stop_lsn >= wal_start_lsn)
+                    """)
+        }
         return m
     }
 }

@@ -35,6 +35,18 @@ enum SourceParser {
             if pg.snapshot != nil, let g = f.optional("globals") ?? f.optional("jobs") {
                 throw g.error("source.globals and source.jobs belong to a dump; a snapshot copies the data directory")
             }
+            if let m = f.optional("method") {
+                pg.method =
+                    PostgresMethod(rawValue: try m.oneOf("source.method", PostgresMethod.allCases.map(\.rawValue)))
+                    ?? .dump
+                if pg.method == .physical,
+                    let other = f.optional("globals") ?? f.optional("jobs") ?? f.optional("snapshot")
+                {
+                    throw other.error(
+                        "source.globals, source.jobs and source.snapshot belong to method dump; method physical copies the whole cluster with pg_basebackup"
+                    )
+                }
+            }
             source = .postgres(pg)
         case .mariadb:
             let host = try f.optional("host")?.nonEmptyString("source.host")

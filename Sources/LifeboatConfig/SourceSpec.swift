@@ -33,10 +33,12 @@ package enum SourceSpec: Sendable {
         package var globals: PostgresGlobals = .roles
         /// `source.jobs`: pg_dump and pg_restore workers; more than 1 dumps in directory format.
         package var jobs: Int = 1
+        /// `source.method`: a logical dump (the default) or a physical base backup of the whole cluster.
+        package var method: PostgresMethod = .dump
 
         /// True when the backup is a `pg_bundle` (roles and/or a directory dump in a tar), false for
         /// the plain `pg_dump-custom` stream that `globals: none` with one job still writes.
-        package var bundled: Bool { globals != .none || jobs > 1 }
+        package var bundled: Bool { method == .dump && (globals != .none || jobs > 1) }
     }
 
     /// A MariaDB or MySQL database dumped with mariadb-dump (or its files, under a snapshot).
@@ -90,6 +92,13 @@ package enum PostgresGlobals: String, Sendable, CaseIterable {
     case none
     case roles
     case rolesWithPasswords = "roles_with_passwords"
+}
+
+/// `source.method` of a postgres policy: `dump` runs pg_dump; `physical` streams a base backup of the
+/// whole cluster (`pg_basebackup`), the starting point that archived WAL replays from.
+package enum PostgresMethod: String, Sendable, CaseIterable {
+    case dump
+    case physical
 }
 
 /// `source.databases` of a mariadb policy: the databases one dump holds, with their CREATE DATABASE.

@@ -25,7 +25,7 @@ package struct Manifest: Codable, Sendable, Equatable {
     package var id: String
     package var started: String
     package var finished: String
-    /// What the decrypted, gunzipped payload is: `tar`, `sqlite`, `pg_dump-custom`, `sql`, `raw`.
+    /// What the decrypted, gunzipped payload is: `tar`, `sqlite`, `pg_dump-custom`, `pg_basebackup-tar`, `sql`, `raw`.
     package var payload: String
     package var compression: String
     package var encryption: String
@@ -44,6 +44,8 @@ package struct Manifest: Codable, Sendable, Equatable {
     package var payloadSize: Int64?
     /// SHA-256 of that plaintext, hashed as it streamed; absent in older backups.
     package var payloadSHA256: String?
+    /// The WAL range of a physical PostgreSQL base backup (`pg_basebackup-tar`); absent for anything else.
+    package var wal: BaseBackupWAL?
 
     /// `compression` as the algorithm it names; gzip for a value the reader did not check (it refuses others).
     package var algorithm: CompressionAlgorithm { CompressionAlgorithm(rawValue: compression) ?? .gzip }
@@ -81,6 +83,7 @@ package struct Manifest: Codable, Sendable, Equatable {
         case skipped
         case payloadSize = "payload_size"
         case payloadSHA256 = "payload_sha256"
+        case wal
     }
 
     /// The object name of the detached signature over `manifest.json`, written just before it.

@@ -15,7 +15,7 @@ package enum ManifestReader {
     package static let allowedClockSkew = ClockSkew.allowed
     /// The payloads Lifeboat writes.
     package static let payloads: Set<String> = [
-        "tar", "sqlite", "pg_dump-custom", "pg_bundle", "sql", "sql_databases", "raw",
+        "tar", "sqlite", "pg_dump-custom", "pg_bundle", "pg_basebackup-tar", "sql", "sql_databases", "raw",
     ]
 
     /// What the reader knows before it reads: where the manifest was listed and which policy it serves.
@@ -109,6 +109,13 @@ package enum ManifestReader {
             try ObjectivesCheck.checkPayload(size: m.payloadSize, sha256: m.payloadSHA256)
         } catch {
             throw Refusal("manifest \(error.reason)")
+        }
+        if let wal = m.wal {
+            guard m.payload == "pg_basebackup-tar", wal.isPlausible else {
+                throw Refusal(
+                    "manifest wal range \(wal.start)-\(wal.stop) on timeline \(wal.timeline) does not fit a \(quoted(m.payload)) payload"
+                )
+            }
         }
         if let size = m.payloadSize, size != m.bytesIn {
             throw Refusal("manifest payload_size \(size) differs from bytes_in \(m.bytesIn)")

@@ -35,7 +35,8 @@ extension Lifeboat {
                 let ctx = try global.context()
                 policiesDirectory = ctx.agent.policiesDirectory
                 let selected = try ctx.configuration.select(policies)
-                results = try CheckUseCase(ctx).run(policies: selected)
+                results = await WALCheck(ctx).applied(
+                    to: try CheckUseCase(ctx).run(policies: selected), policies: selected)
                 MetricsTextfile.refresh(ctx)
                 try? ctx.catalog.countRun(
                     command: "check", outcome: Compliance.overall(results).name, at: ctx.now())

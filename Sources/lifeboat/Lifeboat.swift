@@ -22,6 +22,8 @@ struct Lifeboat: AsyncParsableCommand {
             List.self,
             Ls.self,
             Restore.self,
+            WalPush.self,
+            WalFetch.self,
             Verify.self,
             Copy.self,
             RebuildCatalog.self,

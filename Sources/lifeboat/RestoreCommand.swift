@@ -37,6 +37,7 @@ extension Lifeboat {
             help:
                 "Restore only these entries of a file tree (and the folders above them): a path as on the host, what lies under it, or a shell glob (repeatable)."
         ) var path: [String] = []
+        @OptionGroup var pointInTime: PointInTimeOptions
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -56,7 +57,15 @@ extension Lifeboat {
                 let result: RestoreUseCase.Result
                 let display = global.progress(ctx.progress)
                 defer { display?.stop() }
-                if let into {
+                if let target = try pointInTime.target() {
+                    guard let to else {
+                        throw LifeboatError(.usage, "a point-in-time restore needs --to an empty folder")
+                    }
+                    let settings = try pointInTime.settings(
+                        target: target, config: global.configPath, policy: p.name, identity: identity,
+                        passphraseFile: passphraseFile)
+                    result = try await PointInTimeRestore(ctx).run(request, settings: settings)
+                } else if let into {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)
                 } else {
                     result = try await RestoreUseCase(ctx).run(request)

@@ -27,6 +27,11 @@ struct PayloadSource {
                 try source.write(to: sink)
                 return SourceReport()
             }
+        case .postgres(let s) where s.method == .physical:
+            let dumper = PostgresBaseBackup(dsn: s.dsn, passwordFile: s.passwordFile)
+            return PayloadSource(payload: PostgresBaseBackup.payload) { sink, _ in
+                SourceReport(wal: try dumper.write(to: sink))
+            }
         case .postgres(let s) where s.bundled:
             let dumper = PostgresBundleDumper(
                 dsn: s.dsn, passwordFile: s.passwordFile, globals: s.globals, jobs: s.jobs)

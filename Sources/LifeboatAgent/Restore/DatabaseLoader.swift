@@ -72,6 +72,10 @@ package enum DatabaseLoader {
         sink: ByteSink, abandon: () -> Void
     ) {
         switch kind {
+        case .postgres where payload == PostgresBaseBackup.payload:
+            throw LifeboatError(
+                .usage, "--into loads a dump; this backup is a physical base backup (a data directory)",
+                hint: "restore it with --to an empty folder, or to a point in time with --until")
         case .postgres where payload == PostgresBundle.payload:
             let (rest, passwordFile) = PostgresDSN.takingPasswordFile(dsn)
             let l = try PostgresBundleLoader(

@@ -13,6 +13,9 @@ final class RestoreTarget {
     private let fileSink: FileSink?
     private let abandonLoader: (() -> Void)?
     private let select: TarPathFilter
+    /// The mode the restored folder gets: 0700 for a PostgreSQL data directory (the server refuses a
+    /// wider one), 0755 for any other tree.
+    private let folderMode: mode_t
 
     /// Streams into a loader (a database client) instead of a path; its end is held back until the
     /// message has been verified.
@@ -24,6 +27,7 @@ final class RestoreTarget {
         fileSink = nil
         abandonLoader = made.abandon
         select = TarPathFilter([])
+        folderMode = 0o755
     }
 
     /// `path` names the file (or, for a file tree, the folder) to write. For a dump or database file,
@@ -33,6 +37,7 @@ final class RestoreTarget {
     {
         abandonLoader = nil
         self.select = select
+        folderMode = payload == PostgresBaseBackup.payload ? 0o700 : 0o755
         let tree = Self.treePayloads.contains(payload)
         if !select.selectsAll && payload != "tar" {
             throw LifeboatError(
@@ -73,7 +78,8 @@ final class RestoreTarget {
 
     /// Payloads that are a pax tar and restore `--to` a folder: a file tree, and a `pg_bundle`
     /// (`globals.sql` and the directory-format dump, for psql and pg_restore by hand).
-    static let treePayloads: Set<String> = ["tar", PostgresBundle.payload]
+    /// A `pg_basebackup-tar` is a PostgreSQL data directory, laid out as it was.
+    static let treePayloads: Set<String> = ["tar", PostgresBundle.payload, PostgresBaseBackup.payload]
 
     /// What the extraction of a file tree said without failing (types skipped, attributes not restored).
     var warnings: [String] { (sink as? SafeTarExtractor)?.report.warnings ?? [] }
@@ -91,8 +97,9 @@ final class RestoreTarget {
             throw LifeboatError.failed("cannot move \(staging) to \(path): \(String(cString: strerror(errno)))")
         }
         // The staging folder was made 0700; the tree's own root takes the mode it had in the archive
-        // only when the archive holds it, so open it to the operator as an ordinary folder.
-        chmod(path, 0o755)
+        // only when the archive holds it, so open it to the operator as an ordinary folder (a data
+        // directory stays private).
+        chmod(path, folderMode)
     }
 
     /// The private folder beside the target that holds plaintext until `commit` (nil for a loader).

@@ -36,12 +36,19 @@ package struct PruneUseCase {
         package var waiting: [String] = []
         /// Another process holds the policy's lock.
         package var busy = false
+        /// Archived WAL files removed (or, on a dry run, that would be): needed by no base backup left.
+        package var walRemoved = 0
 
         /// One line per action, for people; a dry run says "would".
         package func lines(dryRun: Bool) -> [String] {
             if busy { return ["\(policy): skipped, another lifeboat process is working on it"] }
             if let refused = plan.refused { return ["\(policy): nothing pruned, \(refused)"] }
             var out = done.map { "\(policy): \(dryRun ? "would " : "")\($0.kind.rawValue) \($0.id) (\($0.reason))" }
+            if walRemoved > 0 {
+                out.append(
+                    "\(policy): \(dryRun ? "would remove" : "removed") \(walRemoved) archived WAL files no base backup needs"
+                )
+            }
             out += waiting.map { "\(policy): \($0)" }
             out += errors.map { "\(policy): error: \($0)" }
             return out
@@ -75,6 +82,7 @@ package struct PruneUseCase {
                 entries, rules: policy.retention, meetsRPO: verdict.status != .critical, now: now)
             if dryRun {
                 report.done = report.plan.actions
+                report.walRemoved = await pruneWAL(policy, errors: &report.errors)
                 return report
             }
             let byID = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -90,10 +98,43 @@ package struct PruneUseCase {
                     ctx.logger.error("\(policy.name): \(action.kind.rawValue) \(action.id) failed: \(error)")
                 }
             }
+            report.walRemoved = await pruneWAL(policy, errors: &report.errors)
         } catch {
             report.errors.append(String(describing: error))
         }
         return report
+    }
+
+    /// Removes, at every destination, the archived WAL no base backup left needs (`WALRetention`): the
+    /// signature first, so a file half removed reads as not archived. Returns how many files.
+    func pruneWAL(_ policy: Policy, errors: inout [String]) async -> Int {
+        guard WALPolicySelection.archivesWAL(policy),
+            let cutoff = WALRetention.cutoff((try? ctx.catalog.backups(policy: policy.name)) ?? [])
+        else { return 0 }
+        let prefix = WALArchiveLayout.prefix(host: ctx.agent.host, policy: policy.name)
+        var removed = 0
+        for spec in policy.destinations {
+            do {
+                let destination = try makeDestination(spec)
+                let keys = try await destination.list(prefix: prefix)
+                let names = keys.map { String($0.split(separator: "/").last ?? "") }
+                for file in WALRetention.removable(names, cutoff: cutoff) {
+                    removed += 1
+                    if dryRun { continue }
+                    let key = WALArchiveLayout.key(host: ctx.agent.host, policy: policy.name, file: file)
+                    for k in [key + WALArchiveLayout.signatureSuffix, key] {
+                        do {
+                            try await destination.remove(k)
+                        } catch let e as StorageError where e.isNotFound {
+                            continue  // removed by an earlier prune that stopped halfway
+                        }
+                    }
+                }
+            } catch {
+                errors.append("WAL at \(spec.name): \(error)")
+            }
+        }
+        return removed
     }
 
     func apply(

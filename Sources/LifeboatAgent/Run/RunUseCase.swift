@@ -38,6 +38,11 @@ package struct RunUseCase {
         let names = policies.map(\.name)
         // Credentials and plaintext a killed run left go first, even when nothing is due.
         StaleStateRepair.sweepTemporaries(ctx)
+        // Archived WAL a wal-push could not ship (a destination was down) goes out with every run.
+        for p in policies where WALPolicySelection.archivesWAL(p) {
+            let wal = await WALShipper(ctx: ctx, policy: p).ship()
+            for problem in wal.problems { ctx.logger.warning("\(p.name): WAL waits in the spool: \(problem)") }
+        }
         var summaries = try ctx.catalog.policySummaries(names, now: ctx.now())
         var repaired = false
         if summaries.contains(where: { $0.lastStatus == .running }) {

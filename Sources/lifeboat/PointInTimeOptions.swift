@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import LifeboatAgent
+import LifeboatCore
+
+/// `restore`'s recovery targets: `--until TIME`, `--until-lsn LSN`, `--until-xid XID`, `--latest`
+/// (at most one), read into a `PointInTimeTarget`.
+struct PointInTimeOptions: ParsableArguments {
+    @Option(
+        help: """
+            Point in time: replay archived logs up to this moment (RFC 3339, or YYYY-MM-DD HH:MM:SS[.fff][+HH:MM]; \
+            UTC without a zone).
+            """) var until: String?
+    @Option(help: "Point in time (postgres): replay WAL up to this position, e.g. 0/16B3748.") var untilLSN: String?
+    @Option(help: "Point in time (postgres): replay WAL up to this transaction id.") var untilXID: String?
+    @Flag(help: "Point in time: replay every archived log.") var latest = false
+
+    func target() throws -> PointInTimeTarget? {
+        try PointInTimeTarget.from(until: until, untilLSN: untilLSN, untilXID: untilXID, latest: latest)
+    }
+
+    /// The recovery settings, every path made absolute (the server runs restore_command from its data directory).
+    func settings(target: PointInTimeTarget, config: String, policy: String, identity: String, passphraseFile: String?)
+        throws -> RecoverySettings
+    {
+        RecoverySettings(
+            executable: Self.executable(), config: Self.absolute(config), policy: policy,
+            identity: Self.absolute(identity),
+            passphraseFile: passphraseFile.map(Self.absolute), target: target)
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// This binary's own path, for restore_command.
+    static func executable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? absolute(CommandLine.arguments[0])
+    }
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# WAL archiving benchmark, as root on a test machine (starts its own PostgreSQL and moto_server on
+# 127.0.0.1, stops them). One primary, pgbench for D seconds twice in the same run:
+#   1. archive_command = cp %p ARCHIVE/%f
+#   2. archive_command = lifeboat wal-push (a policy with a local and an S3 (moto) destination)
+# Prints the tps of each and their ratio (goal: wal-push >= 0.95x cp), WAL segments archived per
+# second, and the archive lag of wal-push: from a segment's completion (its archive_status .ready
+# file) to the end of the wal-push that shipped it (to every destination unless a warning said
+# otherwise: the files left in the spool are counted), median and max (goal: median under 5 s). The
+# server runs with fsync and synchronous_commit off (scripts/servers/postgres.sh).
+# Usage: scripts/bench-wal.sh [SECONDS=30] [PGBENCH_SCALE=10] [CLIENTS=4]; LIFEBOAT_BIN picks the
+# binary (default: the release build, built when missing).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+D=${1:-30}
+SCALE=${2:-10}
+CLIENTS=${3:-4}
+if [ -z "${LIFEBOAT_BIN:-}" ]; then
+    swift build -c release --static-swift-stdlib --product lifeboat >/dev/null || exit 1
+    LIFEBOAT_BIN=$ROOT/.build/release/lifeboat
+fi
+BIN=$LIFEBOAT_BIN
+source scripts/servers/postgres.sh
+
+W=$(mktemp -d /tmp/lbbenchwal.XXXXXX)
+chmod 755 "$W"
+PORT=$((20000 + RANDOM % 20000))
+cleanup() { pg_stop "$W/pg"; scripts/servers/moto.sh stop "$W/moto" >/dev/null 2>&1; rm -rf "$W"; }
+trap cleanup EXIT
+MOTO_PORT=$(scripts/servers/moto.sh start "$W/moto") || exit 1
+AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
+    aws --endpoint-url "http://127.0.0.1:$MOTO_PORT" s3api create-bucket --bucket wal >/dev/null
+
+C=$W/lb
+mkdir -p "$C/policies" "$C/keys" "$C/nas" "$W/archive"
+"$BIN" keygen --out "$C/keys" --name ops >/dev/null 2>&1
+printf 'host: bench\npolicies: policies\ncatalog: state/catalog.sqlite\nspool: state/spool\n' >"$C/lifeboat.yaml"
+printf 'AWS_ACCESS_KEY_ID=testing\nAWS_SECRET_ACCESS_KEY=testing\n' >"$C/s3.env"
+chmod 600 "$C/s3.env"
+cat >"$C/policies/cluster.yaml" <<YAML
+name: cluster
+kind: postgres
+source:
+  dsn: "host=127.0.0.1 port=$PORT user=postgres"
+  method: physical
+objectives: { rpo: 5m }
+encryption: { recipients: [../keys/ops.pub.asc] }
+destinations:
+  - { name: nas, type: local, path: ../nas }
+  - { name: offsite, type: s3, endpoint: "http://127.0.0.1:$MOTO_PORT", bucket: wal, region: us-east-1, credentials: ../s3.env }
+YAML
+# The wrapper logs each segment's completion (its .ready file's time) and when wal-push returned.
+cat >"$C/push.sh" <<SH
+#!/bin/sh
+ready=\$(date -r "pg_wal/archive_status/\$2.ready" +%s.%N 2>/dev/null || echo 0)
+"$BIN" wal-push --config "$C/lifeboat.yaml" "\$1" || exit 1
+echo "\$2 \$ready \$(date +%s.%N)" >>"$C/lag.log"
+SH
+chmod 755 "$C/push.sh"
+chown -R postgres "$C" "$W/archive"
+
+pg_primary_start "$W/pg" "$PORT" || exit 1
+cat >>"$W/pg/postgresql.conf" <<CONF
+archive_mode = on
+archive_command = 'cp %p $W/archive/%f'
+max_wal_size = 256MB
+CONF
+_pg "'$PGBIN/pg_ctl' -D '$W/pg' -l '$W/pg/log' -w restart" >/dev/null
+"$PGBIN/pgbench" -q -i -s "$SCALE" -h 127.0.0.1 -p "$PORT" -U postgres postgres >/dev/null 2>&1
+psqlb() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PORT" -U postgres -tAc "$1"; }
+
+# run_phase NAME: pgbench for D seconds, then waits for the archiver to catch up; prints "tps segments".
+run_phase() {
+    local before after tps
+    psqlb "SELECT pg_switch_wal()" >/dev/null; sleep 2
+    before=$(psqlb "SELECT archived_count FROM pg_stat_archiver")
+    tps=$("$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -c "$CLIENTS" -j 2 -T "$D" postgres 2>/dev/null \
+        | sed -n 's/^tps = \([0-9.]*\) .*/\1/p')
+    after=$(psqlb "SELECT archived_count FROM pg_stat_archiver")
+    echo "$tps $((after - before))"
+}
+read -r CP_TPS CP_SEG < <(run_phase cp)
+psqlb "ALTER SYSTEM SET archive_command = '$C/push.sh %p %f'" >/dev/null
+psqlb "SELECT pg_reload_conf()" >/dev/null
+sleep 1
+: >"$C/lag.log"; chown postgres "$C/lag.log"
+read -r LB_TPS LB_SEG < <(run_phase lifeboat)
+FAILED=$(psqlb "SELECT failed_count FROM pg_stat_archiver")
+WAITING=$(ls "$C/state/spool/.wal/cluster" 2>/dev/null | grep -c '\.sig$')
+AT_NAS=$(find "$C/nas" -name '*.sig' | wc -l)
+AT_MOTO=$(AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
+    aws --endpoint-url "http://127.0.0.1:$MOTO_PORT" s3 ls --recursive s3://wal/ | grep -c '\.sig$')
+echo "signed WAL files at nas: $AT_NAS, at moto: $AT_MOTO"
+python3 - "$C/lag.log" "$CP_TPS" "$LB_TPS" "$CP_SEG" "$LB_SEG" "$D" "$FAILED" "$WAITING" <<'PY'
+import statistics, sys
+log, cp_tps, lb_tps, cp_seg, lb_seg, d, failed, waiting = sys.argv[1:]
+lags = []
+for line in open(log):
+    name, ready, done = line.split()
+    if float(ready) > 0:
+        lags.append(float(done) - float(ready))
+cp_tps, lb_tps, d = float(cp_tps), float(lb_tps), float(d)
+print(f"cp:       {cp_tps:8.1f} tps, {int(cp_seg) / d:5.2f} segments/s")
+print(f"wal-push: {lb_tps:8.1f} tps, {int(lb_seg) / d:5.2f} segments/s  (ratio {lb_tps / cp_tps:.3f}, goal >= 0.95)")
+if lags:
+    print(f"archive lag (completion -> at nas and moto): median {statistics.median(lags):.2f} s, "
+          f"max {max(lags):.2f} s over {len(lags)} segments (goal: median < 5 s)")
+print(f"archiver failures: {failed}; files still in the spool: {waiting}")
+PY

@@ -1,0 +1,57 @@
+# Point-in-time recovery with WAL archived to S3 (moto) only: wal-push ships each file there, restore
+# --latest lays out the base backup from S3 and the server replays every archived segment fetched by
+# wal-fetch from S3.
+source "$ROOT/scripts/e2e/s3_aa_common.sh"
+source "$ROOT/scripts/servers/postgres.sh"
+WS=$(mktemp -d /tmp/lbwals3.XXXXXX)
+chmod 755 "$WS"
+SP1=$((20000 + RANDOM % 20000)); SP2=$((SP1 + 1))
+pitr_s3_teardown() { pg_stop "$WS/restored"; pg_stop "$WS/primary"; rm -rf "$WS"; }
+db_chain_exit pitr_s3_teardown
+CS=$WS/lb
+make_config "$CS"
+printf 'AWS_ACCESS_KEY_ID=testing\nAWS_SECRET_ACCESS_KEY=testing\n' >"$CS/s3.env"
+chmod 600 "$CS/s3.env"
+awss3 s3api create-bucket --bucket walpitr >/dev/null 2>&1
+cat >"$CS/policies/cluster.yaml" <<YAML
+name: cluster
+kind: postgres
+source:
+  dsn: "host=127.0.0.1 port=$SP1 user=postgres"
+  method: physical
+objectives: { rpo: 24h }
+encryption: { recipients: [../keys/ops.pub.asc] }
+chunk_size: 1MiB
+destinations:
+  - { name: offsite, type: s3, endpoint: "$MOTO", bucket: walpitr, region: us-east-1, credentials: ../s3.env }
+YAML
+chown -R postgres "$CS"
+pg_primary_start "$WS/primary" "$SP1" && {
+    printf "archive_mode = on\narchive_command = '%s wal-push --config %s %%p'\narchive_timeout = 1s\n" "$BIN" "$CS/lifeboat.yaml" >>"$WS/primary/postgresql.conf"
+    _pg "'$PGBIN/pg_ctl' -D '$WS/primary' -l '$WS/primary/log' -w restart" >/dev/null
+}
+psqls() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP1" -U postgres -d postgres -tA "$@"; }
+psqls -c "CREATE TABLE ticks (id int PRIMARY KEY)"
+SBID=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$CS/lifeboat.yaml' cluster" 2>"$WS/backup.err" | awk '$NF == "complete" {print $2}')
+check "pitr s3: a physical base backup to S3 completes" test -n "$SBID"
+psqls -c "INSERT INTO ticks SELECT generate_series(1, 300)" >/dev/null
+CUR=$(psqls -c "SELECT pg_walfile_name(pg_current_wal_lsn())")
+psqls -c "SELECT pg_switch_wal()" >/dev/null
+for _ in $(seq 1 300); do
+    [ "$(psqls -c "SELECT coalesce(last_archived_wal >= '$CUR', false) FROM pg_stat_archiver")" = t ] && break
+    sleep 0.1
+done
+check "pitr s3: the segment with the rows is archived at S3 with its signature" \
+    bash -c "aws --endpoint-url '$MOTO' s3 ls --recursive s3://walpitr/e2e/cluster/wal/ | grep -q '$CUR.sig'"
+"$BIN" restore --config "$CS/lifeboat.yaml" cluster --latest --to "$WS/restored" --identity "$CS/keys/ops.sec.asc" >"$WS/r.out" 2>&1
+sed -i "s/^port = .*/port = $SP2/; s/^archive_mode = on/archive_mode = off/" "$WS/restored/postgresql.conf"
+chown -R postgres "$WS/restored"
+_pg "'$PGBIN/pg_ctl' -D '$WS/restored' -l '$WS/restored/log' -w -t 60 start" >/dev/null 2>&1
+for _ in $(seq 1 100); do
+    [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP2" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && break
+    sleep 0.2
+done
+GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP2" -U postgres -tAc "SELECT count(*) FROM ticks" 2>/dev/null)
+check "pitr s3: restore --latest from S3 replays WAL fetched from S3: all 300 rows ($GOT)" test "$GOT" = 300 \
+    || { cat "$WS/r.out"; tail -5 "$WS/restored/log"; }
+pitr_s3_teardown
