@@ -36,14 +36,15 @@ extension Catalog {
                     try db.execute(
                         sql: """
                             INSERT INTO backup (id, policy, host, kind, payload, status, started, finished, bytes_in,
-                                bytes_out, chunk_count, lock_window_ms, recipients, skipped, payload_sha256, compression)
-                            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                bytes_out, chunk_count, lock_window_ms, recipients, skipped, payload_sha256, compression,
+                                binlog_file, binlog_position)
+                            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
                             m.id, m.policy, m.host, m.kind, m.payload, started.timeIntervalSince1970,
                             finished.timeIntervalSince1970, m.bytesIn, m.bytesOut, m.chunks.count,
                             m.lockWindowMs, m.recipients.joined(separator: ","), max(0, m.skipped ?? 0),
-                            m.payloadSHA256, m.compression,
+                            m.payloadSHA256, m.compression, m.binlog?.file, m.binlog?.position,
                         ])
                     for (i, c) in m.chunks.enumerated() {
                         try db.execute(

@@ -73,7 +73,8 @@ package final class Catalog: Sendable {
     /// `payloadSHA256`: the plaintext's sha256 (its size is `bytesIn`); `compression`: how it was compressed.
     package func sealBackup(
         id: BackupID, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date,
-        skipped: Int = 0, payloadSHA256: String? = nil, compression: CompressionAlgorithm = .gzip
+        skipped: Int = 0, payloadSHA256: String? = nil, compression: CompressionAlgorithm = .gzip,
+        binlogPosition: BinlogPosition? = nil
     ) throws {
         try wrap("seal backup") {
             try db.write { db in
@@ -87,12 +88,13 @@ package final class Catalog: Sendable {
                 try db.execute(
                     sql: """
                         UPDATE backup SET status = 'pending', bytes_in = ?, bytes_out = ?, chunk_count = ?,
-                        lock_window_ms = ?, finished = ?, skipped = ?, payload_sha256 = ?, compression = ?
+                        lock_window_ms = ?, finished = ?, skipped = ?, payload_sha256 = ?, compression = ?,
+                        binlog_file = ?, binlog_position = ?
                         WHERE id = ? AND status = 'running'
                         """,
                     arguments: [
                         bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, skipped,
-                        payloadSHA256, compression.rawValue, id,
+                        payloadSHA256, compression.rawValue, binlogPosition?.file, binlogPosition?.position, id,
                     ])
             }
         }

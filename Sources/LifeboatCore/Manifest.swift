@@ -44,6 +44,9 @@ package struct Manifest: Codable, Sendable, Equatable {
     package var payloadSize: Int64?
     /// SHA-256 of that plaintext, hashed as it streamed; absent in older backups.
     package var payloadSHA256: String?
+    /// The binary log position a mariadb dump is consistent with (where a point-in-time replay
+    /// starts); absent for other backups.
+    package var binlog: BinlogPosition?
 
     /// `compression` as the algorithm it names; gzip for a value the reader did not check (it refuses others).
     package var algorithm: CompressionAlgorithm { CompressionAlgorithm(rawValue: compression) ?? .gzip }
@@ -74,7 +77,7 @@ package struct Manifest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, tool, host, policy, kind, id, started, finished, payload, compression, encryption,
-            recipients, chunks, signer, objectives
+            recipients, chunks, signer, objectives, binlog
         case bytesIn = "bytes_in"
         case bytesOut = "bytes_out"
         case lockWindowMs = "lock_window_ms"

@@ -1,3 +1,5 @@
+import LifeboatCore
+
 /// What producing one backup's plaintext learnt besides the bytes, returned to the backup that
 /// records it: warnings worth reporting, entries left out and how long a database lock was held.
 package struct SourceReport: Sendable, Equatable {
@@ -7,11 +9,16 @@ package struct SourceReport: Sendable, Equatable {
     package var skipped: Int
     /// How long the database lock was held around a snapshot; nil when none was taken.
     package var lockWindowMs: Int64?
+    /// The binary log position a MariaDB dump is consistent with, when the policy archives binary logs.
+    package var binlogPosition: BinlogPosition?
 
-    package init(warnings: [String] = [], skipped: Int = 0, lockWindowMs: Int64? = nil) {
+    package init(
+        warnings: [String] = [], skipped: Int = 0, lockWindowMs: Int64? = nil, binlogPosition: BinlogPosition? = nil
+    ) {
         self.warnings = warnings
         self.skipped = skipped
         self.lockWindowMs = lockWindowMs
+        self.binlogPosition = binlogPosition
     }
 
     /// The report of a file tree's archive, with the lock window of the snapshot it was read from.

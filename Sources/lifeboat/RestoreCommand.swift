@@ -37,10 +37,17 @@ extension Lifeboat {
             help:
                 "Restore only these entries of a file tree (and the folders above them): a path as on the host, what lies under it, or a shell glob (repeatable)."
         ) var path: [String] = []
+        @Option(
+            help: """
+                mariadb with binlog: load the newest dump that ended at or before TIME, then replay the archived \
+                binary logs up to TIME (needs --into). TIME is RFC 3339 (2026-11-29T14:05:00Z) or \
+                'YYYY-MM-DD HH:MM:SS[+HH:MM]' (UTC when no zone); a TIME outside what can be restored is refused (exit 64).
+                """) var until: String?
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
             if (to == nil) == (into == nil) { throw ValidationError("name exactly one of --to PATH and --into DSN") }
+            if until != nil, into == nil { throw ValidationError("--until replays into a database: name --into DSN") }
         }
 
         func run() async throws {
@@ -56,7 +63,16 @@ extension Lifeboat {
                 let result: RestoreUseCase.Result
                 let display = global.progress(ctx.progress)
                 defer { display?.stop() }
-                if let into {
+                if let into, let until {
+                    let pit = try await PointInTimeRestore.restoreInto(
+                        ctx, request, into: into, until: try PointInTime(parsing: until))
+                    result = pit.dump
+                    if !json {
+                        print(
+                            "replayed \(Counted.text(pit.logs.count, "binary log")) up to \(pit.until): \(pit.logs.joined(separator: ", "))"
+                        )
+                    }
+                } else if let into {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)
                 } else {
                     result = try await RestoreUseCase(ctx).run(request)

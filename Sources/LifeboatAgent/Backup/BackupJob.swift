@@ -56,7 +56,8 @@ struct BackupJob {
             try ctx.catalog.sealBackup(
                 id: id, chunks: spooled.chunks, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut,
                 lockWindowMs: report.lockWindowMs, finished: ctx.now(), skipped: report.skipped,
-                payloadSHA256: spooled.payloadSHA256, compression: policy.compression)
+                payloadSHA256: spooled.payloadSHA256, compression: policy.compression,
+                binlogPosition: report.binlogPosition)
             CrashPoint.hit("backup.sealed")
             return Spooled(
                 id: id, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut, chunks: spooled.chunks, warnings: warnings

@@ -15,6 +15,7 @@ enum ManifestBuilder {
         manifest.compression = record.compression.rawValue
         manifest.skipped = record.skipped > 0 ? record.skipped : nil
         manifest.objectives = objectives
+        manifest.binlog = record.binlogPosition
         if let sha256 = record.payloadSHA256 {
             manifest.payloadSize = record.bytesIn
             manifest.payloadSHA256 = sha256
