@@ -61,17 +61,15 @@ extension Lifeboat {
                     signerFiles: signer, allowUnsigned: allowUnsigned)
                 request.paths = path
                 let result: RestoreUseCase.Result
+                var replayed: String?
                 let display = global.progress(ctx.progress)
                 defer { display?.stop() }
                 if let into, let until {
                     let pit = try await PointInTimeRestore.restoreInto(
                         ctx, request, into: into, until: try PointInTime(parsing: until))
                     result = pit.dump
-                    if !json {
-                        print(
-                            "replayed \(Counted.text(pit.logs.count, "binary log")) up to \(pit.until): \(pit.logs.joined(separator: ", "))"
-                        )
-                    }
+                    replayed =
+                        "replayed \(Counted.text(pit.logs.count, "binary log")) up to \(pit.until): \(pit.logs.joined(separator: ", "))"
                 } else if let into {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)
                 } else {
@@ -93,6 +91,7 @@ extension Lifeboat {
                 print(
                     "restored \(p.name) \(result.id) into \(result.written ?? to ?? "the database"): \(result.bytes) bytes, \(sources)"
                 )
+                if let replayed { print(replayed) }
             }
         }
     }

@@ -69,6 +69,22 @@ check "pitr_mariadb: ... and decrypts with gpg and gunzip to a binary log (magic
 check "pitr_mariadb: check is OK with the RPO age of the newest archived log" \
     bash -c "'$BIN' check --config '$P/lifeboat.yaml' shop | grep -q 'newest archived binary log lb'"
 
+# 2b. The destination refuses a log: it is not recorded, the run fails, and the next run ships it (no gap).
+BL=$P/nas/e2e/shop/binlog
+age_binlogs
+mv "$BL" "$BL.aside" && touch "$BL"
+LB run >"$P/run4.out" 2>&1
+code=$?
+check "pitr_mariadb: a log the destination refuses fails the run (exit $code) and names the log" \
+    bash -c "[ $code != 0 ] && grep -q 'shop binlog lb.[0-9]* failed' '$P/run4.out'"
+BEFORE=$(sqlite3 "$P/state/catalog.sqlite" "SELECT count(*) FROM binlog")
+rm "$BL" && mv "$BL.aside" "$BL"
+LB run >"$P/run5.out" 2>&1
+code=$?
+SEQS=$(sqlite3 "$P/state/catalog.sqlite" "SELECT group_concat(seq, ' ') FROM (SELECT seq FROM binlog ORDER BY seq)")
+check "pitr_mariadb: ... the next run archives it and the one after it (exit $code; logs $SEQS)" \
+    bash -c "[ $code = 0 ] && [ \$(sqlite3 '$P/state/catalog.sqlite' 'SELECT count(*) FROM binlog') -eq $((BEFORE + 2)) ] && python3 -c 'import sys; s=list(map(int, sys.argv[1].split())); sys.exit(s != list(range(s[0], s[0] + len(s))))' '$SEQS'"
+
 # 3. restore --until T: T between live-4 and live-5.
 T=$(pq -e "SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s') FROM shop.orders WHERE item = 'live-4'")
 WANT=$(pq -e "SELECT count(*) FROM shop.orders WHERE at < '$T' + INTERVAL 1 SECOND")
@@ -81,6 +97,30 @@ check "pitr_mariadb: ... live-4 in, live-5 not" \
     test "$(pq -e "SELECT group_concat(item ORDER BY id) FROM shop_t.orders WHERE item LIKE 'live-%'")" = "live-1,live-2,live-3,live-4"
 check "pitr_mariadb: ... and the source database is untouched by the replay" \
     test "$(pq -e "SELECT count(*) FROM shop.orders")" = "$(( 1000 + 6 ))"
+sed 's/^/     /' "$P/until.out"
+
+# 3b. A second dump: a TIME after it starts from it; a TIME before it still from the first.
+write_rows 8 9
+PID2=$(db_backup "$P" shop)
+write_rows 10 11
+age_binlogs
+LB run >"$P/run6.out" 2>&1
+T2=$(pq -e "SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s') FROM shop.orders WHERE item = 'live-11'")
+LB restore shop --until "$T2" --into "socket=$PSOCK user=root database=shop_t2" --identity "$P/keys/ops.sec.asc" >"$P/until2.out" 2>&1
+check "pitr_mariadb: --until after a second dump loads that dump ($PID2) and replays from its position" \
+    bash -c "grep -q 'restored shop $PID2' '$P/until2.out' && [ \"\$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e \"SELECT group_concat(item ORDER BY id) FROM shop_t2.orders WHERE item LIKE 'live-%'\")\" = live-1,live-2,live-3,live-4,live-5,live-6,live-8,live-9,live-10,live-11 ]"
+LB restore shop --until "$T" --into "socket=$PSOCK user=root database=shop_t3" --identity "$P/keys/ops.sec.asc" >"$P/until3.out" 2>&1
+check "pitr_mariadb: --until before the second dump still loads the first ($PID1)" \
+    bash -c "grep -q 'restored shop $PID1' '$P/until3.out' && [ \$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e 'SELECT count(*) FROM shop_t3.orders') = $WANT ]"
+
+# 3c. An archived log missing at the destination: exit 1 naming it, nothing written.
+GONE=$(ls "$BL" | sort | sed -n 2p)
+mv "$BL/$GONE" "$P/gone"
+LB restore shop --until "$T" --into "socket=$PSOCK user=root database=shop_gap" --identity "$P/keys/ops.sec.asc" >"$P/gap.out" 2>&1
+code=$?
+check "pitr_mariadb: a log missing at the destination stops the restore (exit $code) naming $GONE, nothing written" \
+    bash -c "[ $code = 1 ] && grep -q 'binary log $GONE is not archived' '$P/gap.out' && [ -z \"\$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e \"SHOW DATABASES LIKE 'shop_gap'\")\" ]"
+mv "$P/gone" "$BL/$GONE"
 
 # 4. A TIME outside the range: one line naming the range, exit 64, nothing written.
 LB restore shop --until "2001-01-01 00:00:00" --into "socket=$PSOCK user=root database=shop_early" \

@@ -5,6 +5,7 @@ import LifeboatCore
 /// --stop-datetime=T --database=SOURCE --rewrite-db=SOURCE->TARGET FILES... | mariadb TARGET`. Only the
 /// policy's own database is replayed, under the target's name; events of the second after `until` and
 /// later are not (binary log times are whole seconds, so a commit at `until`'s second is replayed).
+/// The replayed transactions keep the GTIDs they had, so the target server logs them under those again.
 package struct BinlogReplay {
     package let source: String
     package let target: MariaDBEndpoint
@@ -35,7 +36,10 @@ package struct BinlogReplay {
         guard !files.isEmpty else { return }
         let decoder = try ProcessChild(
             [
-                ToolLocator.find("mariadb-binlog"), "--no-defaults", "--start-position=\(start.position)",
+                // Not strict about GTID order: a log may hold transactions replayed under their old GTIDs
+                // (an earlier restore into the same server), which is no reason to refuse the rest.
+                ToolLocator.find("mariadb-binlog"), "--no-defaults", "--skip-gtid-strict-mode",
+                "--start-position=\(start.position)",
                 "--stop-datetime=\(Self.stopDatetime(until))", "--database=\(source)",
                 "--rewrite-db=\(source)->\(target.database)", "--",
             ] + files,
