@@ -62,12 +62,14 @@ extension Lifeboat {
                 request.paths = path
                 let result: RestoreUseCase.Result
                 var replayed: String?
+                var pointInTime: PointInTimeRestore.Result?
                 let display = global.progress(ctx.progress)
                 defer { display?.stop() }
                 if let into, let until {
                     let pit = try await PointInTimeRestore.restoreInto(
                         ctx, request, into: into, until: try PointInTime(parsing: until))
                     result = pit.dump
+                    pointInTime = pit
                     replayed =
                         "replayed \(Counted.text(pit.logs.count, "binary log")) up to \(pit.until): \(pit.logs.joined(separator: ", "))"
                 } else if let into {
@@ -82,7 +84,9 @@ extension Lifeboat {
                 if json {
                     print(
                         try JSONText.encode(
-                            RestoreJSON(policy: p.name, result: result, into: result.written ?? to ?? into ?? "")))
+                            RestoreJSON(
+                                policy: p.name, result: result, into: result.written ?? to ?? into ?? "",
+                                until: pointInTime?.until.description, binlogs: pointInTime?.logs)))
                     return
                 }
                 let sources = result.chunksByDestination.sorted { $0.key < $1.key }

@@ -120,6 +120,7 @@ LB restore shop --until "$T" --into "socket=$PSOCK user=root database=shop_gap" 
 code=$?
 check "pitr_mariadb: a log missing at the destination stops the restore (exit $code) naming $GONE, nothing written" \
     bash -c "[ $code = 1 ] && grep -q 'binary log $GONE is not archived' '$P/gap.out' && [ -z \"\$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e \"SHOW DATABASES LIKE 'shop_gap'\")\" ]"
+sed "s/^/     /" "$P/gap.out"
 mv "$P/gone" "$BL/$GONE"
 
 # 4. A TIME outside the range: one line naming the range, exit 64, nothing written.
@@ -158,5 +159,19 @@ check "pitr_mariadb: the server purged $LOST before Lifeboat archived it" \
 code=$?; sed "s/^/     /" "$P/check.out"
 check "pitr_mariadb: a purged, unarchived log makes check CRITICAL (exit $code) naming $LOST" \
     bash -c "[ $code = 2 ] && grep -q 'binary log $LOST was purged before it was archived' '$P/check.out'"
+
+# 6. Retention: once the first dump is purged, the logs only it needed are removed; the second's stay.
+sed -i 's/^binlog: { every: 5m }$/binlog: { every: 5m }\nretention: { keep_last: 1, keep_daily: 0, keep_weekly: 0, keep_monthly: 0, deleted_grace: 1s, soft_deleted_grace: 1s }/' "$P/policies/shop.yaml"
+for _ in 1 2 3; do age_binlogs; LB run >>"$P/run7.out" 2>&1; sleep 1.2; done
+age_binlogs; LB run >>"$P/run7.out" 2>&1
+FIRST2=$(sqlite3 "$P/state/catalog.sqlite" "SELECT binlog_file FROM backup WHERE id = '$PID2'")
+check "pitr_mariadb: the first dump is purged by retention" \
+    test "$(sqlite3 "$P/state/catalog.sqlite" "SELECT retention FROM backup WHERE id = '$PID1'")" = purged
+check "pitr_mariadb: ... and the logs before $FIRST2 (the second dump's) are gone from the destination and the catalog" \
+    bash -c "[ \"\$(ls '$BL' | sort | head -1)\" = '$FIRST2' ] && [ \"\$(sqlite3 '$P/state/catalog.sqlite' 'SELECT min(name) FROM binlog')\" = '$FIRST2' ] && grep -q 'shop binlog lb.000001 removed' '$P/run7.out'"
+T3=$(pq -e "SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s') FROM shop.orders WHERE item = 'live-11'")
+LB restore shop --until "$T3" --into "socket=$PSOCK user=root database=shop_t4" --identity "$P/keys/ops.sec.asc" --json >"$P/until4.out" 2>&1
+check "pitr_mariadb: restore --until --json after pruning names the dump, TIME and the logs replayed" \
+    python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(not (o["id"] == sys.argv[2] and o["binlogs"][0] == sys.argv[3] and o["until"].endswith("Z")))' "$P/until4.out" "$PID2" "$FIRST2"
 pitr_teardown
 fi

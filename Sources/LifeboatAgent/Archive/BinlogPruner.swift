@@ -4,15 +4,16 @@ import LifeboatConfig
 import LifeboatCore
 import LifeboatStorage
 
-/// Retention for archived binary logs: a log is kept while a kept dump may need it (its sequence is at
-/// or after the position of the oldest dump retention keeps); older ones are removed from every
+/// Retention for archived binary logs: a log is kept while a dump that is not yet purged may need it
+/// (its sequence is at or after that dump's position), so logs follow their dumps through the same
+/// lazy deletion (a dump that can still be undeleted keeps its logs); older ones are removed from every
 /// destination (the manifest first, so a half-removed log is never taken for a whole one) and forgotten.
 struct BinlogPruner {
     let ctx: AgentContext
 
-    /// The archived logs no kept dump needs; none while no kept dump names a position.
-    static func unneeded(_ archived: [ArchivedBinlog], keptDumps: [BackupRecord]) -> [ArchivedBinlog] {
-        guard let first = BinlogArchiver.firstNeeded(keptDumps) else { return [] }
+    /// The archived logs no dump still held needs; none while no such dump names a position.
+    static func unneeded(_ archived: [ArchivedBinlog], dumps: [BackupRecord]) -> [ArchivedBinlog] {
+        guard let first = BinlogArchiver.firstNeeded(dumps.filter { $0.retention != .purged }) else { return [] }
         return archived.filter { $0.sequence < first }
     }
 
@@ -22,7 +23,8 @@ struct BinlogPruner {
         var lines: [String] = []
         do {
             let archived = try ctx.catalog.archivedBinlogs(policy: policy.name)
-            let gone = Self.unneeded(archived, keptDumps: try ctx.catalog.backups(policy: policy.name))
+            let gone = Self.unneeded(
+                archived, dumps: try ctx.catalog.backups(policy: policy.name, includeRemoved: true))
             guard !gone.isEmpty else { return ([], false) }
             let destinations = try policy.destinations.map { try DestinationFactory.make($0) }
             for log in gone {

@@ -40,6 +40,19 @@ struct BinlogCatalogue {
             })
     }
 
+    /// The logs of the unbroken run that starts at `first` (empty when `first` itself is missing).
+    func run(from first: String) -> [BinlogManifest] {
+        guard var expected = BinlogPosition.sequence(of: first) else { return [] }
+        var out: [BinlogManifest] = []
+        for log in logs {
+            guard let seq = BinlogPosition.sequence(of: log.name), seq >= expected else { continue }
+            guard seq == expected else { break }
+            out.append(log)
+            expected += 1
+        }
+        return out
+    }
+
     /// The first log missing from the unbroken run that starts at `first`, or nil when none is missing.
     /// Names keep the base and the digit count of the logs around them.
     func firstGap(from first: String) -> String? {

@@ -50,10 +50,12 @@ package enum PointInTimeRestore {
         // The logs, from the first one the oldest dump needs, as the first destination that answers holds them.
         let (logs, destinationSpec) = try await readLogs(
             ctx, policy: policy, host: oldest.host, from: oldestPosition.file, signers: signers)
-        let newest = logs.logs.last?.rotatedDate
+        // Binary log times are whole seconds: a log rotated at 12:00:01.5 may leave events of 12:00:01 to
+        // the next one, so the last second it covers whole is 12:00:00.
+        let newest = logs.logs.last.map { Self.lastWholeSecond($0.rotatedDate) }
         let range =
             "from \(Timestamp.iso8601(oldestFinished)) to \(newest.map(Timestamp.iso8601) ?? "(no archived binary log yet)")"
-        guard let newest, until.date >= oldestFinished, until.date <= newest else {
+        guard let newest, until.date >= oldestFinished, until.date < newest.addingTimeInterval(1) else {
             throw LifeboatError(
                 .usage, "--until \(until) is outside what policy \(policy.name) can restore: \(range)")
         }
@@ -62,13 +64,13 @@ package enum PointInTimeRestore {
         else {
             throw LifeboatError(.usage, "--until \(until) is outside what policy \(policy.name) can restore: \(range)")
         }
-        if let gap = logs.firstGap(from: position.file) {
+        // The unbroken run of logs from the dump's own: TIME must fall before the last of them was rotated.
+        let replay = logs.run(from: position.file)
+        guard let last = replay.last, until.date < Self.lastWholeSecond(last.rotatedDate).addingTimeInterval(1) else {
+            let gap = logs.firstGap(from: position.file) ?? position.file
             throw LifeboatError.failed(
                 "binary log \(gap) is not archived at \(destinationSpec.name): a replay from \(position) cannot reach \(until)"
             )
-        }
-        let replay = logs.logs.filter {
-            (BinlogPosition.sequence(of: $0.name) ?? -1) >= (BinlogPosition.sequence(of: position.file) ?? 0)
         }
         try MariaDBLoader.requireEmptyTarget(target)
 
@@ -106,6 +108,11 @@ package enum PointInTimeRestore {
             source: source.database, target: target, start: position, until: until.date, files: files
         ).run()
         return Result(dump: loaded, logs: replay.map(\.name), until: until)
+    }
+
+    /// The last whole second before `rotated`: every event of it is in the logs rotated by then.
+    static func lastWholeSecond(_ rotated: Date) -> Date {
+        Date(timeIntervalSince1970: rotated.timeIntervalSince1970.rounded(.down) - 1)
     }
 
     /// The trusted logs of the first destination of the policy that can list them.

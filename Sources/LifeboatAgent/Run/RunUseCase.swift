@@ -141,6 +141,7 @@ package struct RunUseCase {
             let outcome = await BinlogArchiver(ctx: ctx).archive(policy)
             report.lines += outcome.lines
             if outcome.failed { report.failed = true }
+            touched.insert(policy.name)
         }
 
         CrashPoint.hit("run.before-prune")
@@ -151,9 +152,8 @@ package struct RunUseCase {
             report.prunes.append(r)
             if !r.errors.isEmpty { report.failed = true }
         }
-        // Archived binary logs older than what the oldest kept dump needs go after the dumps that needed them.
-        for policy in policies
-        where policy.binlog != nil && (touched.contains(policy.name) || binlogDue.contains { $0.name == policy.name }) {
+        // Archived binary logs go once no dump that is not yet purged needs them.
+        for policy in policies where policy.binlog != nil && touched.contains(policy.name) {
             let (lines, failed) = await BinlogPruner(ctx: ctx).prune(policy)
             report.lines += lines
             if failed { report.failed = true }
