@@ -115,24 +115,32 @@ package enum PointInTimeRestore {
         Date(timeIntervalSince1970: rotated.timeIntervalSince1970.rounded(.down) - 1)
     }
 
-    /// The trusted logs of the first destination of the policy that can list them.
+    /// The trusted logs of the destination that holds the newest of them (the first such in the policy's
+    /// order): a destination that lost its copies, or was added later, does not hide the others'.
     static func readLogs(
         _ ctx: AgentContext, policy: Policy, host: String, from first: String, signers: [OpenPGPVerifyingKey]
     ) async throws -> (BinlogCatalogue, DestinationSpec) {
         var problems: [String] = []
+        var best: (BinlogCatalogue, DestinationSpec)?
         for spec in policy.destinations {
             do {
                 let destination = try DestinationFactory.makeReading(spec, logger: ctx.logger)
                 let logs = try await BinlogCatalogue.read(
                     destination, host: host, policy: policy.name, from: BinlogPosition.sequence(of: first) ?? 0,
                     signers: signers, now: ctx.now())
-                return (logs, spec)
+                let newest = logs.logs.last.flatMap { BinlogPosition.sequence(of: $0.name) } ?? -1
+                let bestNewest = best.flatMap { $0.0.logs.last.flatMap { BinlogPosition.sequence(of: $0.name) } } ?? -1
+                if best == nil || newest > bestNewest { best = (logs, spec) }
             } catch {
                 problems.append("\(spec.name): \(error)")
+                ctx.logger.warning("binary logs at \(spec.name) not read: \(error)")
             }
         }
-        throw LifeboatError.failed(
-            "policy \(policy.name): no destination lists its binary logs: " + problems.joined(separator: "; "))
+        guard let best else {
+            throw LifeboatError.failed(
+                "policy \(policy.name): no destination lists its binary logs: " + problems.joined(separator: "; "))
+        }
+        return best
     }
 }
 
