@@ -34,6 +34,16 @@ LB() { "$BIN" "$@" --config "$P/lifeboat.yaml"; }
 # Makes the archived logs look 10 minutes older, so binlog archiving is due again.
 age_binlogs() { sqlite3 "$P/state/catalog.sqlite" "UPDATE binlog SET rotated = rotated - 600"; }
 
+check "pitr_mariadb: config check --connect asks the server for its binary logs: fine" \
+    bash -c "LB() { '$BIN' \"\$@\" --config '$P/lifeboat.yaml'; }; LB config check --connect >/dev/null 2>&1"
+sed "s|socket: $PSOCK|socket: $PB/nowhere.sock|" "$P/policies/shop.yaml" >"$P/policies/gone.yaml"
+sed -i 's/^name: shop$/name: gone/' "$P/policies/gone.yaml"
+LB config check --connect >"$P/cc.out" 2>&1
+code=$?
+check "pitr_mariadb: ... and a policy whose server cannot be asked is a problem in its file (exit $code)" \
+    bash -c "[ $code = 65 ] && grep -q 'gone.yaml: binlog: the server.s binary logs cannot be listed' '$P/cc.out'"
+rm "$P/policies/gone.yaml"
+
 # 1. The dump records the position it is consistent with.
 PID1=$(db_backup "$P" shop)
 check "pitr_mariadb: dump backup completes" test -n "$PID1"
