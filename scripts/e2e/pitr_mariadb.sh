@@ -66,6 +66,8 @@ check "pitr_mariadb: a run before binlog.every archives nothing" bash -c "! grep
 age_binlogs
 LB run >"$P/run3.out" 2>&1
 check "pitr_mariadb: the next due run rotates and archives again" grep -q "shop binlog lb.[0-9]* archived" "$P/run3.out"
+check "pitr_mariadb: nothing of the logs is left in the spool (no plaintext copy)" \
+    test "$(find "$P/state/spool" -type f -path '*binlog*' | wc -l)" = 0
 N=$(ls -d "$P"/nas/e2e/shop/binlog/lb.* 2>/dev/null | wc -l)
 check "pitr_mariadb: each archived log is its own signed object at the destination ($N)" \
     bash -c "[ $N -ge 2 ] && for d in '$P'/nas/e2e/shop/binlog/lb.*; do [ -f \$d/manifest.json -a -f \$d/manifest.json.sig -a -f \$d/data.000000 ] || exit 1; done"

@@ -38,6 +38,8 @@ struct BinlogArchiver {
         var outcome = Outcome()
         guard case .mariadb(let source) = policy.source, policy.binlog != nil else { return outcome }
         do {
+            // A plaintext log a killed run left goes first (the policy's lock is ours: nothing else uses it).
+            try? FileManager.default.removeItem(atPath: Self.spoolFolder(ctx, policy: policy.name) + "/.fetch")
             let server = MariaDBBinlogServer(endpoint: PayloadSource.endpoint(source))
             try server.rotate()
             let rotated = ctx.now()
@@ -77,7 +79,7 @@ struct BinlogArchiver {
         _ log: MariaDBBinlogServer.Log, policy: Policy, server: MariaDBBinlogServer, rotated: Date,
         recipients: [OpenPGPPublicKey], signer: String
     ) async throws -> Int64 {
-        let base = "\(ctx.agent.spool)/\(policy.name)/binlog"
+        let base = Self.spoolFolder(ctx, policy: policy.name)
         let fetchDir = "\(base)/.fetch"
         let spoolDir = "\(base)/\(log.name)"
         defer {
@@ -124,6 +126,12 @@ struct BinlogArchiver {
                 name: log.name, sequence: BinlogPosition.sequence(of: log.name) ?? 0, size: spooled.payloadSize,
                 sha256: spooled.payloadSHA256, rotated: rotated, archived: ctx.now()))
         return spooled.bytesOut
+    }
+
+    /// Where logs are read and spooled: `<spool>/<policy>/.binlog`, a dot folder the spool sweep of a
+    /// concurrent process leaves alone (it removes only folders named like backups it knows are done).
+    static func spoolFolder(_ ctx: AgentContext, policy: String) -> String {
+        "\(ctx.agent.spool)/\(policy)/.binlog"
     }
 
     static func text(_ error: Error) -> String {
