@@ -153,6 +153,13 @@ code=$?
 check "pitr_mariadb: --until that is not a time is refused (exit $code)" \
     bash -c "[ $code = 64 ] && grep -q 'is not a time' '$P/bad.out'"
 
+grep -v '^binlog:' "$P/policies/shop.yaml" | sed 's/^name: shop$/name: plain/' >"$P/policies/plain.yaml"
+LB restore plain --until "$T" --into "socket=$PSOCK user=root database=shop_plain" --identity "$P/keys/ops.sec.asc" >"$P/plain.out" 2>&1
+code=$?
+check "pitr_mariadb: --until on a policy without binlog is refused (exit $code), nothing written" \
+    bash -c "[ $code = 64 ] && grep -q 'is not a single-database mariadb dump with binlog' '$P/plain.out' && [ -z \"\$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e \"SHOW DATABASES LIKE 'shop_plain'\")\" ]"
+rm "$P/policies/plain.yaml"
+
 # 5. A log purged before it was archived: check is CRITICAL and names it.
 write_rows 7 7
 pq -e "FLUSH BINARY LOGS"
