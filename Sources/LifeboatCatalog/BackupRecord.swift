@@ -44,6 +44,8 @@ package struct BackupRecord: Sendable, Equatable {
     package var copies: [Copy]
     /// Kept by prune whatever retention says (set by `undelete`, cleared by `undelete --unpin`).
     package var pinned: Bool
+    /// The binary log position a mariadb dump is consistent with; nil for other backups.
+    package var binlogPosition: BinlogPosition?
 
     /// The status the contract shows: a retention state once pruned, the shipping state before.
     package var displayStatus: String {
@@ -72,6 +74,9 @@ package struct BackupRecord: Sendable, Equatable {
         wal = CatalogWALRange.read(row)
         error = row["error"]
         pinned = (row["pinned"] as Int? ?? 0) != 0
+        if let file = row["binlog_file"] as String?, let position = row["binlog_position"] as Int64? {
+            binlogPosition = BinlogPosition(file: file, position: position)
+        }
         self.copies = copies
     }
 }

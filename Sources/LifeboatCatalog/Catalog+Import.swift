@@ -37,8 +37,8 @@ extension Catalog {
                         sql: """
                             INSERT INTO backup (id, policy, host, kind, payload, status, started, finished, bytes_in,
                                 bytes_out, chunk_count, lock_window_ms, recipients, skipped, payload_sha256, compression,
-                                wal_timeline, wal_start_lsn, wal_stop_lsn)
-                            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                wal_timeline, wal_start_lsn, wal_stop_lsn, binlog_file, binlog_position)
+                            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: StatementArguments(
                             [
@@ -46,7 +46,7 @@ extension Catalog {
                                 finished.timeIntervalSince1970, m.bytesIn, m.bytesOut, m.chunks.count,
                                 m.lockWindowMs, m.recipients.joined(separator: ","), max(0, m.skipped ?? 0),
                                 m.payloadSHA256, m.compression,
-                            ] + CatalogWALRange.values(m.wal)))
+                            ] + CatalogWALRange.values(m.wal) + [m.binlog?.file, m.binlog?.position]))
                     for (i, c) in m.chunks.enumerated() {
                         try db.execute(
                             sql: "INSERT INTO chunk (backup_id, idx, name, size, sha256) VALUES (?, ?, ?, ?, ?)",

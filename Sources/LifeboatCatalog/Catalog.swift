@@ -74,7 +74,7 @@ package final class Catalog: Sendable {
     package func sealBackup(
         id: BackupID, chunks: [Manifest.Chunk], bytesIn: Int64, bytesOut: Int64, lockWindowMs: Int64?, finished: Date,
         skipped: Int = 0, payloadSHA256: String? = nil, compression: CompressionAlgorithm = .gzip,
-        wal: BaseBackupWAL? = nil
+        wal: BaseBackupWAL? = nil, binlogPosition: BinlogPosition? = nil
     ) throws {
         try wrap("seal backup") {
             try db.write { db in
@@ -89,14 +89,14 @@ package final class Catalog: Sendable {
                     sql: """
                         UPDATE backup SET status = 'pending', bytes_in = ?, bytes_out = ?, chunk_count = ?,
                         lock_window_ms = ?, finished = ?, skipped = ?, payload_sha256 = ?, compression = ?,
-                        wal_timeline = ?, wal_start_lsn = ?, wal_stop_lsn = ?
+                        wal_timeline = ?, wal_start_lsn = ?, wal_stop_lsn = ?, binlog_file = ?, binlog_position = ?
                         WHERE id = ? AND status = 'running'
                         """,
                     arguments: StatementArguments(
                         [
                             bytesIn, bytesOut, chunks.count, lockWindowMs, finished.timeIntervalSince1970, skipped,
                             payloadSHA256, compression.rawValue,
-                        ] + CatalogWALRange.values(wal) + [id]))
+                        ] + CatalogWALRange.values(wal) + [binlogPosition?.file, binlogPosition?.position, id]))
             }
         }
     }

@@ -142,6 +142,26 @@ enum CatalogSchema {
                         CHECK ((wal_timeline IS NULL) = (wal_stop_lsn IS NULL) AND wal_stop_lsn >= wal_start_lsn)
                     """)
         }
+        m.registerMigration("v10-mariadb-binlog") { db in
+            // A mariadb dump records the binary log position it is consistent with (where a replay
+            // starts); every binary log archived between dumps gets a row once each destination holds it.
+            try db.execute(
+                sql: """
+                    ALTER TABLE backup ADD COLUMN binlog_file TEXT;
+                    ALTER TABLE backup ADD COLUMN binlog_position INTEGER CHECK (binlog_position IS NULL OR binlog_position >= 4);
+                    CREATE TABLE binlog (
+                        policy TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        seq INTEGER NOT NULL CHECK (seq >= 0),
+                        size INTEGER NOT NULL CHECK (size >= 0),
+                        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                        rotated REAL NOT NULL,
+                        archived REAL NOT NULL,
+                        PRIMARY KEY (policy, name)
+                    );
+                    CREATE INDEX binlog_policy_seq ON binlog(policy, seq);
+                    """)
+        }
         return m
     }
 }

@@ -64,6 +64,8 @@ package struct Policy: Sendable {
     package var ionice: IOPriority? = nil
     /// `heartbeat_url`: this policy's own dead man's switch (`/start`, success, `/fail` per backup).
     package var heartbeatURL: String? = nil
+    /// `binlog`: a mariadb policy's binary log archiving between dumps; nil when it keeps dumps only.
+    package var binlog: BinlogSpec? = nil
 
     /// What produces the plaintext, as the source's kind says.
     package var kind: Kind { source.kind }

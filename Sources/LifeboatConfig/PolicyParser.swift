@@ -84,6 +84,7 @@ enum PolicyParser {
         let nice = faults.attempt { try top.optional("nice").map { Int32(try $0.int("nice", in: -20...19)) } }
         let ionice = faults.attempt { try top.optional("ionice").map(parseIONice) }
         let heartbeat = faults.attempt { try top.optional("heartbeat_url").map(parseHeartbeatURL) }
+        let binlog = faults.attempt { try top.optional("binlog").map { try BinlogSpec.parse($0, kind: kind) } }
         let minFailureDomains = faults.attempt { () throws -> Int? in
             guard let m = top.optional("min_failure_domains") else { return nil }
             let n = try m.int("min_failure_domains", in: 1...100)
@@ -96,7 +97,7 @@ enum PolicyParser {
 
         guard let name, let source, let objectives, let schedule, let drill, let encryption, let data, let compression,
             let chunkSize, let destinations, let retention, let hooks, let minFailureDomains, let nice, let ionice,
-            let heartbeat
+            let heartbeat, let binlog
         else { return nil }
         var policy = Policy(
             name: name, data: data, source: source, objectives: objectives, schedule: schedule, drill: drill,
@@ -106,6 +107,7 @@ enum PolicyParser {
         policy.compression = compression.0
         policy.minFailureDomains = minFailureDomains
         (policy.nice, policy.ionice, policy.heartbeatURL) = (nice, ionice, heartbeat)
+        policy.binlog = binlog
         return policy
     }
 

@@ -46,6 +46,9 @@ package struct Manifest: Codable, Sendable, Equatable {
     package var payloadSHA256: String?
     /// The WAL range of a physical PostgreSQL base backup (`pg_basebackup-tar`); absent for anything else.
     package var wal: BaseBackupWAL?
+    /// The binary log position a mariadb dump is consistent with (where a point-in-time replay
+    /// starts); absent for other backups.
+    package var binlog: BinlogPosition?
 
     /// `compression` as the algorithm it names; gzip for a value the reader did not check (it refuses others).
     package var algorithm: CompressionAlgorithm { CompressionAlgorithm(rawValue: compression) ?? .gzip }
@@ -76,7 +79,7 @@ package struct Manifest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, tool, host, policy, kind, id, started, finished, payload, compression, encryption,
-            recipients, chunks, signer, objectives
+            recipients, chunks, signer, objectives, binlog
         case bytesIn = "bytes_in"
         case bytesOut = "bytes_out"
         case lockWindowMs = "lock_window_ms"

@@ -117,6 +117,9 @@ package enum ManifestReader {
                 )
             }
         }
+        if let b = m.binlog, !BinlogPosition.isLogName(b.file) || b.position < 4 || m.kind != "mariadb" {
+            throw Refusal("manifest binlog \(quoted(b.description)) is not a mariadb binary log position")
+        }
         if let size = m.payloadSize, size != m.bytesIn {
             throw Refusal("manifest payload_size \(size) differs from bytes_in \(m.bytesIn)")
         }

@@ -11,12 +11,18 @@ package struct SourceReport: Sendable, Equatable {
     package var lockWindowMs: Int64?
     /// The WAL range of a physical PostgreSQL base backup; nil for every other source.
     package var wal: BaseBackupWAL?
+    /// The binary log position a MariaDB dump is consistent with, when the policy archives binary logs.
+    package var binlogPosition: BinlogPosition?
 
-    package init(warnings: [String] = [], skipped: Int = 0, lockWindowMs: Int64? = nil, wal: BaseBackupWAL? = nil) {
+    package init(
+        warnings: [String] = [], skipped: Int = 0, lockWindowMs: Int64? = nil, wal: BaseBackupWAL? = nil,
+        binlogPosition: BinlogPosition? = nil
+    ) {
         self.warnings = warnings
         self.skipped = skipped
         self.lockWindowMs = lockWindowMs
         self.wal = wal
+        self.binlogPosition = binlogPosition
     }
 
     /// The report of a file tree's archive, with the lock window of the snapshot it was read from.

@@ -55,16 +55,35 @@ extension Lifeboat {
                     signerFiles: signer, allowUnsigned: allowUnsigned)
                 request.paths = path
                 let result: RestoreUseCase.Result
+                var replayed: String?
+                var binlogReplay: BinlogPointInTimeRestore.Result?
                 let display = global.progress(ctx.progress)
                 defer { display?.stop() }
                 if let target = try pointInTime.target() {
-                    guard let to else {
-                        throw LifeboatError(.usage, "a point-in-time restore needs --to an empty folder")
+                    if p.kind == .mariadb {
+                        guard let into else {
+                            throw LifeboatError(
+                                .usage, "a point-in-time restore of a mariadb policy loads into a database: add --into DSN")
+                        }
+                        guard case .time(let date) = target else {
+                            throw LifeboatError(
+                                .usage, "a mariadb policy replays binary logs to a moment: name it with --until TIME")
+                        }
+                        let pit = try await BinlogPointInTimeRestore.restoreInto(
+                            ctx, request, into: into, until: PointInTime(date: date))
+                        result = pit.dump
+                        binlogReplay = pit
+                        replayed =
+                            "replayed \(Counted.text(pit.logs.count, "binary log")) up to \(pit.until): \(pit.logs.joined(separator: ", "))"
+                    } else {
+                        guard let to else {
+                            throw LifeboatError(.usage, "a point-in-time restore needs --to an empty folder")
+                        }
+                        let settings = try pointInTime.settings(
+                            target: target, config: global.configPath, policy: p.name, identity: identity,
+                            passphraseFile: passphraseFile)
+                        result = try await PointInTimeRestore(ctx).run(request, settings: settings)
                     }
-                    let settings = try pointInTime.settings(
-                        target: target, config: global.configPath, policy: p.name, identity: identity,
-                        passphraseFile: passphraseFile)
-                    result = try await PointInTimeRestore(ctx).run(request, settings: settings)
                 } else if let into {
                     result = try await DatabaseLoader.restoreInto(ctx, request, into: into)
                 } else {
@@ -77,7 +96,9 @@ extension Lifeboat {
                 if json {
                     print(
                         try JSONText.encode(
-                            RestoreJSON(policy: p.name, result: result, into: result.written ?? to ?? into ?? "")))
+                            RestoreJSON(
+                                policy: p.name, result: result, into: result.written ?? to ?? into ?? "",
+                                until: binlogReplay?.until.description, binlogs: binlogReplay?.logs)))
                     return
                 }
                 let sources = result.chunksByDestination.sorted { $0.key < $1.key }
@@ -86,6 +107,7 @@ extension Lifeboat {
                 print(
                     "restored \(p.name) \(result.id) into \(result.written ?? to ?? "the database"): \(result.bytes) bytes, \(sources)"
                 )
+                if let replayed { print(replayed) }
             }
         }
     }

@@ -57,7 +57,7 @@ struct BackupJob {
                 id: id, chunks: spooled.chunks, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut,
                 lockWindowMs: report.lockWindowMs, finished: ctx.now(), skipped: report.skipped,
                 payloadSHA256: spooled.payloadSHA256, compression: policy.compression,
-                wal: report.wal)
+                wal: report.wal, binlogPosition: report.binlogPosition)
             CrashPoint.hit("backup.sealed")
             return Spooled(
                 id: id, bytesIn: spooled.bytesIn, bytesOut: spooled.bytesOut, chunks: spooled.chunks, warnings: warnings

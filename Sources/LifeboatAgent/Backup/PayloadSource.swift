@@ -53,10 +53,9 @@ struct PayloadSource {
                 return SourceReport()
             }
         case .mariadb(let s):
-            let dumper = MariaDBDumper(endpoint: endpoint(s))
+            let dumper = MariaDBDumper(endpoint: endpoint(s), binlogPosition: policy.binlog != nil)
             return PayloadSource(payload: "sql") { sink, _ in
-                try dumper.write(to: sink)
-                return SourceReport()
+                SourceReport(binlogPosition: try dumper.dump(to: sink).position)
             }
         case .command(let s):
             let dumper = CommandDumper(argv: s.argv, what: "command")

@@ -69,8 +69,12 @@ package enum Compliance {
     /// is none; WARNING past 80% of the RPO, when the newest backup is degraded or failed, when the newest
     /// complete backup left entries out (`skipped` of them), or when the spool or its disk is near full;
     /// OK otherwise.
+    ///
+    /// `newestLog`: for a policy that archives binary logs, the newest log at every destination and when
+    /// it was rotated; when newer than the newest complete dump, the RPO age is that log's age.
     package static func evaluate(
-        policy: String, rpo: DurationValue, summary: PolicySummary?, space: Space, now: Date, skipped: Int = 0
+        policy: String, rpo: DurationValue, summary: PolicySummary?, space: Space, now: Date, skipped: Int = 0,
+        newestLog: (name: String, rotated: Date)? = nil
     ) -> Result {
         let rpoSeconds = rpo.seconds
         // A row dated in the future (a wrong clock, or a planted backup) is left out of the summary; say so.
@@ -85,11 +89,17 @@ package enum Compliance {
                 policy: policy, rpoSeconds: rpoSeconds, ageSeconds: nil, status: .critical,
                 newestBackup: nil, message: message)
         }
-        let age = max(0, Int64(now.timeIntervalSince(newest.started).rounded(.down)))
+        let dumpAge = max(0, Int64(now.timeIntervalSince(newest.started).rounded(.down)))
+        var age = dumpAge
+        var ageText = "newest complete backup \(newest.id) is \(DurationText.short(dumpAge)) old (rpo \(rpo))"
+        if let log = newestLog, log.rotated > newest.started {
+            age = max(0, Int64(now.timeIntervalSince(log.rotated).rounded(.down)))
+            ageText =
+                "newest archived binary log \(log.name) is \(DurationText.short(age)) old (rpo \(rpo)), over backup \(newest.id)"
+        }
         var result = Result(
             policy: policy, rpoSeconds: rpoSeconds, ageSeconds: age, status: .ok,
             newestBackup: newest.id, message: "")
-        let ageText = "newest complete backup \(newest.id) is \(DurationText.short(age)) old (rpo \(rpo))"
         if age > rpoSeconds {
             result.status = .critical
             result.message = ageText + ": out of its rpo" + (future.map { "; \($0)" } ?? "")

@@ -3,6 +3,7 @@ import LifeboatConfig
 import LifeboatCore
 import LifeboatCrypto
 import LifeboatS3
+import LifeboatSources
 import LifeboatStorage
 
 /// The `config check` use case: everything `run` (or, for a recovery host, `drill`) would find wrong
@@ -48,6 +49,18 @@ package struct ConfigCheckUseCase {
             record(&problems, in: policy.file) { _ = try KeyLoading.recipients(of: policy) }
             for spec in policy.destinations {
                 await checkDestination(spec, in: policy.file, problems: &problems)
+            }
+            if connect, policy.binlog != nil, case .mariadb(let source) = policy.source {
+                // Binary log archiving needs the server's log on and the right to list it.
+                record(&problems, in: policy.file) {
+                    do {
+                        _ = try MariaDBBinlogServer(endpoint: PayloadSource.endpoint(source)).logs()
+                    } catch {
+                        throw LifeboatError.failed(
+                            "binlog: the server's binary logs cannot be listed: \(BinlogArchiver.text(error))",
+                            hint: "turn log_bin on and grant BINLOG MONITOR, RELOAD and REPLICATION SLAVE")
+                    }
+                }
             }
         }
         var report = Report(role: .agent, checked: inspection.policies.map(\.name), problems: problems)

@@ -100,7 +100,9 @@ package struct CatalogRebuild {
     func backupIDs(at destination: Destination, prefix: String, problems: inout [String]) async throws -> [BackupID] {
         let suffix = "/manifest.json"
         var ids: [BackupID] = []
-        for key in try await destination.list(prefix: prefix) where key.hasSuffix(suffix) {
+        // Archived binary logs (`binlog/<name>/manifest.json`) are not backups.
+        for key in try await destination.list(prefix: prefix)
+        where key.hasSuffix(suffix) && !key.hasPrefix(prefix + "binlog/") {
             let middle = String(key.dropFirst(prefix.count).dropLast(suffix.count))
             guard key.hasPrefix(prefix), key.count >= prefix.count + suffix.count, let id = BackupID(middle) else {
                 problems.append("\(destination.name): ignored \(ManifestReader.quoted(key)): not a backup's manifest")

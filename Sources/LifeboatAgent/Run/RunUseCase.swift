@@ -64,8 +64,12 @@ package struct RunUseCase {
         }
         let backfill = Backfill(ctx: ctx)
         let toBackfill = try backfill.policiesNeedingIt(policies)
+        let binlogDue = try policies.filter { p in
+            guard p.binlog != nil else { return false }
+            return BinlogArchiver.isDue(p, archived: try ctx.catalog.archivedBinlogs(policy: p.name), now: now)
+        }
         var report = Report()
-        if toShip.isEmpty && due.isEmpty && graceDue.isEmpty && toBackfill.isEmpty {
+        if toShip.isEmpty && due.isEmpty && graceDue.isEmpty && toBackfill.isEmpty && binlogDue.isEmpty {
             // With -v, say when each policy is next due, so "nothing happened" is not a mystery.
             for p in policies {
                 let s = byName[p.name]
@@ -130,6 +134,21 @@ package struct RunUseCase {
             touched.insert(policy.name)
         }
 
+        // Binary logs after the dumps: a new dump's position is then the start of what is needed.
+        for policy in binlogDue {
+            guard let lock = try PolicyLock.tryAcquire(spool: ctx.agent.spool, policy: policy.name) else {
+                ctx.logger.info("\(policy.name): busy in another process, binlog archiving skipped")
+                continue
+            }
+            defer { lock.release() }
+            let archived = try ctx.catalog.archivedBinlogs(policy: policy.name)
+            guard BinlogArchiver.isDue(policy, archived: archived, now: ctx.now()) else { continue }
+            let outcome = await BinlogArchiver(ctx: ctx).archive(policy)
+            report.lines += outcome.lines
+            if outcome.failed { report.failed = true }
+            touched.insert(policy.name)
+        }
+
         CrashPoint.hit("run.before-prune")
         let prune = PruneUseCase(ctx)
         for policy in policies where touched.contains(policy.name) {
@@ -137,6 +156,12 @@ package struct RunUseCase {
             if r.plan.refused == nil { report.lines += r.lines(dryRun: false) }
             report.prunes.append(r)
             if !r.errors.isEmpty { report.failed = true }
+        }
+        // Archived binary logs go once no dump that is not yet purged needs them.
+        for policy in policies where policy.binlog != nil && touched.contains(policy.name) {
+            let (lines, failed) = await BinlogPruner(ctx: ctx).prune(policy)
+            report.lines += lines
+            if failed { report.failed = true }
         }
         // Locks of the backups retention keeps are lengthened before they run out.
         let keeper = ObjectLockKeeper(ctx: ctx)

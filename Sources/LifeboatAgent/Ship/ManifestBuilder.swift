@@ -16,6 +16,7 @@ enum ManifestBuilder {
         manifest.skipped = record.skipped > 0 ? record.skipped : nil
         manifest.objectives = objectives
         manifest.wal = record.wal
+        manifest.binlog = record.binlogPosition
         if let sha256 = record.payloadSHA256 {
             manifest.payloadSize = record.bytesIn
             manifest.payloadSHA256 = sha256

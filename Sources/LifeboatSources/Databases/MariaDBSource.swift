@@ -60,18 +60,42 @@ extension SourceSpec.MariaDB {
 /// database (without CREATE DATABASE, so it loads into any database an operator names).
 package struct MariaDBDumper {
     package let endpoint: MariaDBEndpoint
+    /// Whether the dump records the binary log position it is consistent with (`--master-data=2`), as a
+    /// policy that archives binary logs needs; the server must then have its binary log on.
+    package let binlogPosition: Bool
 
-    package init(endpoint: MariaDBEndpoint) { self.endpoint = endpoint }
+    package init(endpoint: MariaDBEndpoint, binlogPosition: Bool = false) {
+        self.endpoint = endpoint
+        self.binlogPosition = binlogPosition
+    }
 
     @discardableResult
     package func write(to sink: ByteSink) throws -> Int64 {
+        try dump(to: sink).bytes
+    }
+
+    /// Writes the dump into `sink`; with `binlogPosition`, also returns the position its comment named,
+    /// and fails when the dump named none (a replay could not know where to start).
+    package func dump(to sink: ByteSink) throws -> (bytes: Int64, position: BinlogPosition?) {
         let (folder, options) = try endpoint.optionsFile()
         defer { withExtendedLifetime(folder) {} }
-        let argv = [
+        var argv = [
             ToolLocator.find("mariadb-dump"), "--defaults-extra-file=\(options)", "--single-transaction",
-            "--routines", "--events", "--triggers", "--hex-blob", "--", endpoint.database,
+            "--routines", "--events", "--triggers", "--hex-blob",
         ]
-        return try CommandDumper(argv: argv, what: "mariadb-dump").write(to: sink)
+        guard binlogPosition else {
+            argv += ["--", endpoint.database]
+            return (try CommandDumper(argv: argv, what: "mariadb-dump").write(to: sink), nil)
+        }
+        argv += ["--master-data=2", "--", endpoint.database]
+        let sniffer = BinlogPositionSniffer(next: sink)
+        let bytes = try CommandDumper(argv: argv, what: "mariadb-dump").write(to: sniffer)
+        guard let position = sniffer.position else {
+            throw LifeboatError.failed(
+                "mariadb-dump named no binary log position (no CHANGE MASTER comment in its first 64 KiB)",
+                hint: "binlog archiving needs log_bin on the server")
+        }
+        return (bytes, position)
     }
 }
 
