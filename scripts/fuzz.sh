@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(openpgp-key openpgp-message armor signature gzip zstd tar manifest latest-index config rclone-listing s3-versions)
+TARGETS=(openpgp-key openpgp-message armor signature gzip zstd tar manifest latest-index config rclone-listing s3-versions point-in-time)
 only=${1:-}
 seconds=${2:-30}
 if [ -n "$only" ] && [[ ! " ${TARGETS[*]} " == *" $only "* ]]; then

@@ -23,6 +23,7 @@ enum FuzzTargets {
         "config": config,
         "rclone-listing": rcloneListing,
         "s3-versions": s3Versions,
+        "point-in-time": pointInTime,
     ]
     static var names: [String] { all.keys.sorted() }
 
@@ -217,6 +218,44 @@ enum FuzzTargets {
     /// policy it was found under, names a well-formed backup id and carries checked objectives.
     /// `rclone lsjson` output, as a listing and as one `--stat` entry: what is accepted is a relative key
     /// whose name ends it, and a file's size is a byte count.
+    /// What point-in-time recovery reads from outside: WAL file names (archive_command's argument, a
+    /// listing), WAL positions and times (the command line, a server), the `CHANGE MASTER` comment of a
+    /// dump, a base backup's `backup_label` and `backup_manifest` tail, and an archived binary log's
+    /// manifest. The first line of the input is tried as each one-line form; the whole as the rest.
+    static func pointInTime(_ input: UnsafeRawBufferPointer) {
+        let bytes = [UInt8](input)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+        if let wal = WALFileName(String(line)) {
+            require(wal.name == String(line), "wal name: accepted \(line.debugDescription) as \(wal.name)")
+            require(
+                wal.name.utf8.allSatisfy { $0 == 0x2E || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x7A) },
+                "wal name: accepted \(wal.name.debugDescription)")
+        }
+        if let lsn = PostgresLSN(line) {
+            require(PostgresLSN(lsn.description) == lsn, "lsn: \(line.debugDescription) does not round-trip")
+        }
+        if let date = PointInTimeTarget.parseTime(String(line)) {
+            require(date.timeIntervalSince1970.isFinite, "time: \(line.debugDescription) read as \(date)")
+        }
+        if let position = BinlogPosition.parse(changeMasterLine: line) {
+            require(
+                BinlogPosition.isLogName(position.file) && position.position >= 4,
+                "binlog position: accepted \(position.file.debugDescription) at \(position.position)")
+        }
+        let halves = text.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+        tolerate(LifeboatError.self, "backup_label") {
+            let wal = try PostgresBaseBackupLabel.parse(
+                label: String(halves[0]), manifestTail: halves.count > 1 ? String(halves[1]) : "")
+            require(wal.start <= wal.stop, "backup_label: accepted a range that ends before it starts")
+        }
+        tolerate(ManifestReader.Refusal.self, "binlog manifest") {
+            let m = try BinlogManifest.read(bytes, host: "db1", policy: "shop", name: "mysql-bin.000042")
+            require(m.name == "mysql-bin.000042" && m.host == "db1", "binlog manifest: accepted for another log")
+            require(m.chunks.reduce(0) { $0 + $1.size } == m.bytesOut, "binlog manifest: sizes do not add up")
+        }
+    }
+
     static func rcloneListing(_ input: UnsafeRawBufferPointer) {
         let bytes = [UInt8](input)
         tolerate(RcloneListing.Malformed.self, "rclone listing") {
