@@ -7,7 +7,8 @@
 #   restore: `lifeboat restore` next to `restic restore` and `gpg -d | gunzip | tar -x`.
 # Prints seconds, MB/s and every ratio the goals name, with "met" or "MISSED". ROUNDS (default 1)
 # repeats the timed rows (on a shared machine, to see the spread); CORPORA (default "sql pgdump
-# config") picks the inputs; LIFEBOAT_BIN the binary (default: the release build).
+# config") picks the inputs; BENCH_CORPORA_DIR keeps them between runs; LIFEBOAT_BIN the binary
+# (default: the release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${LIFEBOAT_BIN:-$(swift build -c release --show-bin-path)/lifeboat}
@@ -27,12 +28,13 @@ export RESTIC_PASSWORD=bench
 gpg --batch --quiet --import "$W/bench.sec.asc" 2>/dev/null
 FPR=$(gpg --batch --with-colons --list-keys | awk -F: '/^fpr/{print $10; exit}')
 printf 'host: bench\ncatalog: state/catalog.sqlite\nspool: state/spool\n' >"$W/lifeboat.yaml"
-mkdir -p "$W/policies" "$W/corpus"
+CORPUS=${BENCH_CORPORA_DIR:-$W/corpus}
+mkdir -p "$W/policies" "$CORPUS"
 
 # policy NAME CORPUS COMPRESSION: a files policy backing up the corpus to ../nas-NAME.
 policy() {
     {
-        printf 'name: %s\nkind: files\nsource: { paths: [../corpus/%s] }\nobjectives: { rpo: 24h }\n' "$1" "$2"
+        printf 'name: %s\nkind: files\nsource: { paths: [%s/%s] }\nobjectives: { rpo: 24h }\n' "$1" "$CORPUS" "$2"
         printf 'encryption: { recipients: [../bench.pub.asc] }\n%s\n' "$3"
         printf 'destinations: [{ name: nas, type: local, path: ../nas-%s }]\n' "$1"
     } >"$W/policies/$1.yaml"
@@ -46,12 +48,12 @@ row() { printf "  %-34s %8.2f s %8.1f MB/s\n" "$1" "$2" "$(echo "scale=1; $BYTES
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 for c in $CORPORA; do
     echo "making the $c corpus..." >&2
-    bench_corpus "$c" "$W/corpus"
-    BYTES=$(du -sb "$W/corpus/$c" | cut -f1)
-    FILES=$(find "$W/corpus/$c" -type f | wc -l)
+    bench_corpus "$c" "$CORPUS"
+    BYTES=$(du -sb "$CORPUS/$c" | cut -f1)
+    FILES=$(find "$CORPUS/$c" -type f | wc -l)
     policy "$c" "$c" ""
     policy "$c-zstd" "$c" "compression: { algorithm: zstd, level: 3 }"
-    find "$W/corpus/$c" -type f -exec cat {} + >/dev/null  # the same warm page cache for every tool
+    find "$CORPUS/$c" -type f -exec cat {} + >/dev/null  # the same warm page cache for every tool
     echo
     echo "== $c: $BYTES bytes in $FILES files"
     for round in $(seq "$ROUNDS"); do
@@ -62,16 +64,16 @@ for c in $CORPORA; do
         lz=$(t "$BIN" backup --config "$W/lifeboat.yaml" "$c-zstd")
         zout=$(du -cb "$W/nas-$c-zstd"/bench/"$c-zstd"/*/data.* | tail -1 | cut -f1)
         restic init -q -r "$W/restic" >/dev/null
-        rs=$(t restic -q -r "$W/restic" backup "$W/corpus/$c")
-        sh=$(t bash -c "tar -cf - -C '$W/corpus' $c | gzip -6 | gpg --batch --trust-model always -z 0 -e -r $FPR > '$W/shell.gpg'")
+        rs=$(t restic -q -r "$W/restic" backup "$CORPUS/$c")
+        sh=$(t bash -c "tar -cf - -C '$CORPUS' $c | gzip -6 | gpg --batch --trust-model always -z 0 -e -r $FPR > '$W/shell.gpg'")
         gz=$(stat -c %s "$W/shell.gpg")
-        pz=$(t bash -c "tar -cf - -C '$W/corpus' $c | pigz -6 | gpg --batch --trust-model always -z 0 -e -r $FPR > /dev/null")
+        pz=$(t bash -c "tar -cf - -C '$CORPUS' $c | pigz -6 | gpg --batch --trust-model always -z 0 -e -r $FPR > /dev/null")
         id=$("$BIN" list --config "$W/lifeboat.yaml" --json | python3 -c "import json,sys; print([b for b in json.load(sys.stdin) if b['policy'] == '$c'][-1]['id'])")
         lr=$(t "$BIN" restore --config "$W/lifeboat.yaml" "$c" --backup "$id" --to "$W/r-lb" --identity "$W/bench.sec.asc")
         mkdir "$W/r-shell"
         sr=$(t bash -c "gpg --batch -d '$W/shell.gpg' 2>/dev/null | gunzip | tar -x -C '$W/r-shell'")
         rr=$(t restic -q -r "$W/restic" restore latest --target "$W/r-restic")
-        diff -r "$W/corpus/$c" "$W/r-lb$W/corpus/$c" >/dev/null || echo "  WARNING: lifeboat's restore differs from the input"
+        diff -r "$CORPUS/$c" "$W/r-lb$CORPUS/$c" >/dev/null || echo "  WARNING: lifeboat's restore differs from the input"
         echo " round $round (load $(cut -d' ' -f1-3 /proc/loadavg)):"
         row "lifeboat backup (default)" "$lb"
         row "lifeboat backup (zstd 3)" "$lz"
@@ -91,7 +93,8 @@ for c in $CORPORA; do
         echo "  restore: ${r}x restic ($(judge "$r" ">=" 1.2) >= 1.2), $(ratio "$sr" "$lr")x gpg|gunzip|tar"
         echo "  lifeboat backup peak RSS: $rss KiB ($(judge "$rss" "<" 65536) < 64 MiB)"
     done
-    rm -rf "$W/corpus/$c" "$W/nas-$c" "$W/nas-$c-zstd" "$W/restic" "$W"/r-* "$W/shell.gpg"
+    [ -n "${BENCH_CORPORA_DIR:-}" ] || rm -rf "$CORPUS/$c" "$CORPUS/$c.done"
+    rm -rf "$W/nas-$c" "$W/nas-$c-zstd" "$W/restic" "$W"/r-* "$W/shell.gpg"
 done
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

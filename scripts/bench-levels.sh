@@ -20,15 +20,16 @@ trap 'rm -rf "$W"' EXIT
 
 "$BIN" keygen --out "$W" --name bench >/dev/null
 printf 'host: bench\ncatalog: state/catalog.sqlite\nspool: state/spool\n' >"$W/lifeboat.yaml"
-mkdir -p "$W/policies" "$W/corpus"
+CORPUS=${BENCH_CORPORA_DIR:-$W/corpus}
+mkdir -p "$W/policies" "$CORPUS"
 now() { date +%s.%N; }
 
 declare -A ref size secs
 for c in $CORPORA; do
     echo "making the $c corpus..." >&2
-    bench_corpus "$c" "$W/corpus"
-    find "$W/corpus/$c" -type f -exec cat {} + >/dev/null  # the same warm page cache for every run
-    ref[$c]=$(tar -cf - -C "$W/corpus" "$c" | gzip -6 | wc -c)
+    bench_corpus "$c" "$CORPUS"
+    find "$CORPUS/$c" -type f -exec cat {} + >/dev/null  # the same warm page cache for every run
+    ref[$c]=$(tar -cf - -C "$CORPUS" "$c" | gzip -6 | wc -c)
     for lv in $LEVELS; do
         best=
         for _ in $(seq "$REPEAT"); do
@@ -36,7 +37,7 @@ for c in $CORPORA; do
             cat >"$W/policies/c.yaml" <<Y
 name: c
 kind: files
-source: { paths: [../corpus/$c] }
+source: { paths: [$CORPUS/$c] }
 objectives: { rpo: 24h }
 encryption: { recipients: [../bench.pub.asc] }
 compression: { level: $lv }
@@ -51,7 +52,7 @@ Y
         size[$c.$lv]=$(du -cb "$W"/nas/bench/c/*/data.* | tail -1 | cut -f1)
         secs[$c.$lv]=$best
     done
-    rm -rf "$W/corpus/$c"
+    [ -n "${BENCH_CORPORA_DIR:-}" ] || rm -rf "$CORPUS/$c" "$CORPUS/$c.done"
 done
 
 echo "input: $CORPORA; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); best of $REPEAT"

@@ -1,22 +1,25 @@
 # The three inputs the backup benchmarks measure (sourced by bench-backup.sh and bench-levels.sh),
 # each made in a folder of its own so a `files` policy backs up exactly it:
 #   sql      a plain-text SQL dump (INSERT lines), SQL_MIB MiB (default 595), one file
-#   pgdump   `pg_dump --format=custom --compress=0` of a pgbench database, PG_SCALE (default 70,
+#   pgdump   `pg_dump --format=custom --compress=0` of a pgbench database, PG_SCALE (default 100,
 #            about 1 GB of dump), one file; made by a PostgreSQL started for it and stopped after
 #   config   a tree of CONFIG_FILES small configuration files (default 20,000) of about
 #            CONFIG_MIB MiB in all (default 120)
-# bench_corpus NAME DIR: makes DIR/NAME/ holding that input. The generators are seeded: every run
+# bench_corpus NAME DIR: makes DIR/NAME/ holding that input, unless DIR/NAME.done says an earlier run
+# made it (BENCH_CORPORA_DIR keeps the corpora between runs). The generators are seeded: every run
 # measures the same bytes.
 
 bench_corpus() {
     local name=$1 dir=$2
+    [ -f "$dir/$name.done" ] && return 0
+    rm -rf "${dir:?}/$name"
     mkdir -p "$dir/$name"
     case $name in
         sql) bench_sql_dump "$dir/$name/dump.sql" "${SQL_MIB:-595}" ;;
         config) bench_config_tree "$dir/$name/etc" "${CONFIG_FILES:-20000}" "${CONFIG_MIB:-120}" ;;
-        pgdump) bench_pg_dump "$dir/$name/bench.dump" "${PG_SCALE:-70}" "$dir" ;;
+        pgdump) bench_pg_dump "$dir/$name/bench.dump" "${PG_SCALE:-100}" "$dir" ;;
         *) echo "bench_corpus: unknown corpus $name" >&2; return 1 ;;
-    esac
+    esac && touch "$dir/$name.done"
 }
 
 bench_sql_dump() {
