@@ -1,4 +1,4 @@
-# The policy `tree` the benchmarks back up (sourced by bench-backup.sh and bench-s3.sh): the folder
+# The policy `tree` the benchmarks back up (sourced by bench-s3.sh): the folder
 # ../tree of the work folder, encrypted to its key ../bench.pub.asc.
 
 # bench_tree_policy DIR LEVEL: writes DIR/policies/tree.yaml, compressed at gzip LEVEL; the rest of

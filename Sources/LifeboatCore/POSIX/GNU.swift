@@ -11,8 +11,9 @@ package enum GNU {
         lifeboat_pipe2(fds, flags)
     }
 
-    /// syncfs(2): flushes the file system holding `fd`.
-    package static func syncfs(_ fd: Int32) {
-        _ = lifeboat_syncfs(fd)
+    /// syncfs(2): flushes the file system holding `fd`; 0, or -1 with errno set (a write-back error).
+    @discardableResult
+    package static func syncfs(_ fd: Int32) -> Int32 {
+        lifeboat_syncfs(fd)
     }
 }

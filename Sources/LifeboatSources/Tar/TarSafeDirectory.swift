@@ -1,3 +1,5 @@
+import LifeboatCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -112,5 +114,15 @@ final class TarSafeDirectory {
             if depth < 0 { return false }
         }
         return true
+    }
+}
+
+extension TarSafeDirectory {
+    /// Flushes the file system holding the target to disk: one syncfs for the whole extraction rather
+    /// than an fsync per file. A failure (a write-back error) fails the restore.
+    func syncFileSystem() throws {
+        if GNU.syncfs(rootFD) != 0 {
+            throw ArchiveError.system("cannot flush to disk the restored files in", path: path, errno: errno)
+        }
     }
 }

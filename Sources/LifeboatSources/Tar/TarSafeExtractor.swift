@@ -14,15 +14,44 @@ import LifeboatCore
 /// of zeros as holes), names as bytes (not only UTF-8), modes (mode & 0o7777), owners and extended
 /// attributes (ACLs, capabilities, SELinux labels) when running as root, mtimes (directories' at
 /// `finish()`, deepest first) and hard links. Devices, fifos and unknown types are skipped with a warning.
+///
+/// Every name is made on the caller's thread, in archive order; the content and metadata of files up to
+/// `bufferedFileLimit` are then written by a small pool of writers while parsing goes on (larger files
+/// are streamed on the caller's thread), and `finish()` waits for them, applies the folders' metadata
+/// and flushes the file system once (syncfs) instead of file by file.
 package final class SafeTarExtractor: ByteSink {
+    /// Files up to this size are read whole and handed to the writer pool; larger ones are written as
+    /// they stream in, so no file is ever held whole in memory above it.
+    static let bufferedFileLimit = 1 << 20
+    /// Writers of small files: I/O-bound, so a few more than the cores.
+    static let defaultWriters = 4
+    /// The bytes of small files the pool may hold at once (queued and being written).
+    static let poolBytes = 16 << 20
+
+    /// The file being extracted: streamed to disk as it comes, or gathered for the writer pool.
+    private enum OpenFile {
+        case streaming(TarSparseWriter, name: String)
+        case gathering(fd: Int32, name: String, content: [UInt8])
+
+        var fd: Int32 {
+            switch self {
+            case .streaming(let writer, _): writer.fd
+            case .gathering(let fd, _, _): fd
+            }
+        }
+    }
+
     /// What was extracted so far.
     package private(set) var report = ArchiveReport()
 
     private let target: TarSafeDirectory
     private var parser: TarStreamParser?
-    private var file: (writer: TarSparseWriter, name: String)?
+    private var file: OpenFile?
+    /// Nil when extracting on the caller's thread alone.
+    private let pool: TarWriterPool?
     private var directories: [(parts: [[UInt8]], entry: TarEntry)] = []
     private let asRoot: Bool
+    private let syncing: Bool
     private var saidXattrsSkipped = false
     private var failure: Error?
     private var done = false
@@ -37,21 +66,31 @@ package final class SafeTarExtractor: ByteSink {
     package private(set) var selected = 0
 
     /// `targetDirectory` must exist; the caller makes a fresh staging directory.
-    /// `select` limits the restore to some entries (and the folders above them).
-    package convenience init(targetDirectory: String, select: TarPathFilter = TarPathFilter([])) throws {
-        try self.init(targetDirectory: targetDirectory, asRoot: geteuid() == 0, select: select)
+    /// `select` limits the restore to some entries (and the folders above them). `syncing` false leaves
+    /// the flush to the kernel (the fuzzer, which extracts thousands of throwaway archives).
+    package convenience init(
+        targetDirectory: String, select: TarPathFilter = TarPathFilter([]), syncing: Bool = true
+    ) throws {
+        try self.init(targetDirectory: targetDirectory, asRoot: geteuid() == 0, select: select, syncing: syncing)
     }
 
     /// `asRoot` false: owners and extended attributes are left as they come (tests use it as root).
-    init(targetDirectory: String, asRoot: Bool, select: TarPathFilter = TarPathFilter([])) throws {
+    /// `writers` 0 extracts everything on the caller's thread (the tests compare both ways).
+    init(
+        targetDirectory: String, asRoot: Bool, select: TarPathFilter = TarPathFilter([]),
+        writers: Int = SafeTarExtractor.defaultWriters, syncing: Bool = true
+    ) throws {
         target = try TarSafeDirectory(path: targetDirectory)
+        self.syncing = syncing
         self.asRoot = asRoot
         self.select = select
+        pool = writers > 0 ? TarWriterPool(width: writers, maxBytes: Self.poolBytes, asRoot: asRoot) : nil
         parser = TarStreamParser(consumer: self)
     }
 
     deinit {
-        if let file { close(file.writer.fd) }
+        pool?.close()
+        if let file { close(file.fd) }
     }
 
     package func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -68,9 +107,12 @@ package final class SafeTarExtractor: ByteSink {
         guard !done else { return }
         do {
             try parser?.finish()
+            if let pool { report.warnings += try pool.drain().warnings }
             try applyDirectoryMetadata()
+            if syncing { try target.syncFileSystem() }
             done = true
             parser = nil
+            pool?.close()
         } catch {
             failure = error
             throw error
@@ -165,7 +207,14 @@ extension SafeTarExtractor: TarEntryConsumer {
                 return openat(parent, TarBytes.c(leaf), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             }
             guard fd >= 0 else { throw ArchiveError.system("cannot create", path: name, errno: errno) }
-            file = (TarSparseWriter(fd: fd), name)
+            if !asRoot && !entry.xattrs.isEmpty { restoreXattrs(entry, fd: fd, name: name) }  // says it once
+            if pool != nil && entry.size <= Self.bufferedFileLimit {
+                var content: [UInt8] = []
+                content.reserveCapacity(Int(max(0, entry.size)))
+                file = .gathering(fd: fd, name: name, content: content)
+            } else {
+                file = .streaming(TarSparseWriter(fd: fd), name: name)
+            }
         case UInt8(ascii: "5"):
             if parts.isEmpty { return }  // the target directory itself: its metadata stays the caller's
             try makeDirectory(parts, name: name)
@@ -183,31 +232,33 @@ extension SafeTarExtractor: TarEntryConsumer {
     }
 
     func content(_ bytes: UnsafeRawBufferPointer) throws {
-        guard file != nil else { return }  // skipped entry types
-        if file?.writer.write(bytes) != true {
-            throw ArchiveError.system("cannot write", path: file?.name ?? "", errno: errno)
+        switch file {
+        case nil:
+            return  // skipped entry types
+        case .streaming(var writer, let name):
+            file = nil  // so the writer's buffer is not copied on write
+            let ok = writer.write(bytes)
+            file = .streaming(writer, name: name)
+            if !ok { throw ArchiveError.system("cannot write", path: name, errno: errno) }
+        case .gathering(let fd, let name, var content):
+            file = nil
+            content.append(contentsOf: bytes)
+            file = .gathering(fd: fd, name: name, content: content)
         }
         report.bytes += Int64(bytes.count)
     }
 
     func end(_ entry: TarEntry) throws {
-        guard var file else { return }
-        self.file = nil
-        let fd = file.writer.fd
-        defer { close(fd) }
-        if !file.writer.finish() {
-            throw ArchiveError.system("cannot write", path: file.name, errno: errno)
-        }
-        if asRoot && fchown(fd, entry.uid, entry.gid) != 0 {
-            throw ArchiveError.system("cannot set the owner of", path: file.name, errno: errno)
-        }
-        if fchmod(fd, mode_t(entry.mode & 0o7777)) != 0 {
-            throw ArchiveError.system("cannot set the mode of", path: file.name, errno: errno)
-        }
-        restoreXattrs(entry, fd: fd, name: file.name)
-        var times = Self.times(entry)
-        if futimens(fd, &times) != 0 {
-            throw ArchiveError.system("cannot set the mtime of", path: file.name, errno: errno)
+        guard let open = file else { return }
+        file = nil
+        switch open {
+        case .gathering(let fd, let name, let content):
+            // The pool closes the descriptor, on failure too.
+            try pool?.submit(TarWriterPool.Job(fd: fd, name: name, entry: entry, content: content))
+        case .streaming(var writer, let name):
+            defer { close(writer.fd) }
+            let problems = try TarFileMetadata.finish(&writer, entry: entry, name: name, asRoot: asRoot)
+            report.warnings += problems
         }
         report.files += 1
     }
