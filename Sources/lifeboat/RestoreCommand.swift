@@ -63,7 +63,8 @@ extension Lifeboat {
                     if p.kind == .mariadb {
                         guard let into else {
                             throw LifeboatError(
-                                .usage, "a point-in-time restore of a mariadb policy loads into a database: add --into DSN")
+                                .usage,
+                                "a point-in-time restore of a mariadb policy loads into a database: add --into DSN")
                         }
                         guard case .time(let date) = target else {
                             throw LifeboatError(

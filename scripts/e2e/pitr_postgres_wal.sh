@@ -95,6 +95,11 @@ pg_stop "$W/latest"
 RC=$?
 check "pitr wal: a target before the oldest base backup exits 64, names the possible range, writes nothing" \
     bash -c "[ $RC -eq 64 ] && grep -q 'possible range starts at' '$W/r.out' && [ ! -e '$W/early' ]" || cat "$W/r.out"
+"$BIN" restore --config "$C/lifeboat.yaml" cluster --until "$(date -u -d '+1 hour' '+%Y-%m-%d %H:%M:%S')" --to "$W/late" \
+    --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
+RC=$?
+check "pitr wal: a target after the newest archived WAL exits 64, names the possible range, writes nothing ($(head -c 220 "$W/r.out"))" \
+    bash -c "[ $RC -eq 64 ] && grep -q 'after the newest archived WAL (0000000.*possible range is .* to ' '$W/r.out' && [ ! -e '$W/late' ]"
 mkdir "$W/full" && touch "$W/full/x"
 "$BIN" restore --config "$C/lifeboat.yaml" cluster --latest --to "$W/full" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
 RC=$?

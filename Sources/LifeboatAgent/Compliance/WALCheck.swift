@@ -31,7 +31,7 @@ package struct WALCheck {
             .filter { $0.wal != nil && $0.retention == .live && $0.copies.contains(where: { $0.status == .shipped }) }
             .max { ($0.finished ?? .distantPast) < ($1.finished ?? .distantPast) }
         guard let base, let wal = base.wal else { return r }
-        let prefix = WALArchiveLayout.prefix(host: ctx.agent.host, policy: policy.name)
+        let archive = ArchivedWAL(ctx: ctx, policy: policy)
         var common: Set<String>?
         var first: Destination?
         for spec in policy.destinations {
@@ -39,11 +39,7 @@ package struct WALCheck {
             do {
                 let destination = try DestinationFactory.make(spec)
                 first = first ?? destination
-                let keys = Set(try await destination.list(prefix: prefix))
-                files = keys.compactMap { key in
-                    let name = String(key.split(separator: "/").last ?? "")
-                    return keys.contains(key + WALArchiveLayout.signatureSuffix) ? WALFileName(name) : nil
-                }
+                files = try await archive.files(at: destination)
             } catch {
                 r.status = max(r.status, .warning)
                 r.message += "; WAL at \(spec.name) not listed: \(error)"
@@ -64,16 +60,7 @@ package struct WALCheck {
             return r
         }
         do {
-            let key = WALArchiveLayout.key(host: ctx.agent.host, policy: policy.name, file: file)
-            let signature = try await SignedObject.readBounded(
-                destination, key + WALArchiveLayout.signatureSuffix, limit: DetachedSignature.maximumSize)
-            var hasher = SHA256Hasher()
-            let size = try await destination.read(key, offset: 0) { hasher.update($0) }
-            let record = WALArchiveLayout.signedRecord(
-                host: ctx.agent.host, policy: policy.name, file: file, sha256: hasher.finalize().hexString, size: size)
-            let created = try DetachedSignature.verify(
-                signature: signature, data: record, trusted: try TrustedSigners.load(ctx), now: ctx.now()
-            ).created
+            let created = try await archive.archivedAt(file, at: destination)
             let age = Int64(max(0, ctx.now().timeIntervalSince(created)))
             r.ageSeconds = min(r.ageSeconds ?? age, age)
             if age > policy.objectives.rpo.seconds {

@@ -1,6 +1,8 @@
 import Foundation
 import LifeboatCatalog
+import LifeboatConfig
 import LifeboatCore
+import LifeboatStorage
 
 /// `restore POLICY --until TIME | --until-lsn LSN | --until-xid XID | --latest --to DIR` for a
 /// PostgreSQL policy that archives WAL: lays out the base backup `BaseBackupChoice` picks into an
@@ -27,10 +29,39 @@ package struct PointInTimeRestore {
         let shipped = try ctx.catalog.backups(policy: request.policy.name)
             .filter { $0.retention == .live && $0.copies.contains(where: { $0.status == .shipped }) }
         let base = try BaseBackupChoice.pick(shipped, for: settings.target)
+        if case .time(let moment) = settings.target {
+            let oldest = shipped.compactMap { $0.wal != nil ? $0.finished : nil }.min() ?? base.finished
+            try await refuseBeyondArchive(moment, policy: request.policy, rangeStart: oldest)
+        }
         var r = request
         r.backupID = .id(base.id)
         let result = try await RestoreUseCase(ctx).run(r)
         try settings.write(into: result.written ?? request.target)
         return result
+    }
+
+    /// A moment after the newest archived WAL segment was archived cannot be reached: PostgreSQL would
+    /// replay everything and then stop short of the target. Refused before anything is written, naming
+    /// the possible range. When no destination can say (down, nothing verifies) the restore goes on and
+    /// PostgreSQL's own check at the end of recovery stands.
+    func refuseBeyondArchive(_ moment: Date, policy: Policy, rangeStart: Date?) async throws {
+        let archive = ArchivedWAL(ctx: ctx, policy: policy)
+        var newest: (file: WALFileName, at: Destination)?
+        for spec in policy.destinations {
+            guard let destination = try? DestinationFactory.makeReading(spec, logger: ctx.logger),
+                let files = try? await archive.files(at: destination),
+                let top = files.filter({ $0.kind == .segment }).max()
+            else { continue }
+            if let known = newest, !(known.file < top) { continue }
+            newest = (top, destination)
+        }
+        guard let newest, let archived = try? await archive.archivedAt(newest.file, at: newest.at),
+            moment > archived
+        else { return }
+        let start = rangeStart.map(Timestamp.iso8601) ?? "the oldest base backup"
+        throw LifeboatError(
+            .usage,
+            "the target \(Timestamp.iso8601(moment)) is after the newest archived WAL (\(newest.file.name), archived \(Timestamp.iso8601(archived))); the possible range is \(start) to \(Timestamp.iso8601(archived))"
+        )
     }
 }
