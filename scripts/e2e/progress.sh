@@ -18,11 +18,11 @@ assert seen.endswith("\r\x1b[K"), repr(seen[-80:])
 print(frames[-1].replace("\x1b[K", ""))
 PY
 }
-# Shipping to a local folder can end inside one redraw (a quarter second); held to 40 MiB/s it takes
-# over a second, so the line is drawn while chunks are shipped.
-sed -i 's#  - { name: nas, type: local, path: ../nas }#  - { name: nas, type: local, path: ../nas, rate_limit: 40MiB/s }#' "$P/policies/tree.yaml"
+# Shipping to a local folder can end inside one redraw (a quarter second); held to 16 MiB/s, 48 MB take
+# about three seconds, so the line is drawn while chunks ship.
+sed -i 's#  - { name: nas, type: local, path: ../nas }#  - { name: nas, type: local, path: ../nas, rate_limit: 16MiB/s }#' "$P/policies/tree.yaml"
 python3 "$PTY" "$P/backup.tty" "$BIN" backup "${PC[@]}" >"$P/backup.out"; code=$?
-sed -i 's#, rate_limit: 40MiB/s##' "$P/policies/tree.yaml"
+sed -i 's#, rate_limit: 16MiB/s##' "$P/policies/tree.yaml"
 SEEN=$(shows "$P/backup.tty" 'backup tree: in ')
 check "progress: backup draws 'backup tree: in …, out …, rate, chunks nas N/M' and clears it (exit $code)" bash -c "
     [ $code -eq 0 ] && grep -Eq '^backup tree: in [0-9.]+MiB, out [0-9.]+MiB, [0-9.]+[KM]iB/s' <<<'$SEEN'"
@@ -61,10 +61,14 @@ for seg in logged:
 assert "backup tree: in " in seen, seen[-400:]
 PY
 
-# copy: the newest backup from nas to a second local folder held to 40 MiB/s (so the line is drawn
-# while chunks are written): 'copy tree: in read/total, out, rate, chunks far n/m, ETA'.
-echo "  - { name: far, type: local, path: ../far, rate_limit: 40MiB/s }" >>"$P/policies/tree.yaml"
+# copy: the newest backup from nas to a second local folder held to 16 MiB/s (so the line is drawn
+# while chunks are written: 48 MB take about three seconds): 'copy tree: in read/total, out, rate, chunks far n/m, ETA'.
+echo "  - { name: far, type: local, path: ../far, rate_limit: 16MiB/s }" >>"$P/policies/tree.yaml"
+T0=$(date +%s%N)
 python3 "$PTY" "$P/copy.tty" "$BIN" copy tree --from nas --to far "${PC[@]}" >"$P/copy.out"; code=$?
+MS=$(( ($(date +%s%N) - T0) / 1000000 ))
+check "progress: copy is held to the target's rate_limit too (48 MB at 16 MiB/s: ${MS} ms, at least 1500)" \
+    test "$MS" -ge 1500
 SEEN=$(shows "$P/copy.tty" 'copy tree: ')
 check "progress: copy draws in/total, out, rate, chunks at the target and ETA (exit $code)" bash -c "
     [ $code -eq 0 ] && grep -Eq '^copy tree: in [0-9.]+MiB/[0-9.]+MiB, out [0-9.]+MiB, [0-9.]+[KM]iB/s, chunks far [0-9]+/[0-9]+, ETA [0-9]+:[0-9]{2}$' <<<'$SEEN'"

@@ -69,8 +69,12 @@ package struct CopyUseCase: Sendable {
         defer { work.remove() }
         let isLocal: Bool
         if case .local = toSpec.location { isLocal = true } else { isLocal = false }
+        // The target's rate_limit holds copies as it holds shipping.
+        let target = try makeDestination(toSpec)
+        let limited =
+            toSpec.rateLimit.map { RateLimitedDestination(target, bytesPerSecond: $0) as Destination } ?? target
         let copier = BackupCopier(
-            ctx: ctx, source: try makeDestination(fromSpec), target: try makeDestination(toSpec),
+            ctx: ctx, source: try makeDestination(fromSpec), target: limited,
             concurrency: toSpec.concurrency, checkLanded: isLocal, work: work.path, signers: signers)
         var outcomes: [CopyOutcome] = []
         for record in records {
