@@ -70,9 +70,7 @@ package struct CopyUseCase: Sendable {
         let isLocal: Bool
         if case .local = toSpec.location { isLocal = true } else { isLocal = false }
         // The target's rate_limit holds copies as it holds shipping.
-        let target = try makeDestination(toSpec)
-        let limited =
-            toSpec.rateLimit.map { RateLimitedDestination(target, bytesPerSecond: $0) as Destination } ?? target
+        let limited = DestinationFactory.rateLimited(try makeDestination(toSpec), toSpec)
         let copier = BackupCopier(
             ctx: ctx, source: try makeDestination(fromSpec), target: limited,
             concurrency: toSpec.concurrency, checkLanded: isLocal, work: work.path, signers: signers)

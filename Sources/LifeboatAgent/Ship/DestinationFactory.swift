@@ -35,6 +35,12 @@ enum DestinationFactory {
         }
     }
 
+    /// `destination` held to the spec's `rate_limit` when it has one: every writer to a destination
+    /// (shipping, copy, backfill) pays the same token bucket rule.
+    static func rateLimited(_ destination: Destination, _ spec: DestinationSpec) -> Destination {
+        spec.rateLimit.map { RateLimitedDestination(destination, bytesPerSecond: $0) } ?? destination
+    }
+
     /// A driver with retries: what restore, verify and prune use.
     static func make(_ spec: DestinationSpec) throws -> Destination {
         RetryingDestination(try makeBase(spec), retrier: retrier(spec, logger: nil))

@@ -116,7 +116,7 @@ struct Shipper {
     func shippingDestination(_ spec: DestinationSpec) throws -> CircuitBreakerDestination {
         let base = try makeBase(spec)
         // The rate limit innermost: every attempt, retries included, pays for what it sends.
-        let limited = spec.rateLimit.map { RateLimitedDestination(base, bytesPerSecond: $0) as Destination } ?? base
+        let limited = DestinationFactory.rateLimited(base, spec)
         let retrying = RetryingDestination(limited, retrier: DestinationFactory.retrier(spec, logger: ctx.logger))
         let clock = ctx.now
         return CircuitBreakerDestination(
