@@ -33,11 +33,12 @@ YAML
 "$BIN" copy --config "$cfg" tree --from offsite --to sftp --backup "$id" >"$CS/copy1.out" 2>&1 &
 cpid=$!
 for _ in $(seq 1 600); do
-    [ "$(ls "$STORED/e2e/tree/$id" 2>/dev/null | grep -c '^data\.')" -ge 4 ] && break
+    [ "$(ls "$STORED/e2e/tree/$id" 2>/dev/null | grep -cE '^data\.[0-9]+$')" -ge 4 ] && break
     sleep 0.05
 done
 kill -KILL "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
-landed=$(ls "$STORED/e2e/tree/$id" 2>/dev/null | grep '^data\.' | sort)
+# Whole chunks only: a chunk still being written has a temporary name until it is renamed.
+landed=$(ls "$STORED/e2e/tree/$id" 2>/dev/null | grep -E '^data\.[0-9]+$' | sort)
 stat -c '%n %i %Y' $(printf "$STORED/e2e/tree/$id/%s " $landed) >"$CS/before.stat" 2>/dev/null
 echo "#   killed after $(echo "$landed" | grep -c .) chunks had landed at sftp"
 check "copy to sftp: killed mid-way, no manifest at sftp yet" test ! -e "$STORED/e2e/tree/$id/manifest.json"
