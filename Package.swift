@@ -113,7 +113,7 @@ let package = Package(
             name: "LifeboatAgentTests",
             dependencies: [
                 "LifeboatAgent", "LifeboatCLI", "LifeboatTestSupport", "LifeboatCore", "LifeboatConfig",
-                "LifeboatCatalog",
+                "LifeboatCatalog", "LifeboatDigest",
                 "LifeboatCrypto", "LifeboatPipeline", "LifeboatSources", "LifeboatStorage",
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -38,6 +38,54 @@ struct FleetJSONItem: Encodable {
         }
     }
 
+    /// The policy's archived WAL or binary logs, as `fleet` verified them at the destinations.
+    struct Archive: Encodable {
+        let kind: String
+        /// The newest file every destination holds a verified copy of (or a newer one).
+        let newest: String?
+        /// Its signed time: the WAL signature's creation, the binary log manifest's `rotated`.
+        let newestTime: String?
+        let ageSeconds: Int64?
+        /// The destinations whose newest verified file is at least that new.
+        let destinations: [String]
+        /// The first file missing since the newest base backup or dump, when one is.
+        let firstMissing: String?
+        let firstMissingAt: String?
+        let notes: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case kind, newest, destinations, notes
+            case newestTime = "newest_time"
+            case ageSeconds = "age_seconds"
+            case firstMissing = "first_missing"
+            case firstMissingAt = "first_missing_at"
+        }
+
+        init(_ a: FleetArchive, age: Int64?) {
+            let n = a.newestEverywhere
+            kind = a.kind.rawValue
+            newest = n?.name
+            newestTime = n.map { Timestamp.iso8601($0.time) }
+            ageSeconds = age
+            destinations = a.holding
+            firstMissing = a.gap?.missing
+            firstMissingAt = a.gap?.destination
+            notes = a.notes
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(newest, forKey: .newest)
+            try c.encode(newestTime, forKey: .newestTime)
+            try c.encode(ageSeconds, forKey: .ageSeconds)
+            try c.encode(destinations, forKey: .destinations)
+            try c.encode(firstMissing, forKey: .firstMissing)
+            try c.encode(firstMissingAt, forKey: .firstMissingAt)
+            try c.encode(notes, forKey: .notes)
+        }
+    }
+
     let host: String
     let policy: String
     let kind: String?
@@ -56,11 +104,14 @@ struct FleetJSONItem: Encodable {
     let problems: [String]
     let drill: Drill
     let reasons: [String]
+    let backupAgeSeconds: Int64?
+    let archive: Archive?
 
     enum CodingKeys: String, CodingKey {
         case host, policy, kind, status, id, started, finished, priority, scenario, signer, destinations, problems,
-            drill, reasons
+            drill, reasons, archive
         case ageSeconds = "age_seconds"
+        case backupAgeSeconds = "backup_age_seconds"
         case rpoSeconds = "rpo_seconds"
         case rtoSeconds = "rto_seconds"
         case drillIntervalSeconds = "drill_interval_seconds"
@@ -93,6 +144,8 @@ struct FleetJSONItem: Encodable {
             rtoMet: d.map { $0.result == .passed && v.drill != .slow },
             error: d?.error)
         reasons = v.reasons
+        backupAgeSeconds = v.backupAgeSeconds
+        archive = e.archive.map { Archive($0, age: v.archiveAgeSeconds) }
     }
 
     func encode(to encoder: Encoder) throws {
@@ -115,5 +168,7 @@ struct FleetJSONItem: Encodable {
         try c.encode(problems, forKey: .problems)
         try c.encode(drill, forKey: .drill)
         try c.encode(reasons, forKey: .reasons)
+        try c.encode(backupAgeSeconds, forKey: .backupAgeSeconds)
+        try c.encode(archive, forKey: .archive)
     }
 }

@@ -4,7 +4,7 @@ import LifeboatCore
 
 /// The `fleet` output: one line per host and policy and a Nagios summary line last, or the JSON array.
 package enum FleetOutput {
-    /// `STATE host/policy: age 3h/rpo 24h, drill 12s/rto 1h (2025-06-01), at nas,offsite - reasons`, then
+    /// `STATE host/policy: age 3h/rpo 24h[, wal NAME 40s old], drill 12s/rto 1h (2025-06-01), at nas,offsite - reasons`, then
     /// `LIFEBOAT STATE - N hosts, M policies: a ok, b warning, c critical`.
     package static func text(_ verdicts: [FleetJudgement.Verdict], notes: [String]) -> String {
         // The verdict first: a Nagios plugin's first line is its status text, the rest its long output.
@@ -23,8 +23,15 @@ package enum FleetOutput {
             }
             drill += v.drill == .ok || v.drill == .never ? "" : " \(v.drill.rawValue)"
             let at = e.holding.isEmpty ? "at no destination" : "at " + e.holding.joined(separator: ",")
+            var archive = ""
+            if let a = e.archive {
+                archive =
+                    ", \(a.kind.rawValue) "
+                    + (a.newestEverywhere.map { "\($0.name) \(v.archiveAgeSeconds.map(DurationText.short) ?? "?") old" }
+                        ?? "none verified")
+            }
             var line =
-                "\(v.status.name.uppercased()) \(FleetName.printable(e.name)): age \(age)/rpo \(rpo), \(drill), \(at)"
+                "\(v.status.name.uppercased()) \(FleetName.printable(e.name)): age \(age)/rpo \(rpo)\(archive), \(drill), \(at)"
             if v.status != .ok { line += " - " + v.reasons.map(FleetName.printable).joined(separator: "; ") }
             lines.append(line)
         }

@@ -27,6 +27,12 @@ package struct LatestIndex: Codable, Sendable, Equatable {
     package var objectives: Manifest.Objectives
     /// The fingerprint of the host key that signed `latest.json.sig`.
     package var signer: String
+    /// A physical base backup's WAL (timeline, start and stop), as its manifest records it: where the
+    /// unbroken run of archived WAL a recovery host checks must begin. Absent in older indexes.
+    package var wal: BaseBackupWAL?
+    /// The binary log position a mariadb dump is consistent with, as its manifest records it: where the
+    /// unbroken run of archived binary logs must begin. Absent in older indexes.
+    package var binlog: BinlogPosition?
 
     package init(
         host: String, policy: String, kind: String, id: String, started: String, finished: String, payload: String,
@@ -48,7 +54,7 @@ package struct LatestIndex: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, tool, host, policy, kind, id, started, finished, payload, objectives, signer
+        case format, tool, host, policy, kind, id, started, finished, payload, objectives, signer, wal, binlog
         case payloadSize = "payload_size"
         case payloadSHA256 = "payload_sha256"
     }

@@ -74,6 +74,12 @@ package enum LatestIndexReader {
         guard ManifestReader.isFingerprint(x.signer) else {
             throw Refusal("latest.json signer \(quoted(x.signer)) is not a key fingerprint")
         }
+        if let wal = x.wal, !wal.isPlausible {
+            throw Refusal("latest.json names an impossible base backup WAL (timeline \(wal.timeline))")
+        }
+        if let binlog = x.binlog, !BinlogPosition.isLogName(binlog.file) || binlog.position < 0 {
+            throw Refusal("latest.json names a malformed binary log position \(quoted(binlog.file))")
+        }
         do throws(ObjectivesCheck.Refusal) {
             try ObjectivesCheck.check(x.objectives)
             try ObjectivesCheck.checkPayload(size: x.payloadSize, sha256: x.payloadSHA256)

@@ -14,7 +14,10 @@ extension Lifeboat {
             discussion: """
                 Lists the hosts and policies at every destination of the recovery config, reads each \
                 policy's latest.json and checks its signature against trusted_signers. CRITICAL when a \
-                policy has no trusted latest.json or its newest backup is older than its rpo; WARNING past \
+                policy has no trusted latest.json or its newest backup is older than its rpo (for a policy \
+                that archives WAL or binary logs: the newest backup or the newest archived file verified at \
+                every destination, whichever is younger), when the archive misses a file since the newest \
+                base backup or dump (named), or when a destination has no archived file that verifies; WARNING past \
                 80% of the rpo, when a destination holding the policy has no good latest.json naming the \
                 newest backup, when the last drill failed or took longer than the rto, when there was no \
                 drill within twice the drill interval or never one, when a folder name was skipped or a \
@@ -33,7 +36,7 @@ extension Lifeboat {
         @OptionGroup var global: GlobalOptions
         @Flag(
             help:
-                "Print JSON: an array with host, policy, kind, status, id, started, finished, age_seconds, rpo_seconds, rto_seconds, drill_interval_seconds, priority, scenario, signer, destinations, problems, drill, reasons."
+                "Print JSON: an array with host, policy, kind, status, id, started, finished, age_seconds, rpo_seconds, rto_seconds, drill_interval_seconds, priority, scenario, signer, destinations, problems, drill, reasons, backup_age_seconds, archive."
         )
         var json = false
 

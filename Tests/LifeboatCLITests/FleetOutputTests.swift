@@ -53,7 +53,7 @@ import Testing
         let keys: Set<String> = [
             "host", "policy", "kind", "status", "id", "started", "finished", "age_seconds", "rpo_seconds",
             "rto_seconds", "drill_interval_seconds", "priority", "scenario", "signer", "destinations", "problems",
-            "drill", "reasons",
+            "drill", "reasons", "backup_age_seconds", "archive",
         ]
         for item in items { #expect(Set(item.keys) == keys) }
         let web = items[0]
@@ -65,5 +65,43 @@ import Testing
         let gone = items[1]
         #expect(gone["status"] as? String == "critical" && gone["id"] is NSNull && gone["age_seconds"] is NSNull)
         #expect((gone["drill"] as? [String: Any])?["state"] as? String == "never")
+        #expect(web["archive"] is NSNull && web["backup_age_seconds"] as? Int == 7200)
+    }
+
+    /// A policy that archives WAL: the newest archived file and its age in the text line, the JSON and
+    /// the textfile, and the RPO age is the archive's.
+    @Test func theArchiveIsShownEverywhere() throws {
+        var v = verdicts()
+        var e = v[0].entry
+        let seg = "000000010000000A0000003C"
+        e.archive = FleetArchive(
+            kind: .wal,
+            destinations: [
+                .init(destination: "nas", newest: .init(name: seg, time: now - 40), firstMissing: nil, notes: []),
+                .init(
+                    destination: "offsite", newest: .init(name: seg, time: now - 40),
+                    firstMissing: "000000010000000A00000001",
+                    notes: []),
+            ])
+        v[0] = FleetJudgement.judge(e, now: now)
+        let lines = FleetOutput.text(v, notes: []).split(separator: "\n").map(String.init)
+        #expect(lines[1].hasPrefix("CRITICAL web1/site: age 40s/rpo 1d, wal \(seg) 40s old, drill passed"))
+        #expect(lines[1].contains("WAL gap at offsite: segment 000000010000000A00000001 is missing since base backup"))
+        let items = try #require(
+            try JSONSerialization.jsonObject(with: Data(try FleetOutput.json(v).utf8)) as? [[String: Any]])
+        #expect(items[0]["age_seconds"] as? Int == 40 && items[0]["backup_age_seconds"] as? Int == 7200)
+        let a = try #require(items[0]["archive"] as? [String: Any])
+        #expect(a["kind"] as? String == "wal" && a["newest"] as? String == seg && a["age_seconds"] as? Int == 40)
+        #expect(a["newest_time"] as? String == Timestamp.iso8601(now - 40))
+        #expect(
+            a["first_missing"] as? String == "000000010000000A00000001" && a["first_missing_at"] as? String == "offsite"
+        )
+        #expect(a["destinations"] as? [String] == ["nas", "offsite"] && a["notes"] as? [String] == [])
+        let prom = FleetMetrics.render(v, generated: now)
+        #expect(prom.contains("lifeboat_fleet_archive_age_seconds{host=\"web1\",policy=\"site\"} 40\n"))
+        #expect(prom.contains("lifeboat_fleet_archive_gap{host=\"web1\",policy=\"site\"} 1\n"))
+        #expect(prom.contains("lifeboat_fleet_backup_age_seconds{host=\"web1\",policy=\"site\"} 7200\n"))
+        #expect(prom.contains("lifeboat_fleet_rpo_age_seconds{host=\"web1\",policy=\"site\"} 40\n"))
+        #expect(!prom.contains("lifeboat_fleet_archive_age_seconds{host=\"gone\""))
     }
 }

@@ -39,11 +39,14 @@ struct LatestIndexWriter {
 
     /// The index naming `record`, with the policy's objectives.
     static func index(of record: BackupRecord, policy: Policy, signer: String) -> LatestIndex {
-        LatestIndex(
+        var index = LatestIndex(
             host: record.host, policy: record.policy, kind: record.kind, id: record.id.rawValue,
             started: Timestamp.iso8601(record.started), finished: Timestamp.iso8601(record.finished ?? record.started),
             payload: record.payload, payloadSize: record.payloadSHA256 == nil ? nil : record.bytesIn,
             payloadSHA256: record.payloadSHA256, objectives: policy.manifestObjectives, signer: signer)
+        index.wal = record.wal
+        index.binlog = record.binlogPosition
+        return index
     }
 
     func write(_ object: [UInt8], signature: [UInt8], of record: BackupRecord, to spec: DestinationSpec) async {

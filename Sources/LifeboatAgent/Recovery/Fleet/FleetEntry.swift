@@ -18,6 +18,9 @@ package struct FleetEntry: Sendable {
     package var lastDrill: DrillRecord?
     /// The newest drill of this policy that passed (the same as `lastDrill` unless that one failed).
     package var lastPassedDrill: DrillRecord?
+    /// The policy's archived WAL or binary logs as `fleet` found them; nil when it keeps none (or when
+    /// the entry was read for a drill or a plan, which do not look).
+    package var archive: FleetArchive?
 
     package init(
         host: String, policy: String, latest: LatestIndex?, holding: [String], problems: [String],

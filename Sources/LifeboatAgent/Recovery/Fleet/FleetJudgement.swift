@@ -25,8 +25,14 @@ package enum FleetJudgement {
     package struct Verdict: Sendable {
         package var entry: FleetEntry
         package var status: Compliance.Status
-        /// Age of the newest backup (from its start, as `check` counts it); nil without a trusted index.
+        /// The RPO age: of the newest backup (from its start, as `check` counts it) or, when the policy
+        /// archives WAL or binary logs, of the newest archived file every destination holds, whichever is
+        /// younger; nil without a trusted index.
         package var ageSeconds: Int64?
+        /// Age of the newest backup alone, from its start; nil without a trusted index.
+        package var backupAgeSeconds: Int64? = nil
+        /// Age of the newest verified archived file every destination holds; nil without one.
+        package var archiveAgeSeconds: Int64? = nil
         package var drill: DrillState
         /// The RTO the last drill is held to: the index's objectives, else the one the drill recorded.
         package var rtoSeconds: Int64?
@@ -59,14 +65,25 @@ package enum FleetJudgement {
         var status = Compliance.Status.ok
         var reasons: [String] = []
         var age: Int64?
+        var backupAgeSeconds: Int64?
+        var archiveAgeSeconds: Int64?
         func raise(_ s: Compliance.Status) { status = max(status, s) }
         if let latest = e.latest {
             let rpo = latest.objectives.rpo
             let started = Timestamp.parseISO8601(latest.started) ?? now
-            let a = max(0, Int64(now.timeIntervalSince(started).rounded(.down)))
+            let backupAge = max(0, Int64(now.timeIntervalSince(started).rounded(.down)))
+            backupAgeSeconds = backupAge
+            var a = backupAge
+            var text = "newest backup \(latest.id) is \(DurationText.short(backupAge)) old"
+            if let archive = e.archive, let newest = archive.newestEverywhere {
+                let archived = max(0, Int64(now.timeIntervalSince(newest.time).rounded(.down)))
+                archiveAgeSeconds = archived
+                a = min(a, archived)
+                text +=
+                    ", newest \(archive.noun) at every destination \(newest.name) is \(DurationText.short(archived)) old"
+            }
             age = a
-            let text =
-                "newest backup \(latest.id) is \(DurationText.short(a)) old (rpo \(DurationValue(seconds: rpo)))"
+            text += " (rpo \(DurationValue(seconds: rpo)))"
             if a > rpo {
                 raise(.critical)
                 reasons.append(text + ": out of its rpo")
@@ -78,6 +95,11 @@ package enum FleetJudgement {
             }
             if !e.problems.isEmpty { raise(.warning) }
             reasons += e.problems
+            if let archive = e.archive {
+                let (s, lines) = archiveReasons(archive, base: latest.id)
+                raise(s)
+                reasons += lines
+            }
         } else {
             raise(.critical)
             reasons.append("no trusted \(LatestIndex.objectName) at any destination")
@@ -113,7 +135,9 @@ package enum FleetJudgement {
                 "last drill was \(DurationText.short(ago)) ago, more than twice its interval \(DurationValue(seconds: interval))"
             )
         }
-        return Verdict(entry: e, status: status, ageSeconds: age, drill: drill, rtoSeconds: rto, reasons: reasons)
+        return Verdict(
+            entry: e, status: status, ageSeconds: age, backupAgeSeconds: backupAgeSeconds,
+            archiveAgeSeconds: archiveAgeSeconds, drill: drill, rtoSeconds: rto, reasons: reasons)
     }
 
     /// Failed, then slower than the RTO, then too old; a drill that passes in time and is recent is ok.

@@ -20,7 +20,25 @@ package enum FleetMetrics {
         family(
             "lifeboat_fleet_backup_age_seconds",
             "Age of the newest backup a trusted latest.json names, from its start (absent without one).",
+            verdicts.compactMap { v in v.backupAgeSeconds.map { (labels(v), String($0)) } })
+        family(
+            "lifeboat_fleet_rpo_age_seconds",
+            "The RPO age: the younger of the newest backup and the newest archived WAL or binary log every destination holds.",
             verdicts.compactMap { v in v.ageSeconds.map { (labels(v), String($0)) } })
+        family(
+            "lifeboat_fleet_archive_age_seconds",
+            "Age of the newest verified archived WAL or binary log every destination holds, by its signed time (absent without one).",
+            verdicts.compactMap { v in v.archiveAgeSeconds.map { (labels(v), String($0)) } })
+        family(
+            "lifeboat_fleet_archive_newest_timestamp_seconds",
+            "Signed time of the newest verified archived WAL or binary log every destination holds (Unix time).",
+            verdicts.compactMap { v in
+                v.entry.archive?.newestEverywhere.map { (labels(v), num($0.time.timeIntervalSince1970.rounded())) }
+            })
+        family(
+            "lifeboat_fleet_archive_gap",
+            "1 when the archived WAL or binary logs miss a file since the newest base backup or dump, else 0.",
+            verdicts.compactMap { v in v.entry.archive.map { (labels(v), $0.gap == nil ? "0" : "1") } })
         family(
             "lifeboat_fleet_last_success_timestamp_seconds",
             "Start of the newest backup a trusted latest.json names (Unix time).",

@@ -39,13 +39,15 @@ package struct FleetScan: Sendable {
     }
 
     /// Every host and policy found, sorted by host then policy.
+    /// (Drills and plans read no archive: only `fleet` judges it.)
     package func scan() async throws -> [FleetEntry] {
-        try await report().entries
+        try await report(archives: false).entries
     }
 
     /// The scan with what it skipped and the requests it made. Throws only when no destination could be
-    /// listed at all (then nothing is known) or the drill catalog cannot be read.
-    package func report() async throws -> Report {
+    /// listed at all (then nothing is known) or the drill catalog cannot be read. With `archives`, each
+    /// postgres and mariadb policy's archived WAL or binary logs are read as well (`withArchives`).
+    package func report(archives: Bool = true) async throws -> Report {
         let at = now()
         let drills = try catalog.lastDrills()
         let passed = try catalog.lastPassedDrills()
@@ -106,13 +108,14 @@ package struct FleetScan: Sendable {
         }
         var byPair: [Pair: [(Int, Fetched)]] = [:]
         for (item, result) in zip(work, fetched) { byPair[item.0, default: []].append((item.1, result)) }
-        let entries = found.keys.sorted().map { pair in
+        var entries = found.keys.sorted().map { pair in
             var e = Self.entry(
                 host: pair.host, policy: pair.policy, results: byPair[pair, default: []],
                 names: destinations.map(\.name), drill: drills["\(pair.host)/\(pair.policy)"])
             e.lastPassedDrill = passed["\(pair.host)/\(pair.policy)"]
             return e
         }
+        if archives { entries = await withArchives(entries, at: found, now: at) }
         for n in notes { logger.warning("fleet: \(n)") }
         let requests = destinations.map { ($0.name, $0.counts) }
         for r in requests {
