@@ -58,11 +58,32 @@ import Testing
             ("objectives.priority", { $0.objectives.priority = "HIGH" }),
             ("payload_sha256", { $0.payloadSHA256 = "zz" }),
             ("present together", { $0.payloadSize = nil }),
+            (
+                "impossible base backup WAL",
+                { $0.wal = BaseBackupWAL(timeline: 1, start: PostgresLSN(9), stop: PostgresLSN(1)) }
+            ),
+            ("impossible base backup WAL", { $0.wal = BaseBackupWAL(timeline: 0, start: .init(1), stop: .init(1)) }),
+            ("malformed binary log position", { $0.binlog = BinlogPosition(file: "../lb.000001", position: 4) }),
         ]
         for (reason, edit) in cases {
             let e = #expect(throws: LatestIndexReader.Refusal.self) { try read(index(edit)) }
             #expect(e?.reason.contains(reason) == true, "\(reason): \(String(describing: e))")
         }
+    }
+
+    /// The base backup's WAL and the dump's binary log position ride along when the manifest has them; an
+    /// index written before they existed reads as before, and a reader that does not know them ignores them.
+    @Test func archiveStartsAreReadAndOptional() throws {
+        let wal = BaseBackupWAL(timeline: 2, start: PostgresLSN(0x3_0000_0028), stop: PostgresLSN(0x3_0000_0100))
+        let withWAL = try read(index { $0.wal = wal })
+        #expect(withWAL.wal == wal && withWAL.binlog == nil)
+        let position = BinlogPosition(file: "lb.000007", position: 342)
+        #expect(try read(index { $0.binlog = position }).binlog == position)
+        let json = String(decoding: try DestinationJSON.encode(index { $0.wal = wal }), as: UTF8.self)
+        #expect(json.contains("\"wal\"") && json.contains("\"start_lsn\"") && !json.contains("\"binlog\""))
+        let old = String(decoding: try DestinationJSON.encode(index()), as: UTF8.self)
+        #expect(!old.contains("\"wal\""))
+        #expect(try read(index()).wal == nil)
     }
 
     @Test func malformedAndOversizedBytesAreRefused() throws {
