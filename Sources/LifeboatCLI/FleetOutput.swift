@@ -56,7 +56,7 @@ package enum FleetOutput {
             return n == 0 ? nil : "\(n) \(s.name)"
         }.joined(separator: ", ")
         var critical: [String: Bool] = [:]
-        for v in verdicts { critical[v.entry.host] = (critical[v.entry.host] ?? true) && v.status == .critical }
+        for v in verdicts { critical[v.entry.host] = (critical[v.entry.host] ?? true) && v.isSilent }
         let silent = critical.filter(\.value).keys
         if !silent.isEmpty { text += "; silent: " + silent.sorted().map(FleetName.printable).joined(separator: ", ") }
         if !notes.isEmpty { text += "; \(notes.count) skipped or unlisted" }

@@ -234,6 +234,15 @@ import Testing
             })
     }
 
+    @Test func aGapInAnArchiveInTimeIsNotASilentHost() {
+        let gap = FleetJudgement.judge(
+            [entry(backupAge: 600, archive: archive([10, 10], gap: Self.seg + "7"))], now: now)
+        #expect(gap[0].status == .critical && !gap[0].isSilent)
+        #expect(!gap[0].reasons.contains { $0.contains("is silent") })
+        let stale = FleetJudgement.judge([entry(backupAge: 600, archive: archive([400, 400]))], now: now)
+        #expect(stale[0].isSilent && stale[0].reasons[0].hasPrefix("host db1 is silent"))
+    }
+
     @Test func aDestinationWithoutAVerifiedFileIsCriticalAndNotesWarn() {
         let none = FleetJudgement.judge(entry(backupAge: 60, archive: archive([10, nil])), now: now)
         #expect(none.status == .critical)

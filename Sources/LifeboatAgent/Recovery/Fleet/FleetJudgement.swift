@@ -38,6 +38,15 @@ package enum FleetJudgement {
         package var rtoSeconds: Int64?
         /// Why the status is what it is, most important first; the first line describes the backup.
         package var reasons: [String]
+
+        /// CRITICAL for want of a trusted recovery point within the RPO (no trusted index, or the RPO age
+        /// is over it), not for another reason such as a gap in an archive that is still in time: a host
+        /// all of whose policies are silent is called silent.
+        package var isSilent: Bool {
+            guard status == .critical else { return false }
+            guard let age = ageSeconds, let rpo = entry.latest?.objectives.rpo else { return true }
+            return age > rpo
+        }
     }
 
     /// The interval assumed when no trusted index says the policy's own (the policy default).
@@ -47,11 +56,11 @@ package enum FleetJudgement {
     /// when its newest backup is older than its RPO; WARNING past 80% of it, when a destination holding
     /// the policy's folder has no good index naming the newest backup, when the last drill failed or was
     /// slower than the RTO, when there was no drill within twice the drill interval, or never one. A host
-    /// whose every policy is CRITICAL for its RPO is named silent.
+    /// whose every policy is CRITICAL for its RPO (`isSilent`) is named silent.
     package static func judge(_ entries: [FleetEntry], now: Date) -> [Verdict] {
         var verdicts = entries.map { judge($0, now: now) }
         let byHost = Dictionary(grouping: verdicts.indices, by: { verdicts[$0].entry.host })
-        for (host, indices) in byHost where indices.allSatisfy({ verdicts[$0].status == .critical }) {
+        for (host, indices) in byHost where indices.allSatisfy({ verdicts[$0].isSilent }) {
             let n = indices.count
             let line =
                 "host \(host) is silent: \(n == 1 ? "its policy has" : "none of its \(n) policies has") a trusted backup within its rpo"
