@@ -70,6 +70,9 @@ check "fleet archive: while archiving, the RPO age is the newest archived WAL's,
 TEXT=$(fa_fleet 2>&1)
 check "fleet archive: the text line names the newest WAL and its age" \
     bash -c "echo '$TEXT' | grep -q '^WARNING e2e/cluster: age [0-9]*s/rpo 1m, wal [0-9A-F]\{24\} [0-9]*s old, never drilled'"
+fa_fleet -v >/dev/null 2>"$FA/fleet-v.log"
+check "fleet archive: the archive costs two listings and two reads (the newest file's .sig and message): 8 requests in all" \
+    grep -q 'fleet: nas: 8 requests (4 listings, 4 reads, 0 size checks)' "$FA/fleet-v.log" || grep requests "$FA/fleet-v.log"
 PROM=$FA/rec/state/fleet.prom
 check "fleet archive: the metrics textfile has the archive's age, newest time and gap" \
     bash -c "grep -q '^lifeboat_fleet_archive_age_seconds{host=\"e2e\",policy=\"cluster\"} [0-9]' '$PROM' &&
