@@ -43,6 +43,28 @@ for _ in $(seq 1 300); do
 done
 check "pitr s3: the segment with the rows is archived at S3 with its signature" \
     bash -c "aws --endpoint-url '$MOTO' s3 ls --recursive s3://walpitr/e2e/cluster/wal/ | grep -q '$CUR.sig'"
+# A recovery host reading the bucket sees the archive: its newest verified segment, no gap.
+mkdir -p "$WS/rec/keys"
+su postgres -s /bin/sh -c "'$BIN' signing-key --config '$CS/lifeboat.yaml'" | sed 1d >"$WS/rec/keys/e2e.pub.asc"
+cat >"$WS/rec/lifeboat.yaml" <<YAML
+role: recovery
+catalog: state/recovery.sqlite
+scratch: state/scratch
+destinations:
+  - { name: offsite, type: s3, endpoint: "$MOTO", bucket: walpitr, region: us-east-1, credentials: $CS/s3.env }
+identities:
+  - { key: $CS/keys/ops.sec.asc }
+trusted_signers: [keys/e2e.pub.asc]
+YAML
+OUT=$({ "$BIN" fleet --config "$WS/rec/lifeboat.yaml" --json 2>/dev/null || true; } | python3 -c "
+import json, sys
+x = json.load(sys.stdin)[0]
+a = x['archive']
+assert a['kind'] == 'wal' and a['newest'] >= '$CUR' and a['first_missing'] is None and a['destinations'] == ['offsite'], a
+assert a['notes'] == [] and a['age_seconds'] < 600 and x['age_seconds'] == a['age_seconds'], x
+print('ok')" 2>&1)
+check "pitr s3: fleet reads the archived WAL at the bucket: newest verified segment at or after $CUR, no gap" \
+    test "$OUT" = ok || echo "$OUT"
 "$BIN" restore --config "$CS/lifeboat.yaml" cluster --latest --to "$WS/restored" --identity "$CS/keys/ops.sec.asc" >"$WS/r.out" 2>&1
 sed -i "s/^port = .*/port = $SP2/; s/^archive_mode = on/archive_mode = off/" "$WS/restored/postgresql.conf"
 chown -R postgres "$WS/restored"
