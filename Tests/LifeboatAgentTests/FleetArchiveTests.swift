@@ -133,6 +133,16 @@ import Testing
         #expect(at.newest?.name == Self.seg + "6")
     }
 
+    @Test func aNewTimelineWithOnlyItsHistoryFileFallsBackToTheOneBefore() async throws {
+        let f = try FleetFixture()
+        let key = try #require(f.keys["db1"])
+        for digit in ["2", "3"] { try writeWAL(f, Self.seg + digit, key: key, at: f.clock - 30) }
+        try writeWAL(f, "00000002.history", key: key, at: f.clock - 20)
+        let p = try probe(f)
+        let at = try #require(await p.wal(host: "db1", policy: "pg", base: nil))
+        #expect(at.newest?.name == Self.seg + "3" && at.notes.isEmpty)
+    }
+
     @Test func noWALFolderIsNoArchive() async throws {
         let f = try FleetFixture()
         let p = try probe(f)

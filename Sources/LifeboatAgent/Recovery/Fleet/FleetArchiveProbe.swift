@@ -37,7 +37,9 @@ struct FleetArchiveProbe: Sendable {
         }
         guard let newestTimeline = timelines.names.first else { return timelines.skipped > 0 ? at : nil }
         var listed: [UInt32: [WALFileName]] = [:]
-        for t in Set([newestTimeline] + (base.map { [$0.timeline] } ?? [])) {
+        var failed = false
+        func list(_ t: UInt32) async {
+            guard listed[t] == nil, !failed else { return }
             let folder = prefix + WALArchiveLayout.timelineFolder(t) + "/"
             do {
                 let r = FleetArchiveListing.walFiles(
@@ -50,13 +52,22 @@ struct FleetArchiveProbe: Sendable {
                 at.notes.append(
                     "\(name): archived WAL of timeline \(WALArchiveLayout.timelineFolder(t)) not listed: \(Self.text(error))"
                 )
-                return at
+                failed = true
             }
         }
+        await list(newestTimeline)
+        if let base { await list(base.timeline) }
+        // Just after a promotion the newest timeline may hold only its history file: the newest segment
+        // is then on the timeline before it.
+        var segments = (listed[newestTimeline] ?? []).filter { $0.kind == .segment }
+        if segments.isEmpty, timelines.names.count > 1 {
+            await list(timelines.names[1])
+            segments = (listed[timelines.names[1]] ?? []).filter { $0.kind == .segment }
+        }
+        if failed { return at }
         if let base {
             at.firstMissing = WALGap.firstMissing(archived: listed[base.timeline] ?? [], base: base)
         }
-        let segments = (listed[newestTimeline] ?? []).filter { $0.kind == .segment }
         for file in segments.reversed().prefix(Self.tries) {
             do {
                 at.newest = .init(name: file.name, time: try await verifiedWAL(file, host: host, policy: policy))
