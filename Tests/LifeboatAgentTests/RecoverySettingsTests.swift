@@ -55,6 +55,14 @@ import Testing
         }
     }
 
+    @Test func followsTheNewestTimelineUnlessOneIsNamed() {
+        #expect(Self.settings(.latest).lines.contains("recovery_target_timeline = 'latest'"))
+        var named = Self.settings(.latest)
+        named.timeline = 2
+        #expect(named.lines.contains("recovery_target_timeline = '2'"))
+        #expect(!named.lines.contains("recovery_target_timeline = 'latest'"))
+    }
+
     @Test func writesTheSignalAndAppendsToAutoConf() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rs-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

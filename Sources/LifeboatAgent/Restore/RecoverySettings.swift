@@ -3,8 +3,8 @@ import LifeboatCore
 
 /// What makes a restored PostgreSQL data directory replay archived WAL to a target when it starts:
 /// `recovery.signal`, and in `postgresql.auto.conf` a `restore_command` calling this binary's
-/// `wal-fetch` with the config and identity the restore used, the `recovery_target_*` setting and
-/// `recovery_target_action = 'promote'`.
+/// `wal-fetch` with the config and identity the restore used, the `recovery_target_*` setting, the
+/// timeline to follow (the newest archived one unless told) and `recovery_target_action = 'promote'`.
 package struct RecoverySettings {
     package var executable: String
     package var config: String
@@ -12,10 +12,12 @@ package struct RecoverySettings {
     package var identity: String
     package var passphraseFile: String?
     package var target: PointInTimeTarget
+    /// `--timeline`: recovery follows this timeline's history; nil follows the newest archived one.
+    package var timeline: UInt32?
 
     package init(
         executable: String, config: String, policy: String, identity: String, passphraseFile: String?,
-        target: PointInTimeTarget
+        target: PointInTimeTarget, timeline: UInt32? = nil
     ) {
         self.executable = executable
         self.config = config
@@ -23,6 +25,7 @@ package struct RecoverySettings {
         self.identity = identity
         self.passphraseFile = passphraseFile
         self.target = target
+        self.timeline = timeline
     }
 
     /// The command line PostgreSQL runs through the shell, every path single-quoted.
@@ -42,7 +45,7 @@ package struct RecoverySettings {
         case .xid(let xid): out.append("recovery_target_xid = \(Self.confQuoted(String(xid)))")
         case .latest: break
         }
-        out.append("recovery_target_timeline = 'latest'")
+        out.append("recovery_target_timeline = \(Self.confQuoted(timeline.map { String($0) } ?? "latest"))")
         out.append("recovery_target_action = 'promote'")
         return out
     }
