@@ -31,12 +31,13 @@ tl_wait_archived() {
     done
     return 1
 }
-psqlt -c "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())"
+XID0=$(psqlt -c "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp()); SELECT txid_current()")
 BID=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$C/lifeboat.yaml' cluster" 2>"$W/backup.err" | awk '$NF == "complete" {print $2}')
 check "pitr timeline: a physical base backup on timeline 1 completes" test -n "$BID" || cat "$W/backup.err"
 # Rows 1-10, a segment switch after each, so timeline 1 goes on for segments after the point T.
 for i in $(seq 1 10); do
-    psqlt -c "INSERT INTO ticks (id) VALUES ($i)" >/dev/null
+    X=$(psqlt -c "INSERT INTO ticks (id) VALUES ($i) RETURNING txid_current()")
+    [ "$i" = 3 ] && XID3=$X
     psqlt -c "SELECT pg_switch_wal()" >/dev/null
     sleep 0.2
 done
@@ -94,6 +95,24 @@ rm -rf "$W/check"
 RC=$?
 check "pitr timeline: a timeline that does not exist exits 64 with one line naming the timelines there are, writes nothing ($(head -c 200 "$W/r.out"))" \
     bash -c "[ $RC -eq 64 ] && [ \$(wc -l <'$W/r.out') -eq 1 ] && grep -q 'timeline 7 does not exist.*the timelines are 1, 2' '$W/r.out' && [ ! -e '$W/check' ]"
+
+# --until-xid starts from the newest base backup: an xid after its start replays to exactly that
+# transaction; one that committed before it cannot be reached, and PostgreSQL says so at the end of the
+# archive instead of promoting.
+GOT=$(tl_restore_rows "$W/check" --until-xid "$XID3")
+check "pitr timeline: restore --until-xid (row 3's transaction, $XID3) replays to exactly it: rows 1-3 ($GOT)" \
+    test "$GOT" = "1,2,3" || tail -5 "$W/check/log"
+rm -rf "$W/check"
+"$BIN" restore --config "$C/lifeboat.yaml" cluster --until-xid "$XID0" --to "$W/check" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
+sed -i "s/^port = .*/port = $TP2/; s/^archive_mode = on/archive_mode = off/" "$W/check/postgresql.conf"
+chown -R postgres "$W/check"
+_pg "'$PGBIN/pg_ctl' -D '$W/check' -l '$W/check/log' -w -t 60 start" >/dev/null 2>&1
+# A hot standby accepts connections while it replays: wait for the end of the archive.
+for _ in $(seq 1 150); do grep -q 'recovery ended before' "$W/check/log" && break; sleep 0.2; done
+sleep 0.5
+check "pitr timeline: an xid committed before the base backup ($XID0) is not reached: PostgreSQL stops, no promotion" \
+    bash -c "grep -q 'recovery ended before configured recovery target was reached' '$W/check/log' && ! '$PGBIN/psql' -X -q -h 127.0.0.1 -p $TP2 -U postgres -tAc 'SELECT 1' >/dev/null 2>&1"
+pg_stop "$W/check"
 
 # check across the switch.
 "$BIN" check --config "$C/lifeboat.yaml" cluster >"$W/c.out" 2>&1
