@@ -212,5 +212,27 @@ LB run >"$P/run8.out" 2>&1
 AGAIN=$(for l in $LOGS; do grep -q "shop binlog $l archived" "$P/run8.out" && echo "$l"; done)
 check "pitr_mariadb: ... and the next run ships only what is new, none of the recorded logs again ($(grep -c 'archived' "$P/run8.out") archived)" \
     bash -c "[ -z '$AGAIN' ] && grep -q 'shop binlog' '$P/run8.out'"
+
+# 8. Per destination: a second destination is down, the log reaches nas only and is not recorded; the
+# next run sends it to far alone, nas keeps the copy it has (its manifest is not written again).
+sed -i 's|  - { name: nas, type: local, path: ../nas }|  - { name: nas, type: local, path: ../nas }\n  - { name: far, type: local, path: ../far }|' "$P/policies/shop.yaml"
+touch "$P/far"
+write_rows 20 20
+age_binlogs
+LB run >"$P/run9.out" 2>&1
+code=$?
+L=$(grep -o 'shop binlog lb\.[0-9]* failed' "$P/run9.out" | head -1 | awk '{print $3}')
+NAS1=$(md5sum <"$BL/$L/manifest.json" 2>/dev/null)
+check "pitr_mariadb: far down: the run fails (exit $code) for $L, which reached nas and is not recorded" \
+    bash -c "[ $code != 0 ] && [ -n '$L' ] && [ -f '$BL/$L/manifest.json' ] && [ -z \"\$(sqlite3 '$P/state/catalog.sqlite' \"SELECT name FROM binlog WHERE name = '$L'\")\" ]"
+rm "$P/far"
+age_binlogs
+LB run >"$P/run10.out" 2>&1
+code=$?
+check "pitr_mariadb: far back: $L is archived (exit $code), far holds it, nas's copy is the one it had (not sent again)" \
+    bash -c "[ $code = 0 ] && grep -q 'shop binlog $L archived' '$P/run10.out' && [ -f '$P/far/e2e/shop/binlog/$L/manifest.json' ] && [ \"\$(md5sum <'$BL/$L/manifest.json')\" = '$NAS1' ] && [ -n \"\$(sqlite3 '$P/state/catalog.sqlite' \"SELECT name FROM binlog WHERE name = '$L'\")\" ]"
+F=$P/far/e2e/shop/binlog/$L
+check "pitr_mariadb: ... far's copy is the same log: same plaintext sha256 in both manifests, and it decrypts to a binary log" \
+    bash -c "[ \"\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"payload_sha256\"])' '$F/manifest.json')\" = \"\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"payload_sha256\"])' '$BL/$L/manifest.json')\" ] && [ \"\$(gpg --batch --quiet -d '$F/data.000000' 2>/dev/null | gunzip 2>/dev/null | head -c 4 | od -An -tx1 | tr -d ' ')\" = fe62696e ]"
 pitr_teardown
 fi
