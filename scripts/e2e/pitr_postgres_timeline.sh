@@ -138,4 +138,24 @@ RC=$?
 check "pitr timeline: the history file of timeline 2 missing is CRITICAL (exit 2), named" \
     bash -c "[ $RC -eq 2 ] && grep -q '00000002.history is missing' '$W/c.out'" || cat "$W/c.out"
 mv "$W/hist" "$C/nas/e2e/cluster/wal/00000002/00000002.history"
+
+# Retention across the switch: a base backup on timeline 2; once the one on timeline 1 is purged, prune
+# removes all of timeline 1 (after the switch too) and timeline 2 before the new start; history stays.
+B2=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$C/lifeboat.yaml' cluster" 2>>"$W/backup.err" | awk '$NF == "complete" {print $2}')
+S2=$(python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["wal"]; h,l=w["start_lsn"].split("/"); n=(int(h,16)<<32|int(l,16))>>24; print("%08X%08X%08X" % (w["timeline"], n // 256, n % 256))' "$C/nas/e2e/cluster/$B2/manifest.json")
+check "pitr timeline: a base backup on timeline 2 ($B2, from $S2)" bash -c "[ -n '$B2' ] && [ '${S2:0:8}' = 00000002 ]"
+echo "retention: { keep_last: 1, keep_daily: 0, keep_weekly: 0, keep_monthly: 0, deleted_grace: 1s, soft_deleted_grace: 1s }" >>"$C/policies/cluster.yaml"
+for _ in 1 2 3; do su postgres -s /bin/sh -c "'$BIN' prune --config '$C/lifeboat.yaml' cluster" >>"$W/prune.out" 2>&1; sleep 1.2; done
+segs() { ls "$C/nas/e2e/cluster/wal/$1" 2>/dev/null | grep -E '^[0-9A-F]{24}$'; }
+check "pitr timeline: the timeline-1 base backup is purged ($(sqlite3 "$C/state/catalog.sqlite" "SELECT retention FROM backup WHERE id = '$BID'"))" \
+    test "$(sqlite3 "$C/state/catalog.sqlite" "SELECT retention FROM backup WHERE id = '$BID'")" = purged
+check "pitr timeline: prune removed every timeline-1 segment ($(segs 00000001 | wc -l) left) and timeline 2 before $S2 ($(segs 00000002 | awk -v s="$S2" '$1 < s' | wc -l) left), kept the rest ($(segs 00000002 | awk -v s="$S2" '$1 >= s' | wc -l)) and the history file" \
+    bash -c "[ \$(ls '$C/nas/e2e/cluster/wal/00000001' | grep -cE '^[0-9A-F]{24}\$') -eq 0 ] && [ \$(ls '$C/nas/e2e/cluster/wal/00000002' | grep -E '^[0-9A-F]{24}\$' | awk -v s=$S2 '\$1 < s' | wc -l) -eq 0 ] && [ \$(ls '$C/nas/e2e/cluster/wal/00000002' | grep -E '^[0-9A-F]{24}\$' | awk -v s=$S2 '\$1 >= s' | wc -l) -gt 0 ] && [ -f '$C/nas/e2e/cluster/wal/00000002/00000002.history' ]" \
+    || cat "$W/prune.out"
+"$BIN" check --config "$C/lifeboat.yaml" cluster >"$W/c.out" 2>&1
+RC=$?
+check "pitr timeline: after that prune check finds no gap (exit $RC)" bash -c "[ $RC -eq 0 ] && ! grep -q 'WAL gap' '$W/c.out'"
+GOT=$(tl_restore_rows "$W/check" --latest)
+check "pitr timeline: restore --latest from the timeline-2 base backup: every row of timeline 2 ($GOT)" \
+    test "$GOT" = "1,2,3,4,5,101,102,103,104,105,106,107,108,109,110" || tail -5 "$W/check/log"
 pitr_tl_teardown

@@ -50,12 +50,15 @@ package struct RecoverySettings {
         return out
     }
 
-    /// Writes recovery.signal and appends the settings to postgresql.auto.conf in `dataDirectory`.
+    /// Writes recovery.signal and appends the settings to postgresql.auto.conf in `dataDirectory`, first
+    /// removing the recovery settings already there: a server that was itself restored and promoted
+    /// carries its own restore's (a `recovery_target_time` before this base backup, say) into the base
+    /// backups taken of it, and PostgreSQL would stop at them.
     package func write(into dataDirectory: String) throws {
         let conf = "\(dataDirectory)/postgresql.auto.conf"
-        var text = (try? String(contentsOfFile: conf, encoding: .utf8)) ?? ""
+        var text = Self.withoutRecoverySettings((try? String(contentsOfFile: conf, encoding: .utf8)) ?? "")
         if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
-        text += "# written by lifeboat restore: replay archived WAL to the target, then promote\n"
+        text += Self.comment + ": replay archived WAL to the target, then promote\n"
         text += lines.joined(separator: "\n") + "\n"
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: conf), options: .atomic)
@@ -67,6 +70,20 @@ package struct RecoverySettings {
         chmod(conf, 0o600)
         chmod("\(dataDirectory)/recovery.signal", 0o600)
     }
+
+    /// `conf` without its `restore_command` and `recovery_target*` lines and the comment this type writes.
+    static func withoutRecoverySettings(_ conf: String) -> String {
+        let kept = conf.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+            let t = line.drop { $0 == " " || $0 == "\t" }
+            if t.hasPrefix(Self.comment) { return false }
+            let key = t.prefix { $0.isLetter || $0.isNumber || $0 == "_" }.lowercased()
+            let setting = key == "restore_command" || key.hasPrefix("recovery_target")
+            return !(setting && t.dropFirst(key.count).drop { $0 == " " || $0 == "\t" }.hasPrefix("="))
+        }
+        return kept.joined(separator: "\n")
+    }
+
+    static let comment = "# written by lifeboat restore"
 
     static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
