@@ -153,6 +153,11 @@ code=$?
 check "pitr_mariadb: --until that is not a time is refused (exit $code)" \
     bash -c "[ $code = 64 ] && grep -q 'is not a time' '$P/bad.out'"
 
+LB restore shop --until "$T" --timeline 2 --into "socket=$PSOCK user=root database=shop_tl" \
+    --identity "$P/keys/ops.sec.asc" >"$P/tl.out" 2>&1
+code=$?
+check "pitr_mariadb: --timeline (postgres only) is refused (exit $code), nothing written" \
+    bash -c "[ $code = 64 ] && grep -q 'timeline belongs to postgres policies' '$P/tl.out' && [ -z \"\$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e \"SHOW DATABASES LIKE 'shop_tl'\")\" ]"
 grep -v '^binlog:' "$P/policies/shop.yaml" | sed 's/^name: shop$/name: plain/' >"$P/policies/plain.yaml"
 LB restore plain --until "$T" --into "socket=$PSOCK user=root database=shop_plain" --identity "$P/keys/ops.sec.asc" >"$P/plain.out" 2>&1
 code=$?
