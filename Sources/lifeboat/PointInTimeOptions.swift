@@ -4,7 +4,7 @@ import LifeboatAgent
 import LifeboatCore
 
 /// `restore`'s recovery targets: `--until TIME`, `--until-lsn LSN`, `--until-xid XID`, `--latest`
-/// (at most one), read into a `PointInTimeTarget`.
+/// (at most one), read into a `PointInTimeTarget`, and `--timeline N` (postgres) to recover along.
 struct PointInTimeOptions: ParsableArguments {
     @Option(
         help: """
@@ -14,9 +14,21 @@ struct PointInTimeOptions: ParsableArguments {
     @Option(help: "Point in time (postgres): replay WAL up to this position, e.g. 0/16B3748.") var untilLSN: String?
     @Option(help: "Point in time (postgres): replay WAL up to this transaction id.") var untilXID: String?
     @Flag(help: "Point in time: replay every archived log.") var latest = false
+    @Option(
+        help: "Point in time (postgres): recover along this timeline (a number; default: the newest archived one).")
+    var timeline: UInt32?
 
     func target() throws -> PointInTimeTarget? {
-        try PointInTimeTarget.from(until: until, untilLSN: untilLSN, untilXID: untilXID, latest: latest)
+        let target = try PointInTimeTarget.from(
+            until: until, untilLSN: untilLSN, untilXID: untilXID, latest: latest)
+        if let timeline {
+            guard timeline >= 1 else { throw LifeboatError(.usage, "--timeline 0 is not a timeline (they start at 1)") }
+            guard target != nil else {
+                throw LifeboatError(
+                    .usage, "--timeline goes with a recovery target: --until, --until-lsn, --until-xid or --latest")
+            }
+        }
+        return target
     }
 
     /// The recovery settings, every path made absolute (the server runs restore_command from its data directory).
@@ -26,7 +38,7 @@ struct PointInTimeOptions: ParsableArguments {
         RecoverySettings(
             executable: Self.executable(), config: Self.absolute(config), policy: policy,
             identity: Self.absolute(identity),
-            passphraseFile: passphraseFile.map(Self.absolute), target: target)
+            passphraseFile: passphraseFile.map(Self.absolute), target: target, timeline: timeline)
     }
 
     static func absolute(_ path: String) -> String {

@@ -19,7 +19,7 @@ extension Lifeboat {
         @Option(help: "The host whose backups to record (default: this host's name from the config).") var host: String?
         @Option(help: "A public key trusted to sign backups, besides trusted_signers and this host's key (repeatable).")
         var signer: [String] = []
-        @Flag(help: "Print a JSON array, one object per policy: policy, added, copies, problems, other_hosts.")
+        @Flag(help: "Print a JSON array, one object per policy: policy, added, copies, binlogs, problems, other_hosts.")
         var json = false
 
         func run() async throws {
@@ -29,8 +29,9 @@ extension Lifeboat {
                     policies: try ctx.configuration.select(policies), host: host, signerFiles: signer)
                 if json { print(try JSONText.encode(outcomes.map(RebuildCatalogJSON.init))) }
                 for o in outcomes where !json {
+                    let logs = o.binlogs > 0 ? ", \(Counted.text(o.binlogs, "archived binary log")) recorded" : ""
                     print(
-                        "\(o.policy): \(Counted.text(o.added, "backup")) added, \(Counted.text(o.copies, "more copy", "more copies")) recorded"
+                        "\(o.policy): \(Counted.text(o.added, "backup")) added, \(Counted.text(o.copies, "more copy", "more copies")) recorded\(logs)"
                     )
                     for p in o.problems { print("  problem: \(p)") }
                     if !o.otherHosts.isEmpty {

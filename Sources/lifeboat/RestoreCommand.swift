@@ -61,6 +61,10 @@ extension Lifeboat {
                 defer { display?.stop() }
                 if let target = try pointInTime.target() {
                     if p.kind == .mariadb {
+                        if pointInTime.timeline != nil {
+                            throw LifeboatError(
+                                .usage, "--timeline belongs to postgres policies: a mariadb policy has none")
+                        }
                         guard let into else {
                             throw LifeboatError(
                                 .usage,

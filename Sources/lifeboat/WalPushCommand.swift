@@ -18,7 +18,8 @@ extension Lifeboat {
 
                 EXIT STATUS
                   0   the file is durably in the spool (and shipped, unless a warning says otherwise)
-                  1   it could not be sealed: PostgreSQL keeps it and calls again
+                  1   it could not be sealed, or the spool holds spool_max and shipping freed nothing:
+                      PostgreSQL keeps it and calls again
                   64  the name is not a WAL, history or backup file name, or the policy does not archive WAL
                   65  the config or a key is malformed
                 """)
@@ -29,11 +30,13 @@ extension Lifeboat {
 
         func run() async throws {
             try await Failure.guarded {
-                _ = try WALPushUseCase.fileName(of: path)
+                let file = try WALPushUseCase.fileName(of: path)
                 let ctx = try global.context()
                 let selected = try WALPolicySelection.select(policy, from: ctx.configuration.policies)
+                let shipper = WALShipper(ctx: ctx, policy: selected)
+                try await WALSpoolLimit.makeRoom(for: file, ctx: ctx, shipper: shipper)
                 try WALPushUseCase(ctx: ctx, policy: selected).seal(path: path)
-                let report = await WALShipper(ctx: ctx, policy: selected).ship()
+                let report = await shipper.ship()
                 for problem in report.problems {
                     ctx.logger.warning("\(selected.name): WAL waits in the spool: \(problem)")
                 }

@@ -55,6 +55,33 @@ import Testing
         }
     }
 
+    @Test func followsTheNewestTimelineUnlessOneIsNamed() {
+        #expect(Self.settings(.latest).lines.contains("recovery_target_timeline = 'latest'"))
+        var named = Self.settings(.latest)
+        named.timeline = 2
+        #expect(named.lines.contains("recovery_target_timeline = '2'"))
+        #expect(!named.lines.contains("recovery_target_timeline = 'latest'"))
+    }
+
+    @Test func recoverySettingsAlreadyThereAreReplaced() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // What a server restored and promoted once carries into the base backups taken of it.
+        try Self.settings(.xid(900)).write(into: dir)
+        try
+            "work_mem = '8MB'\nRecovery_Target_Time = '2026-01-01'\n  recovery_target_inclusive=off\nrestore_commandx = 1\n"
+            .write(toFile: "\(dir)/postgresql.auto.conf", atomically: true, encoding: .utf8)
+        try Self.settings(.xid(900)).write(into: dir)
+        try Self.settings(.latest).write(into: dir)
+        let text = try String(contentsOfFile: "\(dir)/postgresql.auto.conf", encoding: .utf8)
+        #expect(text.hasPrefix("work_mem = '8MB'\nrestore_commandx = 1\n# written by lifeboat restore"))
+        #expect(!text.lowercased().contains("recovery_target_time ="), "\(text)")
+        #expect(!text.contains("recovery_target_xid") && !text.contains("recovery_target_inclusive"))
+        #expect(text.components(separatedBy: "restore_command = ").count == 2, "one restore_command: \(text)")
+        #expect(text.components(separatedBy: "# written by lifeboat restore").count == 2)
+    }
+
     @Test func writesTheSignalAndAppendsToAutoConf() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rs-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

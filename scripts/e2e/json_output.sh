@@ -65,7 +65,7 @@ check "json: the error is also the one line on standard error" grep -q "^lifeboa
 
 "$BIN" rebuild-catalog --json "${JC[@]}" >"$J/rebuild.json"; code=$?
 jq_ok "rebuild-catalog: one object per policy (exit $code)" "$J/rebuild.json" \
-    "$code == 0 and len(d) == 1 and set(d[0]) == {'policy','added','copies','problems','other_hosts'} and d[0]['added'] == 0"
+    "$code == 0 and len(d) == 1 and set(d[0]) == {'policy','added','copies','binlogs','problems','other_hosts'} and d[0]['added'] == 0"
 
 "$BIN" signing-key --json "${JC[@]}" >"$J/signing.json"; code=$?
 jq_ok "signing-key: fingerprint and armored public half (exit $code)" "$J/signing.json" \

@@ -153,6 +153,11 @@ code=$?
 check "pitr_mariadb: --until that is not a time is refused (exit $code)" \
     bash -c "[ $code = 64 ] && grep -q 'is not a time' '$P/bad.out'"
 
+LB restore shop --until "$T" --timeline 2 --into "socket=$PSOCK user=root database=shop_tl" \
+    --identity "$P/keys/ops.sec.asc" >"$P/tl.out" 2>&1
+code=$?
+check "pitr_mariadb: --timeline (postgres only) is refused (exit $code), nothing written" \
+    bash -c "[ $code = 64 ] && grep -q 'timeline belongs to postgres policies' '$P/tl.out' && [ -z \"\$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e \"SHOW DATABASES LIKE 'shop_tl'\")\" ]"
 grep -v '^binlog:' "$P/policies/shop.yaml" | sed 's/^name: shop$/name: plain/' >"$P/policies/plain.yaml"
 LB restore plain --until "$T" --into "socket=$PSOCK user=root database=shop_plain" --identity "$P/keys/ops.sec.asc" >"$P/plain.out" 2>&1
 code=$?
@@ -192,5 +197,47 @@ T3=$(pq -e "SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s') FROM shop.orders WHERE i
 LB restore shop --until "$T3" --into "socket=$PSOCK user=root database=shop_t4" --identity "$P/keys/ops.sec.asc" --json >"$P/until4.out" 2>&1
 check "pitr_mariadb: restore --until --json after pruning names the dump, TIME and the logs replayed" \
     python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(not (o["id"] == sys.argv[2] and o["binlogs"][0] == sys.argv[3] and o["until"].endswith("Z")))' "$P/until4.out" "$PID2" "$FIRST2"
+
+# 7. The catalog is lost: rebuild-catalog records the dump and the archived logs from their signed
+# manifests; restore --until works from it, and the next run does not ship the old logs again.
+LOGS=$(sqlite3 "$P/state/catalog.sqlite" "SELECT group_concat(name, ' ') FROM (SELECT name FROM binlog ORDER BY seq)")
+rm -f "$P/state/catalog.sqlite" "$P/state/catalog.sqlite-wal" "$P/state/catalog.sqlite-shm"
+LB rebuild-catalog shop >"$P/rebuild.out" 2>&1
+code=$?
+N=$(echo "$LOGS" | wc -w)
+check "pitr_mariadb: rebuild-catalog records the dump and the $N archived logs (exit $code: $(head -c 120 "$P/rebuild.out"))" \
+    bash -c "[ $code = 0 ] && grep -q 'backups\? added.*$N archived binary logs\? recorded' '$P/rebuild.out' && [ \"\$(sqlite3 '$P/state/catalog.sqlite' \"SELECT group_concat(name, ' ') FROM (SELECT name FROM binlog ORDER BY seq)\")\" = '$LOGS' ]"
+LB restore shop --until "$T3" --into "socket=$PSOCK user=root database=shop_t5" --identity "$P/keys/ops.sec.asc" >"$P/until5.out" 2>&1
+code=$?
+GOT=$(pq -e "SELECT group_concat(item ORDER BY id) FROM shop_t5.orders WHERE item LIKE 'live-%'" 2>/dev/null)
+check "pitr_mariadb: ... restore --until from the rebuilt catalog: exactly the rows up to T3 (exit $code; $GOT)" \
+    bash -c "[ $code = 0 ] && [ '$GOT' = live-1,live-2,live-3,live-4,live-5,live-6,live-8,live-9,live-10,live-11 ] && [ \$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e 'SELECT count(*) FROM shop_t5.orders') = \$(mariadb --no-defaults -S '$PSOCK' -uroot -N -B -e 'SELECT count(*) FROM shop_t4.orders') ]"
+age_binlogs
+LB run >"$P/run8.out" 2>&1
+AGAIN=$(for l in $LOGS; do grep -q "shop binlog $l archived" "$P/run8.out" && echo "$l"; done)
+check "pitr_mariadb: ... and the next run ships only what is new, none of the recorded logs again ($(grep -c 'archived' "$P/run8.out") archived)" \
+    bash -c "[ -z '$AGAIN' ] && grep -q 'shop binlog' '$P/run8.out'"
+
+# 8. Per destination: a second destination is down, the log reaches nas only and is not recorded; the
+# next run sends it to far alone, nas keeps the copy it has (its manifest is not written again).
+sed -i 's|  - { name: nas, type: local, path: ../nas }|  - { name: nas, type: local, path: ../nas }\n  - { name: far, type: local, path: ../far }|' "$P/policies/shop.yaml"
+touch "$P/far"
+write_rows 20 20
+age_binlogs
+LB run >"$P/run9.out" 2>&1
+code=$?
+L=$(grep -o 'shop binlog lb\.[0-9]* failed' "$P/run9.out" | head -1 | awk '{print $3}')
+NAS1=$(md5sum <"$BL/$L/manifest.json" 2>/dev/null)
+check "pitr_mariadb: far down: the run fails (exit $code) for $L, which reached nas and is not recorded" \
+    bash -c "[ $code != 0 ] && [ -n '$L' ] && [ -f '$BL/$L/manifest.json' ] && [ -z \"\$(sqlite3 '$P/state/catalog.sqlite' \"SELECT name FROM binlog WHERE name = '$L'\")\" ]"
+rm "$P/far"
+age_binlogs
+LB run >"$P/run10.out" 2>&1
+code=$?
+check "pitr_mariadb: far back: $L is archived (exit $code), far holds it, nas's copy is the one it had (not sent again)" \
+    bash -c "[ $code = 0 ] && grep -q 'shop binlog $L archived' '$P/run10.out' && [ -f '$P/far/e2e/shop/binlog/$L/manifest.json' ] && [ \"\$(md5sum <'$BL/$L/manifest.json')\" = '$NAS1' ] && [ -n \"\$(sqlite3 '$P/state/catalog.sqlite' \"SELECT name FROM binlog WHERE name = '$L'\")\" ]"
+F=$P/far/e2e/shop/binlog/$L
+check "pitr_mariadb: ... far's copy is the same log: same plaintext sha256 in both manifests, and it decrypts to a binary log" \
+    bash -c "[ \"\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"payload_sha256\"])' '$F/manifest.json')\" = \"\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"payload_sha256\"])' '$BL/$L/manifest.json')\" ] && [ \"\$(gpg --batch --quiet -d '$F/data.000000' 2>/dev/null | gunzip 2>/dev/null | head -c 4 | od -An -tx1 | tr -d ' ')\" = fe62696e ]"
 pitr_teardown
 fi

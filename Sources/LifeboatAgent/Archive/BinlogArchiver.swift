@@ -11,7 +11,8 @@ import LifeboatStorage
 /// reads every closed log not yet archived from the server, and ships each through the backup pipeline
 /// (compressed, encrypted to the policy's recipients, chunked, signed) to every destination as its own
 /// object under `<host>/<policy>/binlog/<name>/`. A log is recorded in the catalog only once every
-/// destination holds it; one that did not reach them all is read and shipped again by the next run.
+/// destination holds it; one that did not reach them all is read again by the next run and shipped to
+/// the destinations that do not hold it yet (`holds`).
 struct BinlogArchiver {
     let ctx: AgentContext
 
@@ -106,10 +107,19 @@ struct BinlogArchiver {
         let signature = try SignedObject.sign(bytes, ctx: ctx)
         let prefix = BinlogManifest.prefix(host: ctx.agent.host, policy: policy.name, name: log.name)
         let shipper = Shipper(ctx: ctx)
+        let signers = (try? TrustedSigners.load(ctx)) ?? []
+        let (host, now) = (ctx.agent.host, ctx.now())
         try await withThrowingTaskGroup(of: Void.self) { group in
             for spec in policy.destinations {
                 group.addTask {
                     let destination = try shipper.shippingDestination(spec)
+                    // A destination an earlier run reached is not sent the log again.
+                    if await Self.holds(
+                        destination, prefix: prefix, log: log.name, host: host, policy: policy.name,
+                        size: spooled.payloadSize, sha256: spooled.payloadSHA256, signers: signers, now: now)
+                    {
+                        return
+                    }
                     for chunk in spooled.chunks {
                         try ChunkCheck.spooled("\(spoolDir)/\(chunk.name)", chunk, destination: spec.name)
                         try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")

@@ -48,7 +48,7 @@ package struct WALCheck {
             if let missing = WALGap.firstMissing(archived: files, base: wal) {
                 r.status = .critical
                 r.message =
-                    "WAL gap at \(spec.name): segment \(missing) is missing since base backup \(base.id); point-in-time recovery cannot cross it; "
+                    "WAL gap at \(spec.name): \(missing.hasSuffix(".history") ? "timeline history file" : "segment") \(missing) is missing since base backup \(base.id); point-in-time recovery cannot cross it; "
                     + r.message
             }
             let names = Set(files.filter { $0.kind == .segment }.map(\.name))

@@ -5,7 +5,8 @@ import LifeboatCore
 import LifeboatStorage
 
 /// Rebuilds the catalog from the manifests at each policy's destinations: on a new host after a
-/// disaster the catalog is gone, but every backup describes itself, so restore can start from there.
+/// disaster the catalog is gone, but every backup (and every archived binary log) describes itself,
+/// so restore can start from there.
 package struct CatalogRebuild {
     package let ctx: AgentContext
 
@@ -16,6 +17,8 @@ package struct CatalogRebuild {
         package var policy: String
         package var added = 0
         package var copies = 0
+        /// Archived binary logs recorded (a `binlog` policy's).
+        package var binlogs = 0
         package var problems: [String] = []
         /// When nothing of the host was found: the other hosts whose folders hold this policy (a new
         /// host rebuilding under a new name should name the old one with `--host`).
@@ -80,6 +83,8 @@ package struct CatalogRebuild {
                     outcome.problems.append(e.description)
                 }
             }
+            outcome.binlogs = await rebuildBinlogs(
+                policy, owner: owner, signers: signers, problems: &outcome.problems)
             if !found { outcome.otherHosts = others.subtracting([owner]).sorted() }
             outcomes.append(outcome)
         }

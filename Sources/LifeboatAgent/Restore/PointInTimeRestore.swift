@@ -33,11 +33,46 @@ package struct PointInTimeRestore {
             let oldest = shipped.compactMap { $0.wal != nil ? $0.finished : nil }.min() ?? base.finished
             try await refuseBeyondArchive(moment, policy: request.policy, rangeStart: oldest)
         }
+        if let timeline = settings.timeline, let wal = base.wal {
+            try await refuseUnknownTimeline(timeline, base: base.id, on: wal.timeline, policy: request.policy)
+        }
         var r = request
         r.backupID = .id(base.id)
         let result = try await RestoreUseCase(ctx).run(r)
         try settings.write(into: result.written ?? request.target)
         return result
+    }
+
+    /// `--timeline N` must be the base backup's timeline or a later one whose history file is archived
+    /// (PostgreSQL would otherwise stop at start-up with "recovery target timeline N does not exist").
+    /// Refused before anything is written, naming the timelines there are. When no destination can be
+    /// listed the restore goes on and PostgreSQL's own check stands.
+    func refuseUnknownTimeline(_ timeline: UInt32, base: BackupID, on baseTimeline: UInt32, policy: Policy)
+        async throws
+    {
+        if timeline == baseTimeline { return }
+        guard timeline > baseTimeline else {
+            throw LifeboatError(
+                .usage,
+                "timeline \(timeline) is older than the base backup's (\(base), timeline \(baseTimeline)): recovery cannot follow it from there"
+            )
+        }
+        let archive = ArchivedWAL(ctx: ctx, policy: policy)
+        var known = Set<UInt32>([baseTimeline])
+        var listed = false
+        for spec in policy.destinations {
+            guard let destination = try? DestinationFactory.makeReading(spec, logger: ctx.logger),
+                let files = try? await archive.files(at: destination)
+            else { continue }
+            listed = true
+            known.formUnion(files.filter { $0.kind == .history }.map(\.timeline))
+        }
+        guard listed, !known.contains(timeline) else { return }
+        let names = known.filter { $0 >= baseTimeline }.sorted().map { String($0) }.joined(separator: ", ")
+        throw LifeboatError(
+            .usage,
+            "timeline \(timeline) does not exist in the archive of policy \(policy.name) (no \(WALArchiveLayout.timelineFolder(timeline)).history); from base backup \(base) the timelines are \(names)"
+        )
     }
 
     /// A moment after the newest archived WAL segment was archived cannot be reached: PostgreSQL would

@@ -108,9 +108,8 @@ package struct PruneUseCase {
     /// Removes, at every destination, the archived WAL no base backup left needs (`WALRetention`): the
     /// signature first, so a file half removed reads as not archived. Returns how many files.
     func pruneWAL(_ policy: Policy, errors: inout [String]) async -> Int {
-        guard WALPolicySelection.archivesWAL(policy),
-            let cutoff = WALRetention.cutoff((try? ctx.catalog.backups(policy: policy.name)) ?? [])
-        else { return 0 }
+        let starts = WALRetention.starts((try? ctx.catalog.backups(policy: policy.name)) ?? [])
+        guard WALPolicySelection.archivesWAL(policy), !starts.isEmpty else { return 0 }
         let prefix = WALArchiveLayout.prefix(host: ctx.agent.host, policy: policy.name)
         var removed = 0
         for spec in policy.destinations {
@@ -118,7 +117,7 @@ package struct PruneUseCase {
                 let destination = try makeDestination(spec)
                 let keys = try await destination.list(prefix: prefix)
                 let names = keys.map { String($0.split(separator: "/").last ?? "") }
-                for file in WALRetention.removable(names, cutoff: cutoff) {
+                for file in WALRetention.removable(names, starts: starts) {
                     removed += 1
                     if dryRun { continue }
                     let key = WALArchiveLayout.key(host: ctx.agent.host, policy: policy.name, file: file)
