@@ -143,6 +143,27 @@ import Testing
         #expect(at.newest?.name == Self.seg + "3" && at.notes.isEmpty)
     }
 
+    /// A restored server promoted to timeline 2 at segment 4 and archived on: timeline 1's segments
+    /// after the switch never reached the archive (the old primary died) and are no gap; the new
+    /// timeline's are followed, and a hole in them is named.
+    @Test func theGapCheckFollowsATimelineThatBranchedOffAfterTheBaseBackup() async throws {
+        let f = try FleetFixture()
+        let key = try #require(f.keys["db1"])
+        for digit in ["2", "3"] { try writeWAL(f, Self.seg + digit, key: key, at: f.clock - 60) }
+        try writeWAL(f, "00000002.history", key: key, at: f.clock - 40)
+        let t2 = "00000002000000000000000"
+        for digit in ["4", "5", "7"] { try writeWAL(f, t2 + digit, key: key, at: f.clock - 30) }
+        let base = BaseBackupWAL(timeline: 1, start: PostgresLSN(2 * (16 << 20)), stop: PostgresLSN(2 * (16 << 20) + 9))
+        let p = try probe(f)
+        let at = try #require(await p.wal(host: "db1", policy: "pg", base: base))
+        #expect(at.newest?.name == t2 + "7")
+        #expect(at.firstMissing == t2 + "6")
+        // With the hole filled, nothing is missing: timeline 1 after segment 3 is not needed.
+        try writeWAL(f, t2 + "6", key: key, at: f.clock - 30)
+        let again = try #require(await p.wal(host: "db1", policy: "pg", base: base))
+        #expect(again.firstMissing == nil)
+    }
+
     @Test func noWALFolderIsNoArchive() async throws {
         let f = try FleetFixture()
         let p = try probe(f)

@@ -56,7 +56,11 @@ struct FleetArchiveProbe: Sendable {
             }
         }
         await list(newestTimeline)
-        if let base { await list(base.timeline) }
+        // The gap check follows every timeline from the base backup's to the newest (a restored server
+        // promotes to a new one): each of them is listed, usually one or two.
+        if let base {
+            for t in timelines.names.reversed() where t >= base.timeline { await list(t) }
+        }
         // Just after a promotion the newest timeline may hold only its history file: the newest segment
         // is then on the timeline before it.
         var segments = (listed[newestTimeline] ?? []).filter { $0.kind == .segment }
@@ -66,7 +70,8 @@ struct FleetArchiveProbe: Sendable {
         }
         if failed { return at }
         if let base {
-            at.firstMissing = WALGap.firstMissing(archived: listed[base.timeline] ?? [], base: base)
+            at.firstMissing = WALGap.firstMissing(
+                archived: listed.filter { $0.key >= base.timeline }.values.flatMap { $0 }, base: base)
         }
         for file in segments.reversed().prefix(Self.tries) {
             do {
