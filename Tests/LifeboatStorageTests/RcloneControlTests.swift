@@ -68,7 +68,8 @@ import Testing
         #expect(e.kind == .status(500))
         #expect(e.storageKind == .transient)
         #expect(
-            e.message == "operations/stat: rclone answered HTTP 500: couldn't connect SSH: connection refused\\u{1B}[2J")
+            e.message == "operations/stat: rclone answered HTTP 500: couldn't connect SSH: connection refused\\u{1B}[2J"
+        )
         let missing = try #require(
             Self.refusal(Self.answer("404 Not Found", body: #"{"error":"object not found","status":404}"#)))
         #expect(missing.storageKind == .notFound)
@@ -129,7 +130,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir.file("root"), withIntermediateDirectories: true)
         for i in 0..<50 { try Data([1]).write(to: URL(fileURLWithPath: dir.file("root/object-\(i)"))) }
         do {
-            _ = try await daemon.control.call("operations/list", ["fs": "disk:" + dir.file("root"), "remote": ""], limit: 1000)
+            _ = try await daemon.control.call(
+                "operations/list", ["fs": "disk:" + dir.file("root"), "remote": ""], limit: 1000)
             Issue.record("an answer over its bound must be refused")
         } catch {
             #expect(error.kind == .malformed, "\(error)")
@@ -139,26 +141,31 @@ import Testing
 
     @Test func aDaemonThatDiedIsReplacedAndOneServesManyUploads() async throws {
         let dir = try TemporaryDirectory()
-        let (_, config) = try await Self.localDaemon(dir)
+        let config = dir.file("rclone.conf")
+        try "[disk]\ntype = local\n".write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o600)
         let binary = RcloneDestinationTests.binary
         let d = RcloneDestination(name: "disk", remote: "disk:" + dir.file("root"), config: config, binary: binary)
-        let source = dir.file("chunk")
-        try Data([7, 7, 7]).write(to: URL(fileURLWithPath: source))
-        try await d.put("h/p/id/data.000000", fromFile: source)
-        let first = try await RcloneDaemon.shared(binary: binary, config: config, flags: d.daemonFlags)
-        for i in 1..<8 { try await d.put("h/p/id/data.00000\(i)", fromFile: source) }
-        // Eight uploads, the same one daemon.
-        let again = try await RcloneDaemon.shared(binary: binary, config: config, flags: d.daemonFlags)
-        #expect(again.pid == first.pid)
-        #expect(first.isRunning)
-        #expect(try await d.list(prefix: "h/p/id/").count == 8)
-        kill(first.pid, SIGKILL)
-        while first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        try await d.put("h/p/id/data.000009", fromFile: source)
-        let replacement = try await RcloneDaemon.shared(binary: binary, config: config, flags: d.daemonFlags)
-        #expect(replacement.pid != first.pid)
-        #expect(try await d.size("h/p/id/data.000009") == 3)
-        await RcloneDaemon.stopAll()
+        let replacement = try await RcloneDaemon.withOwnDaemons {
+            let source = dir.file("chunk")
+            try Data([7, 7, 7]).write(to: URL(fileURLWithPath: source))
+            try await d.put("h/p/id/data.000000", fromFile: source)
+            let first = try await RcloneDaemon.shared(binary: binary, config: config, flags: d.daemonFlags)
+            for i in 1..<8 { try await d.put("h/p/id/data.00000\(i)", fromFile: source) }
+            // Eight uploads, the same one daemon.
+            let again = try await RcloneDaemon.shared(binary: binary, config: config, flags: d.daemonFlags)
+            #expect(again.pid == first.pid)
+            #expect(first.isRunning)
+            #expect(try await d.list(prefix: "h/p/id/").count == 8)
+            kill(first.pid, SIGKILL)
+            while first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+            try await d.put("h/p/id/data.000009", fromFile: source)
+            let replacement = try await RcloneDaemon.shared(binary: binary, config: config, flags: d.daemonFlags)
+            #expect(replacement.pid != first.pid)
+            #expect(try await d.size("h/p/id/data.000009") == 3)
+            return replacement
+        }
+        // The scope's end stopped its daemon and removed its folder.
         #expect(!replacement.isRunning)
         #expect(!FileManager.default.fileExists(atPath: replacement.folder))
     }

@@ -50,15 +50,10 @@ package struct CopyUseCase: Sendable {
             throw LifeboatError.failed("\(policy.name): busy in another lifeboat process; nothing copied")
         }
         defer { lock.release() }
-        let result: Result<[CopyOutcome], Error>
-        do {
-            result = .success(try await copy(records, policy: policy, from: from, to: to, signers: signers))
-        } catch {
-            result = .failure(error)
-        }
         // The rclone process that served the copy ends with it.
-        await RcloneDaemon.stopAll()
-        return try result.get()
+        return try await RcloneDaemon.withOwnDaemons {
+            try await copy(records, policy: policy, from: from, to: to, signers: signers)
+        }
     }
 
     /// Copies `records` (in the order given) between two of the policy's destinations; the caller holds

@@ -36,14 +36,7 @@ package struct RunUseCase {
 
     /// Runs what is due; the long-lived rclone processes it started are stopped when it ends, however it ends.
     package func run() async throws -> Report {
-        let result: Result<Report, Error>
-        do {
-            result = .success(try await runDue())
-        } catch {
-            result = .failure(error)
-        }
-        await RcloneDaemon.stopAll()
-        return try result.get()
+        try await RcloneDaemon.withOwnDaemons { try await runDue() }
     }
 
     private func runDue() async throws -> Report {

@@ -39,9 +39,9 @@ package struct RcloneControlCall: Sendable {
     }
 
     /// Calls `method` and returns the body of its successful answer (a JSON object).
-    package func call(_ method: String, _ parameters: [String: Any], limit: Int = defaultLimit) async throws(
-        RcloneControlError
-    ) -> Data {
+    package func call(_ method: String, _ parameters: [String: Any], limit: Int = defaultLimit)
+        async throws(RcloneControlError) -> Data
+    {
         let body: Data
         do {
             body = try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys])
@@ -91,7 +91,8 @@ package struct RcloneControlCall: Sendable {
     {
         guard connect(fd, to: socket) else {
             return .failure(
-                RcloneControlError(.unreachable, "\(method): cannot reach rclone rcd: \(SystemCallError(errno).reason)"))
+                RcloneControlError(.unreachable, "\(method): cannot reach rclone rcd: \(SystemCallError(errno).reason)")
+            )
         }
         let sent = request.withUnsafeBytes { bytes in
             Result { () throws(SystemCallError) in try FileDescriptorIO.writeAll(fd, bytes) }
@@ -152,7 +153,8 @@ package struct RcloneControlCall: Sendable {
         guard let end = raw.firstRange(of: separator) else {
             throw RcloneControlError(
                 raw.isEmpty ? .unreachable : .malformed,
-                raw.isEmpty ? "\(method): rclone rcd closed the connection without answering"
+                raw.isEmpty
+                    ? "\(method): rclone rcd closed the connection without answering"
                     : "\(method): rclone's answer has no end of headers")
         }
         let head = String(decoding: raw[..<end.lowerBound], as: UTF8.self)

@@ -14,18 +14,20 @@ import Synchronization
 /// user and password drawn at random when it starts and handed over in its environment, never on its
 /// command line. It is started lazily by the first call, in a process group of its own that Lifeboat's
 /// stop signals take down, with `setpriv --pdeathsig KILL` where that is installed so it dies with
-/// Lifeboat even when Lifeboat is killed; `stopAll()` ends every daemon (by pid) when a command is done.
+/// Lifeboat even when Lifeboat is killed. A command's work runs inside `withOwnDaemons`, which stops (by
+/// pid) every daemon started inside it when it ends, however it ends.
 package final class RcloneDaemon: Sendable {
     package let pid: pid_t
     /// The private folder: the socket, and small objects staged for upload.
-    package let folder: String
+    package var folder: String { owned.path }
+    private let owned: OwnedFolder
     package let control: RcloneControlCall
     private let exit: Exit
     private let stderrTail: RcloneStderr
 
-    private init(pid: pid_t, folder: String, control: RcloneControlCall, exit: Exit, stderr: RcloneStderr) {
+    private init(pid: pid_t, folder: OwnedFolder, control: RcloneControlCall, exit: Exit, stderr: RcloneStderr) {
         self.pid = pid
-        self.folder = folder
+        self.owned = folder
         self.control = control
         self.exit = exit
         self.stderrTail = stderr
@@ -44,22 +46,42 @@ package final class RcloneDaemon: Sendable {
             if status == nil { _ = Glibc.kill(-pid, SIGKILL) }
         }
         if exit.ended.wait(timeout: .now() + 5) == .success { exit.ended.signal() }
-        try? FileManager.default.removeItem(atPath: folder)
+        owned.remove()
     }
 
     // MARK: - The daemons of this process
 
     /// One daemon per (binary, config, timeouts): the start under way or done, shared by every caller.
-    private static let running = Mutex<[String: Task<RcloneDaemon, Error>]>([:])
+    /// The daemons of one scope (`withOwnDaemons`), or of the process outside any.
+    final class Pool: Sendable {
+        let running = Mutex<[String: Task<RcloneDaemon, Error>]>([:])
+    }
+
+    @TaskLocal static var pool = Pool()
+
+    /// Runs `body` with daemons of its own: those it starts serve only it (and the tasks it starts), and
+    /// are stopped when it returns or throws.
+    package static func withOwnDaemons<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let own = Pool()
+        let result: Result<T, Error>
+        do {
+            result = .success(try await $pool.withValue(own) { try await body() })
+        } catch {
+            result = .failure(error)
+        }
+        await stopAll(own)
+        return try result.get()
+    }
 
     /// The daemon for `binary` and `config`, started if there is none or the last one ended.
     package static func shared(binary: String, config: String, flags: [String]) async throws(RcloneControlError)
         -> RcloneDaemon
     {
         let key = ([binary, config] + flags).joined(separator: "\u{0}")
+        let running = pool
         // A daemon that ended (killed, crashed) is replaced once; one that ends again at once is an error.
         for _ in 0..<2 {
-            let task = running.withLock { tasks -> Task<RcloneDaemon, Error> in
+            let task = running.running.withLock { tasks -> Task<RcloneDaemon, Error> in
                 if let t = tasks[key] { return t }
                 let t = Task { try await start(binary: binary, config: config, flags: flags) }
                 tasks[key] = t
@@ -69,13 +91,13 @@ package final class RcloneDaemon: Sendable {
             do {
                 daemon = try await task.value
             } catch {
-                running.withLock { tasks in
+                running.running.withLock { tasks in
                     if let t = tasks[key], t == task { tasks[key] = nil }
                 }
                 throw error as? RcloneControlError ?? RcloneControlError(.cannotStart, "rclone rcd: \(error)")
             }
             if daemon.isRunning { return daemon }
-            running.withLock { tasks in
+            running.running.withLock { tasks in
                 if let t = tasks[key], t == task { tasks[key] = nil }
             }
             daemon.stop()
@@ -83,10 +105,12 @@ package final class RcloneDaemon: Sendable {
         throw RcloneControlError(.unreachable, "rclone rcd ended as soon as it was started")
     }
 
-    /// Stops every daemon this process started (a start still under way is awaited, then stopped); the
+    /// Stops every daemon of the current scope (a start still under way is awaited, then stopped); the
     /// next call starts a new one.
-    package static func stopAll() async {
-        let tasks = running.withLock { tasks in
+    package static func stopAll() async { await stopAll(pool) }
+
+    static func stopAll(_ pool: Pool) async {
+        let tasks = pool.running.withLock { tasks in
             defer { tasks = [:] }
             return Array(tasks.values)
         }
@@ -109,6 +133,10 @@ package final class RcloneDaemon: Sendable {
         }
     }()
 
+    /// The daemons' folders: `<TMPDIR>/lifeboat-rclone-<pid>-XXXXXX`, owned (`OwnedFolder`) by the
+    /// Lifeboat that started them, so one left by a killed Lifeboat is swept by the next start.
+    static let folderPrefix = "lifeboat-rclone-"
+
     /// How long a start may take before it is given up.
     static let startTimeout: Double = 20
 
@@ -119,12 +147,15 @@ package final class RcloneDaemon: Sendable {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         // A unix socket path holds at most 107 bytes.
         let parent = base.utf8.count < 60 ? base : "/tmp"
-        let folder: String
+        // Folders of daemons whose Lifeboat was killed go first.
+        OwnedFolder.sweep(parent: parent, prefix: folderPrefix)
+        let owned: OwnedFolder
         do {
-            folder = try UniqueFolder.make(template: parent + "/lifeboat-rclone-XXXXXX")
+            owned = try OwnedFolder(parent: parent, prefix: folderPrefix)
         } catch {
-            throw RcloneControlError(.cannotStart, "rclone rcd: cannot make its folder in \(parent): \(error.reason)")
+            throw RcloneControlError(.cannotStart, "rclone rcd: \(error)")
         }
+        let folder = owned.path
         let socket = folder + "/rc.sock"
         let password = secret()
         let user = "lifeboat"
@@ -139,12 +170,12 @@ package final class RcloneDaemon: Sendable {
         let daemon: RcloneDaemon
         switch spawned {
         case .failure(let e):
-            try? FileManager.default.removeItem(atPath: folder)
+            owned.remove()
             throw e
         case .success(let (pid, stderrFD)):
             Self.stopsAtExit
             daemon = RcloneDaemon(
-                pid: pid, folder: folder, control: RcloneControlCall(socket: socket, user: user, password: password),
+                pid: pid, folder: owned, control: RcloneControlCall(socket: socket, user: user, password: password),
                 exit: exit, stderr: RcloneStderr(fd: stderrFD))
             _ = live.withLock { $0[pid] = folder }
         }
@@ -161,7 +192,7 @@ package final class RcloneDaemon: Sendable {
                 do {
                     _ = try await daemon.control.call("rc/noop", [:])
                     return daemon
-                } catch where error.kind != .unreachable {
+                } catch  where error.kind != .unreachable {
                     daemon.stop()
                     throw RcloneControlError(.cannotStart, "rclone rcd does not answer as expected: \(error.message)")
                 } catch {}

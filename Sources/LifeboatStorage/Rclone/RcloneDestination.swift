@@ -83,7 +83,8 @@ package struct RcloneDestination: Destination {
         let staged = "\(folder)/put-\(UInt64.random(in: 0...UInt64.max))"
         defer { unlink(staged) }
         do {
-            let fd = try FileDescriptorIO.open(staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o600)
+            let fd = try FileDescriptorIO.open(
+                staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o600)
             defer { close(fd) }
             try bytes.withUnsafeBytes { try FileDescriptorIO.writeAll(fd, $0) }
         } catch {
@@ -167,7 +168,8 @@ package struct RcloneDestination: Destination {
         let opt = options.merging(["noModTime": true, "noMimeType": true]) { a, _ in a }
         guard
             let answer = try await control(
-                what, "operations/list", ["fs": remote, "remote": String(folder.dropLast(folder.isEmpty ? 0 : 1)), "opt": opt],
+                what, "operations/list",
+                ["fs": remote, "remote": String(folder.dropLast(folder.isEmpty ? 0 : 1)), "opt": opt],
                 as: ListAnswer.self, limit: RcloneListing.maximumBytes, notFound: .nil)
         else { return [] }
         var entries: [RcloneListing.Entry] = []
@@ -182,7 +184,8 @@ package struct RcloneDestination: Destination {
             guard entry.path.hasPrefix(folder), entry.path.count > folder.count else {
                 throw StorageError(
                     .permanent, destination: name,
-                    "\(what): rclone listed \(entry.path.debugDescription), which is not inside \(folder.debugDescription)")
+                    "\(what): rclone listed \(entry.path.debugDescription), which is not inside \(folder.debugDescription)"
+                )
             }
             entries.append(entry)
         }
