@@ -123,15 +123,19 @@ package final class RcloneDaemon: Sendable {
     /// The daemons running, by pid, with their folders: what an exit that skipped `stopAll` still stops.
     private static let live = Mutex<[pid_t: String]>([:])
 
-    /// Registered once: at `exit`, every daemon still running is killed and its folder removed.
+    /// Registered once: at `exit`, and when a stop signal ends Lifeboat (after its children were
+    /// stopped), every daemon still running is killed and its folder removed.
     private static let stopsAtExit: Void = {
-        atexit {
-            for (pid, folder) in RcloneDaemon.live.withLock({ $0 }) {
-                _ = Glibc.kill(-pid, SIGKILL)
-                try? FileManager.default.removeItem(atPath: folder)
-            }
-        }
+        atexit { RcloneDaemon.killLive() }
+        _ = StopSignals.onStop { _ in RcloneDaemon.killLive() }
     }()
+
+    static func killLive() {
+        for (pid, folder) in live.withLock({ $0 }) {
+            _ = Glibc.kill(-pid, SIGKILL)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
 
     /// The daemons' folders: `<TMPDIR>/lifeboat-rclone-<pid>-XXXXXX`, owned (`OwnedFolder`) by the
     /// Lifeboat that started them, so one left by a killed Lifeboat is swept by the next start.
