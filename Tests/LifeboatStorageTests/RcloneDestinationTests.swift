@@ -133,7 +133,7 @@ import Testing
         for pid in before { #expect(kill(pid, 0) != 0, "rclone \(pid) still runs after cancellation") }
     }
 
-    /// The pids of this process's rclone children.
+    /// The pids of this process's rclone children, but for the long-lived `rclone rcd`s.
     static func rcloneChildren() -> [pid_t] {
         let me = getpid()
         let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -142,7 +142,9 @@ import Testing
                 let close = stat.lastIndex(of: ")")
             else { return false }
             let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
             return fields.count > 1 && Int32(fields[1]) == me && stat.contains("(rclone)")
+                && !command.split(separator: "\u{0}").contains("rcd")
         }
     }
 }

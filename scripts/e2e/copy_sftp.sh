@@ -1,6 +1,7 @@
 # lifeboat copy from S3 (moto) to an rclone/SFTP destination (a throwaway OpenSSH sshd): killed with
-# SIGKILL mid-way and resumed, no chunk that had landed is written again (same inode, same mtime); the
-# copy at SFTP verifies and restores on its own.
+# SIGKILL mid-way and resumed, no chunk that had landed is written again (same inode, same mtime), and
+# the killed copy's rclone daemon did not outlive it; the resumed copy starts one rclone process for
+# all of its chunks; the copy at SFTP verifies and restores on its own.
 # shellcheck source=/dev/null
 source scripts/e2e/db_aa_common.sh
 # shellcheck source=/dev/null
@@ -9,6 +10,13 @@ CS=$WORK/copysftp
 mkdir -p "$CS"
 RCLONE_DIR=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
 [ -x "$RCLONE_DIR/rclone" ] && export PATH="$RCLONE_DIR:$PATH"
+# Every rclone start is logged by a wrapper found first on PATH (so the policy resolves to it).
+if REAL_RCLONE=$(command -v rclone); then
+    mkdir -p "$CS/bin"
+    printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$CS/rclone-starts.log" "$REAL_RCLONE" >"$CS/bin/rclone"
+    chmod +x "$CS/bin/rclone"
+    export PATH="$CS/bin:$PATH"
+fi
 CS_PORT=$("$ROOT/scripts/servers/sshd.sh" start "$CS/sshd" 2>"$CS/sshd.err") || CS_PORT=
 copysftp_stop() { "$ROOT/scripts/servers/sshd.sh" stop "$CS/sshd" 2>/dev/null || true; }
 db_chain_exit copysftp_stop
@@ -37,13 +45,24 @@ for _ in $(seq 1 600); do
     sleep 0.05
 done
 kill -KILL "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
+for _ in $(seq 1 40); do pgrep -f "rcd --config $CS" >/dev/null || break; sleep 0.05; done
+check "copy to sftp: the killed copy's rclone rcd did not outlive it" bash -c "! pgrep -f '[r]cd --config $CS' >/dev/null"
 # Whole chunks only: a chunk still being written has a temporary name until it is renamed.
 landed=$(ls "$STORED/e2e/tree/$id" 2>/dev/null | grep -E '^data\.[0-9]+$' | sort)
 stat -c '%n %i %Y' $(printf "$STORED/e2e/tree/$id/%s " $landed) >"$CS/before.stat" 2>/dev/null
 echo "#   killed after $(echo "$landed" | grep -c .) chunks had landed at sftp"
 check "copy to sftp: killed mid-way, no manifest at sftp yet" test ! -e "$STORED/e2e/tree/$id/manifest.json"
+rm -f "$CS/rclone-starts.log"
 "$BIN" copy --config "$cfg" tree --from offsite --to sftp --backup "$id" >"$CS/copy2.out" 2>&1; code=$?
 check "copy to sftp: resumed, the copy completes (exit 0)" test "$code" -eq 0
+starts=$(wc -l <"$CS/rclone-starts.log" 2>/dev/null || echo 0)
+rcds=$(grep -c '^rcd ' "$CS/rclone-starts.log" 2>/dev/null)
+echo "#   rclone processes the resumed copy of $(ls "$STORED/e2e/tree/$id" | grep -cE '^data\.[0-9]+$') chunks started: $starts, of which rcd: $rcds"
+# One rcd for every upload, listing and size; at most an `rclone cat` to read back a chunk the killed
+# copy had written but not yet recorded.
+check "copy to sftp: ... through one rclone process (rcd), not one per chunk" \
+    bash -c "[ '$rcds' -eq 1 ] && ! grep -qE ' (copyto|rcat|lsjson|deletefile) ' '$CS/rclone-starts.log'"
+check "copy to sftp: ... which is gone once the copy ended" bash -c "! pgrep -f '[r]cd --config $CS' >/dev/null"
 stat -c '%n %i %Y' $(printf "$STORED/e2e/tree/$id/%s " $landed) >"$CS/after.stat" 2>/dev/null
 check "copy to sftp: no chunk that had landed was written again (same inode and mtime)" \
     bash -c "[ -s '$CS/before.stat' ] && diff -q '$CS/before.stat' '$CS/after.stat' >/dev/null"

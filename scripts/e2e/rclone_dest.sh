@@ -139,13 +139,16 @@ touch -d "@$(($(date +%s) - 3))" "$R/tree/big.bin"
 tpid=$!
 seen=
 for _ in $(seq 1 400); do
-    if pgrep -f "rclone --config $R/sshd/rclone.conf" >/dev/null; then seen=yes; break; fi
+    # Its one `rclone rcd` (uploads) or an `rclone cat` (reads).
+    if pgrep -f "rclone( rcd)? --config $R/sshd/rclone.conf" >/dev/null; then seen=yes; break; fi
     sleep 0.05
 done
 kill -TERM "$tpid"
 wait "$tpid"; tcode=$?
-left=$(pgrep -f "rclone --config $R/sshd/rclone.conf")   # at once: the children are stopped before lifeboat ends
+left=$(pgrep -f "rclone( rcd)? --config $R/sshd/rclone.conf")   # at once: the children are stopped before lifeboat ends
 echo "#   SIGTERM: exit $tcode, rclone seen: ${seen:-no}, left running: ${left:-none}"
 check "rclone: SIGTERM during an upload: exit 143, and no rclone child outlives lifeboat" \
     test -n "$seen" -a "$tcode" -eq 143 -a -z "$left"
+check "rclone: ... nor the private folder of its rclone rcd" \
+    bash -c "! ls -d '${TMPDIR:-/tmp}'/lifeboat-rclone-$tpid-* 2>/dev/null | grep -q ."
 fi

@@ -51,6 +51,10 @@ struct BackupCopier: Sendable {
         let prefix = ctx.objectPrefix(host: record.host, policy: record.policy, id: record.id)
         let expectation = ManifestReader.Expectation(
             host: record.host, policy: record.policy, kind: kind, id: record.id, now: ctx.now())
+        // One listing instead of a question per chunk: only a chunk listed there can be there already. It
+        // goes while the source's manifest is fetched and checked (for rclone it also starts the daemon
+        // and its first connection); its answer is used only once that manifest has been accepted.
+        async let targetListing = target.list(prefix: prefix)
         let from: CopySourceManifest
         do {
             from = try await CopySourceManifest.fetch(
@@ -67,8 +71,7 @@ struct BackupCopier: Sendable {
         ctx.progress.start(
             "copy \(record.policy)", expectedIn: chunks.reduce(0) { $0 + $1.size }, chunksTotal: chunks.count)
         let recorded = try ctx.catalog.shippedChunks(id: record.id, destination: target.name)
-        // One listing instead of a question per chunk: only a chunk listed there can be there already.
-        let listed = Set(try await target.list(prefix: prefix))
+        let listed = Set(try await targetListing)
         let steps = try await forEachChunk(Array(chunks.enumerated())) { index, chunk in
             let key = prefix + chunk.name
             let step = try await copyChunk(

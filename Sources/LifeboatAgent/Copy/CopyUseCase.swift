@@ -50,7 +50,10 @@ package struct CopyUseCase: Sendable {
             throw LifeboatError.failed("\(policy.name): busy in another lifeboat process; nothing copied")
         }
         defer { lock.release() }
-        return try await copy(records, policy: policy, from: from, to: to, signers: signers)
+        // The rclone process that served the copy ends with it.
+        return try await RcloneDaemon.withOwnDaemons {
+            try await copy(records, policy: policy, from: from, to: to, signers: signers)
+        }
     }
 
     /// Copies `records` (in the order given) between two of the policy's destinations; the caller holds

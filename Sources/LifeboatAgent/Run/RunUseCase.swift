@@ -2,6 +2,7 @@ import Foundation
 import LifeboatCatalog
 import LifeboatConfig
 import LifeboatCore
+import LifeboatStorage
 
 /// The `run` use case, the timer's entry point: ships what the spool still holds, backs up the
 /// policies that are due (highest priority and most overdue first), prunes what changed, then copies
@@ -33,7 +34,12 @@ package struct RunUseCase {
         }
     }
 
+    /// Runs what is due; the long-lived rclone processes it started are stopped when it ends, however it ends.
     package func run() async throws -> Report {
+        try await RcloneDaemon.withOwnDaemons { try await runDue() }
+    }
+
+    private func runDue() async throws -> Report {
         let policies = ctx.configuration.policies
         let names = policies.map(\.name)
         // Credentials and plaintext a killed run left go first, even when nothing is due.

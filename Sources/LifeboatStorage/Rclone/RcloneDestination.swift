@@ -1,3 +1,4 @@
+import Foundation
 import LifeboatCore
 
 #if canImport(Glibc)
@@ -5,9 +6,12 @@ import LifeboatCore
 #endif
 
 /// A destination behind any rclone remote (SFTP, WebDAV, Backblaze B2, Azure Blob, Google Cloud Storage,
-/// ...), driven through the rclone binary: `copyto` and `rcat` to write, `cat --offset` to read from a
-/// byte on, `lsjson` to list and size, `deletefile` to remove. Retries, the circuit breaker and the
-/// per-chunk state wrap it as they wrap S3; rclone's own retries are turned off so they do not multiply.
+/// ...), driven through the rclone binary. Writes, listings, sizes and removes are calls to one
+/// long-lived `rclone rcd` per config (`RcloneDaemon`: `operations/copyfile` from the file or from a
+/// private staging file, `operations/list`, `operations/stat`, `operations/deletefile`), so they share
+/// its connections instead of paying a process and a handshake each; a read runs `rclone cat --offset`,
+/// which streams from a byte on. Retries, the circuit breaker and the per-chunk state wrap it as they
+/// wrap S3; rclone's own retries are turned off so they do not multiply.
 ///
 /// Each object is written by rclone as a whole: backends that support it (local, SFTP, FTP, SMB) upload
 /// to a `.partial` name and rename, object stores make an object appear only when its upload ends.
@@ -54,14 +58,40 @@ package struct RcloneDestination: Destination {
 
     static func seconds(_ s: Double) -> String { "\(Int64((s * 1000).rounded(.up)))ms" }
 
+    /// The flags the daemon runs with: the common ones, and a write always sends (never skipped because
+    /// an object of the same size and time is there).
+    package var daemonFlags: [String] { commonFlags.filter { $0 != "--stats" && $0 != "0" } + ["--ignore-times"] }
+
     package func put(_ key: String, fromFile path: String) async throws {
-        let target = try objectLocation(key)
-        try await run("upload \(key)", ["copyto", "--ignore-times", path, target]).orThrow(allowNotFound: false)
+        try ObjectKey.check(key, destination: name)
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        guard let slash = absolute.lastIndex(of: "/"), absolute.index(after: slash) < absolute.endIndex else {
+            throw StorageError(.permanent, destination: name, "upload \(key): \(path) is not a file's path")
+        }
+        let folder = slash == absolute.startIndex ? "/" : String(absolute[..<slash])
+        let file = String(absolute[absolute.index(after: slash)...])
+        try await control(
+            "upload \(key)", "operations/copyfile",
+            ["srcFs": folder, "srcRemote": file, "dstFs": remote, "dstRemote": key], as: Empty.self,
+            notFound: .error)
     }
 
+    /// Staged in the daemon's private folder (0600), then written as a file is.
     package func put(_ key: String, bytes: [UInt8]) async throws {
-        let target = try objectLocation(key)
-        try await run("upload \(key)", ["rcat", target], input: bytes).orThrow(allowNotFound: false)
+        try ObjectKey.check(key, destination: name)
+        let folder = try await daemon("upload \(key)").folder
+        let staged = "\(folder)/put-\(UInt64.random(in: 0...UInt64.max))"
+        defer { unlink(staged) }
+        do {
+            let fd = try FileDescriptorIO.open(
+                staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o600)
+            defer { close(fd) }
+            try bytes.withUnsafeBytes { try FileDescriptorIO.writeAll(fd, $0) }
+        } catch {
+            let reason = (error as? SystemCallError)?.reason ?? "\(error)"
+            throw StorageError(.permanent, destination: name, "upload \(key): cannot stage it: \(reason)")
+        }
+        try await put(key, fromFile: staged)
     }
 
     @discardableResult
@@ -83,21 +113,21 @@ package struct RcloneDestination: Destination {
     }
 
     package func size(_ key: String) async throws -> Int64? {
-        let target = try objectLocation(key)
-        var answer: [UInt8] = []
-        let outcome = try await run("stat \(key)", ["lsjson", "--stat", "--no-modtime", "--no-mimetype", target]) {
-            answer.append(contentsOf: $0)
-            if answer.count > 1 << 20 {
-                throw StorageError(.permanent, destination: name, "stat \(key): answer too large")
-            }
-        }
-        if outcome.notFound { return nil }
-        try outcome.orThrow(allowNotFound: false)
+        try ObjectKey.check(key, destination: name)
+        let answer = try await control(
+            "stat \(key)", "operations/stat",
+            ["fs": remote, "remote": key, "opt": ["noModTime": true, "noMimeType": true]], as: StatAnswer.self,
+            notFound: .error)
+        guard let raw = answer?.item else { return nil }
         let entry: RcloneListing.Entry
         do {
-            entry = try RcloneListing.parseStat(answer)
+            entry = try raw.checked(at: 0)
         } catch {
             throw StorageError(.permanent, destination: name, "stat \(key): rclone's \(error)")
+        }
+        guard entry.path == key else {
+            throw StorageError(
+                .permanent, destination: name, "stat \(key): rclone answered for \(entry.path.debugDescription)")
         }
         guard !entry.isDir else {
             throw StorageError(.permanent, destination: name, "\(key) is a folder, not an object")
@@ -109,11 +139,10 @@ package struct RcloneDestination: Destination {
     package func list(prefix: String) async throws -> [String] {
         let folder = prefix.lastIndex(of: "/").map { String(prefix[...$0]) } ?? ""
         if !folder.isEmpty { try ObjectKey.check(String(folder.dropLast()), destination: name) }
-        let listing = try await listing(
-            folder, ["lsjson", "-R", "--files-only", "--no-modtime", "--no-mimetype"], what: "list \(prefix)")
-        return listing.entries.compactMap { e in
-            let key = folder + e.path
-            return !e.isDir && key.hasPrefix(prefix) && !e.path.hasSuffix(".partial") ? key : nil
+        let entries = try await listing(
+            folder, ["recurse": true, "filesOnly": true], what: "list \(prefix)")
+        return entries.compactMap { e in
+            !e.isDir && e.path.hasPrefix(prefix) && !e.path.hasSuffix(".partial") ? e.path : nil
         }
     }
 
@@ -122,41 +151,103 @@ package struct RcloneDestination: Destination {
             throw StorageError(.permanent, destination: name, "list \(prefix): a folder prefix must end with /")
         }
         if !prefix.isEmpty { try ObjectKey.check(String(prefix.dropLast()), destination: name) }
-        let listing = try await listing(
-            prefix, ["lsjson", "--dirs-only", "--no-modtime", "--no-mimetype"], what: "list \(prefix) by folder")
+        let entries = try await listing(prefix, ["dirsOnly": true], what: "list \(prefix) by folder")
         var seen = Set<String>()
-        return listing.entries.compactMap { e in
-            guard e.isDir, !e.path.contains("/"), seen.insert(e.path).inserted else { return nil }
-            return e.path
+        return entries.compactMap { e in
+            let name = String(e.path.dropFirst(prefix.count))
+            guard e.isDir, e.path.hasPrefix(prefix), !name.contains("/"), seen.insert(name).inserted else {
+                return nil
+            }
+            return name
         }
     }
 
-    /// Runs an `lsjson` of `folder`; a folder that is not there lists as empty.
-    func listing(_ folder: String, _ args: [String], what: String) async throws -> RcloneListing {
-        var answer: [UInt8] = []
-        let limit = RcloneListing.maximumBytes
-        let outcome = try await run(what, args + [location(folder)]) {
-            answer.append(contentsOf: $0)
-            if answer.count > limit { throw StorageError(.permanent, destination: name, "\(what): listing too large") }
+    /// Lists `folder` (`""` or ending with `/`); a folder that is not there lists as empty. Every entry's
+    /// path is checked (a relative object key, its name its last part) and must lie inside `folder`.
+    func listing(_ folder: String, _ options: [String: Any], what: String) async throws -> [RcloneListing.Entry] {
+        let opt = options.merging(["noModTime": true, "noMimeType": true]) { a, _ in a }
+        guard
+            let answer = try await control(
+                what, "operations/list",
+                ["fs": remote, "remote": String(folder.dropLast(folder.isEmpty ? 0 : 1)), "opt": opt],
+                as: ListAnswer.self, limit: RcloneListing.maximumBytes, notFound: .nil)
+        else { return [] }
+        var entries: [RcloneListing.Entry] = []
+        entries.reserveCapacity(answer.list.count)
+        for (i, raw) in answer.list.enumerated() {
+            let entry: RcloneListing.Entry
+            do {
+                entry = try raw.checked(at: i)
+            } catch {
+                throw StorageError(.permanent, destination: name, "\(what): rclone's \(error)")
+            }
+            guard entry.path.hasPrefix(folder), entry.path.count > folder.count else {
+                throw StorageError(
+                    .permanent, destination: name,
+                    "\(what): rclone listed \(entry.path.debugDescription), which is not inside \(folder.debugDescription)"
+                )
+            }
+            entries.append(entry)
         }
-        if outcome.notFound { return RcloneListing(entries: []) }
-        try outcome.orThrow(allowNotFound: false)
-        do {
-            return try RcloneListing.parse(answer)
-        } catch {
-            throw StorageError(.permanent, destination: name, "\(what): rclone's \(error)")
-        }
+        return entries
     }
 
     /// Removes the object, then its folder if that is now empty (as the local destination does); a
     /// missing object is not an error.
     package func remove(_ key: String) async throws {
-        let target = try objectLocation(key)
-        let outcome = try await run("delete \(key)", ["deletefile", target])
-        if !outcome.notFound { try outcome.orThrow(allowNotFound: false) }
+        try ObjectKey.check(key, destination: name)
+        _ = try await control(
+            "delete \(key)", "operations/deletefile", ["fs": remote, "remote": key], as: Empty.self, notFound: .nil)
         if let slash = key.lastIndex(of: "/") {
             // Fails, as it should, while the folder still holds something; never the remote's root.
-            _ = try? await run("remove folder", ["rmdir", location(String(key[..<slash]))])
+            _ = try? await control(
+                "remove folder", "operations/rmdir", ["fs": remote, "remote": String(key[..<slash])], as: Empty.self,
+                notFound: .nil)
+        }
+    }
+
+    // MARK: - Calls to the daemon
+
+    /// What the answers of the remote-control methods used here hold (other fields are ignored).
+    struct Empty: Decodable {}
+    struct StatAnswer: Decodable {
+        var item: RcloneListing.RawEntry?
+    }
+    struct ListAnswer: Decodable {
+        var list: [RcloneListing.RawEntry]
+    }
+
+    /// What a 404 (the object or folder is not there) means to the caller.
+    enum NotFound {
+        /// The answer is nil.
+        case `nil`
+        /// A failure like any other (for a write: the file to send is gone).
+        case error
+    }
+
+    /// The daemon for this destination's config, started on first use.
+    func daemon(_ what: String) async throws -> RcloneDaemon {
+        do {
+            return try await RcloneDaemon.shared(binary: binary, config: config, flags: daemonFlags)
+        } catch {
+            throw StorageError(error.storageKind, destination: name, "\(what): \(error.message)")
+        }
+    }
+
+    @discardableResult
+    func control<T: Decodable>(
+        _ what: String, _ method: String, _ parameters: [String: Any], as type: T.Type,
+        limit: Int = RcloneControlCall.defaultLimit, notFound: NotFound
+    ) async throws -> T? {
+        try Task.checkCancellation()
+        let daemon = try await daemon(what)
+        do {
+            return try await daemon.control.call(method, parameters, as: type, limit: limit)
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            if error.kind == .status(404), notFound == .nil { return nil }
+            let kind = error.kind == .status(404) ? .permanent : error.storageKind
+            throw StorageError(kind, destination: name, "\(what): \(error.message)")
         }
     }
 
