@@ -38,11 +38,17 @@ struct GlobalOptions: ParsableArguments {
     /// Loads the configuration and opens the catalog; every fault becomes one line and its exit code.
     /// `validate` runs before the catalog is opened, so bad input leaves nothing written.
     func context(validate: (Configuration) throws -> Void = { _ in }) throws -> AgentContext {
-        LoggingSetup.bootstrap(verbose: verbose, format: logFormat)
-        let configuration = try Configuration.load(file: configPath)
+        let configuration = try configurationOnly()
         try validate(configuration)
         let catalog = try Catalog(path: configuration.agent.catalog)
         return AgentContext(configuration: configuration, catalog: catalog, logger: Logger(label: "lifeboat"))
+    }
+
+    /// Loads the configuration alone, for a command that runs once per file and needs no catalog
+    /// (`wal-push`): opening it would only cost time.
+    func configurationOnly() throws -> Configuration {
+        LoggingSetup.bootstrap(verbose: verbose, format: logFormat)
+        return try Configuration.load(file: configPath)
     }
 }
 

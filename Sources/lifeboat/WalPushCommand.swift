@@ -2,6 +2,7 @@ import ArgumentParser
 import LifeboatAgent
 import LifeboatCLI
 import LifeboatCore
+import Logging
 
 extension Lifeboat {
     /// `lifeboat wal-push [--policy NAME] PATH`: PostgreSQL's `archive_command` (`%p`).
@@ -31,14 +32,16 @@ extension Lifeboat {
         func run() async throws {
             try await Failure.guarded {
                 let file = try WALPushUseCase.fileName(of: path)
-                let ctx = try global.context()
-                let selected = try WALPolicySelection.select(policy, from: ctx.configuration.policies)
-                let shipper = WALShipper(ctx: ctx, policy: selected)
-                try await WALSpoolLimit.makeRoom(for: file, ctx: ctx, shipper: shipper)
-                try WALPushUseCase(ctx: ctx, policy: selected).seal(path: path)
+                // One process per segment: the config alone, no catalog (nothing here uses it).
+                let configuration = try global.configurationOnly()
+                let logger = Logger(label: "lifeboat")
+                let selected = try WALPolicySelection.select(policy, from: configuration.policies)
+                let shipper = WALShipper(agent: configuration.agent, policy: selected, logger: logger)
+                try await WALSpoolLimit.makeRoom(for: file, agent: configuration.agent, shipper: shipper)
+                try WALPushUseCase(agent: configuration.agent, policy: selected, logger: logger).seal(path: path)
                 let report = await shipper.ship()
                 for problem in report.problems {
-                    ctx.logger.warning("\(selected.name): WAL waits in the spool: \(problem)")
+                    logger.warning("\(selected.name): WAL waits in the spool: \(problem)")
                 }
             }
         }

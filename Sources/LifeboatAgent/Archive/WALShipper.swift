@@ -2,6 +2,7 @@ import Foundation
 import LifeboatConfig
 import LifeboatCore
 import LifeboatStorage
+import Logging
 
 /// Ships a policy's sealed WAL from the spool to each destination, oldest first: the message, then
 /// its signature (the signature's presence is what makes a file archived there). One attempt per
@@ -9,12 +10,19 @@ import LifeboatStorage
 /// down; a destination that fails is left for the next push or `run`. A file leaves the spool once
 /// every destination holds it.
 package struct WALShipper {
-    let ctx: AgentContext
+    let agent: AgentConfig
     let policy: Policy
+    let logger: Logger
+
+    /// For `wal-push`, which opens no catalog.
+    package init(agent: AgentConfig, policy: Policy, logger: Logger) {
+        self.agent = agent
+        self.policy = policy
+        self.logger = logger
+    }
 
     package init(ctx: AgentContext, policy: Policy) {
-        self.ctx = ctx
-        self.policy = policy
+        self.init(agent: ctx.agent, policy: policy, logger: ctx.logger)
     }
 
     /// What one pass did.
@@ -28,20 +36,20 @@ package struct WALShipper {
     }
 
     package func ship() async -> Report {
-        let dir = WALArchiveLayout.spool(ctx.agent.spool, policy: policy.name)
+        let dir = WALArchiveLayout.spool(agent.spool, policy: policy.name)
         let files = WALSpool.sealed(in: dir)
         var report = Report()
         guard !files.isEmpty else { return report }
         for spec in policy.destinations {
             let destination: Destination
             do {
-                destination = try DestinationFactory.makeBase(spec, logger: ctx.logger)
+                destination = try DestinationFactory.makeBase(spec, logger: logger)
             } catch {
                 report.problems.append("destination \(spec.name): \(error)")
                 continue
             }
             for file in files where !WALSpool.isShipped(file.name, to: spec.name, in: dir) {
-                let key = WALArchiveLayout.key(host: ctx.agent.host, policy: policy.name, file: file)
+                let key = WALArchiveLayout.key(host: agent.host, policy: policy.name, file: file)
                 do {
                     try await destination.put(key, fromFile: "\(dir)/\(file.name)")
                     let signature = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(file.name).sig"))

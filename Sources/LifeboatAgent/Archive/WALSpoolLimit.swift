@@ -17,10 +17,10 @@ package enum WALSpoolLimit {
     }
 
     /// Makes room for `file` in a full spool by shipping what waits, or throws the refusal.
-    package static func makeRoom(for file: WALFileName, ctx: AgentContext, shipper: WALShipper) async throws {
-        guard let limit = ctx.agent.spoolMax?.bytes, SpaceProbe.spoolBytes(ctx.agent.spool) >= limit else { return }
+    package static func makeRoom(for file: WALFileName, agent: AgentConfig, shipper: WALShipper) async throws {
+        guard let limit = agent.spoolMax?.bytes, SpaceProbe.spoolBytes(agent.spool) >= limit else { return }
         _ = await shipper.ship()
-        if let refusal = refusal(file: file.name, used: SpaceProbe.spoolBytes(ctx.agent.spool), limit: limit) {
+        if let refusal = refusal(file: file.name, used: SpaceProbe.spoolBytes(agent.spool), limit: limit) {
             throw refusal
         }
     }
