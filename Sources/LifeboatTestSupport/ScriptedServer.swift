@@ -4,7 +4,9 @@ import Synchronization
 
 /// A test server started by one of `scripts/servers/NAME.sh` (`start DIR` / `stop DIR`) on a free port of
 /// 127.0.0.1, stopped by its pid when the test process exits or when a test stops it on purpose (to
-/// see what a destination does while its server is down) and started again on the same port.
+/// see what a destination does while its server is down) and started again on the same port. The pid
+/// is also kept here, because a test's temporary folder (with the script's pid file) may be gone by
+/// the time the process exits.
 package final class ScriptedServer: Sendable {
     package let script: String
     package let dir: TemporaryDirectory
@@ -29,16 +31,33 @@ package final class ScriptedServer: Sendable {
         let (script, path) = (script, dir.path)
         Self.stopAtExit.withLock { $0.append((script, path)) }
         Self.installExitHook
+        rememberPid()
     }
 
     package func stop() { _ = Self.spawn(["bash", script, "stop", dir.path]) }
-    package func start() { _ = Self.spawn(["bash", script, "start", dir.path]) }
+    package func start() {
+        _ = Self.spawn(["bash", script, "start", dir.path])
+        rememberPid()
+    }
+
+    /// Keeps the pid the script wrote (`DIR/NAME.pid`), so the server is stopped at exit even when its
+    /// folder was removed first.
+    func rememberPid() {
+        let name = URL(fileURLWithPath: script).deletingPathExtension().lastPathComponent
+        let text = (try? String(contentsOfFile: dir.file("\(name).pid"), encoding: .utf8)) ?? ""
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else { return }
+        Self.pids.withLock { $0[dir.path] = pid }
+    }
 
     static let stopAtExit = Mutex<[(String, String)]>([])
+    static let pids = Mutex<[String: Int32]>([:])
     static let installExitHook: Void = {
         atexit {
             for (script, dir) in ScriptedServer.stopAtExit.withLock({ $0 }) {
                 _ = ScriptedServer.spawn(["bash", script, "stop", dir])
+            }
+            for pid in ScriptedServer.pids.withLock({ Array($0.values) }) where kill(pid, 0) == 0 {
+                kill(pid, SIGTERM)
             }
         }
     }()
