@@ -9,12 +9,15 @@ import LifeboatStorage
 /// against the signed manifest, then written to the target with that sha256, which a store that checks
 /// bodies on arrival holds it to, and recorded in the catalog), then the signature, the manifest last.
 /// The target is listed once per backup; a chunk already there with the right size and sha256 is not
-/// sent again, so an interrupted copy resumes where it stopped. Counts into `ctx.progress` as it goes.
+/// sent again, so an interrupted copy resumes where it stopped. Reading and writing overlap: while
+/// `concurrency` chunks are written to the target, as many of the next ones are read from the source
+/// (so at most twice `concurrency` chunks are staged at a time). Counts into `ctx.progress` as it goes.
 struct BackupCopier: Sendable {
     let ctx: AgentContext
     let source: Destination
     let target: Destination
-    /// Chunks in flight at once (the target's `concurrency`).
+    /// Chunks read from the source at once, and chunks written to the target at once (the target's
+    /// `concurrency`).
     let concurrency: Int
     /// Whether each chunk is read back from the target after writing it, as shipping does for a local one.
     let checkLanded: Bool
@@ -72,11 +75,12 @@ struct BackupCopier: Sendable {
             "copy \(record.policy)", expectedIn: chunks.reduce(0) { $0 + $1.size }, chunksTotal: chunks.count)
         let recorded = try ctx.catalog.shippedChunks(id: record.id, destination: target.name)
         let listed = Set(try await targetListing)
+        let lanes = Lanes(reads: AsyncPermits(concurrency), writes: AsyncPermits(concurrency))
         let steps = try await forEachChunk(Array(chunks.enumerated())) { index, chunk in
             let key = prefix + chunk.name
             let step = try await copyChunk(
                 record.id, index: index, chunk, key: key, listed: listed.contains(key),
-                recorded: recorded.contains(index))
+                recorded: recorded.contains(index), lanes: lanes)
             if case .present = step { ctx.progress.expectFewer(chunk.size) }
             ctx.progress.chunkDone(at: target.name)
             return step
@@ -106,10 +110,17 @@ struct BackupCopier: Sendable {
         try ctx.catalog.recordCopied(id: record.id, destination: target.name, at: ctx.now())
     }
 
+    /// The permits of reads from the source and of writes to the target, each `concurrency` wide.
+    private struct Lanes: Sendable {
+        let reads: AsyncPermits
+        let writes: AsyncPermits
+    }
+
     /// One chunk: left alone when the target already holds it whole, else staged from the source,
     /// checked against the manifest, written and recorded. `listed`: the target's listing named it.
     private func copyChunk(
-        _ id: BackupID, index: Int, _ chunk: Manifest.Chunk, key: String, listed: Bool, recorded: Bool
+        _ id: BackupID, index: Int, _ chunk: Manifest.Chunk, key: String, listed: Bool, recorded: Bool,
+        lanes: Lanes
     ) async throws -> ChunkStep {
         if listed, let size = try await target.size(key), size == chunk.size {
             // Recorded by this catalog after it was checked: its size is enough. Otherwise (a copy killed
@@ -123,16 +134,18 @@ struct BackupCopier: Sendable {
         }
         let staged = "\(work)/\(id).\(chunk.name)"
         defer { unlink(staged) }
-        let found = try await stage(key, into: staged)
+        let found = try await lanes.reads.withPermit { try await stage(key, into: staged) }
         guard found.size == chunk.size, found.sha256 == chunk.sha256 else {
             throw CopyFailure.damagedSource(
                 chunk.name,
                 detail: ChunkCheck.damaged(chunk, "at \(source.name)", size: found.size, sha256: found.sha256),
                 to: target.name)
         }
-        try await target.put(key, fromFile: staged, sha256: chunk.sha256)
-        ctx.progress.addOut(Int(chunk.size))
-        if checkLanded { try await ChunkCheck.landed(target, key: key, chunk) }
+        try await lanes.writes.withPermit {
+            try await target.put(key, fromFile: staged, sha256: chunk.sha256)
+            ctx.progress.addOut(Int(chunk.size))
+            if checkLanded { try await ChunkCheck.landed(target, key: key, chunk) }
+        }
         CrashPoint.hit("copy.chunk-put")
         try ctx.catalog.recordChunkShipped(id: id, destination: target.name, index: index, at: ctx.now())
         return .sent(chunk.size)
@@ -155,8 +168,8 @@ struct BackupCopier: Sendable {
         }
     }
 
-    /// Runs `body` over the chunks, at most `concurrency` at a time, in order of starting; the first
-    /// error cancels the rest.
+    /// Runs `body` over the chunks, at most twice `concurrency` at a time (half of them reading, half
+    /// writing), in order of starting; the first error cancels the rest.
     private func forEachChunk(
         _ items: [(offset: Int, element: Manifest.Chunk)],
         _ body: @escaping @Sendable (Int, Manifest.Chunk) async throws -> ChunkStep
@@ -165,7 +178,7 @@ struct BackupCopier: Sendable {
             var steps: [ChunkStep] = []
             var running = 0
             for item in items {
-                if running >= max(1, concurrency), let step = try await group.next() {
+                if running >= 2 * max(1, concurrency), let step = try await group.next() {
                     steps.append(step)
                     running -= 1
                 }
