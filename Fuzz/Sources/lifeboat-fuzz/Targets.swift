@@ -214,10 +214,6 @@ enum FuzzTargets {
 
     static let latestExpectation = LatestIndexReader.Expectation(host: "db1", policy: "tree", now: now)
 
-    /// The `latest.json` reader the recovery host judges a fleet by; an accepted index is for the
-    /// policy it was found under, names a well-formed backup id and carries checked objectives.
-    /// `rclone lsjson` output, as a listing and as one `--stat` entry: what is accepted is a relative key
-    /// whose name ends it, and a file's size is a byte count.
     /// What point-in-time recovery reads from outside: WAL file names (archive_command's argument, a
     /// listing), WAL positions and times (the command line, a server), the `CHANGE MASTER` comment of a
     /// dump, a base backup's `backup_label` and `backup_manifest` tail, and an archived binary log's
@@ -256,6 +252,9 @@ enum FuzzTargets {
         }
     }
 
+    /// `rclone lsjson` output, as a listing and as one `--stat` entry, and the `rclone rcd` answer that
+    /// carries the same listing: what is accepted is a relative key whose name ends it, and a file's size
+    /// is a byte count.
     static func rcloneListing(_ input: UnsafeRawBufferPointer) {
         let bytes = [UInt8](input)
         tolerate(RcloneListing.Malformed.self, "rclone listing") {
@@ -268,8 +267,20 @@ enum FuzzTargets {
             let e = try RcloneListing.parseStat(bytes)
             require(ObjectKey.isValid(e.path), "rclone stat: accepted the path \(e.path.debugDescription)")
         }
+        // The same listing as the long-lived rclone rcd answers it: an HTTP answer around a JSON object.
+        tolerate(RcloneControlError.self, "rclone rcd answer") {
+            let body = try RcloneControlCall.parse(bytes, method: "operations/list", limit: 1 << 20)
+            require(body.count <= 1 << 20, "rclone rcd answer: accepted a body of \(body.count) bytes")
+            guard let answer = try? JSONDecoder().decode(RcloneDestination.ListAnswer.self, from: body) else { return }
+            for (i, raw) in answer.list.enumerated() {
+                guard let e = try? raw.checked(at: i) else { continue }
+                require(ObjectKey.isValid(e.path), "rclone rcd answer: accepted the path \(e.path.debugDescription)")
+            }
+        }
     }
 
+    /// The `latest.json` reader the recovery host judges a fleet by; an accepted index is for the
+    /// policy it was found under, names a well-formed backup id and carries checked objectives.
     static func latestIndex(_ input: UnsafeRawBufferPointer) {
         tolerate(LatestIndexReader.Refusal.self, "latest.json") {
             let x = try LatestIndexReader.read([UInt8](input), expecting: latestExpectation)

@@ -213,8 +213,8 @@ package struct RcloneDestination: Destination {
     struct StatAnswer: Decodable {
         var item: RcloneListing.RawEntry?
     }
-    struct ListAnswer: Decodable {
-        var list: [RcloneListing.RawEntry]
+    package struct ListAnswer: Decodable {
+        package var list: [RcloneListing.RawEntry]
     }
 
     /// What a 404 (the object or folder is not there) means to the caller.

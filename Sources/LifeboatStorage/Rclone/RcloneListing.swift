@@ -67,7 +67,7 @@ package struct RcloneListing: Sendable, Equatable {
     }
 
     /// An entry as printed; extra fields (ModTime, MimeType, ID, Hashes) are ignored.
-    struct RawEntry: Decodable {
+    package struct RawEntry: Decodable, Sendable {
         var path: String
         var name: String
         var size: Int64
@@ -80,7 +80,7 @@ package struct RcloneListing: Sendable, Equatable {
             case isDir = "IsDir"
         }
 
-        func checked(at index: Int) throws(Malformed) -> Entry {
+        package func checked(at index: Int) throws(Malformed) -> Entry {
             guard ObjectKey.isValid(path) else {
                 throw Malformed("entry \(index) has a path that is not a relative object key: \(path.debugDescription)")
             }
