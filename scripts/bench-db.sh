@@ -63,7 +63,7 @@ YAML
 # 1. Lock window under a steady write load.
 SOCK=$W/m.sock
 btrfs_volume_create "$W/img" "$W/vol" 600M || exit 1
-mariadb_start "$W/vol/vol/mysql" "$SOCK" $((20000 + RANDOM % 20000)) || exit 1
+mariadb_start "$W/vol/vol/mysql" "$SOCK" $((20000 + RANDOM % 12000)) || exit 1
 mq() { mariadb --no-defaults -S "$SOCK" -uroot -N -B "$@"; }
 mq -e "CREATE DATABASE shop; CREATE TABLE shop.orders(id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(40), qty INT, pad VARCHAR(200))"
 mq shop -e "INSERT INTO orders(item, qty, pad) SELECT concat('seed-', seq), seq % 7, repeat('x', 200) FROM seq_1_to_200000"
@@ -94,7 +94,7 @@ PY
 mariadb_stop "$W/vol/vol/mysql"
 
 # 2. PostgreSQL: lifeboat backup next to pg_dump -Fc | gpg --encrypt.
-PGPORT=$((20000 + RANDOM % 20000))
+PGPORT=$((20000 + RANDOM % 12000))
 pg_primary_start "$W/pg" "$PGPORT" || exit 1
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres bench
 "$PGBIN/pgbench" -q -i -s "$SCALE" -h 127.0.0.1 -p "$PGPORT" -U postgres bench >/dev/null 2>&1

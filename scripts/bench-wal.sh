@@ -30,7 +30,7 @@ source scripts/servers/postgres.sh
 
 W=$(mktemp -d /tmp/lbbenchwal.XXXXXX)
 chmod 755 "$W"
-PORT=$((20000 + RANDOM % 20000))
+PORT=$((20000 + RANDOM % 12000))
 cleanup() { pg_stop "$W/pg"; scripts/servers/moto.sh stop "$W/moto" >/dev/null 2>&1; rm -rf "$W"; }
 trap cleanup EXIT
 MOTO_PORT=$(scripts/servers/moto.sh start "$W/moto") || exit 1

@@ -10,7 +10,7 @@ source "$ROOT/scripts/servers/mariadb.sh"
 A=$WORK/mall
 db_setup "$A"
 MA=$(mktemp -d /tmp/lbma.XXXXXX)
-MAP=$((20000 + RANDOM % 20000))
+MAP=$((20000 + RANDOM % 12000))
 db_mall_teardown() { mariadb_stop "$MA/src"; mariadb_stop "$MA/fresh"; mariadb_stop "$MA/stock"; rm -rf "$MA"; }
 db_chain_exit db_mall_teardown
 sq() { mariadb --no-defaults -S "$MA/src.sock" -uroot -N -B "$@" 2>&1; }

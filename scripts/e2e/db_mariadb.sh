@@ -10,7 +10,7 @@ M=$WORK/maria
 db_setup "$M"
 MB=$(mktemp -d /tmp/lbmb.XXXXXX)
 MSOCK=$MB/m.sock; MSOCK2=$MB/r.sock
-MPORT=$((20000 + RANDOM % 20000))
+MPORT=$((20000 + RANDOM % 12000))
 db_maria_teardown() {
     [ -n "${MWRITER:-}" ] && kill "$MWRITER" 2>/dev/null
     mariadb_stop "$MB/restored-datadir"; mariadb_stop "$MB/vol/vol/mysql"

@@ -8,7 +8,7 @@ G=$WORK/pgg
 db_setup "$G"
 GPD=$(mktemp -d /tmp/lbpgg.XXXXXX)
 chmod 755 "$GPD"
-GP1=$((20000 + RANDOM % 20000)); GP2=$((GP1 + 1))
+GP1=$((20000 + RANDOM % 12000)); GP2=$((GP1 + 1))
 db_pgg_teardown() { pg_stop "$GPD/b"; pg_stop "$GPD/a"; rm -rf "$GPD"; }
 db_chain_exit db_pgg_teardown
 gq() { local port=$1; shift; "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -tA "$@" 2>&1; }

@@ -5,7 +5,7 @@ P=$WORK/pg
 db_setup "$P"
 PGD=$(mktemp -d /tmp/lbpg.XXXXXX)
 chmod 755 "$PGD"
-PGP1=$((20000 + RANDOM % 20000)); PGP2=$((PGP1 + 1))
+PGP1=$((20000 + RANDOM % 12000)); PGP2=$((PGP1 + 1))
 db_pg_teardown() {
     [ -n "${PGBENCH_PID:-}" ] && kill "$PGBENCH_PID" 2>/dev/null
     pg_stop "$PGD/replica"; pg_stop "$PGD/primary"; rm -rf "$PGD"

@@ -6,7 +6,7 @@
 source "$ROOT/scripts/servers/postgres.sh"
 FA=$(mktemp -d /tmp/lbfa.XXXXXX)
 chmod 755 "$FA"
-FAP=$((20000 + RANDOM % 20000))
+FAP=$((20000 + RANDOM % 12000))
 fa_teardown() { pg_stop "$FA/primary"; rm -rf "$FA"; }
 db_chain_exit fa_teardown
 C=$FA/lb

@@ -14,7 +14,7 @@ FBSOCK=$FBS/m.sock
 fb_teardown() { mariadb_stop "$FBS/data"; rm -rf "$FBS"; }
 db_chain_exit fb_teardown
 fbq() { mariadb --no-defaults -S "$FBSOCK" -uroot -N -B "$@"; }
-MARIADB_LOG_BIN=lb mariadb_start "$FBS/data" "$FBSOCK" $((20000 + RANDOM % 20000))
+MARIADB_LOG_BIN=lb mariadb_start "$FBS/data" "$FBSOCK" $((20000 + RANDOM % 12000))
 fbq -e "CREATE DATABASE shop; CREATE TABLE shop.orders(id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(40)) ENGINE=InnoDB"
 cat >"$FB/policies/shop.yaml" <<YAML
 name: shop

@@ -11,7 +11,7 @@ P=$WORK/pitr
 db_setup "$P"
 PB=$(mktemp -d /tmp/lbpb.XXXXXX)
 PSOCK=$PB/m.sock
-PPORT=$((20000 + RANDOM % 20000))
+PPORT=$((20000 + RANDOM % 12000))
 pitr_teardown() { mariadb_stop "$PB/data"; rm -rf "$PB"; }
 db_chain_exit pitr_teardown
 pq() { mariadb --no-defaults -S "$PSOCK" -uroot -N -B "$@"; }

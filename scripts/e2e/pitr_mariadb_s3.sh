@@ -13,7 +13,7 @@ QSOCK=$QB/m.sock
 pitrs3_teardown() { mariadb_stop "$QB/data"; rm -rf "$QB"; }
 db_chain_exit pitrs3_teardown
 qq() { mariadb --no-defaults -S "$QSOCK" -uroot -N -B "$@"; }
-MARIADB_LOG_BIN=lb mariadb_start "$QB/data" "$QSOCK" $((20000 + RANDOM % 20000))
+MARIADB_LOG_BIN=lb mariadb_start "$QB/data" "$QSOCK" $((20000 + RANDOM % 12000))
 qq -e "CREATE DATABASE shop; CREATE TABLE shop.orders(id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(40), at DATETIME(6))"
 printf 'AWS_ACCESS_KEY_ID=testing\nAWS_SECRET_ACCESS_KEY=testing\n' >"$Q/s3.env"; chmod 600 "$Q/s3.env"
 awss3 s3api create-bucket --bucket pitr >/dev/null 2>&1

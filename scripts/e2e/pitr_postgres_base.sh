@@ -6,7 +6,7 @@ P=$WORK/pitrbase
 db_setup "$P"
 PBD=$(mktemp -d /tmp/lbpitr.XXXXXX)
 chmod 755 "$PBD"
-PBP1=$((20000 + RANDOM % 20000)); PBP2=$((PBP1 + 1))
+PBP1=$((20000 + RANDOM % 12000)); PBP2=$((PBP1 + 1))
 pitr_base_teardown() { pg_stop "$PBD/restored"; pg_stop "$PBD/primary"; rm -rf "$PBD"; }
 db_chain_exit pitr_base_teardown
 pg_primary_start "$PBD/primary" "$PBP1" && "$PGBIN/createdb" -h 127.0.0.1 -p "$PBP1" -U postgres shop \

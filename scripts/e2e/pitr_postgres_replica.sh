@@ -5,7 +5,7 @@
 source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbwalr.XXXXXX)
 chmod 755 "$W"
-RP1=$((20000 + RANDOM % 20000)); RP2=$((RP1 + 1)); RP3=$((RP1 + 2))
+RP1=$((20000 + RANDOM % 12000)); RP2=$((RP1 + 1)); RP3=$((RP1 + 2))
 pitr_replica_teardown() { pg_stop "$W/restored"; pg_stop "$W/replica"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_replica_teardown
 C=$W/lb

@@ -5,7 +5,7 @@ source "$ROOT/scripts/e2e/s3_aa_common.sh"
 source "$ROOT/scripts/servers/postgres.sh"
 WS=$(mktemp -d /tmp/lbwals3.XXXXXX)
 chmod 755 "$WS"
-SP1=$((20000 + RANDOM % 20000)); SP2=$((SP1 + 1))
+SP1=$((20000 + RANDOM % 12000)); SP2=$((SP1 + 1))
 pitr_s3_teardown() { pg_stop "$WS/restored"; pg_stop "$WS/primary"; rm -rf "$WS"; }
 db_chain_exit pitr_s3_teardown
 CS=$WS/lb

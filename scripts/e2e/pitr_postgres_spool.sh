@@ -5,7 +5,7 @@
 source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbsp.XXXXXX)
 chmod 755 "$W"
-SP1=$((20000 + RANDOM % 20000)); SP2=$((SP1 + 1))
+SP1=$((20000 + RANDOM % 12000)); SP2=$((SP1 + 1))
 pitr_sp_teardown() { pg_stop "$W/latest"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_sp_teardown
 C=$W/lb

@@ -6,7 +6,7 @@
 source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbtl.XXXXXX)
 chmod 755 "$W"
-TP1=$((20000 + RANDOM % 20000)); TP2=$((TP1 + 1))
+TP1=$((20000 + RANDOM % 12000)); TP2=$((TP1 + 1))
 pitr_tl_teardown() { pg_stop "$W/check"; pg_stop "$W/tl2"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_tl_teardown
 C=$W/lb

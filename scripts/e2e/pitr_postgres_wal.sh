@@ -5,7 +5,7 @@
 source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbwal.XXXXXX)
 chmod 755 "$W"
-WP1=$((20000 + RANDOM % 20000)); WP2=$((WP1 + 1))
+WP1=$((20000 + RANDOM % 12000)); WP2=$((WP1 + 1))
 pitr_wal_teardown() { pg_stop "$W/restored"; pg_stop "$W/latest"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_wal_teardown
 # Everything the archiver (the postgres user) runs with lives in a folder it owns.

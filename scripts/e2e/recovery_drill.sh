@@ -15,7 +15,7 @@ make_config "$H"
 mkdir -p "$RH"
 DS=$(mktemp -d /tmp/lbdr.XXXXXX)
 chmod 755 "$DS"
-DPG=$((20000 + RANDOM % 20000)); DMP=$((DPG + 2)); DMSOCK=$DS/m.sock
+DPG=$((20000 + RANDOM % 12000)); DMP=$((DPG + 2)); DMSOCK=$DS/m.sock
 drill_teardown() { pg_stop "$DS/pg"; mariadb_stop "$DS/maria"; rm -rf "$DS"; }
 db_chain_exit drill_teardown
 pg_primary_start "$DS/pg" "$DPG" && mariadb_start "$DS/maria" "$DMSOCK" "$DMP"

@@ -12,7 +12,7 @@ chmod 755 "$PS"
 # The recovery host's folders where the postgres account may pass (the e2e work folder is private).
 RH=$PS/recovery
 mkdir -p "$RH"
-PPORT=$((20000 + RANDOM % 20000))
+PPORT=$((20000 + RANDOM % 12000))
 pgdata_teardown() { pg_stop "$PS/pg"; rm -rf "$PS"; }
 db_chain_exit pgdata_teardown
 pg_primary_start "$PS/pg" "$PPORT"

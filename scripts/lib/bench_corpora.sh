@@ -75,7 +75,7 @@ bench_pg_dump() {
     local file=$1 scale=$2 work=$3 port
     # shellcheck source=../servers/postgres.sh
     source scripts/servers/postgres.sh
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000))
     pg_primary_start "$work/pg" "$port" || return 1
     "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres bench &&
         "$PGBIN/pgbench" -q -i -s "$scale" -h 127.0.0.1 -p "$port" -U postgres bench >/dev/null 2>&1 &&
