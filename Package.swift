@@ -97,7 +97,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
-            name: "LifeboatStorageTests", dependencies: ["LifeboatStorage", "LifeboatCore", "LifeboatTestSupport"]),
+            name: "LifeboatStorageTests",
+            dependencies: ["LifeboatStorage", "LifeboatCore", "LifeboatDigest", "LifeboatTestSupport"]),
         .testTarget(
             name: "LifeboatS3Tests",
             dependencies: [

@@ -1,7 +1,8 @@
 # lifeboat copy from S3 (moto) to an rclone/SFTP destination (a throwaway OpenSSH sshd): killed with
 # SIGKILL mid-way and resumed, no chunk that had landed is written again (same inode, same mtime), and
 # the killed copy's rclone daemon did not outlive it; the resumed copy starts one rclone process for
-# all of its chunks; the copy at SFTP verifies and restores on its own.
+# all of its chunks, which rclone copies by itself; a chunk damaged at S3 stops the copy and is not
+# left at SFTP; the copy at SFTP verifies and restores on its own.
 # shellcheck source=/dev/null
 source scripts/e2e/db_aa_common.sh
 # shellcheck source=/dev/null
@@ -53,7 +54,7 @@ stat -c '%n %i %Y' $(printf "$STORED/e2e/tree/$id/%s " $landed) >"$CS/before.sta
 echo "#   killed after $(echo "$landed" | grep -c .) chunks had landed at sftp"
 check "copy to sftp: killed mid-way, no manifest at sftp yet" test ! -e "$STORED/e2e/tree/$id/manifest.json"
 rm -f "$CS/rclone-starts.log"
-"$BIN" copy --config "$cfg" tree --from offsite --to sftp --backup "$id" >"$CS/copy2.out" 2>&1; code=$?
+"$BIN" copy --config "$cfg" tree --from offsite --to sftp --backup "$id" -v >"$CS/copy2.out" 2>&1; code=$?
 check "copy to sftp: resumed, the copy completes (exit 0)" test "$code" -eq 0
 starts=$(wc -l <"$CS/rclone-starts.log" 2>/dev/null || echo 0)
 rcds=$(grep -c '^rcd ' "$CS/rclone-starts.log" 2>/dev/null)
@@ -62,6 +63,8 @@ echo "#   rclone processes the resumed copy of $(ls "$STORED/e2e/tree/$id" | gre
 # copy had written but not yet recorded.
 check "copy to sftp: ... through one rclone process (rcd), not one per chunk" \
     bash -c "[ '$rcds' -eq 1 ] && ! grep -qE ' (copyto|rcat|lsjson|deletefile) ' '$CS/rclone-starts.log'"
+check "copy to sftp: ... which copied the chunks by itself, S3 to SFTP, Lifeboat checking each sha256" \
+    grep -q "rclone copies each chunk from offsite to sftp by itself" "$CS/copy2.out"
 check "copy to sftp: ... which is gone once the copy ended" bash -c "! pgrep -f '[r]cd --config $CS' >/dev/null"
 stat -c '%n %i %Y' $(printf "$STORED/e2e/tree/$id/%s " $landed) >"$CS/after.stat" 2>/dev/null
 check "copy to sftp: no chunk that had landed was written again (same inode and mtime)" \
@@ -69,6 +72,23 @@ check "copy to sftp: no chunk that had landed was written again (same inode and 
 check "copy to sftp: the manifest at sftp is the one at S3, byte for byte" bash -c "
     aws --endpoint-url '$MOTO' s3 cp --quiet 's3://lifeboat-copysftp/prod/e2e/tree/$id/manifest.json' '$CS/s3.manifest.json' &&
     cmp -s '$CS/s3.manifest.json' '$STORED/e2e/tree/$id/manifest.json'"
+# A chunk damaged at S3: rclone copies it, its sha256 is not the manifest's, so the copy stops naming it
+# and the damaged chunk does not stay at SFTP. Repaired at S3, the copy completes.
+key="prod/e2e/tree/$id/data.000003"
+aws --endpoint-url "$MOTO" s3 cp --quiet "s3://lifeboat-copysftp/$key" "$CS/data.000003.good"
+python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[5000]^=1; open(sys.argv[2],"wb").write(b)' \
+    "$CS/data.000003.good" "$CS/data.000003.bad"
+aws --endpoint-url "$MOTO" s3 cp --quiet "$CS/data.000003.bad" "s3://lifeboat-copysftp/$key"
+rm -rf "$STORED/e2e/tree/$id"
+"$BIN" copy --config "$cfg" tree --from offsite --to sftp --backup "$id" >"$CS/copy3.out" 2>&1; code=$?
+check "copy to sftp: a chunk damaged at S3 is exit 1 naming data.000003" \
+    bash -c "[ $code -eq 1 ] && grep -q 'data.000003 is damaged at offsite: size [0-9]*, sha256' '$CS/copy3.out'"
+check "copy to sftp: ... the damaged chunk is not left at sftp, nor a manifest" \
+    bash -c "[ ! -e '$STORED/e2e/tree/$id/data.000003' ] && [ ! -e '$STORED/e2e/tree/$id/manifest.json' ]"
+aws --endpoint-url "$MOTO" s3 cp --quiet "$CS/data.000003.good" "s3://lifeboat-copysftp/$key"
+"$BIN" copy --config "$cfg" tree --from offsite --to sftp --backup "$id" >"$CS/copy4.out" 2>&1; code=$?
+check "copy to sftp: repaired at S3, the copy completes with the chunk as it should be" \
+    bash -c "[ $code -eq 0 ] && cmp -s '$CS/data.000003.good' '$STORED/e2e/tree/$id/data.000003'"
 # The SFTP copy alone: S3 taken out of the policy.
 python3 - "$CS/policies/tree.yaml" <<'PY'
 import re, sys

@@ -107,7 +107,7 @@ package struct ConfigCheckUseCase {
         }
         var report = Report(role: .recovery, checked: config.destinations.map(\.name), problems: problems)
         let folder = { (p: String) in (p as NSString).deletingLastPathComponent }
-        var paths = [folder(config.catalog), config.scratch] + (config.metricsTextfile.map { [folder($0)] } ?? [])
+        let paths = [folder(config.catalog), config.scratch] + (config.metricsTextfile.map { [folder($0)] } ?? [])
         var seen = Set<String>()
         report.writePaths = paths.filter { !$0.isEmpty && seen.insert($0).inserted }
         return report

@@ -12,6 +12,11 @@ import LifeboatStorage
 /// sent again, so an interrupted copy resumes where it stopped. Reading and writing overlap: while
 /// `concurrency` chunks are written to the target, as many of the next ones are read from the source
 /// (so at most twice `concurrency` chunks are staged at a time). Counts into `ctx.progress` as it goes.
+///
+/// Into an rclone destination from a source rclone can read itself (`RcloneCopyPath`), each chunk is
+/// copied by rclone alone, `concurrency` at a time, and the sha256 rclone computed while writing it is
+/// held to the manifest's; a chunk it cannot copy (one only an older version of holds, say) goes the
+/// staged way.
 struct BackupCopier: Sendable {
     let ctx: AgentContext
     let source: Destination
@@ -24,6 +29,8 @@ struct BackupCopier: Sendable {
     /// A private folder for staged chunks (ciphertext only).
     let work: String
     let signers: [OpenPGPVerifyingKey]
+    /// Set when rclone can copy the chunks by itself.
+    var rclonePath: RcloneCopyPath? = nil
 
     /// Copies `record`; never throws: a failure is the outcome's `error`.
     func copy(_ record: BackupRecord, kind: String?) async -> CopyOutcome {
@@ -65,6 +72,11 @@ struct BackupCopier: Sendable {
         } catch let e as CopySourceManifest.Refusal {
             throw CopyFailure.manifest(e.reason)
         }
+        if rclonePath != nil {
+            ctx.logger.info(
+                "\(record.id): rclone copies each chunk from \(source.name) to \(target.name) by itself; its sha256 is checked"
+            )
+        }
         let chunks = from.manifest.chunks
         let cataloged = try ctx.catalog.chunks(id: record.id)
         if !cataloged.isEmpty, cataloged != chunks {
@@ -76,7 +88,8 @@ struct BackupCopier: Sendable {
         let recorded = try ctx.catalog.shippedChunks(id: record.id, destination: target.name)
         let listed = Set(try await targetListing)
         let lanes = Lanes(reads: AsyncPermits(concurrency), writes: AsyncPermits(concurrency))
-        let steps = try await forEachChunk(Array(chunks.enumerated())) { index, chunk in
+        let steps = try await forEachChunk(Array(chunks.enumerated()), finishUnderWay: rclonePath != nil) {
+            index, chunk in
             let key = prefix + chunk.name
             let step = try await copyChunk(
                 record.id, index: index, chunk, key: key, listed: listed.contains(key),
@@ -132,6 +145,18 @@ struct BackupCopier: Sendable {
                 return .present
             }
         }
+        if let rclonePath {
+            do {
+                return try await lanes.writes.withPermit {
+                    try await copyByRclone(id, index: index, chunk, key: key, path: rclonePath)
+                }
+            } catch let e as StorageError where e.kind != .transient {
+                // Not found at the source as rclone reads it, or not hashed: the staged way may do it.
+                ctx.logger.info(
+                    "\(chunk.name): rclone did not copy it from \(source.name) by itself (\(e.description)); copying it through Lifeboat"
+                )
+            }
+        }
         let staged = "\(work)/\(id).\(chunk.name)"
         defer { unlink(staged) }
         let found = try await lanes.reads.withPermit { try await stage(key, into: staged) }
@@ -146,6 +171,31 @@ struct BackupCopier: Sendable {
             ctx.progress.addOut(Int(chunk.size))
             if checkLanded { try await ChunkCheck.landed(target, key: key, chunk) }
         }
+        CrashPoint.hit("copy.chunk-put")
+        try ctx.catalog.recordChunkShipped(id: id, destination: target.name, index: index, at: ctx.now())
+        return .sent(chunk.size)
+    }
+
+    /// One chunk copied by rclone alone; what landed must have the manifest's size and sha256, else it
+    /// is removed and the copy stops as it does for a damaged chunk on the staged way.
+    private func copyByRclone(
+        _ id: BackupID, index: Int, _ chunk: Manifest.Chunk, key: String, path: RcloneCopyPath
+    ) async throws -> ChunkStep {
+        let landed = try await path.copy(key)
+        guard landed.size == chunk.size, landed.sha256 == chunk.sha256 else {
+            do {
+                try await path.target.remove(key)
+            } catch {
+                ctx.logger.error(
+                    "\(chunk.name) at \(target.name) is damaged and could not be removed: \(Self.reason(error))")
+            }
+            throw CopyFailure.damagedSource(
+                chunk.name,
+                detail: ChunkCheck.damaged(chunk, "at \(source.name)", size: landed.size, sha256: landed.sha256),
+                to: target.name)
+        }
+        ctx.progress.addIn(Int(chunk.size))
+        ctx.progress.addOut(Int(chunk.size))
         CrashPoint.hit("copy.chunk-put")
         try ctx.catalog.recordChunkShipped(id: id, destination: target.name, index: index, at: ctx.now())
         return .sent(chunk.size)
@@ -169,23 +219,35 @@ struct BackupCopier: Sendable {
     }
 
     /// Runs `body` over the chunks, at most twice `concurrency` at a time (half of them reading, half
-    /// writing), in order of starting; the first error cancels the rest.
+    /// writing), in order of starting. After the first error no chunk starts and the error is thrown: at
+    /// once, the others cancelled, or with `finishUnderWay` once the ones under way have finished (an
+    /// rclone copy cancelled part way leaves its `.partial` file at the target). Cancelling the task
+    /// stops them all either way.
     private func forEachChunk(
-        _ items: [(offset: Int, element: Manifest.Chunk)],
+        _ items: [(offset: Int, element: Manifest.Chunk)], finishUnderWay: Bool,
         _ body: @escaping @Sendable (Int, Manifest.Chunk) async throws -> ChunkStep
     ) async throws -> [ChunkStep] {
         try await withThrowingTaskGroup(of: ChunkStep.self) { group in
             var steps: [ChunkStep] = []
+            var failure: Error?
             var running = 0
-            for item in items {
-                if running >= 2 * max(1, concurrency), let step = try await group.next() {
-                    steps.append(step)
-                    running -= 1
+            func collect() async {
+                do {
+                    if let step = try await group.next() { steps.append(step) }
+                } catch {
+                    failure = failure ?? error
+                    if !finishUnderWay { group.cancelAll() }
                 }
+                running -= 1
+            }
+            for item in items {
+                if running >= 2 * max(1, concurrency) { await collect() }
+                if failure != nil { break }
                 group.addTask { try await body(item.offset, item.element) }
                 running += 1
             }
-            for try await step in group { steps.append(step) }
+            while running > 0 { await collect() }
+            if let failure { throw failure }
             return steps
         }
     }

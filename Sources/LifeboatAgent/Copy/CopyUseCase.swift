@@ -73,10 +73,16 @@ package struct CopyUseCase: Sendable {
         let isLocal: Bool
         if case .local = toSpec.location { isLocal = true } else { isLocal = false }
         // The target's rate_limit holds copies as it holds shipping.
-        let limited = DestinationFactory.rateLimited(try makeDestination(toSpec), toSpec)
-        let copier = BackupCopier(
-            ctx: ctx, source: try makeDestination(fromSpec), target: limited,
+        let target = try makeDestination(toSpec)
+        let source = try makeDestination(fromSpec)
+        let limited = DestinationFactory.rateLimited(target, toSpec)
+        var copier = BackupCopier(
+            ctx: ctx, source: source, target: limited,
             concurrency: toSpec.concurrency, checkLanded: isLocal, work: work.path, signers: signers)
+        if toSpec.rateLimit == nil, toSpec.deletes, let retrying = target as? RetryingDestination {
+            let base = (source as? RetryingDestination)?.base ?? source
+            copier.rclonePath = RcloneCopyPath(source: base, target: retrying.base, retrier: retrying.retrier)
+        }
         var outcomes: [CopyOutcome] = []
         for record in records {
             let outcome = await copier.copy(record, kind: policy.kind.rawValue)

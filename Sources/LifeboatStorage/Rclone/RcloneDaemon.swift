@@ -163,7 +163,10 @@ package final class RcloneDaemon: Sendable {
         let socket = folder + "/rc.sock"
         let password = secret()
         let user = "lifeboat"
-        var arguments = [binary, "rcd", "--config", config, "--rc-addr", "unix://" + socket] + flags
+        // Its cache (the sums `RcloneDestination.copyIn` reads back) is private and goes with it.
+        var arguments =
+            [binary, "rcd", "--config", config, "--rc-addr", "unix://" + socket, "--cache-dir", folder + "/cache"]
+            + flags
         if let setpriv = findOnPath("setpriv") {
             arguments = [setpriv, "--pdeathsig", "KILL", "--"] + arguments
         }

@@ -66,18 +66,33 @@ package struct RcloneListing: Sendable, Equatable {
         init(_ description: String) { self.description = description }
     }
 
-    /// An entry as printed; extra fields (ModTime, MimeType, ID, Hashes) are ignored.
+    /// An entry as printed; extra fields (ModTime, MimeType, ID) are ignored, `Hashes` is kept for who
+    /// asked for one (`hash(_:)` checks it).
     package struct RawEntry: Decodable, Sendable {
         var path: String
         var name: String
         var size: Int64
         var isDir: Bool
+        var hashes: [String: String]?
 
         enum CodingKeys: String, CodingKey {
             case path = "Path"
             case name = "Name"
             case size = "Size"
             case isDir = "IsDir"
+            case hashes = "Hashes"
+        }
+
+        /// The hash of type `type` rclone printed, when it printed one that has the shape of a hex digest
+        /// of `hexDigits` digits; nil when it printed none (or an empty one, rclone's "unknown").
+        package func hash(_ type: String, hexDigits: Int) throws(Malformed) -> String? {
+            guard let value = hashes?[type], !value.isEmpty else { return nil }
+            guard value.utf8.count == hexDigits,
+                value.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+            else {
+                throw Malformed("\(path.debugDescription) has a \(type) that is not \(hexDigits) hex digits")
+            }
+            return value
         }
 
         package func checked(at index: Int) throws(Malformed) -> Entry {
