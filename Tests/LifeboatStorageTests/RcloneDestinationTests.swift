@@ -115,22 +115,63 @@ import Testing
         #expect(try await d.list(prefix: "h/") == ["h/p/id2/data.000000"])
     }
 
-    @Test func aCancelledReadKillsRclone() async throws {
+    @Test func aCancelledReadEndsAtOnceAndTheDaemonServesTheNext() async throws {
         let dir = try TemporaryDirectory()
         let (remote, config) = try Self.localRemote(dir)
-        // A reader that never ends: a FIFO that nothing writes keeps `rclone cat` waiting.
+        // A read that never ends: a FIFO that nothing writes keeps the daemon's GET waiting.
         try FileManager.default.createDirectory(atPath: dir.file("root/h/p/id"), withIntermediateDirectories: true)
         #expect(mkfifo(dir.file("root/h/p/id/data.000000"), 0o600) == 0)
         let d = RcloneDestination(name: "disk", remote: remote, config: config, binary: Self.binary)
-        let task = Task { try await d.read("h/p/id/data.000000", offset: 0) { _ in } }
-        try await Task.sleep(for: .seconds(2))
-        let before = Self.rcloneChildren()
-        task.cancel()
-        let result = await task.result
-        #expect(throws: (any Error).self) { try result.get() }
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(!before.isEmpty, "rclone should have been running")
-        for pid in before { #expect(kill(pid, 0) != 0, "rclone \(pid) still runs after cancellation") }
+        try await RcloneDaemon.withOwnDaemons {
+            let task = Task { try await d.read("h/p/id/data.000000", offset: 0) { _ in } }
+            try await Task.sleep(for: .seconds(2))
+            #expect(Self.rcloneChildren().isEmpty, "a read starts no rclone process of its own")
+            let cancelled = Date()
+            task.cancel()
+            let result = await task.result
+            #expect(throws: (any Error).self) { try result.get() }
+            #expect(Date().timeIntervalSince(cancelled) < 5)
+            try await d.put("h/p/id2/data.000000", bytes: [1, 2, 3])
+            #expect(try await d.readAll("h/p/id2/data.000000") == [1, 2, 3])
+        }
+    }
+
+    @Test func aRangedReadStartsAtItsByteAndAMissingObjectIsNotFound() async throws {
+        let dir = try TemporaryDirectory()
+        let (remote, config) = try Self.localRemote(dir)
+        let d = RcloneDestination(name: "disk", remote: remote, config: config, binary: Self.binary)
+        let bytes = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 9) }
+        try await RcloneDaemon.withOwnDaemons {
+            try await d.put("h/p/id/data.000001", bytes: bytes)
+            var tail: [UInt8] = []
+            let n = try await d.read("h/p/id/data.000001", offset: 2_999_000) { tail += $0 }
+            #expect(n == 1000 && tail == Array(bytes[2_999_000...]))
+            await #expect {
+                try await d.read("h/p/id/data.000009", offset: 0) { _ in }
+            } throws: { ($0 as? StorageError)?.isNotFound == true }
+        }
+    }
+
+    @Test func anAnswerHeadIsCheckedBeforeItsBodyIsRead() throws {
+        let head = try RcloneServedRead.parseHead(
+            Array("HTTP/1.0 206 Partial Content\r\nContent-Length: 10\r\nContent-Range: bytes 5-14/15".utf8),
+            method: "read k")
+        #expect(head.status == 206 && head.contentLength == 10 && head.rangeStart == 5)
+        for bad in [
+            "SSH-2.0-OpenSSH", "HTTP/1.0 200 OK\r\nContent-Length: -1", "HTTP/1.0 200 OK\r\nContent-Length: ten",
+            "HTTP/1.0 206 x\r\nContent-Range: items 1-2/3",
+        ] {
+            #expect(throws: RcloneControlError.self) {
+                try RcloneServedRead.parseHead(Array(bad.utf8), method: "read k")
+            }
+        }
+        #expect(RcloneServedRead.request(fs: "a]b:", key: "k", offset: 0, authorization: "x") == nil)
+        let request = String(
+            decoding: try #require(
+                RcloneServedRead.request(fs: "sftp:/srv/it's here", key: "h/p/d", offset: 7, authorization: "Basic x")),
+            as: UTF8.self)
+        #expect(request.hasPrefix("GET /[sftp:/srv/it%27s%20here]/h/p/d HTTP/1.0\r\n"))
+        #expect(request.contains("\r\nRange: bytes=7-\r\n"))
     }
 
     /// The pids of this process's rclone children, but for the long-lived `rclone rcd`s.

@@ -252,9 +252,9 @@ enum FuzzTargets {
         }
     }
 
-    /// `rclone lsjson` output, as a listing and as one `--stat` entry, and the `rclone rcd` answer that
-    /// carries the same listing: what is accepted is a relative key whose name ends it, and a file's size
-    /// is a byte count.
+    /// `rclone lsjson` output, as a listing and as one `--stat` entry, the `rclone rcd` answer that
+    /// carries the same listing, and the head of its answer to a served read: what is accepted is a
+    /// relative key whose name ends it, a file's size that is a byte count, a hash that is hex.
     static func rcloneListing(_ input: UnsafeRawBufferPointer) {
         let bytes = [UInt8](input)
         tolerate(RcloneListing.Malformed.self, "rclone listing") {
@@ -275,7 +275,17 @@ enum FuzzTargets {
             for (i, raw) in answer.list.enumerated() {
                 guard let e = try? raw.checked(at: i) else { continue }
                 require(ObjectKey.isValid(e.path), "rclone rcd answer: accepted the path \(e.path.debugDescription)")
+                if let hash = try? raw.hash("sha256", hexDigits: 64) {
+                    require(hash.utf8.count == 64, "rclone rcd answer: accepted the sha256 \(hash.debugDescription)")
+                }
             }
+        }
+        // The head of the daemon's answer to a served read (GET /[remote]/key).
+        tolerate(RcloneControlError.self, "rclone served read") {
+            let head = try RcloneServedRead.parseHead(bytes.prefix(64 << 10), method: "read k")
+            require((100...599).contains(head.status), "rclone served read: accepted the status \(head.status)")
+            require((head.contentLength ?? 0) >= 0, "rclone served read: accepted a negative length")
+            require((head.rangeStart ?? 0) >= 0, "rclone served read: accepted a negative range start")
         }
     }
 

@@ -9,8 +9,9 @@ import LifeboatCore
 /// ...), driven through the rclone binary. Writes, listings, sizes and removes are calls to one
 /// long-lived `rclone rcd` per config (`RcloneDaemon`: `operations/copyfile` from the file or from a
 /// private staging file, `operations/list`, `operations/stat`, `operations/deletefile`), so they share
-/// its connections instead of paying a process and a handshake each; a read runs `rclone cat --offset`,
-/// which streams from a byte on. Retries, the circuit breaker and the per-chunk state wrap it as they
+/// its connections instead of paying a process and a handshake each; a read is a GET of the object
+/// from the same daemon (`--rc-serve`, `RcloneServedRead`), streamed from a byte on (`rclone cat
+/// --offset` only for a remote whose name holds a `]`, which a URL cannot carry there). Retries, the circuit breaker and the per-chunk state wrap it as they
 /// wrap S3; rclone's own retries are turned off so they do not multiply.
 ///
 /// Each object is written by rclone as a whole: backends that support it (local, SFTP, FTP, SMB) upload
@@ -60,7 +61,9 @@ package struct RcloneDestination: Destination {
 
     /// The flags the daemon runs with: the common ones, and a write always sends (never skipped because
     /// an object of the same size and time is there).
-    package var daemonFlags: [String] { commonFlags.filter { $0 != "--stats" && $0 != "0" } + ["--ignore-times"] }
+    package var daemonFlags: [String] {
+        commonFlags.filter { $0 != "--stats" && $0 != "0" } + ["--ignore-times", "--rc-serve"]
+    }
 
     package func put(_ key: String, fromFile path: String) async throws {
         try ObjectKey.check(key, destination: name)
@@ -99,6 +102,16 @@ package struct RcloneDestination: Destination {
         -> Int64
     {
         let source = try objectLocation(key)
+        if !remote.contains("]") {
+            let daemon = try await daemon("read \(key)")
+            do {
+                return try await RcloneServedRead.read(
+                    daemon.control, fs: remote, key: key, offset: offset, consumer: consumer)
+            } catch let e as RcloneControlError {
+                if Task.isCancelled { throw CancellationError() }
+                throw StorageError(e.storageKind, destination: name, e.message)
+            }
+        }
         var total: Int64 = 0
         var args = ["cat"]
         if offset > 0 { args += ["--offset", String(offset)] }
