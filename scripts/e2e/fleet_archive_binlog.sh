@@ -7,26 +7,14 @@ if ! command -v mariadbd >/dev/null; then
     fail "fleet_archive_binlog: mariadb-server is not installed (scripts/prerequisites.sh mariadb-server)"
 else
 source "$ROOT/scripts/servers/mariadb.sh"
+source "$ROOT/scripts/e2e/pitr_aa_common.sh"
 FB=$WORK/fleetbinlog
 db_setup "$FB"
-FBS=$(mktemp -d /tmp/lbfb.XXXXXX)
-FBSOCK=$FBS/m.sock
-fb_teardown() { mariadb_stop "$FBS/data"; rm -rf "$FBS"; }
-db_chain_exit fb_teardown
+pitr_mariadb_up lbfb
+FBS=$PITR_MDB FBSOCK=$PITR_MDB_SOCK
 fbq() { mariadb --no-defaults -S "$FBSOCK" -uroot -N -B "$@"; }
-MARIADB_LOG_BIN=lb mariadb_start "$FBS/data" "$FBSOCK" $((20000 + RANDOM % 12000))
 fbq -e "CREATE DATABASE shop; CREATE TABLE shop.orders(id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(40)) ENGINE=InnoDB"
-cat >"$FB/policies/shop.yaml" <<YAML
-name: shop
-kind: mariadb
-source: { socket: $FBSOCK, user: root, database: shop }
-objectives: { rpo: 1h }
-binlog: { every: 5m }
-encryption: { recipients: [../keys/ops.pub.asc] }
-chunk_size: 1MiB
-destinations:
-  - { name: nas, type: local, path: ../nas }
-YAML
+pitr_mariadb_policy "$FB" "$FBSOCK"
 FBID=$(db_backup "$FB" shop)
 check "fleet binlog: a dump completes" test -n "$FBID"
 check "fleet binlog: its signed latest.json records the dump's binary log position" \
@@ -90,5 +78,5 @@ check "fleet binlog: a log missing since the dump's makes fleet CRITICAL (exit 2
     bash -c "[ $RC -eq 2 ] && echo '$TEXT' | grep -q 'binary log gap at nas: log $GONE is missing since dump $FBID; point-in-time recovery cannot cross it'" \
     || echo "$TEXT"
 mv "$FB/gone" "$BL/$GONE"
-fb_teardown
+pitr_mariadb_down "$FBS"
 fi
