@@ -4,6 +4,7 @@
 # forged signature not trusted (the next older file is), one segment deleted CRITICAL naming it, and
 # archiving stopped CRITICAL once the newest archived WAL is older than the rpo (1m).
 source "$ROOT/scripts/servers/postgres.sh"
+source "$ROOT/scripts/e2e/pitr_aa_common.sh"
 FA=$(mktemp -d /tmp/lbfa.XXXXXX)
 chmod 755 "$FA"
 FAP=$((20000 + RANDOM % 12000))
@@ -15,11 +16,7 @@ db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$FAP user=postgres\"
 method: physical"
 sed -i 's/rpo: 24h/rpo: 1m/' "$C/policies/cluster.yaml"
 chown -R postgres "$C"
-pg_primary_start "$FA/primary" "$FAP" && {
-    printf "archive_mode = on\narchive_command = '%s'\narchive_timeout = 1s\n" \
-        "$BIN wal-push --config $C/lifeboat.yaml %p" >>"$FA/primary/postgresql.conf"
-    _pg "'$PGBIN/pg_ctl' -D '$FA/primary' -l '$FA/primary/log' -w restart" >/dev/null
-}
+pitr_pg_archiving "$FA/primary" "$FAP" "$C/lifeboat.yaml"
 psqlf() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$FAP" -U postgres -d postgres -tA "$@"; }
 psqlf -c "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())"
 BID=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$C/lifeboat.yaml' cluster" 2>"$FA/backup.err" | awk '$NF == "complete" {print $2}')

@@ -1,6 +1,46 @@
 # Helpers for the point-in-time recovery tests (pitr_*.sh, fleet_archive*.sh); defines functions only, so
 # the tests that sort before this file source it first.
 
+# pitr_pg_archiving DATADIR PORT CONFIG: starts a PostgreSQL primary in DATADIR on PORT (pg_primary_start)
+# that archives every WAL segment with `lifeboat wal-push --config CONFIG %p`, archive_timeout 1s.
+# Fails when the server does not start or restart.
+pitr_pg_archiving() {
+    local d=$1
+    pg_primary_start "$d" "$2" && {
+        printf "archive_mode = on\narchive_command = '%s'\narchive_timeout = 1s\n" \
+            "$BIN wal-push --config $3 %p" >>"$d/postgresql.conf"
+        _pg "'$PGBIN/pg_ctl' -D '$d' -l '$d/log' -w restart" >/dev/null
+    }
+}
+
+# pitr_wait_archived PSQL [TENTHS]: switches to a new WAL segment and waits until the server PSQL asks (a
+# function running `psql -tA` against the primary) has archived every segment up to the one that was
+# current, for at most TENTHS tenths of a second (default 300: 30 s). Returns 1 when it gave up.
+pitr_wait_archived() {
+    local q=$1 cur
+    cur=$("$q" -c "SELECT pg_walfile_name(pg_current_wal_lsn())")
+    "$q" -c "SELECT pg_switch_wal()" >/dev/null
+    for _ in $(seq 1 "${2:-300}"); do
+        [ "$("$q" -c "SELECT coalesce(last_archived_wal >= '$cur', false) FROM pg_stat_archiver")" = t ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# pitr_pg_start_restored DATADIR PORT: starts a server on a restored data directory, on PORT and without
+# archiving, and waits (at most 20 s) until it has replayed and promoted (no longer in recovery).
+pitr_pg_start_restored() {
+    local d=$1 port=$2
+    sed -i "s/^port = .*/port = $port/; s/^archive_mode = on/archive_mode = off/" "$d/postgresql.conf"
+    chown -R postgres "$d"
+    _pg "'$PGBIN/pg_ctl' -D '$d' -l '$d/log' -w -t 60 start" >/dev/null 2>&1
+    for _ in $(seq 1 100); do
+        [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] \
+            && return 0
+        sleep 0.2
+    done
+}
+
 # pitr_mariadb_up TEMPLATE: starts a MariaDB server with its binary log on (`lb.NNNNNN`) in a new folder
 # /tmp/TEMPLATE.XXXXXX, socket m.sock there, on a port in 20000-31999. Sets PITR_MDB (the folder) and
 # PITR_MDB_SOCK (the socket). The server is stopped and its folder removed when e2e.sh exits, or sooner by
