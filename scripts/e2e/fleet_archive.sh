@@ -25,19 +25,8 @@ check "fleet archive: its signed latest.json records the base backup's WAL" \
     python3 -c 'import json, sys; w = json.load(open(sys.argv[1]))["wal"]; assert w["timeline"] == 1 and "/" in w["start_lsn"], w' \
     "$C/nas/e2e/cluster/latest.json"
 
-mkdir -p "$FA/rec/keys"
-su postgres -s /bin/sh -c "'$BIN' signing-key --config '$C/lifeboat.yaml'" | sed 1d >"$FA/rec/keys/e2e.pub.asc"
-cat >"$FA/rec/lifeboat.yaml" <<YAML
-role: recovery
-catalog: state/recovery.sqlite
-scratch: state/scratch
-destinations:
-  - { name: nas, type: local, path: $C/nas }
-identities:
-  - { key: $C/keys/ops.sec.asc }
-trusted_signers: [keys/e2e.pub.asc]
-metrics_textfile: state/fleet.prom
-YAML
+pitr_recovery_host "$FA/rec" "$C/lifeboat.yaml" "{ name: nas, type: local, path: $C/nas }" \
+    "metrics_textfile: state/fleet.prom"
 fa_fleet() { "$BIN" fleet --config "$FA/rec/lifeboat.yaml" "$@"; }
 # fa_json PYTHON: `fleet --json`, then the assertions on `x` (the one entry) and `a` (its archive).
 fa_json() {

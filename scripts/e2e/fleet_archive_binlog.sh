@@ -29,18 +29,7 @@ BL=$FB/nas/e2e/shop/binlog
 NLOGS=$(ls "$BL" | wc -l)
 check "fleet binlog: the runs archived the closed logs ($NLOGS)" test "$NLOGS" -ge 3
 
-mkdir -p "$FB/rec/keys"
-"$BIN" signing-key --config "$FB/lifeboat.yaml" | sed 1d >"$FB/rec/keys/e2e.pub.asc"
-cat >"$FB/rec/lifeboat.yaml" <<YAML
-role: recovery
-catalog: state/recovery.sqlite
-scratch: state/scratch
-destinations:
-  - { name: nas, type: local, path: $FB/nas }
-identities:
-  - { key: $FB/keys/ops.sec.asc }
-trusted_signers: [keys/e2e.pub.asc]
-YAML
+pitr_recovery_host "$FB/rec" "$FB/lifeboat.yaml" "{ name: nas, type: local, path: $FB/nas }"
 # fb_json PYTHON: `fleet --json`, then the assertions on `x` (the one entry) and `a` (its archive).
 fb_json() {
     { "$BIN" fleet --config "$FB/rec/lifeboat.yaml" --json 2>/dev/null || true; } | python3 -c "

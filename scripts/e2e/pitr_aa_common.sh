@@ -72,3 +72,27 @@ destinations:
 YAML
     if [ -n "${3:-}" ]; then echo "  - $3" >>"$1/policies/shop.yaml"; fi
 }
+
+# pitr_recovery_host DIR CONFIG DESTINATION [EXTRA]: writes DIR/lifeboat.yaml, a recovery host that reads
+# DESTINATION (one destination as a flow-style YAML map), decrypts with the ops key beside CONFIG (the
+# backup host's config: keys/ops.sec.asc in its folder) and trusts only that host's signing key, exported
+# to DIR/keys/e2e.pub.asc by `lifeboat signing-key` run as CONFIG's owner. EXTRA (top-level YAML lines)
+# is appended.
+pitr_recovery_host() {
+    local d=$1 config=$2
+    mkdir -p "$d/keys"
+    su "$(stat -c %U "$config")" -s /bin/sh -c "'$BIN' signing-key --config '$config'" | sed 1d >"$d/keys/e2e.pub.asc"
+    {
+        cat <<YAML
+role: recovery
+catalog: state/recovery.sqlite
+scratch: state/scratch
+destinations:
+  - $3
+identities:
+  - { key: $(dirname "$config")/keys/ops.sec.asc }
+trusted_signers: [keys/e2e.pub.asc]
+YAML
+        if [ -n "${4:-}" ]; then echo "$4"; fi
+    } >"$d/lifeboat.yaml"
+}

@@ -37,18 +37,8 @@ pitr_wait_archived psqls
 check "pitr s3: the segment with the rows is archived at S3 with its signature" \
     bash -c "aws --endpoint-url '$MOTO' s3 ls --recursive s3://walpitr/e2e/cluster/wal/ | grep -q '$CUR.sig'"
 # A recovery host reading the bucket sees the archive: its newest verified segment, no gap.
-mkdir -p "$WS/rec/keys"
-su postgres -s /bin/sh -c "'$BIN' signing-key --config '$CS/lifeboat.yaml'" | sed 1d >"$WS/rec/keys/e2e.pub.asc"
-cat >"$WS/rec/lifeboat.yaml" <<YAML
-role: recovery
-catalog: state/recovery.sqlite
-scratch: state/scratch
-destinations:
-  - { name: offsite, type: s3, endpoint: "$MOTO", bucket: walpitr, region: us-east-1, credentials: $CS/s3.env }
-identities:
-  - { key: $CS/keys/ops.sec.asc }
-trusted_signers: [keys/e2e.pub.asc]
-YAML
+pitr_recovery_host "$WS/rec" "$CS/lifeboat.yaml" \
+    "{ name: offsite, type: s3, endpoint: \"$MOTO\", bucket: walpitr, region: us-east-1, credentials: $CS/s3.env }"
 OUT=$({ "$BIN" fleet --config "$WS/rec/lifeboat.yaml" --json 2>/dev/null || true; } | python3 -c "
 import json, sys
 x = json.load(sys.stdin)[0]
