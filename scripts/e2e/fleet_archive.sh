@@ -11,9 +11,7 @@ FAP=$((20000 + RANDOM % 12000))
 fa_teardown() { pg_stop "$FA/primary"; rm -rf "$FA"; }
 db_chain_exit fa_teardown
 C=$FA/lb
-make_config "$C"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$FAP user=postgres\"
-method: physical"
+pitr_pg_policy "$C" "$FAP"
 sed -i 's/rpo: 24h/rpo: 1m/' "$C/policies/cluster.yaml"
 chown -R postgres "$C"
 pitr_pg_archiving "$FA/primary" "$FAP" "$C/lifeboat.yaml"

@@ -1,6 +1,20 @@
 # Helpers for the point-in-time recovery tests (pitr_*.sh, fleet_archive*.sh); defines functions only, so
 # the tests that sort before this file source it first.
 
+# pitr_pg_policy DIR PORT [SECOND]: a config in DIR (make_config) with the policy `cluster`: a physical base
+# backup of the PostgreSQL at 127.0.0.1:PORT (user postgres) to the local `nas` and, when SECOND is given,
+# to a second local destination of that name (the folder DIR/SECOND). Leaves DIR to the caller to chown.
+pitr_pg_policy() {
+    make_config "$1"
+    db_policy "$1" cluster postgres "dsn: \"host=127.0.0.1 port=$2 user=postgres\"
+method: physical"
+    if [ -n "${3:-}" ]; then
+        mkdir -p "$1/$3"
+        sed -i "s|  - { name: nas, type: local, path: ../nas }|&\n  - { name: $3, type: local, path: ../$3 }|" \
+            "$1/policies/cluster.yaml"
+    fi
+}
+
 # pitr_pg_archiving DATADIR PORT CONFIG: starts a PostgreSQL primary in DATADIR on PORT (pg_primary_start)
 # that archives every WAL segment with `lifeboat wal-push --config CONFIG %p`, archive_timeout 1s.
 # Fails when the server does not start or restart.

@@ -9,9 +9,7 @@ RP1=$((20000 + RANDOM % 12000)); RP2=$((RP1 + 1)); RP3=$((RP1 + 2))
 pitr_replica_teardown() { pg_stop "$W/restored"; pg_stop "$W/replica"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_replica_teardown
 C=$W/lb
-make_config "$C"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$RP2 user=postgres\"
-method: physical"
+pitr_pg_policy "$C" "$RP2"
 chown -R postgres "$C"
 pitr_pg_archiving "$W/primary" "$RP1" "$C/lifeboat.yaml" && pg_replica_start "$W/replica" "$RP2" "$RP1" >/dev/null 2>&1
 psqlp() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$RP1" -U postgres -d postgres -tA "$@"; }

@@ -9,11 +9,7 @@ SP1=$((20000 + RANDOM % 12000)); SP2=$((SP1 + 1))
 pitr_sp_teardown() { pg_stop "$W/latest"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_sp_teardown
 C=$W/lb
-make_config "$C"
-mkdir -p "$C/far"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$SP1 user=postgres\"
-method: physical"
-sed -i "s|  - { name: nas, type: local, path: ../nas }|  - { name: nas, type: local, path: ../nas }\n  - { name: far, type: local, path: ../far }|" "$C/policies/cluster.yaml"
+pitr_pg_policy "$C" "$SP1" far
 chown -R postgres "$C"
 pitr_pg_archiving "$W/primary" "$SP1" "$C/lifeboat.yaml"
 psqls() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP1" -U postgres -d postgres -tA "$@"; }

@@ -10,9 +10,7 @@ TP1=$((20000 + RANDOM % 12000)); TP2=$((TP1 + 1))
 pitr_tl_teardown() { pg_stop "$W/check"; pg_stop "$W/tl2"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_tl_teardown
 C=$W/lb
-make_config "$C"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$TP1 user=postgres\"
-method: physical"
+pitr_pg_policy "$C" "$TP1"
 chown -R postgres "$C"
 pitr_pg_archiving "$W/primary" "$TP1" "$C/lifeboat.yaml"
 psqlt() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$TP1" -U postgres -d postgres -tA "$@"; }

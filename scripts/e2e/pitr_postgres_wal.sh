@@ -10,11 +10,7 @@ pitr_wal_teardown() { pg_stop "$W/restored"; pg_stop "$W/latest"; pg_stop "$W/pr
 db_chain_exit pitr_wal_teardown
 # Everything the archiver (the postgres user) runs with lives in a folder it owns.
 C=$W/lb
-make_config "$C"
-mkdir -p "$C/far"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$WP1 user=postgres\"
-method: physical"
-sed -i "s|  - { name: nas, type: local, path: ../nas }|  - { name: nas, type: local, path: ../nas }\n  - { name: far, type: local, path: ../far }|" "$C/policies/cluster.yaml"
+pitr_pg_policy "$C" "$WP1" far
 chown -R postgres "$C"
 pitr_pg_archiving "$W/primary" "$WP1" "$C/lifeboat.yaml"
 psqlw() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$WP1" -U postgres -d postgres -tA "$@"; }
