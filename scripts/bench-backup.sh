@@ -8,10 +8,11 @@
 # Prints seconds, MB/s and every ratio the goals name, with "met" or "MISSED". ROUNDS (default 1)
 # repeats the timed rows (on a shared machine, to see the spread); CORPORA (default "sql pgdump
 # config") picks the inputs; BENCH_CORPORA_DIR keeps them between runs; LIFEBOAT_BIN the binary
-# (default: the release build).
+# (default: the release build in .build-release, built or brought up to date first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${LIFEBOAT_BIN:-$(swift build -c release --show-bin-path)/lifeboat}
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
 CORPORA=${CORPORA:-"sql pgdump config"}
 ROUNDS=${ROUNDS:-1}
 bash scripts/prerequisites.sh restic pigz time bc >/dev/null

@@ -9,13 +9,8 @@ SIZE_MIB=${SIZE_MIB:-512}
 RUNS=${RUNS:-3}
 VERIFY=${VERIFY:-1}
 
-if [ -n "${LIFEBOAT_BIN:-}" ]; then
-    BIN=$LIFEBOAT_BIN
-else
-    echo "building release lifeboat (reuses an existing build)..." >&2
-    swift build -c release --static-swift-stdlib --product lifeboat >&2
-    BIN="$(swift build -c release --show-bin-path)/lifeboat"
-fi
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lbbench.XXXXXX")
 GH="$WORK/g"

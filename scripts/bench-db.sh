@@ -7,17 +7,14 @@
 #     Lifeboat's own flags (`--format=custom --compress=0`) to /dev/null, in the same run, as ratios
 #     (goal: end to end at most 1.2x pg_dump alone).
 # Usage: scripts/bench-db.sh [BACKUPS=20] [PGBENCH_SCALE=20]; LIFEBOAT_BIN picks the binary
-# (default: the release build, built when missing).
+# (default: the release build in .build-release, built or brought up to date first).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 N=${1:-20}
 SCALE=${2:-20}
-if [ -z "${LIFEBOAT_BIN:-}" ]; then
-    swift build -c release --static-swift-stdlib --product lifeboat >/dev/null || exit 1
-    LIFEBOAT_BIN=$ROOT/.build/release/lifeboat
-fi
-BIN=$LIFEBOAT_BIN
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
 bash scripts/prerequisites.sh >/dev/null
 source scripts/servers/mariadb.sh
 source scripts/servers/btrfs.sh

@@ -6,18 +6,14 @@
 # GET per policy at the bucket (latest.json carries its signature in its metadata) and two in a folder
 # (latest.json and latest.json.sig, two file reads), nothing per backup.
 #   HOSTS, POLICIES   the fleet's size (default 1000, 10)
-#   LIFEBOAT_BIN      the binary (default: the release build if there is one, else the debug build)
+#   LIFEBOAT_BIN      the binary (default: the release build in .build-release, built or brought up to date first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 HOSTS=${HOSTS:-1000}
 POLICIES=${POLICIES:-10}
-if [ -z "${LIFEBOAT_BIN:-}" ]; then
-    for b in .build-release/release/lifeboat .build/release/lifeboat .build/debug/lifeboat; do
-        [ -x "$b" ] && { LIFEBOAT_BIN=$ROOT/$b; break; }
-    done
-fi
-BIN=${LIFEBOAT_BIN:?no lifeboat binary: swift build --product lifeboat first}
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
 W=$(mktemp -d /tmp/lbbench-fleet.XXXXXX)
 trap '"$ROOT/scripts/servers/moto.sh" stop "$W/moto" >/dev/null 2>&1 || true; gpgconf --homedir "$W/gh" --kill gpg-agent 2>/dev/null || true; rm -rf "$W"' EXIT
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1

@@ -7,7 +7,8 @@
 # time of that many backups is kept); the corpora's own sizes as in bench_corpora.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${LIFEBOAT_BIN:-$(swift build -c release --show-bin-path)/lifeboat}
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
 LEVELS=${LEVELS:-"1 2 3 4 5 6 7 8 9"}
 CORPORA=${CORPORA:-"sql config"}
 REPEAT=${REPEAT:-2}

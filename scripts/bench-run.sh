@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
 # Measures `lifeboat run` with nothing due and `lifeboat check` over a catalog of 200 policies with
 # 2,000 backups each: wall time (best and median of 9) and peak memory. Goals: run < 50 ms, check < 200 ms.
-# Uses the release build when there is one, else the debug build (and says which). Build it as it is
-# installed: swift build -c release --static-swift-stdlib
+# Uses the release build as it is installed (static Swift runtime), built in .build-release, or LIFEBOAT_BIN
+# (and says which).
 #   scripts/bench-run.sh [POLICIES] [BACKUPS_PER_POLICY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 POLICIES=${1:-200}
 PER=${2:-2000}
-if [ -n "${LIFEBOAT_BIN:-}" ]; then BIN=$LIFEBOAT_BIN; BUILD="given ($LIFEBOAT_BIN)"
-elif [ -x .build/release/lifeboat ]; then BIN=$PWD/.build/release/lifeboat; BUILD=release
-elif [ -x .build/debug/lifeboat ]; then BIN=$PWD/.build/debug/lifeboat; BUILD=debug
-else echo "no lifeboat binary: run swift build first" >&2; exit 1; fi
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
 # Start-up is a large part of an idle run: say whether the Swift runtime is linked in or loaded.
 if ldd "$BIN" 2>/dev/null | grep -q libswiftCore; then BUILD="$BUILD, shared Swift runtime"
 else BUILD="$BUILD, static Swift runtime"; fi

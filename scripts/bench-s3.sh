@@ -15,7 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-BIN=${LIFEBOAT_BIN:-$(swift build -c release --show-bin-path)/lifeboat}
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
 SIZE_MIB=${SIZE_MIB:-1024}
 CONCURRENCY=${CONCURRENCY:-4}
 CHUNK=${CHUNK:-64MiB}

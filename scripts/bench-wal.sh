@@ -13,7 +13,7 @@
 # rounds, wal-push first in even ones) so a load that changes during the run weighs on both alike;
 # the figures are summed over the rounds and each round's ratio is printed too.
 # Usage: scripts/bench-wal.sh [SECONDS=30] [PGBENCH_SCALE=10] [CLIENTS=4] [ROUNDS=1]; LIFEBOAT_BIN
-# picks the binary (default: the release build, built when missing).
+# picks the binary (default: the release build in .build-release, built or brought up to date first).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -21,11 +21,8 @@ D=${1:-30}
 SCALE=${2:-10}
 CLIENTS=${3:-4}
 ROUNDS=${4:-1}
-if [ -z "${LIFEBOAT_BIN:-}" ]; then
-    swift build -c release --static-swift-stdlib --product lifeboat >/dev/null || exit 1
-    LIFEBOAT_BIN=$ROOT/.build/release/lifeboat
-fi
-BIN=$LIFEBOAT_BIN
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
 source scripts/servers/postgres.sh
 
 W=$(mktemp -d /tmp/lbbenchwal.XXXXXX)

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks, measured against what an operator would otherwise use, in the same run.
-# Builds the release binary once, then runs each bench-*.sh beside this file (or those named).
+# Builds the release binary once (scripts/lib/bench_bin.sh: in .build-release, or LIFEBOAT_BIN), then runs
+# each bench-*.sh beside this file (or those named).
 #   scripts/bench.sh                 # all
 #   scripts/bench.sh backup crypto   # only bench-backup.sh and bench-crypto.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh
-swift build -c release --static-swift-stdlib --product lifeboat
-export LIFEBOAT_BIN
-LIFEBOAT_BIN="$(swift build -c release --show-bin-path)/lifeboat"
+# shellcheck source=lib/bench_bin.sh
+source scripts/lib/bench_bin.sh
+export LIFEBOAT_BIN=$BIN
 
 if [ $# -eq 0 ]; then
     set -- $(ls scripts/bench-*.sh | sed 's#scripts/bench-##; s#\.sh$##')

@@ -4,22 +4,17 @@
 # forged signature not trusted (the next older file is), one segment deleted CRITICAL naming it, and
 # archiving stopped CRITICAL once the newest archived WAL is older than the rpo (1m).
 source "$ROOT/scripts/servers/postgres.sh"
+source "$ROOT/scripts/e2e/pitr_aa_common.sh"
 FA=$(mktemp -d /tmp/lbfa.XXXXXX)
 chmod 755 "$FA"
 FAP=$((20000 + RANDOM % 12000))
 fa_teardown() { pg_stop "$FA/primary"; rm -rf "$FA"; }
 db_chain_exit fa_teardown
 C=$FA/lb
-make_config "$C"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$FAP user=postgres\"
-method: physical"
+pitr_pg_policy "$C" "$FAP"
 sed -i 's/rpo: 24h/rpo: 1m/' "$C/policies/cluster.yaml"
 chown -R postgres "$C"
-pg_primary_start "$FA/primary" "$FAP" && {
-    printf "archive_mode = on\narchive_command = '%s'\narchive_timeout = 1s\n" \
-        "$BIN wal-push --config $C/lifeboat.yaml %p" >>"$FA/primary/postgresql.conf"
-    _pg "'$PGBIN/pg_ctl' -D '$FA/primary' -l '$FA/primary/log' -w restart" >/dev/null
-}
+pitr_pg_archiving "$FA/primary" "$FAP" "$C/lifeboat.yaml"
 psqlf() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$FAP" -U postgres -d postgres -tA "$@"; }
 psqlf -c "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())"
 BID=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$C/lifeboat.yaml' cluster" 2>"$FA/backup.err" | awk '$NF == "complete" {print $2}')
@@ -28,19 +23,8 @@ check "fleet archive: its signed latest.json records the base backup's WAL" \
     python3 -c 'import json, sys; w = json.load(open(sys.argv[1]))["wal"]; assert w["timeline"] == 1 and "/" in w["start_lsn"], w' \
     "$C/nas/e2e/cluster/latest.json"
 
-mkdir -p "$FA/rec/keys"
-su postgres -s /bin/sh -c "'$BIN' signing-key --config '$C/lifeboat.yaml'" | sed 1d >"$FA/rec/keys/e2e.pub.asc"
-cat >"$FA/rec/lifeboat.yaml" <<YAML
-role: recovery
-catalog: state/recovery.sqlite
-scratch: state/scratch
-destinations:
-  - { name: nas, type: local, path: $C/nas }
-identities:
-  - { key: $C/keys/ops.sec.asc }
-trusted_signers: [keys/e2e.pub.asc]
-metrics_textfile: state/fleet.prom
-YAML
+pitr_recovery_host "$FA/rec" "$C/lifeboat.yaml" "{ name: nas, type: local, path: $C/nas }" \
+    "metrics_textfile: state/fleet.prom"
 fa_fleet() { "$BIN" fleet --config "$FA/rec/lifeboat.yaml" "$@"; }
 # fa_json PYTHON: `fleet --json`, then the assertions on `x` (the one entry) and `a` (its archive).
 fa_json() {

@@ -7,26 +7,14 @@ if ! command -v mariadbd >/dev/null; then
     fail "fleet_archive_binlog: mariadb-server is not installed (scripts/prerequisites.sh mariadb-server)"
 else
 source "$ROOT/scripts/servers/mariadb.sh"
+source "$ROOT/scripts/e2e/pitr_aa_common.sh"
 FB=$WORK/fleetbinlog
 db_setup "$FB"
-FBS=$(mktemp -d /tmp/lbfb.XXXXXX)
-FBSOCK=$FBS/m.sock
-fb_teardown() { mariadb_stop "$FBS/data"; rm -rf "$FBS"; }
-db_chain_exit fb_teardown
+pitr_mariadb_up lbfb
+FBS=$PITR_MDB FBSOCK=$PITR_MDB_SOCK
 fbq() { mariadb --no-defaults -S "$FBSOCK" -uroot -N -B "$@"; }
-MARIADB_LOG_BIN=lb mariadb_start "$FBS/data" "$FBSOCK" $((20000 + RANDOM % 12000))
 fbq -e "CREATE DATABASE shop; CREATE TABLE shop.orders(id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(40)) ENGINE=InnoDB"
-cat >"$FB/policies/shop.yaml" <<YAML
-name: shop
-kind: mariadb
-source: { socket: $FBSOCK, user: root, database: shop }
-objectives: { rpo: 1h }
-binlog: { every: 5m }
-encryption: { recipients: [../keys/ops.pub.asc] }
-chunk_size: 1MiB
-destinations:
-  - { name: nas, type: local, path: ../nas }
-YAML
+pitr_mariadb_policy "$FB" "$FBSOCK"
 FBID=$(db_backup "$FB" shop)
 check "fleet binlog: a dump completes" test -n "$FBID"
 check "fleet binlog: its signed latest.json records the dump's binary log position" \
@@ -41,18 +29,7 @@ BL=$FB/nas/e2e/shop/binlog
 NLOGS=$(ls "$BL" | wc -l)
 check "fleet binlog: the runs archived the closed logs ($NLOGS)" test "$NLOGS" -ge 3
 
-mkdir -p "$FB/rec/keys"
-"$BIN" signing-key --config "$FB/lifeboat.yaml" | sed 1d >"$FB/rec/keys/e2e.pub.asc"
-cat >"$FB/rec/lifeboat.yaml" <<YAML
-role: recovery
-catalog: state/recovery.sqlite
-scratch: state/scratch
-destinations:
-  - { name: nas, type: local, path: $FB/nas }
-identities:
-  - { key: $FB/keys/ops.sec.asc }
-trusted_signers: [keys/e2e.pub.asc]
-YAML
+pitr_recovery_host "$FB/rec" "$FB/lifeboat.yaml" "{ name: nas, type: local, path: $FB/nas }"
 # fb_json PYTHON: `fleet --json`, then the assertions on `x` (the one entry) and `a` (its archive).
 fb_json() {
     { "$BIN" fleet --config "$FB/rec/lifeboat.yaml" --json 2>/dev/null || true; } | python3 -c "
@@ -90,5 +67,5 @@ check "fleet binlog: a log missing since the dump's makes fleet CRITICAL (exit 2
     bash -c "[ $RC -eq 2 ] && echo '$TEXT' | grep -q 'binary log gap at nas: log $GONE is missing since dump $FBID; point-in-time recovery cannot cross it'" \
     || echo "$TEXT"
 mv "$FB/gone" "$BL/$GONE"
-fb_teardown
+pitr_mariadb_down "$FBS"
 fi

@@ -9,27 +9,13 @@ else
 source "$ROOT/scripts/servers/mariadb.sh"
 P=$WORK/pitr
 db_setup "$P"
-PB=$(mktemp -d /tmp/lbpb.XXXXXX)
-PSOCK=$PB/m.sock
-PPORT=$((20000 + RANDOM % 12000))
-pitr_teardown() { mariadb_stop "$PB/data"; rm -rf "$PB"; }
-db_chain_exit pitr_teardown
+pitr_mariadb_up lbpb
+PB=$PITR_MDB PSOCK=$PITR_MDB_SOCK
 pq() { mariadb --no-defaults -S "$PSOCK" -uroot -N -B "$@"; }
-MARIADB_LOG_BIN=lb mariadb_start "$PB/data" "$PSOCK" "$PPORT"
 check "pitr_mariadb: server up with its binary log on" test "$(pq -e 'SELECT @@log_bin')" = 1
 pq -e "CREATE DATABASE shop; CREATE TABLE shop.orders(id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(40), at DATETIME(6)) ENGINE=InnoDB"
 pq shop -e "INSERT INTO orders(item, at) SELECT concat('seed-', seq), now(6) FROM seq_1_to_1000"
-cat >"$P/policies/shop.yaml" <<YAML
-name: shop
-kind: mariadb
-source: { socket: $PSOCK, user: root, database: shop }
-objectives: { rpo: 1h }
-binlog: { every: 5m }
-encryption: { recipients: [../keys/ops.pub.asc] }
-chunk_size: 1MiB
-destinations:
-  - { name: nas, type: local, path: ../nas }
-YAML
+pitr_mariadb_policy "$P" "$PSOCK"
 LB() { "$BIN" "$@" --config "$P/lifeboat.yaml"; }
 # Makes the archived logs look 10 minutes older, so binlog archiving is due again.
 age_binlogs() { sqlite3 "$P/state/catalog.sqlite" "UPDATE binlog SET rotated = rotated - 600"; }
@@ -239,5 +225,5 @@ check "pitr_mariadb: far back: $L is archived (exit $code), far holds it, nas's 
 F=$P/far/e2e/shop/binlog/$L
 check "pitr_mariadb: ... far's copy is the same log: same plaintext sha256 in both manifests, and it decrypts to a binary log" \
     bash -c "[ \"\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"payload_sha256\"])' '$F/manifest.json')\" = \"\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"payload_sha256\"])' '$BL/$L/manifest.json')\" ] && [ \"\$(gpg --batch --quiet -d '$F/data.000000' 2>/dev/null | gunzip 2>/dev/null | head -c 4 | od -An -tx1 | tr -d ' ')\" = fe62696e ]"
-pitr_teardown
+pitr_mariadb_down "$PB"
 fi

@@ -8,27 +8,14 @@ else
 source "$ROOT/scripts/servers/mariadb.sh"
 Q=$WORK/pitrs3
 db_setup "$Q"
-QB=$(mktemp -d /tmp/lbqb.XXXXXX)
-QSOCK=$QB/m.sock
-pitrs3_teardown() { mariadb_stop "$QB/data"; rm -rf "$QB"; }
-db_chain_exit pitrs3_teardown
+pitr_mariadb_up lbqb
+QB=$PITR_MDB QSOCK=$PITR_MDB_SOCK
 qq() { mariadb --no-defaults -S "$QSOCK" -uroot -N -B "$@"; }
-MARIADB_LOG_BIN=lb mariadb_start "$QB/data" "$QSOCK" $((20000 + RANDOM % 12000))
 qq -e "CREATE DATABASE shop; CREATE TABLE shop.orders(id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(40), at DATETIME(6))"
 printf 'AWS_ACCESS_KEY_ID=testing\nAWS_SECRET_ACCESS_KEY=testing\n' >"$Q/s3.env"; chmod 600 "$Q/s3.env"
 awss3 s3api create-bucket --bucket pitr >/dev/null 2>&1
-cat >"$Q/policies/shop.yaml" <<YAML
-name: shop
-kind: mariadb
-source: { socket: $QSOCK, user: root, database: shop }
-objectives: { rpo: 1h }
-binlog: { every: 5m }
-encryption: { recipients: [../keys/ops.pub.asc] }
-chunk_size: 1MiB
-destinations:
-  - { name: nas, type: local, path: ../nas }
-  - { name: offsite, type: s3, endpoint: "$MOTO", bucket: pitr, region: us-east-1, prefix: "prod/", credentials: ../s3.env }
-YAML
+pitr_mariadb_policy "$Q" "$QSOCK" \
+    "{ name: offsite, type: s3, endpoint: \"$MOTO\", bucket: pitr, region: us-east-1, prefix: \"prod/\", credentials: ../s3.env }"
 QID=$(db_backup "$Q" shop)
 check "pitr_mariadb_s3: dump backup completes at both destinations" test -n "$QID"
 for i in 1 2 3; do qq shop -e "INSERT INTO orders(item, at) VALUES ('row-$i', now(6))"; sleep 1.1; done
@@ -43,5 +30,5 @@ rm -rf "$Q/nas/e2e/shop/binlog"
     --identity "$Q/keys/ops.sec.asc" >"$Q/restore.out" 2>&1
 check "pitr_mariadb_s3: with the local logs gone, restore --until reads them from S3: rows up to T only" \
     test "$(qq -e "SELECT group_concat(item ORDER BY id) FROM shop_r.orders")" = "row-1,row-2"
-pitrs3_teardown
+pitr_mariadb_down "$QB"
 fi

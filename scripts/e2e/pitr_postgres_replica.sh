@@ -9,47 +9,24 @@ RP1=$((20000 + RANDOM % 12000)); RP2=$((RP1 + 1)); RP3=$((RP1 + 2))
 pitr_replica_teardown() { pg_stop "$W/restored"; pg_stop "$W/replica"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_replica_teardown
 C=$W/lb
-make_config "$C"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$RP2 user=postgres\"
-method: physical"
+pitr_pg_policy "$C" "$RP2"
 chown -R postgres "$C"
-PUSH="$BIN wal-push --config $C/lifeboat.yaml %p"
-pg_primary_start "$W/primary" "$RP1" && {
-    printf "archive_mode = on\narchive_command = '%s'\narchive_timeout = 1s\n" "$PUSH" >>"$W/primary/postgresql.conf"
-    _pg "'$PGBIN/pg_ctl' -D '$W/primary' -l '$W/primary/log' -w restart" >/dev/null
-} && pg_replica_start "$W/replica" "$RP2" "$RP1" >/dev/null 2>&1
+pitr_pg_archiving "$W/primary" "$RP1" "$C/lifeboat.yaml" && pg_replica_start "$W/replica" "$RP2" "$RP1" >/dev/null 2>&1
 psqlp() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$RP1" -U postgres -d postgres -tA "$@"; }
 psqlp -c "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())"
 check "pitr replica: the primary archives with wal-push and the replica streams from it" \
     test "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$RP2" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = t
-# Waits until every segment up to the primary's current one has been archived (or 30 s).
-wait_archived() {
-    local cur
-    cur=$(psqlp -c "SELECT pg_walfile_name(pg_current_wal_lsn())")
-    psqlp -c "SELECT pg_switch_wal()" >/dev/null
-    for _ in $(seq 1 300); do
-        [ "$(psqlp -c "SELECT coalesce(last_archived_wal >= '$cur', false) FROM pg_stat_archiver")" = t ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 for i in 1 2 3; do psqlp -c "INSERT INTO ticks (id) VALUES ($i)" >/dev/null; done
-wait_archived
+pitr_wait_archived psqlp
 BID=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$C/lifeboat.yaml' cluster" 2>"$W/backup.err" | awk '$NF == "complete" {print $2}')
 check "pitr replica: a physical base backup from the replica completes" test -n "$BID" || cat "$W/backup.err"
 for i in $(seq 4 10); do psqlp -c "INSERT INTO ticks (id) VALUES ($i)" >/dev/null; sleep 0.3; done
-wait_archived
+pitr_wait_archived psqlp
 T=$(psqlp -c "SELECT to_char(((SELECT at FROM ticks WHERE id = 6) + ((SELECT at FROM ticks WHERE id = 7) - (SELECT at FROM ticks WHERE id = 6)) / 2) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'")
 "$BIN" restore --config "$C/lifeboat.yaml" cluster --until "$T" --to "$W/restored" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
 check "pitr replica: the restored base backup is the standby's (backup_label: BACKUP FROM: standby)" \
     grep -q '^BACKUP FROM: standby' "$W/restored/backup_label" || cat "$W/r.out"
-sed -i "s/^port = .*/port = $RP3/; s/^archive_mode = on/archive_mode = off/" "$W/restored/postgresql.conf"
-chown -R postgres "$W/restored"
-_pg "'$PGBIN/pg_ctl' -D '$W/restored' -l '$W/restored/log' -w -t 60 start" >/dev/null 2>&1
-for _ in $(seq 1 100); do
-    [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$RP3" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && break
-    sleep 0.2
-done
+pitr_pg_start_restored "$W/restored" "$RP3"
 GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$RP3" -U postgres -tAc "SELECT count(*), max(id) FROM ticks" 2>/dev/null)
 check "pitr replica: replayed with the primary's archived WAL to T=$T and promoted: exactly rows 1-6 ($GOT)" \
     test "$GOT" = "6|6" || tail -5 "$W/restored/log"

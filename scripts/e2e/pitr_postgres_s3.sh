@@ -26,36 +26,19 @@ destinations:
   - { name: offsite, type: s3, endpoint: "$MOTO", bucket: walpitr, region: us-east-1, credentials: ../s3.env }
 YAML
 chown -R postgres "$CS"
-pg_primary_start "$WS/primary" "$SP1" && {
-    printf "archive_mode = on\narchive_command = '%s wal-push --config %s %%p'\narchive_timeout = 1s\n" "$BIN" "$CS/lifeboat.yaml" >>"$WS/primary/postgresql.conf"
-    _pg "'$PGBIN/pg_ctl' -D '$WS/primary' -l '$WS/primary/log' -w restart" >/dev/null
-}
+pitr_pg_archiving "$WS/primary" "$SP1" "$CS/lifeboat.yaml"
 psqls() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP1" -U postgres -d postgres -tA "$@"; }
 psqls -c "CREATE TABLE ticks (id int PRIMARY KEY)"
 SBID=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$CS/lifeboat.yaml' cluster" 2>"$WS/backup.err" | awk '$NF == "complete" {print $2}')
 check "pitr s3: a physical base backup to S3 completes" test -n "$SBID"
 psqls -c "INSERT INTO ticks SELECT generate_series(1, 300)" >/dev/null
 CUR=$(psqls -c "SELECT pg_walfile_name(pg_current_wal_lsn())")
-psqls -c "SELECT pg_switch_wal()" >/dev/null
-for _ in $(seq 1 300); do
-    [ "$(psqls -c "SELECT coalesce(last_archived_wal >= '$CUR', false) FROM pg_stat_archiver")" = t ] && break
-    sleep 0.1
-done
+pitr_wait_archived psqls
 check "pitr s3: the segment with the rows is archived at S3 with its signature" \
     bash -c "aws --endpoint-url '$MOTO' s3 ls --recursive s3://walpitr/e2e/cluster/wal/ | grep -q '$CUR.sig'"
 # A recovery host reading the bucket sees the archive: its newest verified segment, no gap.
-mkdir -p "$WS/rec/keys"
-su postgres -s /bin/sh -c "'$BIN' signing-key --config '$CS/lifeboat.yaml'" | sed 1d >"$WS/rec/keys/e2e.pub.asc"
-cat >"$WS/rec/lifeboat.yaml" <<YAML
-role: recovery
-catalog: state/recovery.sqlite
-scratch: state/scratch
-destinations:
-  - { name: offsite, type: s3, endpoint: "$MOTO", bucket: walpitr, region: us-east-1, credentials: $CS/s3.env }
-identities:
-  - { key: $CS/keys/ops.sec.asc }
-trusted_signers: [keys/e2e.pub.asc]
-YAML
+pitr_recovery_host "$WS/rec" "$CS/lifeboat.yaml" \
+    "{ name: offsite, type: s3, endpoint: \"$MOTO\", bucket: walpitr, region: us-east-1, credentials: $CS/s3.env }"
 OUT=$({ "$BIN" fleet --config "$WS/rec/lifeboat.yaml" --json 2>/dev/null || true; } | python3 -c "
 import json, sys
 x = json.load(sys.stdin)[0]
@@ -66,13 +49,7 @@ print('ok')" 2>&1)
 check "pitr s3: fleet reads the archived WAL at the bucket: newest verified segment at or after $CUR, no gap" \
     test "$OUT" = ok || echo "$OUT"
 "$BIN" restore --config "$CS/lifeboat.yaml" cluster --latest --to "$WS/restored" --identity "$CS/keys/ops.sec.asc" >"$WS/r.out" 2>&1
-sed -i "s/^port = .*/port = $SP2/; s/^archive_mode = on/archive_mode = off/" "$WS/restored/postgresql.conf"
-chown -R postgres "$WS/restored"
-_pg "'$PGBIN/pg_ctl' -D '$WS/restored' -l '$WS/restored/log' -w -t 60 start" >/dev/null 2>&1
-for _ in $(seq 1 100); do
-    [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP2" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && break
-    sleep 0.2
-done
+pitr_pg_start_restored "$WS/restored" "$SP2"
 GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP2" -U postgres -tAc "SELECT count(*) FROM ticks" 2>/dev/null)
 check "pitr s3: restore --latest from S3 replays WAL fetched from S3: all 300 rows ($GOT)" test "$GOT" = 300 \
     || { cat "$WS/r.out"; tail -5 "$WS/restored/log"; }

@@ -9,32 +9,14 @@ SP1=$((20000 + RANDOM % 12000)); SP2=$((SP1 + 1))
 pitr_sp_teardown() { pg_stop "$W/latest"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_sp_teardown
 C=$W/lb
-make_config "$C"
-mkdir -p "$C/far"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$SP1 user=postgres\"
-method: physical"
-sed -i "s|  - { name: nas, type: local, path: ../nas }|  - { name: nas, type: local, path: ../nas }\n  - { name: far, type: local, path: ../far }|" "$C/policies/cluster.yaml"
+pitr_pg_policy "$C" "$SP1" far
 chown -R postgres "$C"
-pg_primary_start "$W/primary" "$SP1" && {
-    printf "archive_mode = on\narchive_command = '%s'\narchive_timeout = 1s\n" "$BIN wal-push --config $C/lifeboat.yaml %p" >>"$W/primary/postgresql.conf"
-    _pg "'$PGBIN/pg_ctl' -D '$W/primary' -l '$W/primary/log' -w restart" >/dev/null
-}
+pitr_pg_archiving "$W/primary" "$SP1" "$C/lifeboat.yaml"
 psqls() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP1" -U postgres -d postgres -tA "$@"; }
-# Waits until every segment up to the current one has been archived (or 60 s).
-sp_wait_archived() {
-    local cur
-    cur=$(psqls -c "SELECT pg_walfile_name(pg_current_wal_lsn())")
-    psqls -c "SELECT pg_switch_wal()" >/dev/null
-    for _ in $(seq 1 600); do
-        [ "$(psqls -c "SELECT coalesce(last_archived_wal >= '$cur', false) FROM pg_stat_archiver")" = t ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 psqls -c "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())"
 BID=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$C/lifeboat.yaml' cluster" 2>"$W/backup.err" | awk '$NF == "complete" {print $2}')
 check "pitr spool: a physical base backup completes" test -n "$BID"
-sp_wait_archived
+pitr_wait_archived psqls 600
 SPOOL=$C/state/spool/.wal/cluster
 
 # A tiny spool_max (read by every wal-push) and the second destination down.
@@ -62,7 +44,7 @@ check "pitr spool: wal-push of the next segment by hand: exit 1, one line, nothi
 # The destination back: the next call ships what waits, then archives; everything reaches both.
 rmdir "$C/far" && mv "$C/far.down" "$C/far"
 for i in $(seq 6 10); do psqls -c "INSERT INTO ticks (id) VALUES ($i)" >/dev/null; sleep 0.2; done
-sp_wait_archived
+pitr_wait_archived psqls 600
 check "pitr spool: back up, every segment is archived and the spool is empty" \
     bash -c "[ -z \"\$(ls -A '$SPOOL' 2>/dev/null)\" ] && [ \$(ls '$W/primary/pg_wal/archive_status' | grep -c '\.ready\$') -eq 0 ]"
 check "pitr spool: no gap: both destinations hold the same files" \
@@ -71,13 +53,7 @@ check "pitr spool: no gap: both destinations hold the same files" \
 RC=$?
 check "pitr spool: check finds no WAL gap ($(grep -o 'WAL gap[^;]*' "$W/c.out" | head -1))" bash -c "[ $RC -ne 2 ] && ! grep -q 'WAL gap' '$W/c.out'"
 "$BIN" restore --config "$C/lifeboat.yaml" cluster --latest --to "$W/latest" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
-sed -i "s/^port = .*/port = $SP2/; s/^archive_mode = on/archive_mode = off/" "$W/latest/postgresql.conf"
-chown -R postgres "$W/latest"
-_pg "'$PGBIN/pg_ctl' -D '$W/latest' -l '$W/latest/log' -w -t 60 start" >/dev/null 2>&1
-for _ in $(seq 1 100); do
-    [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP2" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && break
-    sleep 0.2
-done
+pitr_pg_start_restored "$W/latest" "$SP2"
 GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP2" -U postgres -tAc "SELECT string_agg(id::text, ',' ORDER BY id) FROM ticks" 2>/dev/null)
 check "pitr spool: restore --latest replays every segment, including those refused while the spool was full ($GOT)" \
     test "$GOT" = "1,2,3,4,5,6,7,8,9,10"

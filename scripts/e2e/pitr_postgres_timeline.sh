@@ -10,27 +10,10 @@ TP1=$((20000 + RANDOM % 12000)); TP2=$((TP1 + 1))
 pitr_tl_teardown() { pg_stop "$W/check"; pg_stop "$W/tl2"; pg_stop "$W/primary"; rm -rf "$W"; }
 db_chain_exit pitr_tl_teardown
 C=$W/lb
-make_config "$C"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$TP1 user=postgres\"
-method: physical"
+pitr_pg_policy "$C" "$TP1"
 chown -R postgres "$C"
-PUSH="$BIN wal-push --config $C/lifeboat.yaml %p"
-pg_primary_start "$W/primary" "$TP1" && {
-    printf "archive_mode = on\narchive_command = '%s'\narchive_timeout = 1s\n" "$PUSH" >>"$W/primary/postgresql.conf"
-    _pg "'$PGBIN/pg_ctl' -D '$W/primary' -l '$W/primary/log' -w restart" >/dev/null
-}
+pitr_pg_archiving "$W/primary" "$TP1" "$C/lifeboat.yaml"
 psqlt() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$TP1" -U postgres -d postgres -tA "$@"; }
-# Waits until every segment up to the current one has been archived (or 30 s).
-tl_wait_archived() {
-    local cur
-    cur=$(psqlt -c "SELECT pg_walfile_name(pg_current_wal_lsn())")
-    psqlt -c "SELECT pg_switch_wal()" >/dev/null
-    for _ in $(seq 1 300); do
-        [ "$(psqlt -c "SELECT coalesce(last_archived_wal >= '$cur', false) FROM pg_stat_archiver")" = t ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 XID0=$(psqlt -c "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp()); SELECT txid_current()")
 BID=$(su postgres -s /bin/sh -c "'$BIN' backup --config '$C/lifeboat.yaml' cluster" 2>"$W/backup.err" | awk '$NF == "complete" {print $2}')
 check "pitr timeline: a physical base backup on timeline 1 completes" test -n "$BID" || cat "$W/backup.err"
@@ -41,7 +24,7 @@ for i in $(seq 1 10); do
     psqlt -c "SELECT pg_switch_wal()" >/dev/null
     sleep 0.2
 done
-tl_wait_archived
+pitr_wait_archived psqlt
 T=$(psqlt -c "SELECT to_char(((SELECT at FROM ticks WHERE id = 5) + ((SELECT at FROM ticks WHERE id = 6) - (SELECT at FROM ticks WHERE id = 5)) / 2) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'")
 pg_stop "$W/primary"
 
@@ -60,7 +43,7 @@ for i in $(seq 101 110); do
     psqlt -c "SELECT pg_switch_wal()" >/dev/null
     sleep 0.2
 done
-tl_wait_archived
+pitr_wait_archived psqlt
 check "pitr timeline: timeline 2 archives its history file and segments into the same policy" \
     bash -c "[ -f '$C/nas/e2e/cluster/wal/00000002/00000002.history.sig' ] && ls '$C/nas/e2e/cluster/wal/00000002' | grep -qE '^00000002[0-9A-F]{16}\$'"
 T2=$(psqlt -c "SELECT to_char(((SELECT at FROM ticks WHERE id = 105) + ((SELECT at FROM ticks WHERE id = 106) - (SELECT at FROM ticks WHERE id = 105)) / 2) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'")
@@ -70,13 +53,7 @@ tl_restore_rows() {
     local dir=$1; shift
     rm -rf "$dir"
     "$BIN" restore --config "$C/lifeboat.yaml" cluster "$@" --to "$dir" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1 || { cat "$W/r.out" >&2; return 1; }
-    sed -i "s/^port = .*/port = $TP2/; s/^archive_mode = on/archive_mode = off/" "$dir/postgresql.conf"
-    chown -R postgres "$dir"
-    _pg "'$PGBIN/pg_ctl' -D '$dir' -l '$dir/log' -w -t 60 start" >/dev/null 2>&1
-    for _ in $(seq 1 100); do
-        [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$TP2" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && break
-        sleep 0.2
-    done
+    pitr_pg_start_restored "$dir" "$TP2"
     "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$TP2" -U postgres -tAc "SELECT string_agg(id::text, ',' ORDER BY id) FROM ticks" 2>/dev/null
     pg_stop "$dir"
 }

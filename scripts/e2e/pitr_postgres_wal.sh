@@ -10,33 +10,15 @@ pitr_wal_teardown() { pg_stop "$W/restored"; pg_stop "$W/latest"; pg_stop "$W/pr
 db_chain_exit pitr_wal_teardown
 # Everything the archiver (the postgres user) runs with lives in a folder it owns.
 C=$W/lb
-make_config "$C"
-mkdir -p "$C/far"
-db_policy "$C" cluster postgres "dsn: \"host=127.0.0.1 port=$WP1 user=postgres\"
-method: physical"
-sed -i "s|  - { name: nas, type: local, path: ../nas }|  - { name: nas, type: local, path: ../nas }\n  - { name: far, type: local, path: ../far }|" "$C/policies/cluster.yaml"
+pitr_pg_policy "$C" "$WP1" far
 chown -R postgres "$C"
-PUSH="$BIN wal-push --config $C/lifeboat.yaml %p"
-pg_primary_start "$W/primary" "$WP1" && {
-    printf "archive_mode = on\narchive_command = '%s'\narchive_timeout = 1s\n" "$PUSH" >>"$W/primary/postgresql.conf"
-    _pg "'$PGBIN/pg_ctl' -D '$W/primary' -l '$W/primary/log' -w restart" >/dev/null
-}
+pitr_pg_archiving "$W/primary" "$WP1" "$C/lifeboat.yaml"
 psqlw() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$WP1" -U postgres -d postgres -tA "$@"; }
 psqlw -c "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())"
 check "pitr wal: the primary archives with lifeboat wal-push" test "$(psqlw -c 'SHOW archive_mode')" = on
-# Waits until every segment up to the current one has been archived (or 30 s).
-wait_archived() {
-    local cur
-    cur=$(psqlw -c "SELECT pg_walfile_name(pg_current_wal_lsn())")
-    psqlw -c "SELECT pg_switch_wal()" >/dev/null
-    for _ in $(seq 1 300); do
-        [ "$(psqlw -c "SELECT coalesce(last_archived_wal >= '$cur', false) FROM pg_stat_archiver")" = t ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
+wait_archived() { pitr_wait_archived psqlw; }
 check "pitr wal: segments are archived (pg_stat_archiver moves, no failures)" \
-    bash -c "$(declare -f psqlw wait_archived); PGBIN='$PGBIN' WP1=$WP1 wait_archived && [ \$(\"$PGBIN/psql\" -X -q -h 127.0.0.1 -p $WP1 -U postgres -tAc 'SELECT failed_count FROM pg_stat_archiver') = 0 ]"
+    bash -c "$(declare -f psqlw wait_archived pitr_wait_archived); PGBIN='$PGBIN' WP1=$WP1 wait_archived && [ \$(\"$PGBIN/psql\" -X -q -h 127.0.0.1 -p $WP1 -U postgres -tAc 'SELECT failed_count FROM pg_stat_archiver') = 0 ]"
 NSEG=$(find "$C/nas/e2e/cluster/wal" -name '0*.sig' 2>/dev/null | wc -l)
 check "pitr wal: each archived file is at both destinations with its signature ($NSEG at nas)" \
     bash -c "[ $NSEG -gt 0 ] && [ \$(find '$C/far/e2e/cluster/wal' -name '0*.sig' | wc -l) -eq $NSEG ]"
@@ -66,27 +48,17 @@ check "pitr wal: no gap: both destinations hold the same files" \
 T=$(psqlw -c "SELECT to_char(((SELECT at FROM ticks WHERE id = 14) + ((SELECT at FROM ticks WHERE id = 15) - (SELECT at FROM ticks WHERE id = 14)) / 2) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'")
 # restore --until T lays out the newest base backup before T and configures recovery; starting the
 # server replays with wal-fetch as restore_command and promotes at T.
-start_restored() {
-    sed -i "s/^port = .*/port = $2/" "$1/postgresql.conf"
-    sed -i "s/^archive_mode = on/archive_mode = off/" "$1/postgresql.conf"
-    chown -R postgres "$1"
-    _pg "'$PGBIN/pg_ctl' -D '$1' -l '$1/log' -w -t 60 start" >/dev/null 2>&1
-    for _ in $(seq 1 100); do
-        [ "$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$2" -U postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && return 0
-        sleep 0.2
-    done
-}
 "$BIN" restore --config "$C/lifeboat.yaml" cluster --until "$T" --to "$W/restored" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
 check "pitr wal: restore --until T writes recovery.signal and the recovery settings" \
     bash -c "[ -f '$W/restored/recovery.signal' ] && grep -q \"recovery_target_time = '\" '$W/restored/postgresql.auto.conf' && grep -q 'wal-fetch' '$W/restored/postgresql.auto.conf'" \
     || cat "$W/r.out"
-start_restored "$W/restored" "$WP2"
+pitr_pg_start_restored "$W/restored" "$WP2"
 GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$WP2" -U postgres -tAc "SELECT count(*), max(id) FROM ticks" 2>/dev/null)
 check "pitr wal: the server replayed to T=$T and promoted: exactly rows 1-14 ($GOT)" test "$GOT" = "14|14" \
     || tail -5 "$W/restored/log"
 pg_stop "$W/restored"
 "$BIN" restore --config "$C/lifeboat.yaml" cluster --latest --to "$W/latest" --identity "$C/keys/ops.sec.asc" >"$W/r.out" 2>&1
-start_restored "$W/latest" "$WP2"
+pitr_pg_start_restored "$W/latest" "$WP2"
 GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$WP2" -U postgres -tAc "SELECT count(*), max(id) FROM ticks" 2>/dev/null)
 check "pitr wal: restore --latest replays every archived segment: all 20 rows ($GOT)" test "$GOT" = "20|20" \
     || tail -5 "$W/latest/log"

@@ -73,13 +73,8 @@ struct FleetArchiveProbe: Sendable {
             at.firstMissing = WALGap.firstMissing(
                 archived: listed.filter { $0.key >= base.timeline }.values.flatMap { $0 }, base: base)
         }
-        for file in segments.reversed().prefix(Self.tries) {
-            do {
-                at.newest = .init(name: file.name, time: try await verifiedWAL(file, host: host, policy: policy))
-                break
-            } catch {
-                at.notes.append("\(name): archived WAL \(file.name) not trusted: \(Self.text(error))")
-            }
+        await believeNewest(of: segments, named: \.name, noun: "WAL", in: &at) {
+            try await verifiedWAL($0, host: host, policy: policy)
         }
         return at
     }
@@ -133,15 +128,27 @@ struct FleetArchiveProbe: Sendable {
             // yet is not a gap, one missing before an archived one is.
             at.firstMissing = BinlogGap.firstMissing(start: start.file, archived: logs.names, onServer: [])
         }
-        for log in logs.names.reversed().prefix(Self.tries) {
-            do {
-                at.newest = .init(name: log, time: try await verifiedBinlog(log, host: host, policy: policy))
-                break
-            } catch {
-                at.notes.append("\(name): archived binary log \(log) not trusted: \(Self.text(error))")
-            }
+        await believeNewest(of: logs.names, named: \.self, noun: "binary log", in: &at) {
+            try await verifiedBinlog($0, host: host, policy: policy)
         }
         return at
+    }
+
+    /// Sets `at.newest` to the newest of `files` (listed oldest first) that `verify` accepts, trying at most
+    /// `tries` of them newest first; each one refused is named in a note as an archived `noun` not trusted.
+    private func believeNewest<File>(
+        of files: [File], named fileName: (File) -> String, noun: String, in at: inout FleetArchive.AtDestination,
+        verify: (File) async throws -> Date
+    ) async {
+        for file in files.reversed().prefix(Self.tries) {
+            do {
+                at.newest = .init(name: fileName(file), time: try await verify(file))
+                return
+            } catch {
+                at.notes.append(
+                    "\(destination.name): archived \(noun) \(fileName(file)) not trusted: \(Self.text(error))")
+            }
+        }
     }
 
     /// When `log` was rotated, by its manifest, once the manifest's signature verifies by a signer that
