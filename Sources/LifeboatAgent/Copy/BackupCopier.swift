@@ -64,7 +64,7 @@ struct BackupCopier: Sendable {
         // One listing instead of a question per chunk: only a chunk listed there can be there already. It
         // goes while the source's manifest is fetched and checked (for rclone it also starts the daemon
         // and its first connection); its answer is used only once that manifest has been accepted.
-        async let targetListing = target.list(prefix: prefix)
+        async let targetListing = listThenPrepare(prefix)
         let from: CopySourceManifest
         do {
             from = try await CopySourceManifest.fetch(
@@ -121,6 +121,14 @@ struct BackupCopier: Sendable {
         }
         CrashPoint.hit("copy.manifest-put")
         try ctx.catalog.recordCopied(id: record.id, destination: target.name, at: ctx.now())
+    }
+
+    /// The target's listing under `prefix`; then, on the rclone path, the daemon made ready to copy
+    /// (after the listing, so both share the connection it opened rather than each opening one).
+    private func listThenPrepare(_ prefix: String) async throws -> [String] {
+        let listed = try await target.list(prefix: prefix)
+        await rclonePath?.prepare()
+        return listed
     }
 
     /// The permits of reads from the source and of writes to the target, each `concurrency` wide.

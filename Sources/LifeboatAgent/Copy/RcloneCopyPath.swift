@@ -24,6 +24,9 @@ struct RcloneCopyPath: Sendable {
         self.retrier = retrier
     }
 
+    /// Starts the daemon and makes both ends' file systems, while the source's manifest is checked.
+    func prepare() async { await target.prepareCopyIn(from: source) }
+
     /// Copies `key` in, retried as the target's writes are.
     func copy(_ key: String) async throws -> RcloneDestination.Landed {
         try await retrier.run("copy \(key)") { try await target.copyIn(from: source, key: key) }

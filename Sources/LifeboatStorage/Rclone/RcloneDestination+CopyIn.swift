@@ -25,6 +25,19 @@ extension RcloneDestination {
         ":hasher,remote=" + RcloneSource.quoted(remote) + ",hashes=sha256,max_age=off:"
     }
 
+    /// Gets the daemon ready to copy in from `source` while the caller does other work: started, and the
+    /// file systems of both ends made (rclone keeps them for the calls that follow), so the first chunk
+    /// does not wait for them. Failures are left to the copy itself to meet and report.
+    package func prepareCopyIn(from source: RcloneSource) async {
+        guard canCopyIn(from: source) else { return }
+        let hashed = hashedRemote
+        async let from: Empty? = try? control(
+            "prepare to copy in", "operations/fsinfo", ["fs": source.fs], as: Empty.self, notFound: .nil)
+        async let into: Empty? = try? control(
+            "prepare to copy in", "operations/fsinfo", ["fs": hashed], as: Empty.self, notFound: .nil)
+        _ = await (from, into)
+    }
+
     /// Has rclone copy `key` from `source` to `key` here (`operations/copyfile`: it reads the source and
     /// writes here in one process; on SFTP, FTP, SMB and local backends through a `.partial` name, on
     /// object stores as one upload) and returns what landed, with the sha256 rclone computed on the
