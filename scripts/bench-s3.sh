@@ -86,7 +86,8 @@ echo "objects in the bucket: $n (both uploads)"
 # every chunk's sha256 on the way (staging each chunk in the spool, the sha256 passed on to the PUT);
 # rclone copies the same objects with as many transfers at a time, reading and writing every byte
 # (--disable Copy: no server-side copy). Each copy row runs ROUNDS times (default 2), the targets emptied
-# between rounds, so a figure disturbed by other work on the machine shows; `uptime` is printed with it.
+# between rounds, lifeboat first in odd rounds and rclone first in even ones, so a figure disturbed by
+# other work on the machine shows; `uptime` is printed with it, and each row's median ratio at the end.
 ROUNDS=${ROUNDS:-2}
 ID=$(basename "$SPOOLED")
 aws --endpoint-url "$EP" s3api create-bucket --bucket bench-copy >/dev/null
@@ -117,33 +118,57 @@ destinations:
     concurrency: $CONCURRENCY
 Y
 echo "copy of backup $ID, $CONCURRENCY chunks (lifeboat) or transfers (rclone) at a time:"
+# Each side of a row as a command; a round runs lifeboat first in odd rounds and rclone first in even
+# ones, so neither always meets a warmer cache or a busier machine.
+lb_s3() { "$BIN" copy --config "$W/lifeboat.yaml" tree --from s3 --to s3b --backup "$ID" >/dev/null; }
+rc_s3() {
+    rclone copy -q --disable Copy --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
+        "$REMOTE:bench/bench/tree/$ID" "$REMOTE:bench-rclone/bench/tree/$ID"
+}
+lb_sftp() { "$BIN" copy --config "$W/lifeboat.yaml" tree --from s3 --to sftp --backup "$ID" >/dev/null; }
+rc_sftp() {
+    rclone --config "$W/sshd/rclone.conf" copy -q --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
+        "$REMOTE:bench/bench/tree/$ID" "sftp:$W/sshd/stored/rclone-copy-s3"
+}
+# timed ROUND LB RC: sets LB_T and RC_T to the seconds each side took, in the round's order.
+timed() {
+    local a b c
+    if [ $(($1 % 2)) -eq 1 ]; then
+        a=$(date +%s.%N); $2; b=$(date +%s.%N); $3; c=$(date +%s.%N)
+        LB_T=$(python3 -c "print($b - $a)"); RC_T=$(python3 -c "print($c - $b)")
+    else
+        a=$(date +%s.%N); $3; b=$(date +%s.%N); $2; c=$(date +%s.%N)
+        RC_T=$(python3 -c "print($b - $a)"); LB_T=$(python3 -c "print($c - $b)")
+    fi
+}
+: >"$W/ratios"
 for round in $(seq 1 "$ROUNDS"); do
     aws --endpoint-url "$EP" s3 rm --quiet --recursive s3://bench-copy/
     aws --endpoint-url "$EP" s3 rm --quiet --recursive s3://bench-rclone/
-    echo "  round $round, load: $(uptime | sed 's/.*load average: //')"
-    t4=$(date +%s.%N)
-    "$BIN" copy --config "$W/lifeboat.yaml" tree --from s3 --to s3b --backup "$ID" >/dev/null
-    t5=$(date +%s.%N)
-    rclone copy -q --disable Copy --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
-        "$REMOTE:bench/bench/tree/$ID" "$REMOTE:bench-rclone/bench/tree/$ID"
-    t6=$(date +%s.%N)
+    first=$([ $((round % 2)) -eq 1 ] && echo lifeboat || echo rclone)
+    echo "  round $round ($first first), load: $(uptime | sed 's/.*load average: //')"
+    timed "$round" lb_s3 rc_s3
     COPIED=$(aws --endpoint-url "$EP" s3api list-objects-v2 --bucket bench-copy --query 'sum(Contents[].Size)' --output text)
-    ratio "  S3 -> S3  " "$COPIED" "$t4" "$t5" "$t5" "$t6"
+    ratio "  S3 -> S3  " "$COPIED" 0 "$LB_T" 0 "$RC_T" | tee -a "$W/ratios"
     # S3 -> rclone/SFTP (the sshd of scripts/servers): lifeboat through its rclone destination, rclone
     # reading the same objects from S3 and writing them over SFTP.
     rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3"
-    echo "  round $round, load: $(uptime | sed 's/.*load average: //')"
-    t4=$(date +%s.%N)
-    "$BIN" copy --config "$W/lifeboat.yaml" tree --from s3 --to sftp --backup "$ID" >/dev/null
-    t5=$(date +%s.%N)
-    rclone --config "$W/sshd/rclone.conf" copy -q --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
-        "$REMOTE:bench/bench/tree/$ID" "sftp:$W/sshd/stored/rclone-copy-s3"
-    t6=$(date +%s.%N)
+    echo "  round $round ($first first), load: $(uptime | sed 's/.*load average: //')"
+    timed "$round" lb_sftp rc_sftp
     COPIED=$(du -cb "$W/sshd/stored/lifeboat-copy/bench/tree/$ID"/* | tail -1 | cut -f1)
     RCOPIED=$(du -cb "$W/sshd/stored/rclone-copy-s3"/* | tail -1 | cut -f1)
     [ "$COPIED" = "$RCOPIED" ] || echo "  (lifeboat wrote $COPIED bytes, rclone $RCOPIED)"
-    ratio "  S3 -> SFTP" "$COPIED" "$t4" "$t5" "$t5" "$t6"
+    ratio "  S3 -> SFTP" "$COPIED" 0 "$LB_T" 0 "$RC_T" | tee -a "$W/ratios"
 done
+python3 - "$W/ratios" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, _, rest = line.partition(":")
+    rows.setdefault(label.strip(), []).append(float(rest.rsplit("ratio", 1)[1]))
+for label, r in rows.items():
+    print(f"{label}: median ratio {statistics.median(r):.2f} over {len(r)} rounds ({', '.join(f'{x:.2f}' for x in r)})")
+PY
 "$ROOT/scripts/servers/sshd.sh" stop "$W/sshd"
 rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3"
 

@@ -87,7 +87,10 @@ import Testing
         let config = dir.file("rclone.conf")
         try "[disk]\ntype = local\n".write(toFile: config, atomically: true, encoding: .utf8)
         chmod(config, 0o600)
-        return (try await RcloneDaemon.shared(binary: RcloneDestinationTests.binary, config: config, flags: []), config)
+        return (
+            try await RcloneDaemon.shared(binary: RcloneDestinationTests.binary, config: config, flags: ["--rc-serve"]),
+            config
+        )
     }
 
     @Test func theDaemonListensOnAPrivateSocketAndRefusesAWrongPassword() async throws {
@@ -108,6 +111,16 @@ import Testing
             #expect(error.kind == .status(401), "\(error)")
             #expect(error.storageKind == .permanent)
         }
+        // Reads it serves (`--rc-serve`) are held to the same password.
+        try FileManager.default.createDirectory(atPath: dir.file("root"), withIntermediateDirectories: true)
+        try "secret".write(toFile: dir.file("root/x"), atomically: false, encoding: .utf8)
+        var read: [UInt8] = []
+        await #expect {
+            _ = try await RcloneServedRead.read(stranger, fs: dir.file("root"), key: "x", offset: 0) { read += $0 }
+        } throws: { ($0 as? RcloneControlError)?.kind == .status(401) }
+        #expect(read.isEmpty)
+        _ = try await RcloneServedRead.read(daemon.control, fs: dir.file("root"), key: "x", offset: 0) { read += $0 }
+        #expect(read == Array("secret".utf8))
     }
 
     @Test func anUnknownMethodIsNotAMissingObject() async throws {

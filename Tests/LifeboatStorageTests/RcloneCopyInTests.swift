@@ -39,6 +39,30 @@ import Testing
         #expect([UInt8](written) == bytes)
     }
 
+    @Test func rcloneCopiesIntoWebDAVAndOverSFTPWithTheSameCheck() async throws {
+        let dir = try TemporaryDirectory()
+        let source = LocalDestination(name: "nas", root: dir.file("source"))
+        let bytes = (0..<(1 << 20) + 3).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+        try await source.put("h/p/id/data.000000", bytes: bytes)
+        let dav = try ScriptedServer("webdav")
+        let sshd = try ScriptedServer("sshd")
+        let targets = [
+            RcloneDestination(
+                name: "dav", remote: "dav:backups", config: dav.dir.file("rclone.conf"), binary: Self.binary),
+            RcloneDestination(
+                name: "sftp", remote: "sftp:" + sshd.dir.file("stored"), config: sshd.dir.file("rclone.conf"),
+                binary: Self.binary),
+        ]
+        for target in targets {
+            let landed = try await RcloneDaemon.withOwnDaemons {
+                try await target.copyIn(from: try #require(source.rcloneSource), key: "h/p/id/data.000000")
+            }
+            #expect(landed == .init(size: Int64(bytes.count), sha256: Self.sha256(bytes)), "\(target.name)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dav.dir.file("served/backups/h/p/id/data.000000")))
+        #expect(FileManager.default.fileExists(atPath: sshd.dir.file("stored/h/p/id/data.000000")))
+    }
+
     @Test func aKeyMissingAtTheSourceIsPermanentAndNothingLands() async throws {
         let dir = try TemporaryDirectory()
         let (source, target) = try Self.ends(dir)
