@@ -14,9 +14,7 @@ import Testing
     /// An rclone target on the local backend, in a folder whose name needs quoting in a connection
     /// string (a quote and a comma), and a local folder as the source.
     static func ends(_ dir: TemporaryDirectory) throws -> (source: LocalDestination, target: RcloneDestination) {
-        let config = dir.file("rclone.conf")
-        try "[disk]\ntype = local\n".write(toFile: config, atomically: true, encoding: .utf8)
-        chmod(config, 0o600)
+        let config = try RcloneDestinationTests.localRemote(dir).config
         let target = RcloneDestination(
             name: "disk", remote: "disk:" + dir.file("it's,here"), config: config, binary: binary)
         return (LocalDestination(name: "nas", root: dir.file("source")), target)

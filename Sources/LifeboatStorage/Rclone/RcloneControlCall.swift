@@ -160,13 +160,7 @@ package struct RcloneControlCall: Sendable {
         let head = String(decoding: raw[..<end.lowerBound], as: UTF8.self)
         let body = Array(raw[end.upperBound...])
         let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
-        let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
-        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]),
-            (100...599).contains(status)
-        else {
-            throw RcloneControlError(
-                .malformed, "\(method): rclone's answer has no HTTP status line: \(printable(lines.first ?? ""))")
-        }
+        let status = try Self.status(lines, method: method)
         guard body.count <= limit else {
             throw RcloneControlError(.malformed, "\(method): rclone's answer is over \(limit) bytes")
         }
@@ -191,6 +185,18 @@ package struct RcloneControlCall: Sendable {
             throw RcloneControlError(.malformed, "\(method): rclone's answer is not a JSON object")
         }
         return data
+    }
+
+    /// The status of an answer whose head is `lines`: its first line must be an HTTP/1.x status line.
+    static func status(_ lines: [Substring], method: String) throws(RcloneControlError) -> Int {
+        let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
+        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]),
+            (100...599).contains(status)
+        else {
+            throw RcloneControlError(
+                .malformed, "\(method): rclone's answer has no HTTP status line: \(printable(lines.first ?? ""))")
+        }
+        return status
     }
 
     /// What rclone answers with an error status: `{"error": "...", "status": N, "input": ..., "path": ...}`.

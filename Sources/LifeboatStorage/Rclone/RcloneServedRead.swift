@@ -55,14 +55,7 @@ package final class RcloneServedRead: Sendable {
     package static func parseHead(_ raw: some Collection<UInt8>, method: String) throws(RcloneControlError) -> Head {
         let text = String(decoding: raw, as: UTF8.self)
         let lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
-        let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
-        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]),
-            (100...599).contains(status)
-        else {
-            throw RcloneControlError(
-                .malformed,
-                "\(method): rclone's answer has no HTTP status line: \(RcloneControlCall.printable(lines.first ?? ""))")
-        }
+        let status = try RcloneControlCall.status(lines, method: method)
         var head = Head(status: status, contentLength: nil, rangeStart: nil)
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
