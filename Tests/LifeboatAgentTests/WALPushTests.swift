@@ -82,4 +82,37 @@ import Testing
         #expect(report.shipped == 1 && report.problems.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: configuration.agent.catalog))
     }
+
+    @Test func oneShippingPassAtATimeAPushDoesNotWaitARunDoes() async throws {
+        let (f, configuration, policy) = try Self.host()
+        let source = f.dir.file("000000010000000000000004")
+        try Data(Self.segment()).write(to: URL(fileURLWithPath: source))
+        let logger = Logger(label: "test")
+        _ = try WALPushUseCase(agent: configuration.agent, policy: policy, logger: logger).seal(path: source)
+        let dir = configuration.agent.spool + "/.wal/cluster"
+        // Another process's pass under way: its lock held on a descriptor of its own.
+        let lock = WALShipper.lockPath(spool: configuration.agent.spool, policy: "cluster")
+        try FileManager.default.createDirectory(
+            atPath: (lock as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let held = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        #expect(held >= 0 && flock(held, LOCK_EX) == 0)
+        let shipper = WALShipper(agent: configuration.agent, policy: policy, logger: logger)
+        let push = await shipper.ship()
+        #expect(push.busy && push.shipped == 0 && push.waiting == 1 && push.problems.isEmpty)
+        let landed = {
+            ((FileManager.default.enumerator(atPath: f.dir.file("nas"))?.allObjects as? [String]) ?? [])
+                .contains { $0.hasSuffix("/000000010000000000000004") }
+        }
+        #expect(!landed())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasPrefix(".") })
+        // A waiting pass (run's) goes once the other ends.
+        let run = Task { await shipper.ship(waiting: true) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/000000010000000000000004"))
+        close(held)
+        let report = await run.value
+        #expect(!report.busy && report.shipped == 1 && report.waiting == 0)
+        #expect(landed())
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/000000010000000000000004"))
+    }
 }

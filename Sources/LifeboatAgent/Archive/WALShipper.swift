@@ -9,6 +9,12 @@ import Logging
 /// file and destination, no retry loop: `archive_command` must not hang on a destination that is
 /// down; a destination that fails is left for the next push or `run`. A file leaves the spool once
 /// every destination holds it.
+///
+/// One pass at a time per spool: a pass holds an exclusive flock on `<spool>/.locks/wal-<policy>.lock`
+/// (beside the policy locks, so the WAL spool itself holds only WAL), so a
+/// `wal-push` and a `run` (or the push PostgreSQL started next) never send the same file at once nor
+/// race to remove it. A `wal-push` that finds the lock held does not wait (its file is durably spooled
+/// already and the pass under way, or the next one, ships it); `run` waits for the push to finish.
 package struct WALShipper {
     let agent: AgentConfig
     let policy: Policy
@@ -33,13 +39,42 @@ package struct WALShipper {
         package var waiting = 0
         /// One line per destination that failed.
         package var problems: [String] = []
+        /// Another pass held the spool, so this one shipped nothing (only without `waiting`).
+        package var busy = false
     }
 
-    package func ship() async -> Report {
+    /// The lock a pass holds.
+    package static func lockPath(spool: String, policy: String) -> String { "\(spool)/.locks/wal-\(policy).lock" }
+
+    /// One pass over the spool. With `waiting`, waits for a pass under way to end; without, returns at
+    /// once (`busy`) when there is one.
+    package func ship(waiting: Bool = false) async -> Report {
         let dir = WALArchiveLayout.spool(agent.spool, policy: policy.name)
-        let files = WALSpool.sealed(in: dir)
         var report = Report()
-        guard !files.isEmpty else { return report }
+        guard !WALSpool.sealed(in: dir).isEmpty else { return report }
+        let lock = Self.lockPath(spool: agent.spool, policy: policy.name)
+        try? FileManager.default.createDirectory(
+            atPath: (lock as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            report.problems.append("cannot open \(lock): \(String(cString: strerror(errno)))")
+            return report
+        }
+        defer { close(fd) }
+        let locked: Int32
+        if waiting {
+            locked = await (try? BlockingWork.run { SystemCall.retryingInterrupts { flock(fd, LOCK_EX) } }) ?? -1
+        } else {
+            locked = flock(fd, LOCK_EX | LOCK_NB)
+        }
+        guard locked == 0 else {
+            report.busy = true
+            report.waiting = WALSpool.sealed(in: dir).count
+            return report
+        }
+        // Listed under the lock: what another pass shipped and removed meanwhile is not listed.
+        let files = WALSpool.sealed(in: dir)
         for spec in policy.destinations {
             let destination: Destination
             do {

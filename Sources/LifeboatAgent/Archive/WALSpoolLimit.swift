@@ -19,7 +19,8 @@ package enum WALSpoolLimit {
     /// Makes room for `file` in a full spool by shipping what waits, or throws the refusal.
     package static func makeRoom(for file: WALFileName, agent: AgentConfig, shipper: WALShipper) async throws {
         guard let limit = agent.spoolMax?.bytes, SpaceProbe.spoolBytes(agent.spool) >= limit else { return }
-        _ = await shipper.ship()
+        // A pass under way (a run's) frees what it ships: wait for it rather than refuse at once.
+        _ = await shipper.ship(waiting: true)
         if let refusal = refusal(file: file.name, used: SpaceProbe.spoolBytes(agent.spool), limit: limit) {
             throw refusal
         }

@@ -46,7 +46,7 @@ package struct RunUseCase {
         StaleStateRepair.sweepTemporaries(ctx)
         // Archived WAL a wal-push could not ship (a destination was down) goes out with every run.
         for p in policies where WALPolicySelection.archivesWAL(p) {
-            let wal = await WALShipper(ctx: ctx, policy: p).ship()
+            let wal = await WALShipper(ctx: ctx, policy: p).ship(waiting: true)
             for problem in wal.problems { ctx.logger.warning("\(p.name): WAL waits in the spool: \(problem)") }
         }
         var summaries = try ctx.catalog.policySummaries(names, now: ctx.now())
