@@ -3,6 +3,7 @@ import Foundation
 import LifeboatAgent
 import LifeboatCLI
 import LifeboatCore
+import Logging
 
 extension Lifeboat {
     /// `lifeboat wal-fetch [--policy NAME] NAME PATH`: PostgreSQL's `restore_command` (`%f %p`).
@@ -21,8 +22,9 @@ extension Lifeboat {
                   1   the file is archived at no destination (every one answered): PostgreSQL's "not there"
                   126 a destination did not answer, or its copy did not verify, and no other had a good one: \
                 above 125, so PostgreSQL stops recovery rather than ending it early
-                  64  NAME is not a WAL, history or backup file name, or the policy does not archive WAL
-                  65  the config or a key is malformed
+                  126 also when the config, the policy, a key or the identity cannot be read or is wrong: \
+                recovery stops rather than ending without what the archive holds
+                  64  NAME is not a WAL, history or backup file name
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -35,20 +37,45 @@ extension Lifeboat {
         @Argument(help: "Where to write it (%p).") var path: String
 
         func run() async throws {
-            try await Failure.guarded {
-                let ctx = try global.context()
-                let selected = try WALPolicySelection.select(policy, from: ctx.configuration.policies)
-                let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
-                let signers = try TrustedSigners.load(ctx, extra: signer)
-                do {
-                    try await WALFetchUseCase(ctx: ctx, policy: selected, keys: [key], signers: signers)
-                        .fetch(name: name, to: path)
-                } catch let e as WALFetchUseCase.NotArchived {
-                    throw LifeboatError.failed(e.description)
-                } catch let e as WALFetchUseCase.Unreadable {
-                    FileHandle.standardError.write(Data("lifeboat: \(e.description)\n".utf8))
-                    throw ExitCode(ExitCodeTable.abortRecovery)
-                }
+            // Only "archived nowhere" (1) may tell PostgreSQL that the archive ends here. Anything else,
+            // a config or key it cannot read included, is 126: PostgreSQL stops recovery instead of
+            // ending it and promoting without what the archive still holds.
+            let file = name
+            guard WALFileName(file) != nil else {
+                throw Failure.exit(
+                    LifeboatError(
+                        .usage, "wal-fetch: '\(TerminalText.printable(file))' is not a WAL, history or backup file name"
+                    ))
+            }
+            do {
+                try await fetch()
+            } catch let e as WALFetchUseCase.NotArchived {
+                throw Failure.exit(LifeboatError.failed(e.description))
+            } catch let e as ExitCode {
+                throw e
+            } catch {
+                let text = (error as? LifeboatError)?.description ?? String(describing: error)
+                FileHandle.standardError.write(
+                    Data("lifeboat: wal-fetch \(TerminalText.printable(file)): \(text) (recovery stops here)\n".utf8))
+                throw ExitCode(ExitCodeTable.abortRecovery)
+            }
+        }
+
+        private func fetch() async throws {
+            // The config alone, no catalog: PostgreSQL runs this as its own user, who may not write
+            // the state folder.
+            let configuration = try global.configurationOnly()
+            let selected = try WALPolicySelection.select(policy, from: configuration.policies)
+            let key = try IdentityLoader.load(path: identity, passphraseFile: passphraseFile)
+            let signers = try TrustedSigners.load(agent: configuration.agent, now: Date(), extra: signer)
+            do {
+                try await WALFetchUseCase(
+                    agent: configuration.agent, logger: Logger(label: "lifeboat"), policy: selected, keys: [key],
+                    signers: signers
+                ).fetch(name: name, to: path)
+            } catch let e as WALFetchUseCase.Unreadable {
+                FileHandle.standardError.write(Data("lifeboat: \(e.description)\n".utf8))
+                throw ExitCode(ExitCodeTable.abortRecovery)
             }
         }
     }

@@ -109,6 +109,22 @@ check "pitr wal: a segment changed at the destination is refused by its signatur
 mv "$C/far.off" "$C/far"
 "$BIN" wal-fetch --config "$C/lifeboat.yaml" --identity "$C/keys/ops.sec.asc" "$SEG" "$W/y" >"$W/t.out" 2>&1
 check "pitr wal: ... and read from the next destination when there is one" test -s "$W/y"
+# PostgreSQL runs restore_command as its own user: wal-fetch opens no catalog, so a state folder that
+# user cannot write (root's, 0700) does not stop it; a config it cannot read stops recovery (126)
+# rather than telling PostgreSQL the archive ends there (1).
+mkdir -m 700 "$W/rootonly"
+sed -e "s|^catalog: .*|catalog: $W/rootonly/catalog.sqlite|" -e "s|^spool: .*|spool: $W/rootonly/spool|" \
+    "$C/lifeboat.yaml" >"$C/fetch.yaml"
+echo "signing_key: state/signing-key.asc" >>"$C/fetch.yaml"
+chown postgres "$C/fetch.yaml"
+su postgres -s /bin/sh -c "'$BIN' wal-fetch --config '$C/fetch.yaml' --identity '$C/keys/ops.sec.asc' '$SEG' '$C/pgz'" >"$W/z.out" 2>&1
+RC=$?
+check "pitr wal: wal-fetch as the postgres user needs no state folder it can write (no catalog opened)" \
+    bash -c "[ $RC -eq 0 ] && cmp -s '$C/pgz' '$W/y' && [ -z \"\$(ls -A '$W/rootonly')\" ]" || cat "$W/z.out"
+su postgres -s /bin/sh -c "'$BIN' wal-fetch --config '$W/rootonly/lifeboat.yaml' --identity '$C/keys/ops.sec.asc' '$SEG' '$C/pgz2'" >"$W/z2.out" 2>&1
+RC=$?
+check "pitr wal: wal-fetch with a config it cannot read exits 126 (recovery stops, not ends), one line, nothing written" \
+    bash -c "[ $RC -eq 126 ] && [ ! -e '$C/pgz2' ] && [ \$(wc -l <'$W/z2.out') -eq 1 ] && grep -q 'recovery stops here' '$W/z2.out'" || cat "$W/z2.out"
 # prune: WAL from before the oldest base backup's start is removed at every destination, the rest kept.
 START_SEG=$(python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["wal"]; h,l=w["start_lsn"].split("/"); n=(int(h,16)<<32|int(l,16))>>24; print("%08X%08X%08X" % (w["timeline"], n // 256, n % 256))' "$C/nas/e2e/cluster/$BID/manifest.json")
 BEFORE=$(cd "$C/nas/e2e/cluster/wal/00000001" && ls | grep -E '^[0-9A-F]{24}$' | awk -v s="$START_SEG" '$1 < s' | wc -l)

@@ -5,23 +5,36 @@ import LifeboatCrypto
 import LifeboatDigest
 import LifeboatPipeline
 import LifeboatStorage
+import Logging
 
 /// `wal-fetch`: PostgreSQL's `restore_command`. Finds the file at the policy's destinations (in their
 /// order), downloads the message beside the target, checks the signature over its record (name, host,
 /// policy, sha256 and size of the very bytes downloaded) against the trusted signers, then decrypts and
 /// gunzips it into the target under a temporary name and renames it into place. Nothing unverified
-/// reaches the target.
+/// reaches the target. It opens no catalog: PostgreSQL runs it as its own user, who need not be able to
+/// write the state folder of the `restore` that set it up.
 package struct WALFetchUseCase {
-    let ctx: AgentContext
+    let agent: AgentConfig
+    let logger: Logger
+    let now: @Sendable () -> Date
     let policy: Policy
     let keys: [OpenPGPSecretKey]
     let signers: [OpenPGPVerifyingKey]
 
-    package init(ctx: AgentContext, policy: Policy, keys: [OpenPGPSecretKey], signers: [OpenPGPVerifyingKey]) {
-        self.ctx = ctx
+    package init(
+        agent: AgentConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, policy: Policy,
+        keys: [OpenPGPSecretKey], signers: [OpenPGPVerifyingKey]
+    ) {
+        self.agent = agent
+        self.logger = logger
+        self.now = now
         self.policy = policy
         self.keys = keys
         self.signers = signers
+    }
+
+    package init(ctx: AgentContext, policy: Policy, keys: [OpenPGPSecretKey], signers: [OpenPGPVerifyingKey]) {
+        self.init(agent: ctx.agent, logger: ctx.logger, now: ctx.now, policy: policy, keys: keys, signers: signers)
     }
 
     /// The file is at no destination: PostgreSQL asks for files that were never archived (the next
@@ -37,11 +50,11 @@ package struct WALFetchUseCase {
             throw LifeboatError(
                 .usage, "wal-fetch: '\(TerminalText.printable(name))' is not a WAL, history or backup file name")
         }
-        let key = WALArchiveLayout.key(host: ctx.agent.host, policy: policy.name, file: file)
+        let key = WALArchiveLayout.key(host: agent.host, policy: policy.name, file: file)
         var problems: [String] = []
         for spec in policy.destinations {
             do {
-                let destination = try DestinationFactory.makeReading(spec, logger: ctx.logger)
+                let destination = try DestinationFactory.makeReading(spec, logger: logger)
                 let signature: [UInt8]
                 do {
                     signature = try await SignedObject.readBounded(
@@ -81,9 +94,9 @@ package struct WALFetchUseCase {
         }
         let sha256 = hasher.finalize().hexString
         let record = WALArchiveLayout.signedRecord(
-            host: ctx.agent.host, policy: policy.name, file: file, sha256: sha256, size: size)
+            host: agent.host, policy: policy.name, file: file, sha256: sha256, size: size)
         do {
-            _ = try DetachedSignature.verify(signature: signature, data: record, trusted: signers, now: ctx.now())
+            _ = try DetachedSignature.verify(signature: signature, data: record, trusted: signers, now: now())
         } catch let e as CryptoError {
             throw LifeboatError.failed("\(file.name): the signature does not cover these bytes: \(e.description)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatConfig
 import LifeboatCore
 import LifeboatCrypto
 
@@ -6,14 +7,19 @@ import LifeboatCrypto
 /// and, on a backup host, its own signing key (read, never made, by a reader).
 package enum TrustedSigners {
     package static func load(_ ctx: AgentContext, extra: [String] = []) throws -> [OpenPGPVerifyingKey] {
-        var keys = try (ctx.agent.trustedSigners + extra).map { path -> OpenPGPVerifyingKey in
+        try load(agent: ctx.agent, now: ctx.now(), extra: extra)
+    }
+
+    /// The same, from the config alone (for a command that opens no catalog).
+    package static func load(agent: AgentConfig, now: Date, extra: [String] = []) throws -> [OpenPGPVerifyingKey] {
+        var keys = try (agent.trustedSigners + extra).map { path -> OpenPGPVerifyingKey in
             do {
-                return try OpenPGPVerifyingKey.load(contentsOf: path, now: ctx.now())
+                return try OpenPGPVerifyingKey.load(contentsOf: path, now: now)
             } catch let e as CryptoError {
                 throw LifeboatError(.badInput, KeyLoading.named(e.description, path))
             }
         }
-        if let own = try HostSigningKey.load(path: ctx.agent.signingKey) { keys.append(own.verifyingKey) }
+        if let own = try HostSigningKey.load(path: agent.signingKey) { keys.append(own.verifyingKey) }
         return keys
     }
 }
