@@ -19,7 +19,9 @@ if REAL_RCLONE=$(command -v rclone); then
     export PATH="$CS/bin:$PATH"
 fi
 CS_PORT=$("$ROOT/scripts/servers/sshd.sh" start "$CS/sshd" 2>"$CS/sshd.err") || CS_PORT=
-copysftp_stop() { "$ROOT/scripts/servers/sshd.sh" stop "$CS/sshd" 2>/dev/null || true; }
+# The path is kept in a name of its own: the EXIT trap runs after every script, and a later one sets CS.
+COPYSFTP_SSHD=$CS/sshd
+copysftp_stop() { "$ROOT/scripts/servers/sshd.sh" stop "$COPYSFTP_SSHD" 2>/dev/null || true; }
 db_chain_exit copysftp_stop
 if [ -z "$MOTO_PORT" ] || [ -z "$CS_PORT" ] || ! command -v rclone >/dev/null 2>&1; then
     fail "copy to sftp: moto, sshd or rclone is missing ($(cat "$CS/sshd.err" 2>/dev/null))"
@@ -102,3 +104,4 @@ check "copy to sftp: verify of the sftp copy alone passes" grep -q "sftp: ok" "$
 "$BIN" restore tree --config "$cfg" --to "$CS/restored" --identity "$CS/keys/ops.sec.asc" --backup "$id" >/dev/null 2>&1
 check "copy to sftp: the sftp copy restores the same tree" python3 scripts/lib/tree_diff.py "$CS/tree" "$CS/restored${CS}/tree"
 fi
+copysftp_stop

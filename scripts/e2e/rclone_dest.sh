@@ -8,7 +8,9 @@ mkdir -p "$R"
 RCLONE_DIR=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
 [ -x "$RCLONE_DIR/rclone" ] && export PATH="$RCLONE_DIR:$PATH"
 SSHD_PORT=$("$ROOT/scripts/servers/sshd.sh" start "$R/sshd" 2>"$R/sshd.err") || SSHD_PORT=
-rclone_stop_all() { "$ROOT/scripts/servers/sshd.sh" stop "$R/sshd" 2>/dev/null || true; }
+# The path is kept in a name of its own: the EXIT trap runs after every script, and a later one sets R.
+RCLONE_DEST_SSHD=$R/sshd
+rclone_stop_all() { "$ROOT/scripts/servers/sshd.sh" stop "$RCLONE_DEST_SSHD" 2>/dev/null || true; }
 db_chain_exit rclone_stop_all
 
 # rc_status ID: the backup's status in `list --json`, then each destination's.
@@ -152,3 +154,4 @@ check "rclone: SIGTERM during an upload: exit 143, and no rclone child outlives 
 check "rclone: ... nor the private folder of its rclone rcd" \
     bash -c "! ls -d '${TMPDIR:-/tmp}'/lifeboat-rclone-$tpid-* 2>/dev/null | grep -q ."
 fi
+rclone_stop_all
