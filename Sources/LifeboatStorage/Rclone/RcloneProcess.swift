@@ -86,7 +86,13 @@ final class RcloneProcess: Sendable {
 
     /// The next block of stdout, at most `limit` bytes; empty at its end.
     func nextBlock(limit: Int = 1 << 20) async throws(SystemCallError) -> [UInt8] {
-        let fd = stdoutFD
+        try await Self.nextBlock(of: stdoutFD, limit: limit)
+    }
+
+    /// The next bytes readable from `fd`, off the cooperative threads: at least 64 KiB unless it ends
+    /// sooner (a slow link's bytes are handed over without waiting for a full block), at most `limit`;
+    /// empty at its end. Also what a read the daemon serves (`RcloneServedRead`) streams with.
+    static func nextBlock(of fd: Int32, limit: Int = 1 << 20) async throws(SystemCallError) -> [UInt8] {
         let result: Result<[UInt8], SystemCallError> =
             (try? await BlockingWork.run {
                 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: limit, alignment: 16)
@@ -97,7 +103,6 @@ final class RcloneProcess: Sendable {
                         let n = try FileDescriptorIO.read(fd, buffer.baseAddress.map { $0 + filled }, limit - filled)
                         if n == 0 { break }
                         filled += n
-                        // Hand over what came; do not wait for a full block on a slow link.
                         if filled >= 64 << 10 { break }
                     }
                 } catch {

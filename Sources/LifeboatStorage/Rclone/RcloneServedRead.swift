@@ -186,28 +186,16 @@ package final class RcloneServedRead: Sendable {
         return total
     }
 
-    /// The next bytes of the answer (at least 64 KiB unless it ends sooner, at most 1 MiB); empty at its end.
+    /// The next bytes of the answer; empty at its end.
     private func nextBlock() async throws -> [UInt8]? {
-        let fd = self.fd
-        let method = self.method
-        let result: Result<[UInt8], RcloneControlError> = try await BlockingWork.run {
-            let limit = 1 << 20
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: limit, alignment: 16)
-            defer { buffer.deallocate() }
-            var filled = 0
-            do throws(SystemCallError) {
-                while filled < 64 << 10 {
-                    let n = try FileDescriptorIO.read(fd, buffer.baseAddress.map { $0 + filled }, limit - filled)
-                    if n == 0 { break }
-                    filled += n
-                }
-            } catch {
-                return .failure(RcloneControlError(.unreachable, "\(method): reading rclone's answer: \(error.reason)"))
-            }
-            return .success([UInt8](UnsafeRawBufferPointer(rebasing: buffer[0..<filled])))
+        let block: [UInt8]
+        do {
+            block = try await RcloneProcess.nextBlock(of: fd)
+        } catch {
+            throw RcloneControlError(.unreachable, "\(method): reading rclone's answer: \(error.reason)")
         }
         if Task.isCancelled { throw CancellationError() }
-        return try result.get()
+        return block
     }
 
     private func shutdown() {
