@@ -3,7 +3,9 @@
 # `aws s3 cp --recursive` of the very same chunk files, in the same run, as a ratio. Then the `copy`
 # rows: `lifeboat copy` of that backup from its bucket to a second one next to `rclone copy` of the
 # same objects to a third (server-side copy disabled, so rclone too reads and writes every byte), and
-# `lifeboat copy` of it to an rclone/SFTP destination next to `rclone copy` from S3 to SFTP. Then
+# `lifeboat copy` of it to an rclone/SFTP destination next to `rclone copy` from S3 to SFTP, both as
+# it is and asked to compute the sha256 of what it writes (through its hasher overlay), the check
+# lifeboat makes on every chunk, so the cost of that check shows apart from lifeboat's own. Then
 # the rclone/SFTP row: a backup shipped through `type: rclone` to a local OpenSSH sshd next to
 # `rclone copy` of its chunks.
 # The backup is first spooled with S3 unreachable, so what is timed is the upload alone (`lifeboat run`
@@ -93,13 +95,15 @@ ID=$(basename "$SPOOLED")
 aws --endpoint-url "$EP" s3api create-bucket --bucket bench-copy >/dev/null
 aws --endpoint-url "$EP" s3api create-bucket --bucket bench-rclone >/dev/null
 REMOTE=":s3,provider=Other,endpoint='$EP',access_key_id=bench,secret_access_key=bench,region=us-east-1"
-# ratio LABEL BYTES T0 T1 T2 T3: lifeboat's time T0..T1 next to rclone's T2..T3 for the same bytes.
+# ratio LABEL BYTES T0 T1 T2 T3 [A B]: A's time T0..T1 (default lifeboat copy) next to B's T2..T3
+# (default rclone copy) for the same bytes.
 ratio() {
     python3 - "$@" <<'PY'
 import sys
-label, b, t0, t1, t2, t3 = sys.argv[1], int(float(sys.argv[2])), *map(float, sys.argv[3:])
+label, b, t0, t1, t2, t3 = sys.argv[1], int(float(sys.argv[2])), *map(float, sys.argv[3:7])
+a, c = (sys.argv[7:9] + ["lifeboat copy", "rclone copy"][len(sys.argv[7:9]):])[:2]
 lb, rc = b / (t1 - t0) / 1e6, b / (t3 - t2) / 1e6
-print(f"{label}: lifeboat copy {t1 - t0:6.2f} s {lb:7.1f} MB/s, rclone copy {t3 - t2:6.2f} s {rc:7.1f} MB/s, ratio {lb / rc:.2f}")
+print(f"{label}: {a} {t1 - t0:6.2f} s {lb:7.1f} MB/s, {c} {t3 - t2:6.2f} s {rc:7.1f} MB/s, ratio {lb / rc:.2f}")
 PY
 }
 # The rclone binary itself, not a version manager's shim in front of it.
@@ -130,15 +134,30 @@ rc_sftp() {
     rclone --config "$W/sshd/rclone.conf" copy -q --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" \
         "$REMOTE:bench/bench/tree/$ID" "sftp:$W/sshd/stored/rclone-copy-s3"
 }
-# timed ROUND LB RC: sets LB_T and RC_T to the seconds each side took, in the round's order.
+# rclone copy writing through its hasher overlay, which computes the sha256 of every byte it writes.
+rc_sftp_sha256() {
+    rclone --config "$W/sshd/rclone.conf" --cache-dir "$W/rclone-cache" copy -q --transfers "$CONCURRENCY" \
+        --checkers "$CONCURRENCY" "$REMOTE:bench/bench/tree/$ID" \
+        ":hasher,remote='sftp:$W/sshd/stored/rclone-sha256',hashes=sha256,max_age=off:"
+}
+# side CMD: the seconds CMD took. The dirty pages earlier work left are written out first (sync,
+# untimed): otherwise the kernel flushes them, gigabytes at a time, in the middle of whichever copy
+# happens to run then, and charges that copy with the other's writes.
+side() {
+    local a b
+    sync
+    a=$(date +%s.%N); $1; b=$(date +%s.%N)
+    python3 -c "print($b - $a)"
+}
+# timed ROUND LB RC [RC2]: sets LB_T, RC_T (and RC2_T) to the seconds each side took, lifeboat first
+# in odd rounds and last in even ones.
 timed() {
-    local a b c
     if [ $(($1 % 2)) -eq 1 ]; then
-        a=$(date +%s.%N); $2; b=$(date +%s.%N); $3; c=$(date +%s.%N)
-        LB_T=$(python3 -c "print($b - $a)"); RC_T=$(python3 -c "print($c - $b)")
+        LB_T=$(side "$2"); RC_T=$(side "$3")
+        [ -z "${4:-}" ] || RC2_T=$(side "$4")
     else
-        a=$(date +%s.%N); $3; b=$(date +%s.%N); $2; c=$(date +%s.%N)
-        RC_T=$(python3 -c "print($b - $a)"); LB_T=$(python3 -c "print($c - $b)")
+        [ -z "${4:-}" ] || RC2_T=$(side "$4")
+        RC_T=$(side "$3"); LB_T=$(side "$2")
     fi
 }
 : >"$W/ratios"
@@ -152,13 +171,17 @@ for round in $(seq 1 "$ROUNDS"); do
     ratio "  S3 -> S3  " "$COPIED" 0 "$LB_T" 0 "$RC_T" | tee -a "$W/ratios"
     # S3 -> rclone/SFTP (the sshd of scripts/servers): lifeboat through its rclone destination, rclone
     # reading the same objects from S3 and writing them over SFTP.
-    rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3"
+    rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3" "$W/sshd/stored/rclone-sha256" \
+        "$W/rclone-cache"
     echo "  round $round ($first first), load: $(uptime | sed 's/.*load average: //')"
-    timed "$round" lb_sftp rc_sftp
+    timed "$round" lb_sftp rc_sftp rc_sftp_sha256
     COPIED=$(du -cb "$W/sshd/stored/lifeboat-copy/bench/tree/$ID"/* | tail -1 | cut -f1)
     RCOPIED=$(du -cb "$W/sshd/stored/rclone-copy-s3"/* | tail -1 | cut -f1)
     [ "$COPIED" = "$RCOPIED" ] || echo "  (lifeboat wrote $COPIED bytes, rclone $RCOPIED)"
     ratio "  S3 -> SFTP" "$COPIED" 0 "$LB_T" 0 "$RC_T" | tee -a "$W/ratios"
+    ratio "  S3 -> SFTP, rclone hashing sha256 too" "$COPIED" 0 "$LB_T" 0 "$RC2_T" | tee -a "$W/ratios"
+    ratio "  S3 -> SFTP, the sha256's own cost to rclone" "$COPIED" 0 "$RC2_T" 0 "$RC_T" \
+        "rclone hashing" "rclone as it is" | tee -a "$W/ratios"
 done
 python3 - "$W/ratios" <<'PY'
 import statistics, sys
@@ -169,8 +192,17 @@ for line in open(sys.argv[1]):
 for label, r in rows.items():
     print(f"{label}: median ratio {statistics.median(r):.2f} over {len(r)} rounds ({', '.join(f'{x:.2f}' for x in r)})")
 PY
+# The hasher really computed the sha256 of what it wrote: its sum of the last round's first chunk is
+# the chunk's own.
+sum_rclone=$(rclone --config "$W/sshd/rclone.conf" --cache-dir "$W/rclone-cache" hashsum sha256 \
+    ":hasher,remote='sftp:$W/sshd/stored/rclone-sha256',hashes=sha256,max_age=off:" --include data.000000 |
+    cut -d' ' -f1 || true)
+sum_chunk=$(sha256sum "$W/copy/data.000000" | cut -d' ' -f1)
+if [ "$sum_rclone" = "$sum_chunk" ]; then echo "rclone's hasher held the sha256 of what it wrote"; else
+    echo "rclone's hasher held ${sum_rclone:-no sha256} for data.000000, not $sum_chunk: its row is not like for like"
+fi
 "$ROOT/scripts/servers/sshd.sh" stop "$W/sshd"
-rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3"
+rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3" "$W/sshd/stored/rclone-sha256" "$W/rclone-cache"
 
 # The rclone/SFTP shipping row.
 "$ROOT/scripts/servers/sshd.sh" start "$W/sshd" >/dev/null
