@@ -200,6 +200,49 @@ final class SwitchableDestination: Destination, @unchecked Sendable {
         #expect(FileManager.default.fileExists(atPath: stuck + "/data.000000"))
     }
 
+    @Test func eachChunkGoesOutWithTheSha256ItWasCheckedAgainst() async throws {
+        /// Writes to a real local destination and keeps the sha256 each chunk was handed over with.
+        final class Recording: Destination, @unchecked Sendable {
+            let base: Destination
+            let lock = NSLock()
+            var handed: [String: String] = [:]
+            var unhashed: [String] = []
+            init(_ base: Destination) { self.base = base }
+            var name: String { base.name }
+            func put(_ key: String, fromFile path: String) async throws {
+                lock.withLock { unhashed.append(key) }
+                try await base.put(key, fromFile: path)
+            }
+            func put(_ key: String, fromFile path: String, sha256: String) async throws {
+                lock.withLock { handed[key] = sha256 }
+                try await base.put(key, fromFile: path, sha256: sha256)
+            }
+            func put(_ key: String, bytes: [UInt8]) async throws { try await base.put(key, bytes: bytes) }
+            func read(_ key: String, offset: Int64, consumer: (UnsafeRawBufferPointer) throws -> Void) async throws
+                -> Int64
+            { try await base.read(key, offset: offset, consumer: consumer) }
+            func size(_ key: String) async throws -> Int64? { try await base.size(key) }
+            func list(prefix: String) async throws -> [String] { try await base.list(prefix: prefix) }
+            func listFolders(prefix: String) async throws -> [String] { try await base.listFolders(prefix: prefix) }
+            func remove(_ key: String) async throws { try await base.remove(key) }
+        }
+        let f = try fixture()
+        let id = try await backUpDegraded(f)
+        try FileManager.default.removeItem(atPath: f.dir.file("second"))
+        let recording = Recording(LocalDestination(name: "second", root: f.dir.file("second")))
+        let ctx = try f.context()
+        let policy = try #require(ctx.configuration.policies.first)
+        try await Shipper(ctx: ctx) { spec in
+            spec.name == "second" ? recording : try DestinationFactory.makeBase(spec)
+        }.ship(id: id, policy: policy)
+        #expect(try ctx.catalog.backup(id: id)?.status == .complete)
+        let chunks = try ctx.catalog.chunks(id: id)
+        let prefix = ctx.objectPrefix(host: "h1", policy: "tree", id: id)
+        #expect(!chunks.isEmpty)
+        #expect(recording.handed == Dictionary(uniqueKeysWithValues: chunks.map { (prefix + $0.name, $0.sha256) }))
+        #expect(recording.unhashed.isEmpty)
+    }
+
     @Test func chunksGoUpSeveralAtATimeButNoMoreThanAsked() async throws {
         let items = Array(0..<20)
         final class Counter: @unchecked Sendable {

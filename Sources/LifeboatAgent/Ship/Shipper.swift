@@ -80,7 +80,9 @@ struct Shipper {
             let pending = chunks.enumerated().filter { !done.contains($0.offset) }.map { ($0.offset, $0.element) }
             try await Self.forEach(pending, concurrency: spec.concurrency) { index, chunk in
                 try ChunkCheck.spooled("\(spoolDir)/\(chunk.name)", chunk, destination: spec.name)
-                try await destination.put(prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)")
+                // Just checked against it: the store is handed the sha256 instead of hashing the chunk again.
+                try await destination.put(
+                    prefix + chunk.name, fromFile: "\(spoolDir)/\(chunk.name)", sha256: chunk.sha256)
                 if case .local = spec.location {
                     try await ChunkCheck.landed(destination, key: prefix + chunk.name, chunk)
                 }
