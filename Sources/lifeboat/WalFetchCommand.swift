@@ -41,11 +41,10 @@ extension Lifeboat {
             // a config or key it cannot read included, is 126: PostgreSQL stops recovery instead of
             // ending it and promoting without what the archive still holds.
             let file = name
-            guard WALFileName(file) != nil else {
-                throw Failure.exit(
-                    LifeboatError(
-                        .usage, "wal-fetch: '\(TerminalText.printable(file))' is not a WAL, history or backup file name"
-                    ))
+            do {
+                _ = try WALFetchUseCase.fileName(file)
+            } catch {
+                throw Failure.exit(error)
             }
             do {
                 try await fetch()

@@ -33,10 +33,6 @@ package struct WALFetchUseCase {
         self.signers = signers
     }
 
-    package init(ctx: AgentContext, policy: Policy, keys: [OpenPGPSecretKey], signers: [OpenPGPVerifyingKey]) {
-        self.init(agent: ctx.agent, logger: ctx.logger, now: ctx.now, policy: policy, keys: keys, signers: signers)
-    }
-
     /// The file is at no destination: PostgreSQL asks for files that were never archived (the next
     /// segment, a history file) and takes the failure as "not there".
     package struct NotArchived: Error, CustomStringConvertible {
@@ -44,12 +40,18 @@ package struct WALFetchUseCase {
         package var description: String { "wal-fetch: \(name) is not archived at any destination" }
     }
 
-    /// `name` as PostgreSQL asks (`%f`), written to `path` (`%p`).
-    package func fetch(name: String, to path: String) async throws {
+    /// `name` (PostgreSQL's `%f`) as a WAL, history or backup file name; a usage error otherwise.
+    package static func fileName(_ name: String) throws -> WALFileName {
         guard let file = WALFileName(name) else {
             throw LifeboatError(
                 .usage, "wal-fetch: '\(TerminalText.printable(name))' is not a WAL, history or backup file name")
         }
+        return file
+    }
+
+    /// `name` as PostgreSQL asks (`%f`), written to `path` (`%p`).
+    package func fetch(name: String, to path: String) async throws {
+        let file = try Self.fileName(name)
         let key = WALArchiveLayout.key(host: agent.host, policy: policy.name, file: file)
         var problems: [String] = []
         for spec in policy.destinations {
