@@ -11,6 +11,7 @@ Usage: faultproxy.py UPSTREAM_PORT DIR
     reset     close the connection with a TCP reset before answering
     stall     read the request and never answer (until the client gives up)
     cut       forward, then cut the answer half way through its body
+    slow      forward a second late (a slow server, so what happens while a request waits can be seen)
   Every request is logged to DIR/proxy.log: monotonic seconds, method, path, Range header, what was done.
 It handles one request per connection and answers "Connection: close", as moto_server does. It runs for at
 most --max-seconds (default 1800) and then exits by itself.
@@ -110,6 +111,8 @@ async def handle(reader, writer):
                 pass
             writer.close()
             return
+        if action == "slow":
+            await asyncio.sleep(1.0)
         up_r, up_w = await asyncio.open_connection("127.0.0.1", UPSTREAM)
         up_w.write(head + body)
         await up_w.drain()
