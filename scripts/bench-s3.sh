@@ -101,7 +101,8 @@ ratio() {
     python3 - "$@" <<'PY'
 import sys
 label, b, t0, t1, t2, t3 = sys.argv[1], int(float(sys.argv[2])), *map(float, sys.argv[3:7])
-a, c = (sys.argv[7:9] + ["lifeboat copy", "rclone copy"][len(sys.argv[7:9]):])[:2]
+a = sys.argv[7] if len(sys.argv) > 7 else "lifeboat copy"
+c = sys.argv[8] if len(sys.argv) > 8 else "rclone copy"
 lb, rc = b / (t1 - t0) / 1e6, b / (t3 - t2) / 1e6
 print(f"{label}: {a} {t1 - t0:6.2f} s {lb:7.1f} MB/s, {c} {t3 - t2:6.2f} s {rc:7.1f} MB/s, ratio {lb / rc:.2f}")
 PY
@@ -135,11 +136,14 @@ rc_sftp() {
         "$REMOTE:bench/bench/tree/$ID" "sftp:$W/sshd/stored/rclone-copy-s3"
 }
 # rclone copy writing through its hasher overlay, which computes the sha256 of every byte it writes.
+HASHED=":hasher,remote='sftp:$W/sshd/stored/rclone-sha256',hashes=sha256,max_age=off:"
 rc_sftp_sha256() {
     rclone --config "$W/sshd/rclone.conf" --cache-dir "$W/rclone-cache" copy -q --transfers "$CONCURRENCY" \
-        --checkers "$CONCURRENCY" "$REMOTE:bench/bench/tree/$ID" \
-        ":hasher,remote='sftp:$W/sshd/stored/rclone-sha256',hashes=sha256,max_age=off:"
+        --checkers "$CONCURRENCY" "$REMOTE:bench/bench/tree/$ID" "$HASHED"
 }
+# What the S3 -> SFTP rows write, removed before each round and at the end.
+SFTP_COPIES=("$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3" "$W/sshd/stored/rclone-sha256"
+    "$W/rclone-cache")
 # side CMD: the seconds CMD took. The dirty pages earlier work left are written out first (sync,
 # untimed): otherwise the kernel flushes them, gigabytes at a time, in the middle of whichever copy
 # happens to run then, and charges that copy with the other's writes.
@@ -171,8 +175,7 @@ for round in $(seq 1 "$ROUNDS"); do
     ratio "  S3 -> S3  " "$COPIED" 0 "$LB_T" 0 "$RC_T" | tee -a "$W/ratios"
     # S3 -> rclone/SFTP (the sshd of scripts/servers): lifeboat through its rclone destination, rclone
     # reading the same objects from S3 and writing them over SFTP.
-    rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3" "$W/sshd/stored/rclone-sha256" \
-        "$W/rclone-cache"
+    rm -rf "${SFTP_COPIES[@]}"
     echo "  round $round ($first first), load: $(uptime | sed 's/.*load average: //')"
     timed "$round" lb_sftp rc_sftp rc_sftp_sha256
     COPIED=$(du -cb "$W/sshd/stored/lifeboat-copy/bench/tree/$ID"/* | tail -1 | cut -f1)
@@ -194,15 +197,15 @@ for label, r in rows.items():
 PY
 # The hasher really computed the sha256 of what it wrote: its sum of the last round's first chunk is
 # the chunk's own.
-sum_rclone=$(rclone --config "$W/sshd/rclone.conf" --cache-dir "$W/rclone-cache" hashsum sha256 \
-    ":hasher,remote='sftp:$W/sshd/stored/rclone-sha256',hashes=sha256,max_age=off:" --include data.000000 |
+sum_rclone=$(rclone --config "$W/sshd/rclone.conf" --cache-dir "$W/rclone-cache" hashsum sha256 "$HASHED" \
+    --include data.000000 |
     cut -d' ' -f1 || true)
 sum_chunk=$(sha256sum "$W/copy/data.000000" | cut -d' ' -f1)
 if [ "$sum_rclone" = "$sum_chunk" ]; then echo "rclone's hasher held the sha256 of what it wrote"; else
     echo "rclone's hasher held ${sum_rclone:-no sha256} for data.000000, not $sum_chunk: its row is not like for like"
 fi
 "$ROOT/scripts/servers/sshd.sh" stop "$W/sshd"
-rm -rf "$W/sshd/stored/lifeboat-copy" "$W/sshd/stored/rclone-copy-s3" "$W/sshd/stored/rclone-sha256" "$W/rclone-cache"
+rm -rf "${SFTP_COPIES[@]}"
 
 # The rclone/SFTP shipping row.
 "$ROOT/scripts/servers/sshd.sh" start "$W/sshd" >/dev/null

@@ -40,12 +40,7 @@ extension Lifeboat {
             // Only "archived nowhere" (1) may tell PostgreSQL that the archive ends here. Anything else,
             // a config or key it cannot read included, is 126: PostgreSQL stops recovery instead of
             // ending it and promoting without what the archive still holds.
-            let file = name
-            do {
-                _ = try WALFetchUseCase.fileName(file)
-            } catch {
-                throw Failure.exit(error)
-            }
+            do { _ = try WALFetchUseCase.fileName(name) } catch { throw Failure.exit(error) }
             do {
                 try await fetch()
             } catch let e as WALFetchUseCase.NotArchived {
@@ -55,7 +50,7 @@ extension Lifeboat {
             } catch {
                 let text = (error as? LifeboatError)?.description ?? String(describing: error)
                 FileHandle.standardError.write(
-                    Data("lifeboat: wal-fetch \(TerminalText.printable(file)): \(text) (recovery stops here)\n".utf8))
+                    Data("lifeboat: wal-fetch \(TerminalText.printable(name)): \(text) (recovery stops here)\n".utf8))
                 throw ExitCode(ExitCodeTable.abortRecovery)
             }
         }

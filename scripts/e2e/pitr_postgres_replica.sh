@@ -6,10 +6,7 @@ source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbwalr.XXXXXX)
 chmod 755 "$W"
 RP1=$((20000 + RANDOM % 12000)); RP2=$((RP1 + 1)); RP3=$((RP1 + 2))
-# pitr_replica_teardown FOLDER: stops the servers started in FOLDER and removes it (the folder is bound when the
-# exit hook is set: later scripts set W again).
-pitr_replica_teardown() { pg_stop "$1/restored"; pg_stop "$1/replica"; pg_stop "$1/primary"; rm -rf "$1"; }
-db_chain_exit "pitr_replica_teardown $W"
+db_chain_exit "pg_teardown $W restored replica primary"
 C=$W/lb
 pitr_pg_policy "$C" "$RP2"
 chown -R postgres "$C"
@@ -32,4 +29,4 @@ pitr_pg_start_restored "$W/restored" "$RP3"
 GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$RP3" -U postgres -tAc "SELECT count(*), max(id) FROM ticks" 2>/dev/null)
 check "pitr replica: replayed with the primary's archived WAL to T=$T and promoted: exactly rows 1-6 ($GOT)" \
     test "$GOT" = "6|6" || tail -5 "$W/restored/log"
-pitr_replica_teardown "$W"
+pg_teardown "$W" restored replica primary

@@ -6,10 +6,7 @@ source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbsp.XXXXXX)
 chmod 755 "$W"
 SP1=$((20000 + RANDOM % 12000)); SP2=$((SP1 + 1))
-# pitr_sp_teardown FOLDER: stops the servers started in FOLDER and removes it (the folder is bound when the
-# exit hook is set: later scripts set W again).
-pitr_sp_teardown() { pg_stop "$1/latest"; pg_stop "$1/primary"; rm -rf "$1"; }
-db_chain_exit "pitr_sp_teardown $W"
+db_chain_exit "pg_teardown $W latest primary"
 C=$W/lb
 pitr_pg_policy "$C" "$SP1" far
 chown -R postgres "$C"
@@ -59,4 +56,4 @@ pitr_pg_start_restored "$W/latest" "$SP2"
 GOT=$("$PGBIN/psql" -X -q -h 127.0.0.1 -p "$SP2" -U postgres -tAc "SELECT string_agg(id::text, ',' ORDER BY id) FROM ticks" 2>/dev/null)
 check "pitr spool: restore --latest replays every segment, including those refused while the spool was full ($GOT)" \
     test "$GOT" = "1,2,3,4,5,6,7,8,9,10"
-pitr_sp_teardown "$W"
+pg_teardown "$W" latest primary

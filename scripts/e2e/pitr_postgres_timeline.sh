@@ -7,10 +7,7 @@ source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbtl.XXXXXX)
 chmod 755 "$W"
 TP1=$((20000 + RANDOM % 12000)); TP2=$((TP1 + 1))
-# pitr_tl_teardown FOLDER: stops the servers started in FOLDER and removes it (the folder is bound when the
-# exit hook is set: later scripts set W again).
-pitr_tl_teardown() { pg_stop "$1/check"; pg_stop "$1/tl2"; pg_stop "$1/primary"; rm -rf "$1"; }
-db_chain_exit "pitr_tl_teardown $W"
+db_chain_exit "pg_teardown $W check tl2 primary"
 C=$W/lb
 pitr_pg_policy "$C" "$TP1"
 chown -R postgres "$C"
@@ -137,4 +134,4 @@ check "pitr timeline: after that prune check finds no gap (exit $RC)" bash -c "[
 GOT=$(tl_restore_rows "$W/check" --latest)
 check "pitr timeline: restore --latest from the timeline-2 base backup: every row of timeline 2 ($GOT)" \
     test "$GOT" = "1,2,3,4,5,101,102,103,104,105,106,107,108,109,110" || tail -5 "$W/check/log"
-pitr_tl_teardown "$W"
+pg_teardown "$W" check tl2 primary

@@ -6,10 +6,7 @@ source "$ROOT/scripts/servers/postgres.sh"
 W=$(mktemp -d /tmp/lbwal.XXXXXX)
 chmod 755 "$W"
 WP1=$((20000 + RANDOM % 12000)); WP2=$((WP1 + 1))
-# pitr_wal_teardown FOLDER: stops the servers started in FOLDER and removes it (the folder is bound when the
-# exit hook is set: later scripts set W again).
-pitr_wal_teardown() { pg_stop "$1/restored"; pg_stop "$1/latest"; pg_stop "$1/primary"; rm -rf "$1"; }
-db_chain_exit "pitr_wal_teardown $W"
+db_chain_exit "pg_teardown $W restored latest primary"
 # Everything the archiver (the postgres user) runs with lives in a folder it owns.
 C=$W/lb
 pitr_pg_policy "$C" "$WP1" far
@@ -146,4 +143,4 @@ rm -f "$C/nas/e2e/cluster/wal/00000001/$GAP" "$C/nas/e2e/cluster/wal/00000001/$G
 RC=$?
 check "pitr wal: a segment deleted at a destination makes check CRITICAL (exit 2) naming it ($GAP)" \
     bash -c "[ $RC -eq 2 ] && grep -q 'segment $GAP is missing' '$W/c.out'" || cat "$W/c.out"
-pitr_wal_teardown "$W"
+pg_teardown "$W" restored latest primary

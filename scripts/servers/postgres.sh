@@ -3,6 +3,9 @@
 #   pg_primary_start DIR PORT      initdb + start (trust auth; user "backup" with password "backup-pw")
 #   pg_replica_start DIR PORT PRIMARY_PORT    pg_basebackup -R, start
 #   pg_stop DIR                    stop by the pid in DIR/postmaster.pid
+#   pg_teardown DIR SUB...         pg_stop DIR/SUB for each SUB in that order, then remove DIR. As an exit
+#                                  hook give it DIR as a word (db_chain_exit "pg_teardown $W a b"), so the
+#                                  folder is bound when the hook is set, not when the run ends
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 
 _pg() { su postgres -s /bin/sh -c "$*"; }
@@ -41,4 +44,11 @@ pg_stop() {
     kill -INT "$pid" 2>/dev/null || return 0
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+}
+
+pg_teardown() {
+    local d=$1 sub
+    shift
+    for sub in "$@"; do pg_stop "$d/$sub"; done
+    rm -rf "$d"
 }
